@@ -1,0 +1,71 @@
+using Npgsql;
+using Switchyard.Samples.Ledger.Schema;
+
+namespace Switchyard.Samples.Ledger.Invariants;
+
+/// <summary>Reads <see cref="LedgerInvariants"/> from whichever shape the ledger is in: legacy, mid-migration, or contracted.</summary>
+public static class LedgerInvariantsReader
+{
+    public static async Task<LedgerInvariants> ReadAsync(NpgsqlDataSource dataSource, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+        // One snapshot for every figure, so concurrent writers cannot make the parts disagree.
+        await using var tx = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct).ConfigureAwait(false);
+        var hasStatus = await ColumnExistsAsync(connection, "status", ct).ConfigureAwait(false);
+        var hasStateId = await ColumnExistsAsync(connection, "state_id", ct).ConfigureAwait(false);
+
+        var totals = await ReadRowAsync(connection, "SELECT count(*), coalesce(sum(amount_minor), 0)::numeric FROM transactions", ct).ConfigureAwait(false);
+        var chargebacks = await ReadRowAsync(connection, "SELECT count(*), coalesce(sum(amount_minor), 0)::numeric FROM chargebacks", ct).ConfigureAwait(false);
+
+        var statusExpression = hasStatus
+            ? LedgerStatuses.CanonicalSql("t.status")
+            : "(SELECT s.code FROM transaction_state s WHERE s.id = t.state_id)";
+        var balances = $"""
+            SELECT coalesce(md5(string_agg(format('%s:%s:%s:%s:%s', account_id, held, settled, refunded, charged_back), ',' ORDER BY account_id)), '')
+            FROM (
+                SELECT t.account_id,
+                       coalesce(sum(t.amount_minor) FILTER (WHERE {statusExpression} IN ('authorized', 'captured')), 0) AS held,
+                       coalesce(sum(t.amount_minor) FILTER (WHERE {statusExpression} = 'settled'), 0) AS settled,
+                       coalesce(sum(t.amount_minor) FILTER (WHERE {statusExpression} = 'refunded'), 0) AS refunded,
+                       coalesce(sum(t.amount_minor) FILTER (WHERE {statusExpression} = 'charged_back'), 0) AS charged_back
+                FROM transactions t
+                GROUP BY t.account_id
+            ) b
+            """;
+        string checksum;
+        await using (var cmd = new NpgsqlCommand(balances, connection, tx) { CommandTimeout = 0 })
+            checksum = (string)(await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
+
+        long? missing = null, disagreements = null;
+        if (hasStateId)
+        {
+            var state = await ReadRowAsync(connection, $"""
+                SELECT count(*) FILTER (WHERE t.state_id IS NULL),
+                       {(hasStatus ? $"count(*) FILTER (WHERE t.state_id IS NOT NULL AND s.code IS DISTINCT FROM {LedgerStatuses.CanonicalSql("t.status")})" : "0")}
+                FROM transactions t LEFT JOIN transaction_state s ON s.id = t.state_id
+                """, ct).ConfigureAwait(false);
+            missing = (long)state[0];
+            disagreements = hasStatus ? (long)state[1] : null;
+        }
+        await tx.CommitAsync(ct).ConfigureAwait(false);
+        return new LedgerInvariants((long)totals[0], (decimal)totals[1], checksum, (long)chargebacks[0], (decimal)chargebacks[1], missing, disagreements);
+    }
+
+    private static async Task<bool> ColumnExistsAsync(NpgsqlConnection connection, string column, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(
+            "SELECT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass('transactions') AND attname = $1 AND NOT attisdropped)", connection);
+        cmd.Parameters.AddWithValue(column);
+        return (bool)(await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
+    }
+
+    private static async Task<object[]> ReadRowAsync(NpgsqlConnection connection, string sql, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(sql, connection) { CommandTimeout = 0 };
+        await using var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        await reader.ReadAsync(ct).ConfigureAwait(false);
+        var values = new object[reader.FieldCount];
+        reader.GetValues(values);
+        return values;
+    }
+}

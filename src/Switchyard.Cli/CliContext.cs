@@ -1,0 +1,80 @@
+using System.CommandLine;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using Switchyard.Core.Connections;
+using Switchyard.Core.Execution;
+using Switchyard.Core.LocalPostgres;
+
+namespace Switchyard.Cli;
+
+/// <summary>What a command needs from its parse result: the target database, logging, the SQL runner.</summary>
+internal sealed class CliContext : IAsyncDisposable
+{
+    private NpgsqlDataSource? _dataSource;
+
+    public CliContext(ParseResult parseResult)
+    {
+        ParseResult = parseResult;
+        Verbose = parseResult.GetValue(GlobalOptions.Verbose);
+        LocalOptions = new LocalClusterOptions
+        {
+            Home = parseResult.GetValue(GlobalOptions.Home) is { Length: > 0 } home ? Path.GetFullPath(home) : LocalClusterOptions.DefaultHome(),
+            BinDirectory = parseResult.GetValue(GlobalOptions.PgBin),
+        };
+        LoggerFactory = Microsoft.Extensions.Logging.LoggerFactory.Create(b => b
+            .AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; })
+            .AddFilter(level => level >= (Verbose ? LogLevel.Information : LogLevel.Warning)));
+    }
+
+    public ParseResult ParseResult { get; }
+    public bool Verbose { get; }
+    public LocalClusterOptions LocalOptions { get; }
+    public ILoggerFactory LoggerFactory { get; }
+    public ConnectionSettings? Target { get; private set; }
+
+    /// <summary>Resolves the target database and checks that it answers, with a clear error when it does not.</summary>
+    public async Task<ConnectionSettings> ConnectAsync(CancellationToken ct, string? managedDatabase = null)
+    {
+        var target = await ConnectionResolver.ResolveAsync(ParseResult.GetValue(GlobalOptions.Connection), LocalOptions, ct).ConfigureAwait(false);
+        if (target.IsManagedCluster && managedDatabase is not null)
+        {
+            await EnsureDatabaseAsync(target, managedDatabase, ct).ConfigureAwait(false);
+            target = target.ForDatabase(managedDatabase);
+        }
+        Target = target;
+        _dataSource = DataSourceFactory.Create(target);
+        try
+        {
+            await using var probe = await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (DatabaseErrors.Explain(e, target) is { } explained)
+        {
+            throw explained;
+        }
+        return target;
+    }
+
+    public NpgsqlDataSource DataSource => _dataSource ?? throw new InvalidOperationException("ConnectAsync first.");
+
+    public SafeSqlRunner Sql(SafeSqlOptions? options = null) =>
+        new(DataSource, options, LoggerFactory.CreateLogger<SafeSqlRunner>());
+
+    private static async Task EnsureDatabaseAsync(ConnectionSettings server, string database, CancellationToken ct)
+    {
+        await using var ds = DataSourceFactory.Create(server);
+        await using var conn = await ds.OpenConnectionAsync(ct).ConfigureAwait(false);
+        await using var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = $1", conn);
+        exists.Parameters.AddWithValue(database);
+        if (await exists.ExecuteScalarAsync(ct).ConfigureAwait(false) is null)
+        {
+            await using var create = new NpgsqlCommand($"CREATE DATABASE {Ident.Quote(database)}", conn);
+            await create.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_dataSource is not null) await _dataSource.DisposeAsync().ConfigureAwait(false);
+        LoggerFactory.Dispose();
+    }
+}

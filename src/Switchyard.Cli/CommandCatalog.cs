@@ -1,0 +1,15 @@
+using System.CommandLine;
+using Switchyard.Cli.Commands;
+
+namespace Switchyard.Cli;
+
+/// <summary>Every top-level command, one line each, so features add themselves without touching Program.</summary>
+internal static class CommandCatalog
+{
+    public static IEnumerable<Command> All() =>
+    [
+        LocalCommands.Build(),
+        LedgerCommands.Build(),
+        DemoCommand.Build(),
+    ];
+}

@@ -1,0 +1,19 @@
+using Npgsql;
+
+namespace Switchyard.Core.Connections;
+
+/// <summary>Builds the pooled data source every component shares, tagged so other sessions can see who we are.</summary>
+public static class DataSourceFactory
+{
+    public static NpgsqlDataSource Create(string connectionString, string applicationName = "switchyard")
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (string.IsNullOrEmpty(builder.ApplicationName)) builder.ApplicationName = applicationName;
+        // Short connect timeout: a wrong host should fail fast with a clear message, not hang.
+        if (builder.Timeout == 15) builder.Timeout = 5;
+        return new NpgsqlDataSourceBuilder(builder.ConnectionString).Build();
+    }
+
+    public static NpgsqlDataSource Create(ConnectionSettings settings, string applicationName = "switchyard") =>
+        Create(settings.ConnectionString, applicationName);
+}

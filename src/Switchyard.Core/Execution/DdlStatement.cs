@@ -1,0 +1,20 @@
+namespace Switchyard.Core.Execution;
+
+/// <summary>One DDL statement and the table locks it takes; run alone, never batched with another.</summary>
+/// <param name="Sql">Exactly one SQL statement.</param>
+/// <param name="Locks">Tables and the lock mode the statement takes on each (empty for new objects).</param>
+/// <param name="Concurrently">True for <c>CREATE/DROP INDEX CONCURRENTLY</c> and friends: run outside any transaction.</param>
+/// <param name="RepairBeforeRetry">Statement run (outside a transaction) before a retry, e.g. dropping the INVALID index a failed concurrent build left.</param>
+public sealed record DdlStatement(string Sql, IReadOnlyList<TableLock> Locks, bool Concurrently = false, string? RepairBeforeRetry = null)
+{
+    public static DdlStatement On(QualifiedName table, LockMode mode, string sql) => new(sql, [new TableLock(table, mode)]);
+}
+
+/// <summary>A table and the lock mode a statement needs on it.</summary>
+public sealed record TableLock(QualifiedName Table, LockMode Mode);
+
+/// <summary>What it took to run a statement: attempts made and who was waited for.</summary>
+public sealed record StatementOutcome(int Attempts, TimeSpan WaitedForHolders, IReadOnlyList<BlockingSession> HoldersWaitedFor, TimeSpan Duration);
+
+/// <summary>Timeouts for one transaction; null falls back to <see cref="SafeSqlOptions"/>.</summary>
+public sealed record TransactionTimeouts(TimeSpan? LockTimeout = null, TimeSpan? StatementTimeout = null);

@@ -1,0 +1,44 @@
+namespace Switchyard.Core.Execution;
+
+/// <summary>Timeouts and retry bounds for every transaction the engine opens.</summary>
+public sealed record SafeSqlOptions
+{
+    /// <summary>How long one attempt may wait in the lock queue.</summary>
+    /// <value>The default is 200 ms.</value>
+    public TimeSpan LockTimeout { get; init; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>The longest a DDL statement (or a transaction's statement) may run.</summary>
+    /// <value>The default is 60 s.</value>
+    public TimeSpan StatementTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How many attempts a statement gets on lock timeout, deadlock, serialization failure or lost connection.</summary>
+    /// <value>The default is 8; the last failure is raised, never ignored.</value>
+    public int MaxAttempts { get; init; } = 8;
+
+    /// <summary>First backoff delay; doubled per attempt with jitter.</summary>
+    /// <value>The default is 100 ms.</value>
+    public TimeSpan RetryBaseDelay { get; init; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Longest single backoff delay.</summary>
+    /// <value>The default is 5 s.</value>
+    public TimeSpan RetryMaxDelay { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long a DDL statement waits, outside the lock queue, for conflicting lock holders to go away.</summary>
+    /// <value>The default is 2 minutes; then the step fails naming the holders.</value>
+    public TimeSpan ConflictWaitBudget { get; init; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>How often the conflict gate re-reads <c>pg_locks</c> while waiting.</summary>
+    /// <value>The default is 50 ms.</value>
+    public TimeSpan ConflictPollInterval { get; init; } = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>Statement timeout for <c>CONCURRENTLY</c> builds, which legitimately run long.</summary>
+    /// <value>The default is 2 hours.</value>
+    public TimeSpan ConcurrentStatementTimeout { get; init; } = TimeSpan.FromHours(2);
+
+    public void Validate()
+    {
+        if (LockTimeout <= TimeSpan.Zero) throw new SwitchyardException("lock_timeout must be positive: a DDL statement without it can freeze the table.", "Set a lock timeout such as 200ms.");
+        if (StatementTimeout <= TimeSpan.Zero) throw new SwitchyardException("statement_timeout must be positive.");
+        if (MaxAttempts is < 1 or > 1000) throw new SwitchyardException($"max attempts must be between 1 and 1000, got {MaxAttempts}.");
+    }
+}

@@ -1,0 +1,235 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+using Polly;
+using Polly.Retry;
+
+namespace Switchyard.Core.Execution;
+
+/// <summary>
+/// The one component that runs SQL for the engine. Every transaction gets <c>SET LOCAL lock_timeout</c> and
+/// <c>statement_timeout</c>; DDL runs one statement per command, waits outside the lock queue while conflicting
+/// holders exist, and retries transient failures a bounded number of times before raising.
+/// </summary>
+public sealed partial class SafeSqlRunner
+{
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+
+    public SafeSqlRunner(NpgsqlDataSource dataSource, SafeSqlOptions? options = null, ILogger<SafeSqlRunner>? logger = null, TimeProvider? time = null)
+    {
+        DataSource = dataSource;
+        Options = options ?? new SafeSqlOptions();
+        Options.Validate();
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _time = time ?? TimeProvider.System;
+    }
+
+    public NpgsqlDataSource DataSource { get; }
+    public SafeSqlOptions Options { get; }
+
+    /// <summary>Runs one DDL statement safely; raises <see cref="LockNotAcquiredException"/> naming the holders when bounds run out.</summary>
+    public async Task<StatementOutcome> ExecuteDdlAsync(DdlStatement statement, CancellationToken ct)
+    {
+        var started = Stopwatch.StartNew();
+        var attempts = 0;
+        var waited = TimeSpan.Zero;
+        var holdersSeen = new Dictionary<int, BlockingSession>();
+        try
+        {
+            await Pipeline(statement.Sql).ExecuteAsync(async token =>
+            {
+                attempts++;
+                await using var connection = await DataSource.OpenConnectionAsync(token).ConfigureAwait(false);
+                if (attempts > 1 && statement.RepairBeforeRetry is { } repair)
+                    await RunBareAsync(connection, repair, Options.ConcurrentStatementTimeout, Options.ConcurrentStatementTimeout, token).ConfigureAwait(false);
+                waited += await WaitForConflictingHoldersAsync(connection, statement, holdersSeen, token).ConfigureAwait(false);
+                if (statement.Concurrently)
+                {
+                    // CONCURRENTLY cannot run in a transaction block. Its lock (SHARE UPDATE EXCLUSIVE) does not block
+                    // reads or writes, so it may wait as long as the build itself may run.
+                    await RunBareAsync(connection, statement.Sql, Options.ConcurrentStatementTimeout, Options.ConcurrentStatementTimeout, token).ConfigureAwait(false);
+                    return;
+                }
+                await using var tx = await connection.BeginTransactionAsync(token).ConfigureAwait(false);
+                await SetLocalTimeoutsAsync(connection, tx, Options.LockTimeout, Options.StatementTimeout, token).ConfigureAwait(false);
+                await using (var cmd = new NpgsqlCommand(statement.Sql, connection, tx))
+                    await cmd.ExecuteNonQueryAsync(token).ConfigureAwait(false);
+                await tx.CommitAsync(token).ConfigureAwait(false);
+            }, ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (TransientErrors.IsLockTimeout(e))
+        {
+            var blockers = await CurrentHoldersAsync(statement, ct).ConfigureAwait(false);
+            throw new LockNotAcquiredException(statement.Sql, attempts, blockers.Count > 0 ? blockers : [.. holdersSeen.Values], e);
+        }
+        catch (Exception e) when (e is NpgsqlException)
+        {
+            throw new SqlFailedException(statement.Sql, attempts, e);
+        }
+        return new StatementOutcome(attempts, waited, [.. holdersSeen.Values], started.Elapsed);
+    }
+
+    /// <summary>Runs work in one transaction with <c>SET LOCAL</c> timeouts, retrying transient failures a bounded number of times.</summary>
+    public async Task<T> InTransactionAsync<T>(
+        Func<NpgsqlConnection, NpgsqlTransaction, CancellationToken, Task<T>> work,
+        CancellationToken ct,
+        TransactionTimeouts? timeouts = null,
+        string description = "transaction")
+    {
+        var attempts = 0;
+        try
+        {
+            return await Pipeline(description).ExecuteAsync(async token =>
+            {
+                attempts++;
+                await using var connection = await DataSource.OpenConnectionAsync(token).ConfigureAwait(false);
+                await using var tx = await connection.BeginTransactionAsync(token).ConfigureAwait(false);
+                await SetLocalTimeoutsAsync(connection, tx, timeouts?.LockTimeout ?? Options.LockTimeout,
+                    timeouts?.StatementTimeout ?? Options.StatementTimeout, token).ConfigureAwait(false);
+                var result = await work(connection, tx, token).ConfigureAwait(false);
+                await tx.CommitAsync(token).ConfigureAwait(false);
+                return result;
+            }, ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is NpgsqlException && e is not SwitchyardException)
+        {
+            throw new SqlFailedException(description, attempts, e);
+        }
+    }
+
+    /// <summary>Executes one parameterized statement (not DDL) in its own safe transaction.</summary>
+    public Task<int> ExecuteAsync(string sql, CancellationToken ct, params object?[] parameters) =>
+        InTransactionAsync(async (c, tx, token) =>
+        {
+            await using var cmd = Command(sql, c, tx, parameters);
+            return await cmd.ExecuteNonQueryAsync(token).ConfigureAwait(false);
+        }, ct, description: sql);
+
+    /// <summary>Reads one value in a safe transaction; null when no row.</summary>
+    public Task<T?> ScalarAsync<T>(string sql, CancellationToken ct, params object?[] parameters) =>
+        InTransactionAsync(async (c, tx, token) =>
+        {
+            await using var cmd = Command(sql, c, tx, parameters);
+            var value = await cmd.ExecuteScalarAsync(token).ConfigureAwait(false);
+            return value is null or DBNull ? default : (T)value;
+        }, ct, description: sql);
+
+    /// <summary>Reads rows in a safe transaction, mapping each with <paramref name="map"/>.</summary>
+    public Task<IReadOnlyList<T>> QueryAsync<T>(string sql, Func<NpgsqlDataReader, T> map, CancellationToken ct, params object?[] parameters) =>
+        InTransactionAsync<IReadOnlyList<T>>(async (c, tx, token) =>
+        {
+            await using var cmd = Command(sql, c, tx, parameters);
+            await using var reader = await cmd.ExecuteReaderAsync(token).ConfigureAwait(false);
+            var rows = new List<T>();
+            while (await reader.ReadAsync(token).ConfigureAwait(false)) rows.Add(map(reader));
+            return rows;
+        }, ct, description: sql);
+
+    /// <summary>A command with positional parameters ($1, $2, ...).</summary>
+    public static NpgsqlCommand Command(string sql, NpgsqlConnection connection, NpgsqlTransaction? tx, params object?[] parameters)
+    {
+        var cmd = new NpgsqlCommand(sql, connection, tx);
+        foreach (var p in parameters) cmd.Parameters.Add(new NpgsqlParameter { Value = p ?? DBNull.Value });
+        return cmd;
+    }
+
+    /// <summary>Applies the timeouts to the current transaction only; one round trip.</summary>
+    public static async Task SetLocalTimeoutsAsync(NpgsqlConnection connection, NpgsqlTransaction tx, TimeSpan lockTimeout, TimeSpan statementTimeout, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand("SELECT set_config('lock_timeout', $1, true), set_config('statement_timeout', $2, true)", connection, tx);
+        cmd.Parameters.AddWithValue(Millis(lockTimeout));
+        cmd.Parameters.AddWithValue(Millis(statementTimeout));
+        await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+    }
+
+    private static string Millis(TimeSpan t) => ((long)Math.Ceiling(t.TotalMilliseconds)).ToString(CultureInfo.InvariantCulture) + "ms";
+
+    private static async Task RunBareAsync(NpgsqlConnection connection, string sql, TimeSpan lockTimeout, TimeSpan statementTimeout, CancellationToken ct)
+    {
+        await using (var set = new NpgsqlCommand("SELECT set_config('lock_timeout', $1, false), set_config('statement_timeout', $2, false)", connection))
+        {
+            set.Parameters.AddWithValue(Millis(lockTimeout));
+            set.Parameters.AddWithValue(Millis(statementTimeout));
+            await set.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }
+        try
+        {
+            await using var cmd = new NpgsqlCommand(sql, connection);
+            await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (connection.State == System.Data.ConnectionState.Open)
+            {
+                await using var reset = new NpgsqlCommand("RESET lock_timeout; RESET statement_timeout", connection);
+                await reset.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Entering the lock queue while a conflicting lock is held makes every later reader and writer queue behind us.
+    /// So we wait outside the queue until no conflicting holder is left, then try under lock_timeout.
+    /// </summary>
+    private async Task<TimeSpan> WaitForConflictingHoldersAsync(NpgsqlConnection connection, DdlStatement statement, Dictionary<int, BlockingSession> seen, CancellationToken ct)
+    {
+        if (statement.Locks.Count == 0) return TimeSpan.Zero;
+        var start = _time.GetTimestamp();
+        var lastReport = TimeSpan.MinValue;
+        while (true)
+        {
+            var holders = await LockHolderProbe.ConflictingHoldersAsync(connection, statement.Locks, ct).ConfigureAwait(false);
+            var waited = _time.GetElapsedTime(start);
+            if (holders.Count == 0) return waited;
+            foreach (var h in holders) seen[h.Pid] = h;
+            if (waited >= Options.ConflictWaitBudget)
+                throw new LockNotAcquiredException(statement.Sql, 0, holders);
+            if (waited - lastReport >= TimeSpan.FromSeconds(5))
+            {
+                lastReport = waited;
+                LogWaitingForHolders(_logger, waited.TotalSeconds, string.Join("; ", holders));
+            }
+            await Task.Delay(Options.ConflictPollInterval, _time, ct).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<IReadOnlyList<BlockingSession>> CurrentHoldersAsync(DdlStatement statement, CancellationToken ct)
+    {
+        try
+        {
+            await using var connection = await DataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+            return await LockHolderProbe.ConflictingHoldersAsync(connection, statement.Locks, ct).ConfigureAwait(false);
+        }
+        catch (NpgsqlException)
+        {
+            return [];
+        }
+    }
+
+    private ResiliencePipeline Pipeline(string what) =>
+        new ResiliencePipelineBuilder { TimeProvider = _time }
+            .AddRetry(new RetryStrategyOptions
+            {
+                ShouldHandle = new PredicateBuilder().Handle<Exception>(TransientErrors.IsTransient),
+                MaxRetryAttempts = Options.MaxAttempts - 1,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = Options.RetryBaseDelay,
+                MaxDelay = Options.RetryMaxDelay,
+                OnRetry = args =>
+                {
+                    LogRetry(_logger, args.AttemptNumber + 1, Options.MaxAttempts, args.Outcome.Exception?.Message ?? "", args.RetryDelay.TotalMilliseconds, what);
+                    return ValueTask.CompletedTask;
+                },
+            })
+            .Build();
+
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Warning, Message = "Attempt {Attempt}/{Max} failed ({Reason}); retrying in {DelayMs:F0} ms: {What}")]
+    private static partial void LogRetry(ILogger logger, int attempt, int max, string reason, double delayMs, string what);
+
+    [LoggerMessage(EventId = 1002, Level = LogLevel.Information, Message = "Waiting {Seconds:F1}s outside the lock queue for conflicting holders: {Holders}")]
+    private static partial void LogWaitingForHolders(ILogger logger, double seconds, string holders);
+}

@@ -1,0 +1,119 @@
+using Switchyard.Core.Execution;
+
+namespace Switchyard.Core.Journal;
+
+/// <summary>
+/// The <c>switchyard</c> schema in the target database: migrations, steps, the append-only event log, the flag store
+/// the application library reads, and operator control (pause / resume / abort). Idempotent: safe to run every time.
+/// </summary>
+public static class JournalSchema
+{
+    public const string Schema = "switchyard";
+
+    /// <summary>The NOTIFY channel a flag change is announced on.</summary>
+    public const string FlagsChannel = "switchyard_flags";
+
+    private static readonly string[] Statements =
+    [
+        "CREATE SCHEMA IF NOT EXISTS switchyard",
+        """
+        CREATE TABLE IF NOT EXISTS switchyard.migrations (
+            id            bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            name          text NOT NULL UNIQUE,
+            target_table  text NOT NULL,
+            spec_checksum text NOT NULL,
+            spec_path     text,
+            phase         text NOT NULL DEFAULT 'planned',
+            state         text NOT NULL DEFAULT 'active',
+            created_at    timestamptz NOT NULL DEFAULT now(),
+            updated_at    timestamptz NOT NULL DEFAULT now()
+        )
+        """,
+        """
+        CREATE TABLE IF NOT EXISTS switchyard.steps (
+            id           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            migration_id bigint NOT NULL REFERENCES switchyard.migrations(id),
+            phase        text NOT NULL,
+            step_key     text NOT NULL,
+            description  text NOT NULL,
+            sql          text NOT NULL,
+            status       text NOT NULL DEFAULT 'pending',
+            attempts     int NOT NULL DEFAULT 0,
+            started_at   timestamptz,
+            finished_at  timestamptz,
+            error        text,
+            UNIQUE (migration_id, step_key)
+        )
+        """,
+        """
+        CREATE TABLE IF NOT EXISTS switchyard.events (
+            id               bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            migration_id     bigint REFERENCES switchyard.migrations(id),
+            at               timestamptz NOT NULL DEFAULT clock_timestamp(),
+            os_user          text NOT NULL,
+            db_user          text NOT NULL DEFAULT current_user,
+            application_name text NOT NULL DEFAULT current_setting('application_name'),
+            kind             text NOT NULL,
+            message          text NOT NULL,
+            data             jsonb
+        )
+        """,
+        """
+        CREATE OR REPLACE FUNCTION switchyard.events_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            RAISE EXCEPTION 'switchyard.events is append-only';
+        END $$
+        """,
+        """
+        DO $$ BEGIN
+            IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgname = 'events_append_only' AND tgrelid = 'switchyard.events'::regclass) THEN
+                CREATE TRIGGER events_append_only BEFORE UPDATE OR DELETE ON switchyard.events
+                    FOR EACH ROW EXECUTE FUNCTION switchyard.events_append_only();
+            END IF;
+        END $$
+        """,
+        """
+        CREATE TABLE IF NOT EXISTS switchyard.flags (
+            flag_key     text PRIMARY KEY,
+            read_mode    text NOT NULL DEFAULT 'legacy' CHECK (read_mode IN ('legacy', 'shadow', 'new', 'new_only')),
+            read_percent int  NOT NULL DEFAULT 0 CHECK (read_percent BETWEEN 0 AND 100),
+            write_mode   text NOT NULL DEFAULT 'legacy' CHECK (write_mode IN ('legacy', 'both', 'new')),
+            version      bigint NOT NULL DEFAULT 1,
+            updated_at   timestamptz NOT NULL DEFAULT now(),
+            updated_by   text NOT NULL DEFAULT current_user
+        )
+        """,
+        """
+        CREATE OR REPLACE FUNCTION switchyard.flags_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            PERFORM pg_notify('switchyard_flags', NEW.flag_key);
+            RETURN NEW;
+        END $$
+        """,
+        """
+        DO $$ BEGIN
+            IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgname = 'flags_notify' AND tgrelid = 'switchyard.flags'::regclass) THEN
+                CREATE TRIGGER flags_notify AFTER INSERT OR UPDATE ON switchyard.flags
+                    FOR EACH ROW EXECUTE FUNCTION switchyard.flags_notify();
+            END IF;
+        END $$
+        """,
+        """
+        CREATE TABLE IF NOT EXISTS switchyard.control (
+            migration_id    bigint PRIMARY KEY REFERENCES switchyard.migrations(id),
+            paused          boolean NOT NULL DEFAULT false,
+            abort_requested boolean NOT NULL DEFAULT false,
+            reason          text,
+            updated_at      timestamptz NOT NULL DEFAULT now(),
+            updated_by      text NOT NULL DEFAULT current_user
+        )
+        """,
+    ];
+
+    /// <summary>Creates what is missing, each statement its own safe command.</summary>
+    public static async Task EnsureAsync(SafeSqlRunner sql, CancellationToken ct)
+    {
+        foreach (var statement in Statements)
+            await sql.ExecuteDdlAsync(new DdlStatement(statement, []), ct).ConfigureAwait(false);
+    }
+}
