@@ -37,8 +37,8 @@ public static class ConnectionResolver
         {
             if (value.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase) || value.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase))
                 return FromUri(value);
-            if (!value.Contains(';', StringComparison.Ordinal) && value.Contains(' ', StringComparison.Ordinal) && value.Contains('=', StringComparison.Ordinal))
-                value = string.Join(';', value.Split(' ', StringSplitOptions.RemoveEmptyEntries));
+            if (!value.Contains(';', StringComparison.Ordinal) && value.Contains('=', StringComparison.Ordinal))
+                return FromLibpqKeywords(value);
             return new NpgsqlConnectionStringBuilder(value).ConnectionString;
         }
         catch (Exception e) when (e is ArgumentException or FormatException or UriFormatException or KeyNotFoundException)
@@ -49,6 +49,30 @@ public static class ConnectionResolver
                 "Use keyword form `Host=db;Port=5432;Username=app;Database=ledger` or a URI `postgres://app@db:5432/ledger`.");
         }
     }
+
+    /// <summary>libpq's <c>host=.. port=.. dbname=.. user=..</c> form, as psql users write it.</summary>
+    private static string FromLibpqKeywords(string value)
+    {
+        var b = new NpgsqlConnectionStringBuilder();
+        foreach (var pair in value.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var kv = pair.Split('=', 2);
+            if (kv.Length != 2) throw new FormatException("expected key=value pairs");
+            b[LibpqKey(kv[0])] = kv[1];
+        }
+        return b.ConnectionString;
+    }
+
+    private static string LibpqKey(string key) => key switch
+    {
+        "dbname" => "Database",
+        "user" => "Username",
+        "sslmode" => "SSL Mode",
+        "application_name" => "Application Name",
+        "connect_timeout" => "Timeout",
+        "passfile" => "Passfile",
+        _ => key,
+    };
 
     private static string FromUri(string value)
     {
@@ -70,7 +94,7 @@ public static class ConnectionResolver
             var kv = pair.Split('=', 2);
             var key = Uri.UnescapeDataString(kv[0]);
             var val = kv.Length == 2 ? Uri.UnescapeDataString(kv[1]) : "";
-            b[key switch { "sslmode" => "SSL Mode", "application_name" => "Application Name", "connect_timeout" => "Timeout", _ => key }] = val;
+            b[LibpqKey(key)] = val;
         }
         return b.ConnectionString;
     }

@@ -178,7 +178,7 @@ public sealed partial class SafeSqlRunner
     {
         if (statement.Locks.Count == 0) return TimeSpan.Zero;
         var start = _time.GetTimestamp();
-        var lastReport = TimeSpan.MinValue;
+        var lastReport = TimeSpan.Zero;
         while (true)
         {
             var holders = await LockHolderProbe.ConflictingHoldersAsync(connection, statement.Locks, ct).ConfigureAwait(false);

@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# The README's demo command: installs what is missing, builds, and runs `switchyard demo` on the managed cluster.
+set -euo pipefail
+cd "$(dirname "$0")"
+bash scripts/prerequisites.sh
+dotnet build src/Switchyard.Cli -c Release -nologo -v quiet -clp:ErrorsOnly
+exec dotnet src/Switchyard.Cli/bin/Release/net10.0/switchyard.dll demo "$@"

@@ -1,0 +1,132 @@
+using Npgsql;
+using Switchyard.Core.Execution;
+using Switchyard.IntegrationTests.Infrastructure;
+
+namespace Switchyard.IntegrationTests.Execution;
+
+public sealed class SafeSqlRunnerTests : IClassFixture<LedgerDatabase>
+{
+    private static readonly QualifiedName Transactions = new("public", "transactions");
+    private readonly LedgerDatabase _db;
+
+    public SafeSqlRunnerTests(LedgerDatabase db) => _db = db;
+
+    [Fact]
+    public async Task Ddl_WaitsOutsideTheLockQueueWhileAHolderIsOpen_ThenSucceeds_AndNobodyQueuesBehindIt()
+    {
+        // Given a session holding ACCESS SHARE on transactions in an open transaction
+        await using var holderSource = _db.NewDataSource("test-holder");
+        await using var holder = await holderSource.OpenConnectionAsync();
+        await using var holderTx = await holder.BeginTransactionAsync();
+        await using (var read = new NpgsqlCommand("SELECT count(*) FROM transactions", holder, holderTx)) await read.ExecuteScalarAsync();
+        var holderPid = holder.ProcessID;
+
+        // and readers that keep reading, watched for ever waiting behind the DDL's session
+        await using var watchSource = _db.NewDataSource("test-watch");
+        using var stop = new CancellationTokenSource();
+        var blockedObservations = 0;
+        var readsDone = 0;
+        var readers = Task.Run(async () =>
+        {
+            await using var reader = await watchSource.OpenConnectionAsync();
+            while (!stop.IsCancellationRequested)
+            {
+                await using var cmd = new NpgsqlCommand("SELECT amount_minor FROM transactions WHERE id = 42", reader);
+                await cmd.ExecuteScalarAsync();
+                readsDone++;
+            }
+        });
+        var watcher = Task.Run(async () =>
+        {
+            await using var conn = await watchSource.OpenConnectionAsync();
+            while (!stop.IsCancellationRequested)
+            {
+                await using var cmd = new NpgsqlCommand("""
+                    SELECT count(*) FROM pg_stat_activity w
+                    WHERE w.wait_event_type = 'Lock' AND w.application_name = 'test-watch'
+                    """, conn);
+                blockedObservations += (int)(long)(await cmd.ExecuteScalarAsync())!;
+                await Task.Delay(5);
+            }
+        });
+
+        // When the DDL runs while the holder stays open for another ~1.5 s
+        var runner = _db.Runner(new SafeSqlOptions { LockTimeout = TimeSpan.FromMilliseconds(100) });
+        var ddl = runner.ExecuteDdlAsync(DdlStatement.On(Transactions, LockMode.AccessExclusive,
+            "ALTER TABLE transactions ADD COLUMN runner_probe int"), CancellationToken.None);
+        await Task.Delay(1500);
+        ddl.IsCompleted.ShouldBeFalse("the DDL must wait while the holder is open");
+        await holderTx.CommitAsync();
+        var outcome = await ddl;
+        await stop.CancelAsync();
+        await Task.WhenAll(readers, watcher);
+
+        // Then it waited for the holder, ran, and no reader ever queued behind it
+        outcome.HoldersWaitedFor.Select(h => h.Pid).ShouldContain(holderPid);
+        (await _db.ScalarAsync<long>("SELECT count(*) FROM pg_attribute WHERE attrelid = 'transactions'::regclass AND attname = 'runner_probe'")).ShouldBe(1);
+        readsDone.ShouldBeGreaterThan(10);
+        blockedObservations.ShouldBe(0);
+        await _db.ExecuteAsync("ALTER TABLE transactions DROP COLUMN runner_probe");
+    }
+
+    [Fact]
+    public async Task Ddl_HolderNeverLeaves_FailsNamingTheHolderPid_AndChangesNothing()
+    {
+        await using var holderSource = _db.NewDataSource("long-report");
+        await using var holder = await holderSource.OpenConnectionAsync();
+        await using var holderTx = await holder.BeginTransactionAsync();
+        await using (var read = new NpgsqlCommand("SELECT count(*) FROM transactions", holder, holderTx)) await read.ExecuteScalarAsync();
+
+        var runner = _db.Runner(new SafeSqlOptions { ConflictWaitBudget = TimeSpan.FromSeconds(1) });
+        var error = await Should.ThrowAsync<LockNotAcquiredException>(() => runner.ExecuteDdlAsync(
+            DdlStatement.On(Transactions, LockMode.AccessExclusive, "ALTER TABLE transactions ADD COLUMN never_added int"), CancellationToken.None));
+
+        error.Blockers.Select(b => b.Pid).ShouldContain(holder.ProcessID);
+        error.Message.ShouldContain($"pid {holder.ProcessID}");
+        error.Message.ShouldContain("long-report");
+        await holderTx.RollbackAsync();
+        (await _db.ScalarAsync<long>("SELECT count(*) FROM pg_attribute WHERE attrelid = 'transactions'::regclass AND attname = 'never_added'")).ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task Ddl_WithoutGate_LockTimeoutIsRetriedBoundedThenRaised()
+    {
+        // A holder of a lock the gate does not look at (an advisory-free path: the statement declares no locks).
+        await using var holderSource = _db.NewDataSource("silent-holder");
+        await using var holder = await holderSource.OpenConnectionAsync();
+        await using var holderTx = await holder.BeginTransactionAsync();
+        await using (var read = new NpgsqlCommand("LOCK TABLE accounts IN ACCESS SHARE MODE", holder, holderTx)) await read.ExecuteNonQueryAsync();
+
+        var runner = _db.Runner(new SafeSqlOptions { LockTimeout = TimeSpan.FromMilliseconds(50), MaxAttempts = 3, RetryBaseDelay = TimeSpan.FromMilliseconds(10) });
+        var error = await Should.ThrowAsync<LockNotAcquiredException>(() => runner.ExecuteDdlAsync(
+            new DdlStatement("ALTER TABLE accounts ADD COLUMN nope int", []), CancellationToken.None));
+
+        error.Attempts.ShouldBe(3);
+        await holderTx.RollbackAsync();
+    }
+
+    [Fact]
+    public async Task Concurrently_RunsOutsideATransaction()
+    {
+        var runner = _db.Runner();
+        var outcome = await runner.ExecuteDdlAsync(new DdlStatement(
+            "CREATE INDEX CONCURRENTLY runner_probe_idx ON transactions (auth_code)",
+            [new TableLock(Transactions, LockMode.ShareUpdateExclusive)], Concurrently: true), CancellationToken.None);
+
+        outcome.Attempts.ShouldBe(1);
+        (await _db.ScalarAsync<bool>("SELECT indisvalid FROM pg_index WHERE indexrelid = 'runner_probe_idx'::regclass")).ShouldBeTrue();
+        await _db.ExecuteAsync("DROP INDEX runner_probe_idx");
+    }
+
+    [Fact]
+    public async Task InTransaction_SetsLocalTimeouts_ThatDoNotLeakToThePool()
+    {
+        var runner = _db.Runner(new SafeSqlOptions { LockTimeout = TimeSpan.FromMilliseconds(321), StatementTimeout = TimeSpan.FromSeconds(7) });
+
+        var inside = await runner.ScalarAsync<string>("SELECT current_setting('lock_timeout') || '/' || current_setting('statement_timeout')", CancellationToken.None);
+        var outside = await _db.ScalarAsync<string>("SELECT current_setting('lock_timeout')");
+
+        inside.ShouldBe("321ms/7s");
+        outside.ShouldBe("0");
+    }
+}
