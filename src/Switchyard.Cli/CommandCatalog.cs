@@ -11,5 +11,13 @@ internal static class CommandCatalog
         LocalCommands.Build(),
         LedgerCommands.Build(),
         DemoCommand.Build(),
+        MigrationCommands.Plan(),
+        MigrationCommands.Apply(),
+        MigrationCommands.Status(),
+        MigrationCommands.Rollback(),
+        MigrationCommands.Cutover(),
+        MigrationCommands.Pause(),
+        MigrationCommands.Resume(),
+        MigrationCommands.Abort(),
     ];
 }

@@ -22,7 +22,7 @@ public sealed class MigrationJournal(SafeSqlRunner sql)
 
     /// <summary>Migrations that still own their table (not completed, not rolled back).</summary>
     public Task<IReadOnlyList<MigrationRecord>> ActiveAsync(CancellationToken ct) =>
-        Sql.QueryAsync($"SELECT {MigrationColumns} FROM switchyard.migrations WHERE state = ANY($1) ORDER BY id", Migration, ct, MigrationStates.Active);
+        Sql.QueryAsync($"SELECT {MigrationColumns} FROM switchyard.migrations WHERE state = ANY($1) ORDER BY id", Migration, ct, (object)MigrationStates.Active);
 
     public Task<IReadOnlyList<MigrationRecord>> AllAsync(CancellationToken ct) =>
         Sql.QueryAsync($"SELECT {MigrationColumns} FROM switchyard.migrations ORDER BY id", Migration, ct);
