@@ -11,5 +11,6 @@ internal static class CommandCatalog
         LocalCommands.Build(),
         LedgerCommands.Build(),
         DemoCommand.Build(),
+        LintCommands.Build(),
     ];
 }
