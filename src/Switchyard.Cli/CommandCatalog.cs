@@ -12,5 +12,6 @@ internal static class CommandCatalog
         LedgerCommands.Build(),
         DemoCommand.Build(),
         WorkloadCommands.Build(),
+        LintCommands.Build(),
     ];
 }
