@@ -13,5 +13,7 @@ internal static class CommandCatalog
         DemoCommand.Build(),
         WorkloadCommands.Build(),
         LintCommands.Build(),
+        BenchCommands.Build(),
+        BackfillCommands.Build(),
     ];
 }
