@@ -15,5 +15,13 @@ internal static class CommandCatalog
         LintCommands.Build(),
         BenchCommands.Build(),
         BackfillCommands.Build(),
+        MigrationCommands.Plan(),
+        MigrationCommands.Apply(),
+        MigrationCommands.Status(),
+        MigrationCommands.Rollback(),
+        MigrationCommands.Cutover(),
+        MigrationCommands.Pause(),
+        MigrationCommands.Resume(),
+        MigrationCommands.Abort(),
     ];
 }
