@@ -11,5 +11,7 @@ internal static class CommandCatalog
         LocalCommands.Build(),
         LedgerCommands.Build(),
         DemoCommand.Build(),
+        ValidateCommands.Build(),
+        ValidateBenchCommand.Build(),
     ];
 }
