@@ -23,5 +23,7 @@ internal static class CommandCatalog
         MigrationCommands.Pause(),
         MigrationCommands.Resume(),
         MigrationCommands.Abort(),
+        ValidateCommands.Build(),
+        ValidateBenchCommand.Build(),
     ];
 }
