@@ -13,6 +13,8 @@ internal static class CommandCatalog
         DemoCommand.Build(),
         WorkloadCommands.Build(),
         LintCommands.Build(),
+        RunbookCommands.Runbook(),
+        RunbookCommands.Evidence(),
         BenchCommands.Build(),
         BackfillCommands.Build(),
         MigrationCommands.Plan(),
