@@ -11,5 +11,9 @@ internal static class CommandCatalog
         LocalCommands.Build(),
         LedgerCommands.Build(),
         DemoCommand.Build(),
+        WorkloadCommands.Build(),
+        LintCommands.Build(),
+        BenchCommands.Build(),
+        BackfillCommands.Build(),
     ];
 }
