@@ -209,7 +209,8 @@ public sealed partial class SafeSqlRunner
         }
     }
 
-    private ResiliencePipeline Pipeline(string what) =>
+    // One attempt means no retry strategy at all: Polly rejects MaxRetryAttempts = 0.
+    private ResiliencePipeline Pipeline(string what) => Options.MaxAttempts == 1 ? ResiliencePipeline.Empty :
         new ResiliencePipelineBuilder { TimeProvider = _time }
             .AddRetry(new RetryStrategyOptions
             {
