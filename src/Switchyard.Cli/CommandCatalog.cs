@@ -11,6 +11,12 @@ internal static class CommandCatalog
         LocalCommands.Build(),
         LedgerCommands.Build(),
         DemoCommand.Build(),
+        WorkloadCommands.Build(),
+        LintCommands.Build(),
+        RunbookCommands.Runbook(),
+        RunbookCommands.Evidence(),
+        BenchCommands.Build(),
+        BackfillCommands.Build(),
         MigrationCommands.Plan(),
         MigrationCommands.Apply(),
         MigrationCommands.Status(),
@@ -19,5 +25,7 @@ internal static class CommandCatalog
         MigrationCommands.Pause(),
         MigrationCommands.Resume(),
         MigrationCommands.Abort(),
+        ValidateCommands.Build(),
+        ValidateBenchCommand.Build(),
     ];
 }
