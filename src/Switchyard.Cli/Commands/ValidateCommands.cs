@@ -11,7 +11,7 @@ namespace Switchyard.Cli.Commands;
 internal static class ValidateCommands
 {
     /// <summary>Exit code when the suite ran and at least one check failed (errors keep their own codes).</summary>
-    public const int ChecksFailed = 2;
+    public const int ChecksFailed = 3;
 
     public static Command Build()
     {
