@@ -3,5 +3,10 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 bash scripts/prerequisites.sh
-dotnet build src/Switchyard.Cli -c Release -nologo -v quiet -clp:ErrorsOnly
+log=$(mktemp)
+if ! dotnet build src/Switchyard.Cli -c Release -nologo >"$log" 2>&1; then
+  cat "$log" >&2
+  exit 1
+fi
+rm -f "$log"
 exec dotnet src/Switchyard.Cli/bin/Release/net10.0/switchyard.dll demo "$@"

@@ -1,0 +1,52 @@
+using System.Text.Json;
+using Switchyard.IntegrationTests.Infrastructure;
+
+namespace Switchyard.IntegrationTests.Workload;
+
+public sealed class WorkloadCommandTests : IClassFixture<LedgerDatabase>
+{
+    private readonly LedgerDatabase _db;
+
+    public WorkloadCommandTests(LedgerDatabase db) => _db = db;
+
+    [Fact]
+    public async Task Workload_run_prints_snake_case_json_with_every_operation_type_and_no_failures()
+    {
+        // Given a seeded ledger
+        var before = await _db.ScalarAsync<long>("SELECT count(*) FROM transactions");
+
+        // When the CLI runs a short workload with --json
+        var result = await CliRunner.RunAsync(["workload", "run", "--tps", "40", "--duration", "3s", "--report-every", "1s", "--json", "-c", _db.ConnectionString]);
+
+        // Then it exits 0 and the JSON has every operation type, no failures, and the authorizations it counted are in the ledger
+        result.ExitCode.ShouldBe(0, result.StdErr);
+        using var json = JsonDocument.Parse(result.StdOut);
+        var root = json.RootElement;
+        root.GetProperty("total_failed").GetInt64().ShouldBe(0);
+        root.GetProperty("target_operations_per_second").GetDouble().ShouldBe(40);
+        var operations = root.GetProperty("operations").EnumerateArray().ToDictionary(o => o.GetProperty("kind").GetString()!);
+        operations.Keys.ShouldBe(["authorize", "capture", "settle", "refund", "chargeback", "balance_read", "risk_read", "regulatory_report"], ignoreOrder: true);
+        operations["regulatory_report"].GetProperty("count").GetInt64().ShouldBeGreaterThan(0);
+        operations["authorize"].GetProperty("p99_ms").GetDouble().ShouldBeGreaterThan(0);
+        var authorized = operations["authorize"].GetProperty("succeeded").GetInt64();
+        (await _db.ScalarAsync<long>("SELECT count(*) FROM transactions")).ShouldBe(before + authorized);
+        root.GetProperty("timeline").GetArrayLength().ShouldBeGreaterThan(0);
+    }
+
+    [Theory]
+    [InlineData("--tps", "0", "--tps must be above 0")]
+    [InlineData("--duration", "soon", "'soon' is not a positive duration")]
+    public async Task Workload_run_rejects_bad_input_with_a_clear_error_and_changes_nothing(string option, string value, string message)
+    {
+        // Given a seeded ledger
+        var before = await _db.ScalarAsync<long>("SELECT count(*) FROM transactions");
+
+        // When the CLI is given a bad value
+        var result = await CliRunner.RunAsync(["workload", "run", option, value, "-c", _db.ConnectionString]);
+
+        // Then it fails with a message naming the option and the ledger is unchanged
+        result.ExitCode.ShouldNotBe(0);
+        (result.StdErr + result.StdOut).ShouldContain(message);
+        (await _db.ScalarAsync<long>("SELECT count(*) FROM transactions")).ShouldBe(before);
+    }
+}
