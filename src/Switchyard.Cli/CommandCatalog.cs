@@ -17,5 +17,15 @@ internal static class CommandCatalog
         RunbookCommands.Evidence(),
         BenchCommands.Build(),
         BackfillCommands.Build(),
+        MigrationCommands.Plan(),
+        MigrationCommands.Apply(),
+        MigrationCommands.Status(),
+        MigrationCommands.Rollback(),
+        MigrationCommands.Cutover(),
+        MigrationCommands.Pause(),
+        MigrationCommands.Resume(),
+        MigrationCommands.Abort(),
+        ValidateCommands.Build(),
+        ValidateBenchCommand.Build(),
     ];
 }

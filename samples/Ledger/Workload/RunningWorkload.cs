@@ -26,6 +26,8 @@ public sealed class RunningWorkload : IAsyncDisposable
     private long _startTimestamp;
     private Task _schedule = Task.CompletedTask;
     private WorkloadReport? _final;
+    private readonly object _stopGate = new();
+    private Task<WorkloadReport>? _stopping;
 
     internal RunningWorkload(WorkloadOptions options, NpgsqlDataSource ledger, LedgerShape shape, Fleet fleet)
     {
@@ -71,10 +73,23 @@ public sealed class RunningWorkload : IAsyncDisposable
     /// <summary>The figures so far, while the run goes on.</summary>
     public WorkloadReport Snapshot() => _final ?? _recorder.Report(_options, Elapsed);
 
-    /// <summary>Stops scheduling, lets the operations in flight finish, and reports. Safe to call again.</summary>
-    public async Task<WorkloadReport> StopAsync()
+    /// <summary>Stops scheduling, lets the operations in flight finish, and reports. Safe to call again, from any thread.</summary>
+    public Task<WorkloadReport> StopAsync()
     {
-        if (_final is not null) return _final;
+        lock (_stopGate) return _stopping ??= StopOnceAsync();
+    }
+
+    /// <summary>Runs until the schedule ends by itself (duration or count) or <paramref name="ct"/> stops it early, then reports.</summary>
+    public async Task<WorkloadReport> RunToEndAsync(CancellationToken ct)
+    {
+        // Cancellation ends the schedule early but still yields the report of what ran.
+        using (ct.Register(() => _stop.Cancel()))
+            await _schedule.ConfigureAwait(false);
+        return await StopAsync().ConfigureAwait(false);
+    }
+
+    private async Task<WorkloadReport> StopOnceAsync()
+    {
         await _stop.CancelAsync().ConfigureAwait(false);
         await _schedule.ConfigureAwait(false);
         // Every slot free means every dispatched operation has recorded its result.
@@ -84,21 +99,10 @@ public sealed class RunningWorkload : IAsyncDisposable
         return _final;
     }
 
-    /// <summary>Runs until the schedule ends by itself (duration or count), then reports.</summary>
-    public async Task<WorkloadReport> RunToEndAsync(CancellationToken ct)
-    {
-        using (ct.Register(() => _stop.Cancel()))
-            await _schedule.WaitAsync(Timeout.InfiniteTimeSpan, ct).ConfigureAwait(false);
-        return await StopAsync().ConfigureAwait(false);
-    }
-
     public async ValueTask DisposeAsync()
     {
-        if (_final is null)
-        {
-            await _abort.CancelAsync().ConfigureAwait(false);
-            await StopAsync().ConfigureAwait(false);
-        }
+        if (_final is null) await _abort.CancelAsync().ConfigureAwait(false);
+        await StopAsync().ConfigureAwait(false);
         _stop.Dispose();
         _abort.Dispose();
         _slots.Dispose();
