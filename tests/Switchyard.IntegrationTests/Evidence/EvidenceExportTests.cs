@@ -27,8 +27,8 @@ public sealed class MigratedLedger : LedgerDatabase
             .RunAsync(null, false, CancellationToken.None);
         await ValidationEvidence.StoreAsync(Runner(), report, id, CancellationToken.None);
         var control = new MigrationControl(Runner());
-        await control.CutoverAsync(Migration, "public.transactions.status", "shadow", 0, "both", CancellationToken.None);
-        await control.CutoverAsync(Migration, "public.transactions.status", "new_only", 100, "new", CancellationToken.None);
+        await control.CutoverAsync(Migration, "shadow", 0, "both", CancellationToken.None);
+        await control.CutoverAsync(Migration, "new_only", 100, "new", CancellationToken.None);
         var done = await engine.ApplyAsync(spec, new ApplyOptions { Confirm = Migration }, CancellationToken.None);
         done.State.ShouldBe("completed", done.Message);
     }

@@ -59,7 +59,8 @@ public sealed class RunbookTests(LedgerDatabase db) : IClassFixture<LedgerDataba
             section.ShouldContain($"| strongest lock | {LockModes.SqlName(strongest)}");
             foreach (var step in phase.Steps) section.ShouldContain(step.Sql.Trim().Split('\n')[0]);
         }
-        markdown.ShouldContain("| strongest lock | SHARE UPDATE EXCLUSIVE") ;
+        markdown.ShouldContain("| strongest lock | ROW EXCLUSIVE on public.transactions");
+        markdown.ShouldContain("SHARE UPDATE EXCLUSIVE on public.transactions (concurrently)");
         markdown.ShouldContain("Point of no return: Phase Contract");
         markdown.ShouldContain($"--confirm {plan.Name}");
         markdown.ShouldContain("| point of no return | YES");
