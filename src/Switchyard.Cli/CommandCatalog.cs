@@ -15,5 +15,6 @@ internal static class CommandCatalog
         LintCommands.Build(),
         BenchCommands.Build(),
         BackfillCommands.Build(),
+        WatchCommand.Build(),
     ];
 }
