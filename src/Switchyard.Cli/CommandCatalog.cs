@@ -26,5 +26,6 @@ internal static class CommandCatalog
         MigrationCommands.Resume(),
         MigrationCommands.Abort(),
         ValidateCommands.Build(),
+        WatchCommand.Build(),
     ];
 }
