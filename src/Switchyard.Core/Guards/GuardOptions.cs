@@ -55,6 +55,10 @@ public sealed record GuardOptions
     /// <value>The default is 100.</value>
     public long MismatchMinReads { get; init; } = 100;
 
+    /// <summary>Only app instances that published dual-read figures within this window count.</summary>
+    /// <value>The default is 5 minutes.</value>
+    public TimeSpan MismatchWindow { get; init; } = TimeSpan.FromMinutes(5);
+
     /// <summary>Rules by signal name overriding <see cref="GuardRules.Defaults"/>.</summary>
     /// <value>The default is no overrides.</value>
     public IReadOnlyDictionary<string, GuardRule> Rules { get; init; } = new Dictionary<string, GuardRule>();

@@ -76,7 +76,7 @@ public sealed partial class GuardSet : IBackfillThrottle, IAsyncDisposable
         if (options.WalRate) signals.Add(new WalRateSignal(reader, time));
         if (options.Table is { } table) signals.Add(new TableVacuumSignal(reader, table));
         if (options.Canary is { } canary) signals.Add(new CanaryProbeSignal(primary, canary, time));
-        if (options.MismatchRate) signals.Add(new MismatchRateSignal(reader, options.MismatchMinReads));
+        if (options.MismatchRate) signals.Add(new MismatchRateSignal(reader, options.MismatchMinReads, options.MismatchWindow));
 
         var set = new GuardSet(signals, new GuardPolicy(options.Rules), new GuardJournal(writer), new ReadFlagRollback(writer), options, time,
             loggers?.CreateLogger<GuardSet>());

@@ -10,7 +10,7 @@ public sealed class ReplicationLagSignal : IGuardSignal
 {
     private const string Sql = """
         SELECT coalesce(application_name, ''), coalesce(state, ''),
-               pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn)::float8,
+               pg_wal_lsn_diff(pg_current_wal_insert_lsn(), replay_lsn)::float8,
                coalesce(extract(epoch FROM replay_lag), 0)::float8,
                coalesce(client_addr::text, 'local socket')
         FROM pg_stat_replication

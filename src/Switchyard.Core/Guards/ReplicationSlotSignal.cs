@@ -10,8 +10,8 @@ public sealed class ReplicationSlotSignal : IGuardSignal
 {
     private const string Sql = """
         SELECT slot_name::text, slot_type, active, coalesce(wal_status, ''),
-               pg_wal_lsn_diff(pg_current_wal_lsn(), restart_lsn)::float8,
-               pg_wal_lsn_diff(pg_current_wal_lsn(), confirmed_flush_lsn)::float8
+               pg_wal_lsn_diff(pg_current_wal_insert_lsn(), restart_lsn)::float8,
+               pg_wal_lsn_diff(pg_current_wal_insert_lsn(), confirmed_flush_lsn)::float8
         FROM pg_replication_slots
         WHERE cardinality($1::text[]) = 0 OR slot_name = ANY($1::text[])
         ORDER BY slot_name

@@ -3,7 +3,7 @@ using Switchyard.Core.Execution;
 
 namespace Switchyard.Core.Guards;
 
-/// <summary>WAL generated per second, from <c>pg_current_wal_lsn()</c> deltas between samples (what standbys and slots must absorb).</summary>
+/// <summary>WAL generated per second, from <c>pg_current_wal_insert_lsn()</c> deltas between samples (what standbys and slots must absorb).</summary>
 public sealed class WalRateSignal : IGuardSignal
 {
     private readonly SafeSqlRunner _primary;
@@ -22,7 +22,7 @@ public sealed class WalRateSignal : IGuardSignal
 
     public async Task<IReadOnlyList<SignalReading>> ReadAsync(CancellationToken ct)
     {
-        var lsn = await _primary.ScalarAsync<double>("SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::float8", ct).ConfigureAwait(false);
+        var lsn = await _primary.ScalarAsync<double>("SELECT pg_wal_lsn_diff(pg_current_wal_insert_lsn(), '0/0')::float8", ct).ConfigureAwait(false);
         var now = _time.GetTimestamp();
         var last = _last;
         _last = (lsn, now);
