@@ -210,6 +210,8 @@ public sealed partial class SafeSqlRunner
     }
 
     private ResiliencePipeline Pipeline(string what) =>
+        // Polly rejects a retry strategy with zero retries, so one attempt (MaxAttempts = 1) is an empty pipeline.
+        Options.MaxAttempts == 1 ? ResiliencePipeline.Empty :
         new ResiliencePipelineBuilder { TimeProvider = _time }
             .AddRetry(new RetryStrategyOptions
             {

@@ -115,6 +115,10 @@ public sealed class LocalCluster
         var binaries = new PostgresBinaries(state.BinDirectory, 0);
         var dataDir = Path.Combine(Path.GetDirectoryName(state.DataDirectory)!, "standby-" + name);
         if (Directory.Exists(dataDir)) Directory.Delete(dataDir, recursive: true);
+        // The home belongs to us, not to the postgres OS user: create the folder and hand it over (PostgreSQL wants 700).
+        Directory.CreateDirectory(dataDir);
+        File.SetUnixFileMode(dataDir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        await GiveToServiceUserAsync([dataDir], ct).ConfigureAwait(false);
         var run = await OsProcess.RunAsync(binaries.Path("pg_basebackup"),
             ["-h", state.SocketDirectory, "-p", state.Port.ToString(CultureInfo.InvariantCulture), "-U", state.SuperUser,
              "-D", dataDir, "-R", "-X", "stream", "-c", "fast", "-d", $"application_name={name}"],

@@ -1,0 +1,96 @@
+using System.CommandLine;
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using Switchyard.Cli.Output;
+using Switchyard.Core;
+using Switchyard.Core.Backfill;
+using Switchyard.Core.Operations;
+
+namespace Switchyard.Cli.Commands;
+
+/// <summary>
+/// <c>switchyard backfill run|status</c> (hidden): the backfill of the flagship target on its own, resumable from its
+/// cursors. The migration engine's <c>apply</c> runs the same component as its Backfill phase.
+/// </summary>
+internal static class BackfillCommands
+{
+    public static Command Build()
+    {
+        var backfill = new Command("backfill", "Run or inspect the backfill of transactions.state_id on its own (the engine's apply runs it as a phase).") { Hidden = true };
+        var migration = new Option<string>("--migration") { Description = "Migration name: the key of the backfill's cursors in the journal.", DefaultValueFactory = _ => "001-normalize-transaction-status" };
+
+        var run = new Command("run", "Backfill state_id from status on a database already expanded; resumes from committed cursors.");
+        var workers = new Option<int>("--workers") { Description = "Parallel workers (first start only).", DefaultValueFactory = _ => new BackfillOptions().Workers };
+        var rate = new Option<double?>("--max-rows-per-second") { Description = "Rows/s limit across all workers." };
+        var unmapped = new Option<string>("--unmapped") { Description = "fail | map_to:<code> | add_to_lookup", DefaultValueFactory = _ => "fail" };
+        var targetMs = new Option<int>("--target-batch-ms") { Description = "Time per batch the size adapts to.", DefaultValueFactory = _ => 200 };
+        var initial = new Option<long>("--initial-batch-keys") { DefaultValueFactory = _ => new BackfillOptions().InitialBatchKeys, Description = "Key width of the first batch." };
+        var max = new Option<long>("--max-batch-keys") { DefaultValueFactory = _ => new BackfillOptions().MaxBatchKeys, Description = "Largest key width of a batch." };
+        var json = GlobalOptions.Json();
+        foreach (var o in new Option[] { migration, workers, rate, unmapped, targetMs, initial, max, json }) run.Options.Add(o);
+        CommandAction.Set(run, async (ctx, ct) =>
+        {
+            await ctx.ConnectAsync(ct, LedgerCommands.ManagedDatabase).ConfigureAwait(false);
+            var sql = ctx.Sql();
+            var options = new BackfillOptions
+            {
+                Workers = ctx.ParseResult.GetValue(workers),
+                TargetBatchTime = TimeSpan.FromMilliseconds(ctx.ParseResult.GetValue(targetMs)),
+                InitialBatchKeys = Math.Min(ctx.ParseResult.GetValue(initial), ctx.ParseResult.GetValue(max)),
+                MaxBatchKeys = ctx.ParseResult.GetValue(max),
+            };
+            var request = new BackfillRequest(ctx.ParseResult.GetValue(migration)!, NormalizationTarget.LedgerTransactionStatus(ParsePolicy(ctx.ParseResult.GetValue(unmapped)!)), options);
+            var throttles = new List<IBackfillThrottle> { new OperatorControlThrottle(sql) };
+            if (ctx.ParseResult.GetValue(rate) is { } limit) throttles.Add(new RowRateThrottle(limit));
+            var asJson = ctx.ParseResult.GetValue(json);
+            var progress = asJson ? null : new Progress<BackfillProgress>(p => CliOutput.Plain(Line(p)));
+            var outcome = await new BackfillRunner(sql, ctx.LoggerFactory.CreateLogger<BackfillRunner>()).RunAsync(request, throttles, progress, ct).ConfigureAwait(false);
+            if (asJson) CliOutput.WriteJson(new { state = outcome.State, outcome = outcome.ToString(), stats = outcome.Stats, unmapped = (outcome as BackfillFailed)?.Unmapped });
+            else CliOutput.Plain($"backfill {outcome.State}: {outcome}");
+            return outcome switch { BackfillCompleted => 0, BackfillPaused => 3, BackfillAborted => 4, _ => 2 };
+        });
+
+        var status = new Command("status", "Show the backfill's progress from the journal: rows, rate, ETA, per worker.");
+        var statusJson = GlobalOptions.Json();
+        status.Options.Add(migration);
+        status.Options.Add(statusJson);
+        CommandAction.Set(status, async (ctx, ct) =>
+        {
+            await ctx.ConnectAsync(ct, LedgerCommands.ManagedDatabase).ConfigureAwait(false);
+            var name = ctx.ParseResult.GetValue(migration)!;
+            var p = await BackfillProgressReader.ReadAsync(ctx.Sql(), name, ct).ConfigureAwait(false)
+                ?? throw new SwitchyardException($"no backfill has started for migration '{name}' in this database.", "Start it with: switchyard backfill run --migration " + name);
+            if (ctx.ParseResult.GetValue(statusJson)) CliOutput.WriteJson(p);
+            else
+            {
+                CliOutput.Plain(Line(p));
+                CliOutput.Table(null, ["worker", "keys", "next", "rows", "batches", "state"], p.Workers.Select(w => (IReadOnlyList<string>)
+                [
+                    w.Worker.ToString(CultureInfo.InvariantCulture), $"{w.FromKey}..{w.ToKey - 1}", w.NextKey.ToString(CultureInfo.InvariantCulture),
+                    w.RowsUpdated.ToString("N0", CultureInfo.InvariantCulture), w.Batches.ToString(CultureInfo.InvariantCulture), w.State,
+                ]));
+            }
+            return 0;
+        });
+
+        backfill.Subcommands.Add(run);
+        backfill.Subcommands.Add(status);
+        return backfill;
+    }
+
+    private static string Line(BackfillProgress p)
+    {
+        var eta = p.Eta is { } e ? e.ToString(@"hh\:mm\:ss", CultureInfo.InvariantCulture) : "-";
+        var reason = p.Reason is null ? "" : $" ({p.Reason})";
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{p.State}: {p.RowsDone:N0} / ~{p.RowsEstimated:N0} rows, {p.Fraction:P1} of keys, {p.RowsPerSecond:N0} rows/s, ETA {eta}{reason}");
+    }
+
+    private static UnmappedPolicy ParsePolicy(string text) => text.Trim() switch
+    {
+        "fail" => UnmappedPolicy.Fail,
+        "add_to_lookup" => new UnmappedPolicy(UnmappedAction.AddToLookup),
+        var s when s.StartsWith("map_to:", StringComparison.Ordinal) && s.Length > 7 => new UnmappedPolicy(UnmappedAction.MapTo, s[7..].Trim()),
+        var s => throw new SwitchyardException($"--unmapped '{s}' is not a policy.", "Use fail, add_to_lookup, or map_to:<code> (e.g. map_to:declined)."),
+    };
+}

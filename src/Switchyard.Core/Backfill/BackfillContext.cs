@@ -1,0 +1,102 @@
+using Microsoft.Extensions.Logging;
+using Switchyard.Core.Execution;
+using Switchyard.Core.Operations;
+
+namespace Switchyard.Core.Backfill;
+
+/// <summary>What the workers of one run share besides counters: SQL, throttles, journal writes and progress reporting.</summary>
+internal sealed partial class BackfillContext
+{
+    private readonly BackfillStore _store;
+    private readonly SafeSqlRunner _sql;
+    private readonly IProgress<BackfillProgress>? _progress;
+    private readonly ILogger _logger;
+    private readonly LookupCodes _codes;
+    private long _lastReport;
+
+    public BackfillContext(BackfillRequest request, BackfillRun run, BackfillStatements statements, SafeSqlRunner sql, SafeSqlRunner batchSql,
+        IReadOnlyList<IBackfillThrottle> throttles, IProgress<BackfillProgress>? progress, ILogger logger, TimeProvider time)
+    {
+        Request = request;
+        Run = run;
+        Statements = statements;
+        _sql = sql;
+        BatchSql = batchSql;
+        Throttles = throttles;
+        _progress = progress;
+        _logger = logger;
+        Time = time;
+        _store = new BackfillStore(sql);
+        _codes = new LookupCodes(sql, request.Target);
+    }
+
+    public BackfillRequest Request { get; }
+    public BackfillOptions Options => Request.Options;
+    public NormalizationTarget Target => Request.Target;
+    public BackfillRun Run { get; }
+    public BackfillStatements Statements { get; }
+
+    /// <summary>The runner for batches: one attempt each, since the worker owns retry, split and pause decisions.</summary>
+    public SafeSqlRunner BatchSql { get; }
+    public IReadOnlyList<IBackfillThrottle> Throttles { get; }
+    public TimeProvider Time { get; }
+
+    /// <summary>Reports progress at most every 250 ms (and always at the end, from the runner).</summary>
+    public void Report(bool force = false)
+    {
+        if (_progress is null) return;
+        var now = Time.GetTimestamp();
+        var last = Interlocked.Read(ref _lastReport);
+        if (!force && last != 0 && Time.GetElapsedTime(last, now) < TimeSpan.FromMilliseconds(250)) return;
+        if (!force && Interlocked.CompareExchange(ref _lastReport, now, last) != last) return;
+        Interlocked.Exchange(ref _lastReport, now);
+        _progress.Report(Run.Snapshot(Run.Stopping ? "stopping" : "running", null));
+    }
+
+    public async Task WorkerPausedAsync(int range, string reason, CancellationToken ct)
+    {
+        Run.WorkerState(range, "paused");
+        await _store.SetRangeStateAsync(Run.Migration, range, "paused", ct).ConfigureAwait(false);
+        await _store.SetRunStateAsync(Run.Migration, "paused", reason, ct).ConfigureAwait(false);
+        LogPaused(_logger, range, reason);
+        _progress?.Report(Run.Snapshot("paused", reason));
+    }
+
+    public async Task WorkerResumedAsync(int range, CancellationToken ct)
+    {
+        Run.WorkerState(range, "running");
+        await _store.SetRangeStateAsync(Run.Migration, range, "running", ct).ConfigureAwait(false);
+        await _store.SetRunStateAsync(Run.Migration, "running", null, ct).ConfigureAwait(false);
+    }
+
+    public async Task<UnmappedReport> UnmappedReportAsync(long from, long to, CancellationToken ct)
+    {
+        // The whole key space the run owns, not only the failing batch: the operator fixes every value at once.
+        var values = await _sql.QueryAsync(Statements.UnmappedReportSql,
+            r => new UnmappedValue(r.IsDBNull(0) ? "<null>" : r.GetString(0), r.IsDBNull(1) ? "<null>" : r.GetString(1), r.GetInt64(2), r.GetFieldValue<long[]>(3)),
+            ct, Run.Plan.MinKey, Run.Plan.MaxKey + 1, Options.UnmappedSampleKeys).ConfigureAwait(false);
+        if (values.Count == 0)
+        {
+            values = await _sql.QueryAsync(Statements.UnmappedReportSql,
+                r => new UnmappedValue(r.IsDBNull(0) ? "<null>" : r.GetString(0), r.IsDBNull(1) ? "<null>" : r.GetString(1), r.GetInt64(2), r.GetFieldValue<long[]>(3)),
+                ct, from, to, Options.UnmappedSampleKeys).ConfigureAwait(false);
+        }
+        return new UnmappedReport(Target.Table.ToString(), Target.SourceColumn, values);
+    }
+
+    public async Task AddMissingCodesAsync(long from, long to, CancellationToken ct)
+    {
+        var codes = await _sql.QueryAsync(Statements.MissingCodesSql, r => r.GetString(0), ct, from, to).ConfigureAwait(false);
+        var added = await _codes.AddMissingAsync(codes, ct).ConfigureAwait(false);
+        if (added > 0)
+            await _store.AppendEventAsync(Run.Migration, "backfill.codes_added", $"added {added} code(s) to {Target.LookupTable}: {string.Join(", ", codes)}", new { codes }, ct).ConfigureAwait(false);
+    }
+
+    public void LogRetry(int range, long from, long to, int attempt, string reason) => LogBatchRetry(_logger, range, from, to, attempt, Options.MaxAttempts, reason);
+
+    [LoggerMessage(EventId = 4001, Level = LogLevel.Warning, Message = "Backfill range {Range} batch [{From}, {To}) attempt {Attempt}/{Max} failed ({Reason}); retrying")]
+    private static partial void LogBatchRetry(ILogger logger, int range, long from, long to, int attempt, int max, string reason);
+
+    [LoggerMessage(EventId = 4002, Level = LogLevel.Information, Message = "Backfill range {Range} paused: {Reason}")]
+    private static partial void LogPaused(ILogger logger, int range, string reason);
+}

@@ -1,0 +1,104 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Switchyard.Core.Execution;
+using Switchyard.Core.Operations;
+
+namespace Switchyard.Core.Backfill;
+
+/// <summary>
+/// Fills the target column of every row that existed when the backfill first started, in parallel disjoint key
+/// ranges of short, throttled, idempotent batches whose cursors commit with them: re-running after a crash or a pause
+/// resumes exactly where each range's last committed batch ended.
+/// </summary>
+public sealed partial class BackfillRunner
+{
+    private readonly SafeSqlRunner _sql;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+
+    public BackfillRunner(SafeSqlRunner sql, ILogger<BackfillRunner>? logger = null, TimeProvider? time = null)
+    {
+        _sql = sql;
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _time = time ?? TimeProvider.System;
+    }
+
+    public async Task<BackfillOutcome> RunAsync(BackfillRequest request, IReadOnlyList<IBackfillThrottle> throttles, IProgress<BackfillProgress>? progress, CancellationToken ct)
+    {
+        request.Validate();
+        var target = request.Target;
+        await BackfillSchema.EnsureAsync(_sql, ct).ConfigureAwait(false);
+        await using var guard = await RunGuard.AcquireAsync(_sql.DataSource, request.MigrationName, ct).ConfigureAwait(false);
+        var store = new BackfillStore(_sql);
+
+        var preflight = await new UnmappedPreflight(_sql).RunAsync(target, ct).ConfigureAwait(false);
+        var warnings = preflight.Warnings(target).ToList();
+        foreach (var w in warnings) LogWarning(_logger, w);
+
+        var codes = new LookupCodes(_sql, target);
+        var statements = new BackfillStatements(target, await codes.LoadAsync(ct).ConfigureAwait(false), null);
+        if (target.Unmapped.Action == UnmappedAction.AddToLookup)
+        {
+            // Codes first, so the batches find every value in the literal list; one read-only scan, no row locks.
+            var missing = await _sql.InTransactionAsync<IReadOnlyList<string>>(async (c, tx, token) =>
+            {
+                await using var cmd = SafeSqlRunner.Command(statements.MissingCodesSql, c, tx, long.MinValue, long.MaxValue);
+                await using var r = await cmd.ExecuteReaderAsync(token).ConfigureAwait(false);
+                var list = new List<string>();
+                while (await r.ReadAsync(token).ConfigureAwait(false)) list.Add(r.GetString(0));
+                return list;
+            }, ct, new TransactionTimeouts(StatementTimeout: _sql.Options.ConcurrentStatementTimeout), "find codes missing from the lookup").ConfigureAwait(false);
+            var added = await codes.AddMissingAsync(missing, ct).ConfigureAwait(false);
+            if (added > 0) warnings.Add($"add_to_lookup: added {added} code(s) to {target.LookupTable}: {string.Join(", ", missing)}");
+        }
+        else if (target.Unmapped.Action == UnmappedAction.MapTo)
+        {
+            await codes.AddMissingAsync([target.Unmapped.MapToCode!], ct).ConfigureAwait(false);
+        }
+        var ids = await codes.LoadAsync(ct).ConfigureAwait(false);
+        statements = new BackfillStatements(target, ids, target.FallbackCode is { } fallback ? ids[fallback] : null);
+
+        var plan = await store.StartAsync(request.MigrationName, target, request.Options.Workers, ct).ConfigureAwait(false);
+        var run = new BackfillRun(request.MigrationName, plan, _time);
+        if (plan.AlreadyCompleted)
+            return new BackfillCompleted(run.Stats(warnings));
+
+        await store.AppendEventAsync(request.MigrationName, plan.Resumed ? "backfill.resumed" : "backfill.started",
+            $"backfill run {plan.RunNo} of {target.Table}.{target.TargetColumn}: keys {plan.MinKey}..{plan.MaxKey}, {plan.Ranges.Count} range(s), ~{plan.RowsEstimated} rows",
+            new { plan.RunNo, plan.MinKey, plan.MaxKey, plan.RowsEstimated, ranges = plan.Ranges.Select(r => new { r.RangeNo, r.From, r.To, r.Next, r.Done }), preflight = preflight.Unmapped, estimated_distinct = preflight.EstimatedDistinct },
+            ct).ConfigureAwait(false);
+
+        var batchSql = new SafeSqlRunner(_sql.DataSource, _sql.Options with { MaxAttempts = 1 }, null, _time);
+        var context = new BackfillContext(request, run, statements, _sql, batchSql, throttles, progress, _logger, _time);
+        await Task.WhenAll(plan.Ranges.Where(r => !r.Done).Select(r => Task.Run(() => new BackfillWorker(context, r).RunAsync(ct), ct))).ConfigureAwait(false);
+
+        var stats = run.Stats(warnings);
+        BackfillOutcome outcome = run.StopOutcome switch
+        {
+            null => new BackfillCompleted(stats),
+            var stopped => stopped with { Stats = stats },
+        };
+        var reason = outcome switch
+        {
+            BackfillPaused p => p.Reason,
+            BackfillAborted a => a.Reason,
+            BackfillFailed f => f.Unmapped.ToString(),
+            _ => null,
+        };
+        await store.SetRunStateAsync(request.MigrationName, outcome.State, reason, ct).ConfigureAwait(false);
+        await store.AppendEventAsync(request.MigrationName, "backfill." + outcome.State,
+            reason ?? $"backfill of {target.Table}.{target.TargetColumn} completed: {stats.RowsUpdated} rows updated in {stats.Batches} batches",
+            new { stats.RowsUpdated, stats.Batches, stats.Retries, stats.Splits, stats.ThrottleWaits, elapsed_seconds = stats.Elapsed.TotalSeconds, unmapped = (outcome as BackfillFailed)?.Unmapped.Values },
+            ct).ConfigureAwait(false);
+        if (outcome is BackfillCompleted && request.Options.AnalyzeWhenDone)
+            await _sql.ExecuteDdlAsync(new DdlStatement($"ANALYZE {target.Table.Sql}", []), ct).ConfigureAwait(false);
+        progress?.Report(run.Snapshot(outcome.State, reason));
+        return outcome;
+    }
+
+    /// <summary>Where a migration's backfill stands, read from the journal (for <c>switchyard status</c>); null when it never started.</summary>
+    public Task<BackfillProgress?> ReadProgressAsync(string migration, CancellationToken ct) => BackfillProgressReader.ReadAsync(_sql, migration, ct);
+
+    [LoggerMessage(EventId = 4000, Level = LogLevel.Warning, Message = "{Warning}")]
+    private static partial void LogWarning(ILogger logger, string warning);
+}

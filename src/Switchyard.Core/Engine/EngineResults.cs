@@ -1,0 +1,30 @@
+using Switchyard.Core.Journal;
+using Switchyard.Core.Planning;
+
+namespace Switchyard.Core.Engine;
+
+/// <summary>How far apply may go.</summary>
+public sealed record ApplyOptions
+{
+    /// <summary>Stop after this phase.</summary>
+    /// <value>The default is null: as far as the gates allow.</value>
+    public MigrationPhase? To { get; init; }
+
+    /// <summary>The migration's name, repeated to allow Contract (the point of no return).</summary>
+    /// <value>The default is null: apply stops before Contract.</value>
+    public string? Confirm { get; init; }
+}
+
+/// <summary>Where a run (apply or rollback) left the migration, and why it stopped.</summary>
+public sealed record RunResult(string Migration, string Phase, string State, string Message, IReadOnlyList<string> StepsRun);
+
+/// <summary>Everything <c>switchyard status</c> shows for one migration.</summary>
+public sealed record MigrationStatus(MigrationRecord Migration, IReadOnlyList<StepRecord> Steps, ControlRecord Control, FlagRecord? Flag, IReadOnlyList<EventRecord> RecentEvents, bool PointOfNoReturnPassed);
+
+/// <summary>Operator controls written to <c>switchyard.control</c>.</summary>
+public enum ControlAction
+{
+    Pause,
+    Resume,
+    Abort,
+}

@@ -1,0 +1,28 @@
+using Switchyard.Core.Execution;
+using Switchyard.Core.Journal;
+using Switchyard.Core.Operations;
+using Switchyard.Core.Planning;
+
+namespace Switchyard.Core.Engine;
+
+/// <summary>A migration being run: its journal id, plan, the one SQL runner and the journal. Handed to every phase plug-in.</summary>
+public sealed record MigrationRun(long MigrationId, string Name, MigrationPlan Plan, SafeSqlRunner Sql, MigrationJournal Journal);
+
+/// <summary>What the backfill phase did.</summary>
+/// <param name="Completed">True when it reached the end of the table; false when a throttle paused or aborted it.</param>
+public sealed record BackfillPhaseResult(bool Completed, long RowsUpdated, long RowsScanned, int Batches, string? StoppedBecause = null);
+
+/// <summary>The Backfill phase of a normalize_column. The engine's <see cref="BatchedBackfill"/> is simple and correct; the backfill feature plugs in a faster one.</summary>
+public interface IBackfillPhase
+{
+    Task<BackfillPhaseResult> RunAsync(MigrationRun run, NormalizationTarget target, CancellationToken ct);
+}
+
+/// <summary>A check's verdict, with numbers to journal as evidence.</summary>
+public sealed record GateResult(bool Passed, string Summary, IReadOnlyDictionary<string, long> Evidence);
+
+/// <summary>A check between phases (e.g. completeness before Validate). The validation feature plugs in the full set.</summary>
+public interface IPhaseGate
+{
+    Task<GateResult> CheckAsync(MigrationRun run, NormalizationTarget target, CancellationToken ct);
+}

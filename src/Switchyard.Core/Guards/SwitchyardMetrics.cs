@@ -1,0 +1,80 @@
+using Prometheus;
+using Switchyard.Core.Backfill;
+
+namespace Switchyard.Core.Guards;
+
+/// <summary>
+/// The metrics Switchyard exposes in Prometheus text format (prometheus-net's default registry). The backfill updates
+/// rows and batch durations, the guards update lag, signal values and throttle state, the engine the phase.
+/// </summary>
+public static class SwitchyardMetrics
+{
+    public static readonly Counter RowsBackfilled = Metrics.CreateCounter(
+        "switchyard_rows_backfilled_total", "Rows the backfill has written.", new CounterConfiguration { LabelNames = ["migration"] });
+
+    public static readonly Histogram BatchDuration = Metrics.CreateHistogram(
+        "switchyard_batch_duration_seconds", "Duration of one backfill batch.",
+        new HistogramConfiguration { LabelNames = ["migration"], Buckets = Histogram.ExponentialBuckets(0.005, 2, 12) });
+
+    public static readonly Gauge ReplicationLagBytes = Metrics.CreateGauge(
+        "switchyard_replication_lag_bytes", "WAL bytes a standby has not replayed yet.", new GaugeConfiguration { LabelNames = ["standby"] });
+
+    public static readonly Gauge ReplicationLagSeconds = Metrics.CreateGauge(
+        "switchyard_replication_lag_seconds", "Standby lag in seconds (heartbeat when configured, else replay_lag).", new GaugeConfiguration { LabelNames = ["standby", "source"] });
+
+    public static readonly Gauge SignalValue = Metrics.CreateGauge(
+        "switchyard_guard_signal_value", "Last value of each guard signal (NaN when unreadable).", new GaugeConfiguration { LabelNames = ["signal", "subject"] });
+
+    public static readonly Gauge SignalReadable = Metrics.CreateGauge(
+        "switchyard_guard_signal_readable", "1 when the signal was read, 0 when it could not be (the guard then pauses).", new GaugeConfiguration { LabelNames = ["signal", "subject"] });
+
+    public static readonly Gauge ThrottleState = Metrics.CreateGauge(
+        "switchyard_throttle_state", "Current guard decision: 0 proceed, 1 slow, 2 pause, 3 abort.", new GaugeConfiguration { LabelNames = ["migration"] });
+
+    public static readonly Counter GuardDecisions = Metrics.CreateCounter(
+        "switchyard_guard_decisions_total", "Guard decisions that changed the throttle state.", new CounterConfiguration { LabelNames = ["action", "signal"] });
+
+    public static readonly Gauge Phase = Metrics.CreateGauge(
+        "switchyard_phase", "1 for the phase the migration is in (expand, backfill, validate, cutover, contract).", new GaugeConfiguration { LabelNames = ["migration", "phase"] });
+
+    public static readonly Gauge BackfillRowsDone = Metrics.CreateGauge(
+        "switchyard_backfill_rows_done", "Rows backfilled so far as the journal records them (any process).", new GaugeConfiguration { LabelNames = ["migration"] });
+
+    private static readonly string[] Phases = ["planned", "expand", "backfill", "validate", "cutover", "contract", "done"];
+
+    /// <summary>Marks <paramref name="phase"/> as the migration's current phase (1) and the others 0.</summary>
+    public static void SetPhase(string migration, string phase)
+    {
+        foreach (var p in Phases.Append(phase).Distinct()) Phase.WithLabels(migration, p).Set(p == phase ? 1 : 0);
+    }
+
+    public static void RecordBatch(string migration, long rows, TimeSpan duration)
+    {
+        RowsBackfilled.WithLabels(migration).Inc(rows);
+        BatchDuration.WithLabels(migration).Observe(duration.TotalSeconds);
+    }
+
+    internal static void Record(IEnumerable<SignalReading> readings)
+    {
+        foreach (var r in readings.Where(r => r.Configured))
+        {
+            var subject = r.Subject.Length == 0 ? "-" : r.Subject;
+            SignalValue.WithLabels(r.Signal, subject).Set(r.Value ?? double.NaN);
+            SignalReadable.WithLabels(r.Signal, subject).Set(r.Readable ? 1 : 0);
+            var standby = r.Subject.StartsWith("standby ", StringComparison.Ordinal) ? r.Subject["standby ".Length..] : null;
+            if (standby is null) continue;
+            switch (r.Signal)
+            {
+                case SignalNames.ReplicationLagBytes: ReplicationLagBytes.WithLabels(standby).Set(r.Value ?? double.NaN); break;
+                case SignalNames.ReplicationLagSeconds: ReplicationLagSeconds.WithLabels(standby, "replay_lag").Set(r.Value ?? double.NaN); break;
+                case SignalNames.HeartbeatLagSeconds: ReplicationLagSeconds.WithLabels(standby, "heartbeat").Set(r.Value ?? double.NaN); break;
+            }
+        }
+    }
+
+    internal static void RecordDecision(string migration, ThrottleDecision decision, bool changed)
+    {
+        ThrottleState.WithLabels(migration).Set((int)decision.Action);
+        if (changed) GuardDecisions.WithLabels(decision.Action.ToString().ToLowerInvariant(), decision.Source.Length == 0 ? "-" : decision.Source).Inc();
+    }
+}

@@ -1,0 +1,103 @@
+using Switchyard.Core.Connections;
+using Switchyard.Core.Execution;
+using Switchyard.Core.LocalPostgres;
+
+namespace Switchyard.Core.Linting;
+
+/// <summary>
+/// Lints a SQL file: static rules first, then (with a database) catalog checks on the target and lock measurement on a
+/// schema-only clone. When a measurement disagrees with what a rule assumed, the measurement wins in the report.
+/// </summary>
+public static class SqlLinter
+{
+    /// <summary>Rules only, no database.</summary>
+    public static LintReport Analyze(string sql, string source) => AnalyzeCore(sql, source).Report;
+
+    /// <summary>Rules, catalog checks on <paramref name="target"/> and measurement on a schema clone of it (dropped afterwards).</summary>
+    public static async Task<LintReport> AnalyzeAndMeasureAsync(string sql, string source, ConnectionSettings target, PostgresBinaries binaries,
+        SafeSqlRunner targetSql, CancellationToken ct)
+    {
+        var (report, context) = AnalyzeCore(sql, source);
+        var statements = SqlSplitter.Split(sql, source);
+        var rows = new List<StatementReport>(report.Statements.Count);
+        var probe = new ColumnUsageProbe(targetSql);
+        IReadOnlyList<StatementMeasurement> measurements;
+        await using (var clone = await SchemaClone.CreateAsync(target, binaries, ct).ConfigureAwait(false))
+            measurements = await LockMeasurer.MeasureAsync(clone.DataSource, statements, ct).ConfigureAwait(false);
+
+        foreach (var row in report.Statements)
+        {
+            var findings = await WithCatalogFactsAsync(row.Findings, probe, ct).ConfigureAwait(false);
+            var measured = measurements[row.Index];
+            findings = MeasurementWins(findings, measured, statements[row.Index], context);
+            rows.Add(row with { Findings = findings, Measurement = measured });
+        }
+        return new LintReport(source, target.Describe(), rows);
+    }
+
+    private static (LintReport Report, LintContext Context) AnalyzeCore(string sql, string source)
+    {
+        var context = new LintContext(source);
+        var statements = SqlSplitter.Split(sql, source);
+        var rows = statements
+            .Select(s => new StatementReport(s.Index, s.Line, s.Column, s.Text, s.InTransactionBlock, StatementRules.Evaluate(s, context), null))
+            .ToList();
+        return (new LintReport(source, null, rows), context);
+    }
+
+    /// <summary>Rename/drop become errors when the catalog shows users; SET NOT NULL is fine when a validated check exists.</summary>
+    private static async Task<IReadOnlyList<LintFinding>> WithCatalogFactsAsync(IReadOnlyList<LintFinding> findings, ColumnUsageProbe probe, CancellationToken ct)
+    {
+        var result = new List<LintFinding>(findings.Count);
+        foreach (var f in findings)
+        {
+            if (f.Table is { } table && f.TargetColumn is { } column &&
+                (f.RuleId == LintRules.DropColumnInUse.Id || f.RuleId == LintRules.RenameInUse.Id))
+            {
+                var users = await probe.UsersOfAsync(table, column, ct).ConfigureAwait(false);
+                result.Add(users.Count > 0
+                    ? f with { Severity = LintSeverity.Error, Message = f.Message + " Still used in the database by: " + string.Join("; ", users) + "." }
+                    : f with { Message = f.Message + " No view, trigger, function or recorded statement in the database uses it; application code cannot be checked from here." });
+                continue;
+            }
+            if (f.RuleId == LintRules.SetNotNullWithoutCheck.Id && f.Table is { } t && f.TargetColumn is { } c &&
+                await probe.HasValidatedNotNullCheckAsync(t, c, ct).ConfigureAwait(false))
+            {
+                continue;
+            }
+            result.Add(f);
+        }
+        return result;
+    }
+
+    private static IReadOnlyList<LintFinding> MeasurementWins(IReadOnlyList<LintFinding> findings, StatementMeasurement measured, SqlStatement statement, LintContext context)
+    {
+        if (measured.Status != MeasurementStatus.Measured) return findings;
+        var result = new List<LintFinding>(findings.Count + 1);
+        foreach (var f in findings)
+        {
+            var rule = f.Rule();
+            var g = f;
+            if (rule.AssumedRewrite && !measured.Rewrote)
+            {
+                g = g with
+                {
+                    Severity = g.Severity == LintSeverity.Error ? LintSeverity.Warning : g.Severity,
+                    Message = g.Message + $" Measured on the schema clone: no rewrite (catalog-only change); it still takes {measured.StrongestTableLockName} briefly.",
+                };
+            }
+            var measuredLock = g.Table is { } table ? measured.LockOn(table) : measured.StrongestTableLock;
+            if (rule.AssumedLock != LockMode.None && measuredLock != LockMode.None && measuredLock != rule.AssumedLock)
+                g = g with { Message = g.Message + $" Measured lock: {LockModes.SqlName(measuredLock)} (the rule assumed {LockModes.SqlName(rule.AssumedLock)})." };
+            result.Add(g);
+        }
+        var unexpected = measured.RewrittenTables.Where(t => !context.IsNewTable(QualifiedName.Parse(t))).ToList();
+        if (unexpected.Count > 0 && !findings.Any(f => f.Rule().AssumedRewrite && f.Severity != LintSeverity.Info))
+        {
+            result.Add(LintFinding.For(LintRules.MeasuredRewrite, statement,
+                $"Measured on the schema clone: this statement rewrote {string.Join(", ", unexpected)} (relfilenode changed) under {measured.StrongestTableLockName}.",
+                unexpected[0]));
+        }
+        return result;
+    }
+}

@@ -1,0 +1,57 @@
+using System.Text.Json.Serialization;
+using Switchyard.Core.Execution;
+using Switchyard.Core.Operations;
+
+namespace Switchyard.Core.Planning;
+
+/// <summary>
+/// A migration as ordered phases of steps, each with its exact SQL, lock, rewrite flag and rollback, and the gate
+/// before the next phase. The engine runs it; <c>switchyard plan</c> prints it; the runbook renders it.
+/// </summary>
+public sealed record MigrationPlan(string Name, string SpecChecksum, string? SpecPath, QualifiedName TargetTable, string? FlagKey, IReadOnlyList<PlanPhase> Phases)
+{
+    [JsonIgnore]
+    public IEnumerable<PlanStep> Steps => Phases.SelectMany(p => p.Steps);
+
+    public PlanPhase Phase(MigrationPhase phase) => Phases.First(p => p.Phase == phase);
+
+    /// <summary>The normalize_column target, when the spec has one (the backfill, gates and flags use it).</summary>
+    [JsonIgnore]
+    public NormalizationTarget? Normalization => Steps.Select(s => s.Target).FirstOrDefault(t => t is not null);
+}
+
+/// <summary>One phase: its steps, the gate that must pass before the next phase, and whether it can be undone.</summary>
+/// <param name="Gate">What must be true before the next phase starts.</param>
+/// <param name="GateNeedsPeople">True when a person must act (deploy, flip flags, confirm) — apply stops there.</param>
+/// <param name="PointOfNoReturn">True for Contract: after it, rollback cannot restore the old shape.</param>
+public sealed record PlanPhase(MigrationPhase Phase, IReadOnlyList<PlanStep> Steps, string Gate, bool GateNeedsPeople, bool PointOfNoReturn);
+
+/// <summary>One step of a plan.</summary>
+/// <param name="Key">Stable id, unique in the migration; the journal records steps by it.</param>
+/// <param name="Sql">The exact SQL run (for backfill and gates, the per-batch / check SQL).</param>
+/// <param name="Lock">Strongest lock the step takes on <see cref="LockTable"/>.</param>
+/// <param name="RewritesTable">True when the statement rewrites every row (never true for the built-in operations).</param>
+/// <param name="AppliedProbeSql">Returns true when the step's effect is already in the catalog (a crash after commit, before the journal said so).</param>
+/// <param name="HalfAppliedProbeSql">Returns true when a failed earlier attempt left debris (an INVALID index) that the repair must remove first.</param>
+public sealed record PlanStep(
+    string Key,
+    MigrationPhase Phase,
+    StepKind Kind,
+    string Description,
+    string Sql,
+    LockMode Lock,
+    string? LockTable,
+    bool RewritesTable,
+    PlanRollback? Rollback,
+    [property: JsonIgnore] DdlStatement? Statement = null,
+    [property: JsonIgnore] string? AppliedProbeSql = null,
+    [property: JsonIgnore] string? HalfAppliedProbeSql = null,
+    [property: JsonIgnore] NormalizationTarget? Target = null)
+{
+    public string LockLevel => Lock == LockMode.None ? "none" : LockModes.SqlName(Lock);
+
+    public bool Concurrently => Statement?.Concurrently ?? false;
+}
+
+/// <summary>How a step is undone; <see cref="Statement"/> null means nothing to run (said in <see cref="Description"/>).</summary>
+public sealed record PlanRollback(string Description, string? Sql, LockMode Lock, [property: JsonIgnore] DdlStatement? Statement);

@@ -1,0 +1,21 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Switchyard.Core.Spec;
+
+/// <summary>A declarative migration: a name and its operations, loaded from YAML or built in C#.</summary>
+/// <param name="Name">Unique migration name; also what <c>--confirm</c> must repeat before Contract.</param>
+/// <param name="Operations">Operations in the order written.</param>
+/// <param name="SourceText">The YAML text (or a canonical description when built in code), for the checksum.</param>
+/// <param name="SourcePath">The file it came from, if any.</param>
+public sealed record MigrationSpec(string Name, IReadOnlyList<SpecOperation> Operations, string SourceText, string? SourcePath = null)
+{
+    public SpecLocation NameLocation { get; init; } = SpecLocation.InCode;
+
+    /// <summary>sha256 of the spec text: the journal refuses to continue a migration whose spec changed.</summary>
+    public string Checksum => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(SourceText)));
+
+    /// <summary>Builds a spec in C#; the checksum covers the operations' printed form.</summary>
+    public static MigrationSpec Build(string name, params SpecOperation[] operations) =>
+        new(name, operations, name + "\n" + string.Join("\n", operations.Select(o => o.ToString())));
+}

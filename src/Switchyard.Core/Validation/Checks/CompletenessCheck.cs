@@ -1,0 +1,56 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace Switchyard.Core.Validation.Checks;
+
+/// <summary>
+/// completeness: rows whose target column is still NULL, overall, per UTC day of the time column, and per hour for the
+/// most recent days (where the dual-write trigger and late backfill ranges show up first).
+/// </summary>
+public sealed class CompletenessCheck : IValidationCheck
+{
+    public string Name => "completeness";
+
+    public string Description => "Rows with the target column NULL: overall, per day, and per hour for the last days.";
+
+    public async Task<CheckResult> RunAsync(ValidationScope scope, CancellationToken ct)
+    {
+        var watch = Stopwatch.StartNew();
+        if (scope.NewShapeMissing is { } missing) return CheckResult.NotApplicable(Name, missing, watch.Elapsed);
+
+        var sql = $"""
+            SELECT date_trunc('hour', t.{scope.Time} AT TIME ZONE 'UTC') AS hour, count(*) AS n, count(*) FILTER (WHERE t.{scope.State} IS NULL) AS missing
+            FROM {scope.Table} t
+            WHERE t.{scope.Key} >= $1 AND t.{scope.Key} < $2
+            GROUP BY 1
+            """;
+        var chunks = await scope.EachChunkAsync(Name, async (c, tx, chunk, token) =>
+        {
+            var hours = await ValidationScope.ReadAllAsync(c, tx, sql, r => (Hour: r.GetDateTime(0), Rows: r.GetInt64(1), Missing: r.GetInt64(2)), token, chunk.From, chunk.To).ConfigureAwait(false);
+            var keys = hours.Any(h => h.Missing > 0)
+                ? await scope.SampleKeysAsync(c, tx, $"{scope.Table} t", $"t.{scope.State} IS NULL", chunk, token).ConfigureAwait(false)
+                : [];
+            return (Hours: hours, Keys: keys);
+        }, ct).ConfigureAwait(false);
+
+        var byHour = new SortedDictionary<DateTime, (long Rows, long Missing)>();
+        foreach (var h in chunks.SelectMany(c => c.Hours))
+        {
+            byHour.TryGetValue(h.Hour, out var sum);
+            byHour[h.Hour] = (sum.Rows + h.Rows, sum.Missing + h.Missing);
+        }
+        var byDay = byHour.GroupBy(h => h.Key.Date).Select(g => (Day: g.Key, Rows: g.Sum(x => x.Value.Rows), Missing: g.Sum(x => x.Value.Missing))).ToList();
+        var hourlyFrom = byHour.Count == 0 ? DateTime.MaxValue : byHour.Keys.Max().Date.AddDays(1 - scope.Options.HourlyDays);
+        var recentHours = byHour.Where(h => h.Key >= hourlyFrom).ToList();
+
+        var findings = byDay.Where(d => d.Missing > 0).Select(d => new CheckFinding("day " + d.Day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), d.Rows, d.Missing))
+            .Concat(recentHours.Where(h => h.Value.Missing > 0).Select(h => new CheckFinding("hour " + h.Key.ToString("yyyy-MM-dd'T'HH", CultureInfo.InvariantCulture), h.Value.Rows, h.Value.Missing)))
+            .ToList();
+        var rows = byHour.Values.Sum(v => v.Rows);
+        var failures = byHour.Values.Sum(v => v.Missing);
+        var detail = $"{failures} of {rows} rows NULL; {byDay.Count(d => d.Missing > 0)} of {byDay.Count} days and {recentHours.Count(h => h.Value.Missing > 0)} of {recentHours.Count} recent hours incomplete";
+        if (findings.Count > 0) detail += ": " + string.Join(", ", findings.Take(6).Select(f => $"{f.Key} ({f.Failures})"));
+        return CheckResult.Of(Name, rows, failures, scope.Options.ThresholdFor(Name), scope.FirstKeys(chunks.SelectMany(c => c.Keys)), watch.Elapsed, detail)
+            with { Findings = findings };
+    }
+}

@@ -1,0 +1,80 @@
+using System.Diagnostics;
+using System.Globalization;
+using Switchyard.Core.Execution;
+
+namespace Switchyard.Core.Validation.Checks;
+
+/// <summary>
+/// downstream: the regulatory report (count and Σ amount per UTC day, report columns and code) built from the legacy
+/// value and built from the lookup table are identical: <c>legacy EXCEPT new</c> and <c>new EXCEPT legacy</c> are both
+/// empty. Report lines are per day, so the check runs in whole-day time chunks, each its own short transaction.
+/// </summary>
+public sealed class DownstreamEquivalenceCheck : IValidationCheck
+{
+    public string Name => "downstream";
+
+    public string Description => "The day/currency/status report from the legacy value and from the lookup: EXCEPT both ways is empty.";
+
+    public async Task<CheckResult> RunAsync(ValidationScope scope, CancellationToken ct)
+    {
+        var watch = Stopwatch.StartNew();
+        if (scope.LegacyMissing is { } missing) return CheckResult.NotApplicable(Name, missing, watch.Elapsed);
+
+        var columns = scope.Settings.ReportColumns.Select(c => "t." + Ident.Quote(c)).ToList();
+        var dims = string.Join("", columns.Select(c => c + ", "));
+        var groupBy = string.Join(", ", Enumerable.Range(1, columns.Count + 2));
+        var day = $"(t.{scope.Time} AT TIME ZONE 'UTC')::date";
+        var sql = $"""
+            WITH legacy AS (
+                SELECT {day} AS day, {dims}{scope.ExpectedCode(scope.LegacyValue)} AS code, count(*) AS rows, sum(t.{scope.Amount}) AS amount
+                FROM {scope.LegacyFrom()}
+                {scope.ExpectedJoins(scope.LegacyValue)}
+                WHERE t.{scope.Time} >= $1 AND t.{scope.Time} < $2
+                GROUP BY {groupBy}),
+            modern AS (
+                SELECT {day} AS day, {dims}l.{scope.LookupCode} AS code, count(*) AS rows, sum(t.{scope.Amount}) AS amount
+                FROM {scope.Table} t JOIN {scope.Lookup} l ON l.{scope.LookupId} = t.{scope.State}
+                WHERE t.{scope.Time} >= $1 AND t.{scope.Time} < $2
+                GROUP BY {groupBy}),
+            legacy_only AS (SELECT * FROM legacy EXCEPT SELECT * FROM modern),
+            new_only AS (SELECT * FROM modern EXCEPT SELECT * FROM legacy)
+            SELECT 'legacy_only' AS side, x::text FROM legacy_only x
+            UNION ALL SELECT 'new_only', x::text FROM new_only x
+            UNION ALL SELECT 'lines', (SELECT count(*) FROM legacy)::text
+            UNION ALL SELECT 'rows', (SELECT coalesce(sum(rows), 0) FROM legacy)::text
+            """;
+
+        var windows = await DayWindowsAsync(scope, ct).ConfigureAwait(false);
+        var results = new List<(string Side, string Line)>[windows.Count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, windows.Count), new ParallelOptions { MaxDegreeOfParallelism = scope.Options.Workers, CancellationToken = ct },
+            async (i, token) => results[i] = [.. await scope.Sql.QueryAsync(sql, r => (r.GetString(0), r.GetString(1)), token, windows[i].From, windows[i].To).ConfigureAwait(false)])
+            .ConfigureAwait(false);
+
+        var all = results.SelectMany(r => r).ToList();
+        var lines = all.Where(x => x.Side == "lines").Sum(x => long.Parse(x.Line, CultureInfo.InvariantCulture));
+        var rows = all.Where(x => x.Side == "rows").Sum(x => long.Parse(x.Line, CultureInfo.InvariantCulture));
+        var findings = all.Where(x => x.Side is "legacy_only" or "new_only").Select(x => new CheckFinding($"{x.Side} {x.Line}", 0, 1)).ToList();
+        var detail = findings.Count == 0
+            ? $"{lines} report lines identical from {scope.LegacySourceName} and from {scope.Target.LookupTable}, in {windows.Count} day chunks"
+            : $"{findings.Count} report lines differ: {string.Join("; ", findings.Take(4).Select(f => f.Key))}";
+        return CheckResult.Of(Name, rows, findings.Count, scope.Options.ThresholdFor(Name),
+            [.. findings.Take(scope.Options.SampleKeys).Select(f => f.Key)], watch.Elapsed, detail) with { Findings = findings };
+    }
+
+    /// <summary>Whole UTC days, grouped so each window holds about one key chunk's worth of rows.</summary>
+    private static async Task<IReadOnlyList<(DateTime From, DateTime To)>> DayWindowsAsync(ValidationScope scope, CancellationToken ct)
+    {
+        var range = await scope.Sql.QueryAsync($"SELECT min(t.{scope.Time}), max(t.{scope.Time}) FROM {scope.Table} t",
+            r => r.IsDBNull(0) ? ((DateTime, DateTime)?)null : (r.GetFieldValue<DateTime>(0), r.GetFieldValue<DateTime>(1)), ct).ConfigureAwait(false);
+        if (range[0] is not { } span) return [];
+        var first = span.Item1.ToUniversalTime().Date;
+        var last = span.Item2.ToUniversalTime().Date.AddDays(1);
+        var days = Math.Max(1, (int)(last - first).TotalDays);
+        var perDay = Math.Max(1, scope.Facts.EstimatedRows / days);
+        var step = (int)Math.Clamp(scope.Options.ChunkKeys / perDay, 1, days);
+        var windows = new List<(DateTime, DateTime)>();
+        for (var d = first; d < last; d = d.AddDays(step))
+            windows.Add((DateTime.SpecifyKind(d, DateTimeKind.Utc), DateTime.SpecifyKind(d.AddDays(step) < last ? d.AddDays(step) : last, DateTimeKind.Utc)));
+        return windows;
+    }
+}

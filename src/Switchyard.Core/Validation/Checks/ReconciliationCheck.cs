@@ -1,0 +1,147 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace Switchyard.Core.Validation.Checks;
+
+/// <summary>
+/// reconciliation: money computed the legacy way equals money computed the new way, to the minor unit — per balance
+/// group and bucket (held, settled, ...), Σ amount and count per code, and each child table's count and Σ amount by
+/// its parent's code. When a baseline was recorded (<see cref="ReconciliationBaseline"/>), each group's count and Σ
+/// amount over the keys that existed then must also still equal the baseline: a changed or lost amount shows up even
+/// though both ways read the same row.
+/// </summary>
+public sealed class ReconciliationCheck : IValidationCheck
+{
+    public string Name => "reconciliation";
+
+    public string Description => "Per-group balances, Σ amount by code and child tables by code agree legacy vs new; amounts equal the recorded baseline.";
+
+    public async Task<CheckResult> RunAsync(ValidationScope scope, CancellationToken ct)
+    {
+        var watch = Stopwatch.StartNew();
+        if (scope.LegacyMissing is { } missing) return CheckResult.NotApplicable(Name, missing, watch.Elapsed);
+
+        var buckets = scope.Settings.BalanceBuckets;
+        var group = Execution.Ident.Quote(scope.Settings.BalanceGroupColumn);
+        string In(string code, BalanceBucket b) => $"{code} IN ({string.Join(", ", b.Codes.Select(Execution.Ident.Literal))})";
+        var diffs = string.Join(", ", buckets.Select((b, i) =>
+            $"coalesce(sum(amount) FILTER (WHERE {In("legacy_code", b)}), 0) - coalesce(sum(amount) FILTER (WHERE {In("new_code", b)}), 0) AS d{i}"));
+        var rowsCte = $"""
+            WITH r AS (
+                SELECT t.{group} AS grp, t.{scope.Amount} AS amount, {scope.ExpectedCode(scope.LegacyValue)} AS legacy_code, l.{scope.LookupCode} AS new_code
+                FROM {scope.LegacyFrom()}
+                LEFT JOIN {scope.Lookup} l ON l.{scope.LookupId} = t.{scope.State}
+                {scope.ExpectedJoins(scope.LegacyValue)}
+                WHERE t.{scope.Key} >= $1 AND t.{scope.Key} < $2)
+            """;
+        // Only groups whose bucket sums differ in this chunk come back; differences are summed over chunks in C#.
+        var balanceSql = buckets.Count == 0 ? null : $"""
+            {rowsCte}
+            SELECT * FROM (SELECT grp::text, {diffs} FROM r GROUP BY grp) x
+            WHERE {string.Join(" OR ", buckets.Select((_, i) => $"d{i} <> 0"))}
+            """;
+        var totalsSql = $"{rowsCte} SELECT legacy_code, new_code, count(*), coalesce(sum(amount), 0) FROM r GROUP BY 1, 2";
+        var baseline = await ReconciliationBaseline.LoadAsync(scope, ct).ConfigureAwait(false);
+        var baselineSql = $"""
+            SELECT t.{group}::text, count(*), sum(t.{scope.Amount}) FROM {scope.Table} t
+            WHERE t.{scope.Key} >= $1 AND t.{scope.Key} < $2 AND t.{scope.Key} <= $3 GROUP BY 1
+            """;
+
+        var chunks = await scope.EachChunkAsync(Name, async (c, tx, chunk, token) =>
+        {
+            var balance = balanceSql is null ? [] : await ValidationScope.ReadAllAsync(c, tx, balanceSql,
+                r => (Group: r.GetString(0), Diffs: Enumerable.Range(1, buckets.Count).Select(i => r.GetDecimal(i)).ToArray()), token, chunk.From, chunk.To).ConfigureAwait(false);
+            var totals = await ValidationScope.ReadAllAsync(c, tx, totalsSql,
+                r => (Legacy: r.IsDBNull(0) ? null : r.GetString(0), New: r.IsDBNull(1) ? null : r.GetString(1), Rows: r.GetInt64(2), Amount: r.GetDecimal(3)), token, chunk.From, chunk.To).ConfigureAwait(false);
+            var current = baseline is null ? [] : await ValidationScope.ReadAllAsync(c, tx, baselineSql,
+                r => (Group: r.GetString(0), Rows: r.GetInt64(1), Amount: r.GetDecimal(2)), token, chunk.From, chunk.To, baseline.MaxKey).ConfigureAwait(false);
+            return (Balance: balance, Totals: totals, Current: current);
+        }, ct).ConfigureAwait(false);
+
+        var findings = new List<CheckFinding>();
+        // Balances per group and bucket.
+        var groupDiffs = new Dictionary<string, decimal[]>();
+        foreach (var (g, d) in chunks.SelectMany(c => c.Balance))
+        {
+            var sum = groupDiffs.TryGetValue(g, out var s) ? s : groupDiffs[g] = new decimal[buckets.Count];
+            for (var i = 0; i < d.Length; i++) sum[i] += d[i];
+        }
+        foreach (var (g, d) in groupDiffs.Where(x => x.Value.Any(v => v != 0)).OrderBy(x => x.Key, StringComparer.Ordinal))
+            findings.Add(new CheckFinding($"{scope.Settings.BalanceGroupColumn}={g}", 1, 1,
+                string.Join(", ", buckets.Select((b, i) => (b, i)).Where(x => d[x.i] != 0).Select(x => $"{x.b.Name} legacy−new {d[x.i].ToString(CultureInfo.InvariantCulture)}"))));
+
+        // Σ amount and count per code.
+        var rows = chunks.SelectMany(c => c.Totals).Sum(t => t.Rows);
+        findings.AddRange(CompareByCode("Σ", chunks.SelectMany(c => c.Totals).Select(t => (t.Legacy, t.New, t.Rows, t.Amount))));
+
+        // Child tables by parent code.
+        foreach (var child in scope.Settings.ChildTables)
+            findings.AddRange(CompareByCode(child.Table.Name, await ChildTotalsAsync(scope, child, ct).ConfigureAwait(false)));
+
+        // Amounts against the recorded baseline.
+        if (baseline is not null)
+        {
+            var now = new Dictionary<string, (long Rows, decimal Amount)>();
+            foreach (var x in chunks.SelectMany(c => c.Current))
+            {
+                var s = now.GetValueOrDefault(x.Group);
+                now[x.Group] = (s.Rows + x.Rows, s.Amount + x.Amount);
+            }
+            foreach (var g in baseline.Groups.Keys.Union(now.Keys).Order(StringComparer.Ordinal))
+            {
+                var then = baseline.Groups.GetValueOrDefault(g);
+                var current = now.GetValueOrDefault(g);
+                if (then != current)
+                    findings.Add(new CheckFinding($"{scope.Settings.BalanceGroupColumn}={g}", current.Rows, 1,
+                        $"baseline {then.Rows} rows Σ{then.Amount.ToString(CultureInfo.InvariantCulture)} vs now {current.Rows} rows Σ{current.Amount.ToString(CultureInfo.InvariantCulture)}"));
+            }
+        }
+
+        var detail = (findings.Count == 0
+                ? $"{groupDiffs.Count} groups differ in no chunk; Σ by code and {scope.Settings.ChildTables.Count} child tables agree"
+                : $"{findings.Count} differences: {string.Join("; ", findings.Take(5).Select(f => $"{f.Key}: {f.Note}"))}")
+            + (baseline is null ? "; no baseline recorded" : $"; baseline of {baseline.Groups.Count} groups (keys ≤ {baseline.MaxKey}) from {baseline.RecordedAt:u}");
+        return CheckResult.Of(Name, rows, findings.Count, scope.Options.ThresholdFor(Name),
+            [.. findings.Select(f => f.Key).Distinct().Take(scope.Options.SampleKeys)], watch.Elapsed, detail) with { Findings = findings };
+    }
+
+    private static async Task<IReadOnlyList<(string? Legacy, string? New, long Rows, decimal Amount)>> ChildTotalsAsync(ValidationScope scope, ChildTable child, CancellationToken ct)
+    {
+        var fk = Execution.Ident.Quote(child.ParentKeyColumn);
+        var sql = $"""
+            SELECT {scope.ExpectedCode(scope.LegacyValue)} AS legacy_code, l.{scope.LookupCode} AS new_code, count(*), coalesce(sum(ch.{Execution.Ident.Quote(child.AmountColumn)}), 0)
+            FROM {child.Table.Sql} ch
+            JOIN {scope.LegacyFrom()} ON t.{scope.Key} = ch.{fk}
+            LEFT JOIN {scope.Lookup} l ON l.{scope.LookupId} = t.{scope.State}
+            {scope.ExpectedJoins(scope.LegacyValue)}
+            WHERE ch.{fk} >= $1 AND ch.{fk} < $2
+            GROUP BY 1, 2
+            """;
+        var chunks = await scope.EachChunkAsync("reconciliation " + child.Table, (c, tx, chunk, token) =>
+            ValidationScope.ReadAllAsync(c, tx, sql, r => (Legacy: r.IsDBNull(0) ? null : r.GetString(0), New: r.IsDBNull(1) ? null : r.GetString(1), Rows: r.GetInt64(2), Amount: r.GetDecimal(3)),
+                token, chunk.From, chunk.To), ct).ConfigureAwait(false);
+        return [.. chunks.SelectMany(c => c).Select(x => ((string?)x.Legacy, (string?)x.New, x.Rows, x.Amount))];
+    }
+
+    /// <summary>Count and Σ per code computed from the legacy side vs from the lookup side; a NULL new code counts on neither new code.</summary>
+    private static IEnumerable<CheckFinding> CompareByCode(string what, IEnumerable<(string? Legacy, string? New, long Rows, decimal Amount)> totals)
+    {
+        var legacy = new Dictionary<string, (long Rows, decimal Amount)>();
+        var modern = new Dictionary<string, (long Rows, decimal Amount)>();
+        foreach (var t in totals)
+        {
+            if (t.Legacy is not null) legacy[t.Legacy] = Plus(legacy.GetValueOrDefault(t.Legacy), t.Rows, t.Amount);
+            if (t.New is not null) modern[t.New] = Plus(modern.GetValueOrDefault(t.New), t.Rows, t.Amount);
+        }
+        foreach (var code in legacy.Keys.Union(modern.Keys).Order(StringComparer.Ordinal))
+        {
+            var l = legacy.GetValueOrDefault(code);
+            var n = modern.GetValueOrDefault(code);
+            if (l != n)
+                yield return new CheckFinding($"{what} {code}", l.Rows, 1,
+                    $"legacy {l.Rows} rows Σ{l.Amount.ToString(CultureInfo.InvariantCulture)} vs new {n.Rows} rows Σ{n.Amount.ToString(CultureInfo.InvariantCulture)}");
+        }
+    }
+
+    private static (long, decimal) Plus((long Rows, decimal Amount) a, long rows, decimal amount) => (a.Rows + rows, a.Amount + amount);
+}

@@ -1,0 +1,73 @@
+using Npgsql;
+using Switchyard.Core.Execution;
+using Switchyard.Core.Operations;
+
+namespace Switchyard.Core.Validation;
+
+/// <summary>What the catalog says about the migrating table when the suite starts: which columns, lookup and view exist, and the key range.</summary>
+public sealed record TableFacts(
+    bool TableExists,
+    bool HasSourceColumn,
+    bool HasTargetColumn,
+    bool HasLookup,
+    QualifiedName? CompatView,
+    long? MinKey,
+    long? MaxKey,
+    double EstimatedRows)
+{
+    public static async Task<TableFacts> ReadAsync(SafeSqlRunner sql, NormalizationTarget target, ReconciliationSettings settings, CancellationToken ct)
+    {
+        return await sql.InTransactionAsync(async (c, tx, token) =>
+        {
+            var table = target.Table.RegclassText;
+            var exists = await ScalarAsync<bool>(c, tx, "SELECT to_regclass($1) IS NOT NULL", token, table).ConfigureAwait(false);
+            if (!exists) return new TableFacts(false, false, false, false, null, null, null, 0);
+            var hasSource = await ColumnExistsAsync(c, tx, table, target.SourceColumn, token).ConfigureAwait(false);
+            var hasTarget = await ColumnExistsAsync(c, tx, table, target.TargetColumn, token).ConfigureAwait(false);
+            var hasLookup = await ScalarAsync<bool>(c, tx, "SELECT to_regclass($1) IS NOT NULL", token, target.LookupTable.RegclassText).ConfigureAwait(false);
+            var view = await FindCompatViewAsync(c, tx, target, settings, token).ConfigureAwait(false);
+            var key = Ident.Quote(target.KeyColumn);
+            long? min = null, max = null;
+            await using (var cmd = SafeSqlRunner.Command($"SELECT min({key}), max({key}) FROM {target.Table.Sql}", c, tx))
+            await using (var reader = await cmd.ExecuteReaderAsync(token).ConfigureAwait(false))
+            {
+                await reader.ReadAsync(token).ConfigureAwait(false);
+                if (!reader.IsDBNull(0)) min = Convert.ToInt64(reader.GetValue(0), System.Globalization.CultureInfo.InvariantCulture);
+                if (!reader.IsDBNull(1)) max = Convert.ToInt64(reader.GetValue(1), System.Globalization.CultureInfo.InvariantCulture);
+            }
+            var rows = await ScalarAsync<float>(c, tx, "SELECT greatest(reltuples, 0)::real FROM pg_class WHERE oid = to_regclass($1)", token, table).ConfigureAwait(false);
+            return new TableFacts(true, hasSource, hasTarget, hasLookup, view, min, max, rows);
+        }, ct, description: $"read catalog facts of {target.Table}").ConfigureAwait(false);
+    }
+
+    /// <summary>The configured compat view, or a view over the table that exposes the key and the legacy column.</summary>
+    private static async Task<QualifiedName?> FindCompatViewAsync(NpgsqlConnection c, NpgsqlTransaction tx, NormalizationTarget target, ReconciliationSettings settings, CancellationToken ct)
+    {
+        const string sql = """
+            SELECT n.nspname, v.relname
+            FROM pg_class v
+            JOIN pg_namespace n ON n.oid = v.relnamespace
+            WHERE v.relkind IN ('v', 'm')
+              AND ($3::text IS NULL OR v.oid = to_regclass($3))
+              AND ($3::text IS NOT NULL OR EXISTS (
+                    SELECT 1 FROM pg_rewrite r JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = r.oid
+                    WHERE r.ev_class = v.oid AND d.refobjid = to_regclass($4)))
+              AND EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = v.oid AND a.attname = $1 AND NOT a.attisdropped)
+              AND EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = v.oid AND a.attname = $2 AND NOT a.attisdropped)
+            ORDER BY 1, 2
+            LIMIT 1
+            """;
+        await using var cmd = SafeSqlRunner.Command(sql, c, tx, target.SourceColumn, target.KeyColumn, settings.CompatView?.RegclassText, target.Table.RegclassText);
+        await using var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        return await reader.ReadAsync(ct).ConfigureAwait(false) ? new QualifiedName(reader.GetString(0), reader.GetString(1)) : null;
+    }
+
+    internal static async Task<bool> ColumnExistsAsync(NpgsqlConnection c, NpgsqlTransaction tx, string regclass, string column, CancellationToken ct) =>
+        await ScalarAsync<bool>(c, tx, "SELECT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass($1) AND attname = $2 AND attnum > 0 AND NOT attisdropped)", ct, regclass, column).ConfigureAwait(false);
+
+    internal static async Task<T> ScalarAsync<T>(NpgsqlConnection c, NpgsqlTransaction tx, string sql, CancellationToken ct, params object?[] parameters)
+    {
+        await using var cmd = SafeSqlRunner.Command(sql, c, tx, parameters);
+        return (T)(await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
+    }
+}

@@ -1,0 +1,144 @@
+using System.Globalization;
+using Npgsql;
+using Switchyard.Core.Execution;
+using Switchyard.Core.Operations;
+
+namespace Switchyard.Core.Validation;
+
+/// <summary>
+/// What every check shares: the runner, the mapping, the settings, the catalog facts, and the SQL fragments for "the
+/// legacy way" (the legacy column, or the compat view once it is dropped) and "the new way" (the lookup join).
+/// </summary>
+public sealed class ValidationScope
+{
+    public ValidationScope(SafeSqlRunner sql, NormalizationTarget target, ReconciliationSettings settings, ValidationOptions options, TableFacts facts)
+    {
+        Sql = sql;
+        Target = target;
+        Settings = settings;
+        Options = options;
+        Facts = facts;
+    }
+
+    public SafeSqlRunner Sql { get; }
+    public NormalizationTarget Target { get; }
+    public ReconciliationSettings Settings { get; }
+    public ValidationOptions Options { get; }
+    public TableFacts Facts { get; }
+
+    public string Table => Target.Table.Sql;
+    public string Key => Ident.Quote(Target.KeyColumn);
+    public string State => Ident.Quote(Target.TargetColumn);
+    public string Lookup => Target.LookupTable.Sql;
+    public string LookupId => Ident.Quote(Target.LookupIdColumn);
+    public string LookupCode => Ident.Quote(Target.LookupCodeColumn);
+    public string Time => Ident.Quote(Settings.TimeColumn);
+    public string Amount => Ident.Quote(Settings.AmountColumn);
+
+    /// <summary>Why the new shape cannot be checked yet, or null when the target column and lookup exist.</summary>
+    public string? NewShapeMissing =>
+        !Facts.TableExists ? $"table {Target.Table} does not exist"
+        : !Facts.HasTargetColumn ? $"{Target.Table}.{Target.TargetColumn} does not exist yet (Expand has not run)"
+        : !Facts.HasLookup ? $"lookup table {Target.LookupTable} does not exist yet (Expand has not run)"
+        : null;
+
+    /// <summary>Why the legacy value cannot be read, or null when the legacy column or a compat view exposes it.</summary>
+    public string? LegacyMissing =>
+        NewShapeMissing ?? (Facts.HasSourceColumn || Facts.CompatView is not null ? null
+            : $"{Target.Table}.{Target.SourceColumn} is dropped and no compat view exposes it");
+
+    /// <summary>Where the legacy value is read: "the legacy column" or "compat view x".</summary>
+    public string LegacySourceName => Facts.HasSourceColumn ? $"column {Target.Table}.{Target.SourceColumn}" : $"compat view {Facts.CompatView}";
+
+    /// <summary>FROM clause over the table as <c>t</c>, joined to the compat view as <c>v</c> when the legacy column is gone.</summary>
+    public string LegacyFrom(string? tableSample = null)
+    {
+        var t = $"{Table} t{(tableSample is null ? "" : " " + tableSample)}";
+        return Facts.HasSourceColumn || Facts.CompatView is null ? t : $"{t} JOIN {Facts.CompatView.Sql} v ON v.{Key} = t.{Key}";
+    }
+
+    /// <summary>The legacy value of the current row.</summary>
+    public string LegacyValue => Facts.HasSourceColumn || Facts.CompatView is null
+        ? $"t.{Ident.Quote(Target.SourceColumn)}"
+        : $"v.{Ident.Quote(Target.SourceColumn)}";
+
+    /// <summary>
+    /// Joins giving the expected lookup row of a legacy value: <c>m</c> is the code <see cref="NormalizationTarget.CodeSql"/>
+    /// gives, <c>f</c> the policy's fallback code (map_to) when that code is not in the lookup.
+    /// </summary>
+    public string ExpectedJoins(string legacyExpression) =>
+        $"LEFT JOIN {Lookup} m ON m.{LookupCode} = {Target.CodeSql(legacyExpression)} " +
+        $"LEFT JOIN {Lookup} f ON m.{LookupId} IS NULL AND f.{LookupCode} = {(Target.FallbackCode is { } code ? Ident.Literal(code) : "NULL")}";
+
+    /// <summary>The canonical code the legacy way gives (after <see cref="ExpectedJoins"/>).</summary>
+    public string ExpectedCode(string legacyExpression) => $"coalesce(m.{LookupCode}, f.{LookupCode}, {Target.CodeSql(legacyExpression)})";
+
+    /// <summary>The lookup id the legacy way gives (after <see cref="ExpectedJoins"/>); null for an unmapped value.</summary>
+    public string ExpectedId => $"coalesce(m.{LookupId}, f.{LookupId})";
+
+    /// <summary>Primary-key chunks [from, to) covering the table at the time the facts were read.</summary>
+    public IReadOnlyList<KeyChunk> Chunks()
+    {
+        if (Facts.MinKey is not { } min || Facts.MaxKey is not { } max) return [];
+        var chunks = new List<KeyChunk>();
+        for (var from = min; from <= max; from += Options.ChunkKeys)
+            chunks.Add(new KeyChunk(from, from > max - Options.ChunkKeys ? max + 1 : from + Options.ChunkKeys));
+        return chunks;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> once per key chunk, each in its own short transaction with SET LOCAL timeouts,
+    /// <see cref="ValidationOptions.Workers"/> at a time; results come back in key order.
+    /// </summary>
+    public async Task<IReadOnlyList<T>> EachChunkAsync<T>(string what, Func<NpgsqlConnection, NpgsqlTransaction, KeyChunk, CancellationToken, Task<T>> work, CancellationToken ct)
+    {
+        var chunks = Chunks();
+        var results = new T[chunks.Count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, chunks.Count), new ParallelOptions { MaxDegreeOfParallelism = Options.Workers, CancellationToken = ct },
+            async (i, token) =>
+            {
+                results[i] = await Sql.InTransactionAsync(async (c, tx, t) =>
+                {
+                    await PreferKeyRangeScanAsync(c, tx, t).ConfigureAwait(false);
+                    return await work(c, tx, chunks[i], t).ConfigureAwait(false);
+                }, token,
+                    description: $"{what} keys [{chunks[i].From}, {chunks[i].To})").ConfigureAwait(false);
+            }).ConfigureAwait(false);
+        return results;
+    }
+
+    /// <summary>
+    /// A chunk must read only its key range: without this the planner may pick a (parallel) scan of the whole table
+    /// for a wide range on a table whose key order and physical order drifted apart, reading the table once per chunk.
+    /// </summary>
+    private static async Task PreferKeyRangeScanAsync(NpgsqlConnection c, NpgsqlTransaction tx, CancellationToken ct)
+    {
+        await using var cmd = SafeSqlRunner.Command("SELECT set_config('enable_seqscan', 'off', true)", c, tx);
+        await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Reads every row of a query into a list.</summary>
+    public static async Task<List<T>> ReadAllAsync<T>(NpgsqlConnection c, NpgsqlTransaction tx, string sql, Func<NpgsqlDataReader, T> map, CancellationToken ct, params object?[] parameters)
+    {
+        await using var cmd = SafeSqlRunner.Command(sql, c, tx, parameters);
+        await using var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        var rows = new List<T>();
+        while (await reader.ReadAsync(ct).ConfigureAwait(false)) rows.Add(map(reader));
+        return rows;
+    }
+
+    /// <summary>The first failing keys of a chunk: a bounded, ordered read that only runs when a chunk has failures.</summary>
+    public async Task<List<long>> SampleKeysAsync(NpgsqlConnection c, NpgsqlTransaction tx, string from, string condition, KeyChunk chunk, CancellationToken ct, params object?[] extra)
+    {
+        if (Options.SampleKeys == 0) return [];
+        var sql = $"SELECT t.{Key} FROM {from} WHERE t.{Key} >= $1 AND t.{Key} < $2 AND ({condition}) ORDER BY 1 LIMIT {Options.SampleKeys.ToString(CultureInfo.InvariantCulture)}";
+        return await ReadAllAsync(c, tx, sql, r => Convert.ToInt64(r.GetValue(0), CultureInfo.InvariantCulture), ct, [chunk.From, chunk.To, .. extra]).ConfigureAwait(false);
+    }
+
+    /// <summary>The first <see cref="ValidationOptions.SampleKeys"/> keys in order, as text.</summary>
+    public IReadOnlyList<string> FirstKeys(IEnumerable<long> keys) =>
+        [.. keys.Order().Take(Options.SampleKeys).Select(k => $"{Target.KeyColumn}={k.ToString(CultureInfo.InvariantCulture)}")];
+}
+
+/// <summary>A primary-key range [From, To).</summary>
+public readonly record struct KeyChunk(long From, long To);

@@ -1,0 +1,97 @@
+using System.Diagnostics;
+using Switchyard.Core.Execution;
+using Switchyard.Core.Operations;
+using Switchyard.Core.Validation.Checks;
+
+namespace Switchyard.Core.Validation;
+
+/// <summary>
+/// The checks that gate every phase, run in order against one table. Each check works in short key or day chunks, so
+/// the suite is safe during business hours. The engine's gate runs it before Cutover and before Contract.
+/// </summary>
+public sealed class ValidationSuite
+{
+    /// <summary>Every check, in the order the suite runs them: cheap and structural first.</summary>
+    public static readonly IReadOnlyList<IValidationCheck> AllChecks =
+    [
+        new CatalogCheck(), new SamplingCheck(), new CompletenessCheck(), new OrphansCheck(), new MismatchCheck(),
+        new CountsCheck(), new ReconciliationCheck(), new DownstreamEquivalenceCheck(),
+    ];
+
+    private readonly SafeSqlRunner _sql;
+    private readonly NormalizationTarget _target;
+    private readonly ReconciliationSettings _settings;
+    private readonly ValidationOptions _options;
+
+    public ValidationSuite(SafeSqlRunner sql, NormalizationTarget target, ReconciliationSettings settings, ValidationOptions? options = null)
+    {
+        _sql = sql;
+        _target = target;
+        _settings = settings;
+        _options = options ?? new ValidationOptions();
+        _options.Validate();
+    }
+
+    /// <summary>The checks named in <paramref name="names"/> (all when empty); an unknown name is a clear error.</summary>
+    public static IReadOnlyList<IValidationCheck> Select(IReadOnlyCollection<string>? names)
+    {
+        if (names is null || names.Count == 0) return AllChecks;
+        var unknown = names.Where(n => AllChecks.All(c => c.Name != n)).ToList();
+        if (unknown.Count > 0)
+            throw new SwitchyardException($"Unknown check{(unknown.Count > 1 ? "s" : "")}: {string.Join(", ", unknown)}.",
+                $"Choose from: {string.Join(", ", AllChecks.Select(c => c.Name))} (comma-separated, e.g. --checks mismatch,counts).");
+        return [.. AllChecks.Where(c => names.Contains(c.Name))];
+    }
+
+    /// <summary>Reads the catalog facts once and builds the scope every check shares.</summary>
+    public async Task<ValidationScope> ScopeAsync(CancellationToken ct) =>
+        new(_sql, _target, _settings, _options, await TableFacts.ReadAsync(_sql, _target, _settings, ct).ConfigureAwait(false));
+
+    /// <summary>Runs the chosen checks one after another; with <paramref name="measureSeqScan"/>, first times a plain count(*) as the baseline.</summary>
+    public async Task<ValidationReport> RunAsync(IReadOnlyCollection<string>? checks, bool measureSeqScan, CancellationToken ct)
+    {
+        var selected = Select(checks);
+        var total = Stopwatch.StartNew();
+        var scope = await ScopeAsync(ct).ConfigureAwait(false);
+        TimeSpan? seqScan = null;
+        long? counted = null;
+        if (measureSeqScan && scope.Facts.TableExists)
+            (counted, seqScan) = await SeqScanBaseline.MeasureAsync(_sql, _target.Table, ct).ConfigureAwait(false);
+        var results = new List<CheckResult>();
+        foreach (var check in selected)
+            results.Add(await check.RunAsync(scope, ct).ConfigureAwait(false));
+        return new ValidationReport(Guid.NewGuid(), _target.Table.ToString(), _options.Shape, results, seqScan, counted, total.Elapsed);
+    }
+}
+
+/// <summary>The suite's verdict: every result, and the count(*) baseline when measured.</summary>
+public sealed record ValidationReport(
+    Guid RunId,
+    string Table,
+    MigrationShape Shape,
+    IReadOnlyList<CheckResult> Results,
+    TimeSpan? SeqScan,
+    long? SeqScanRows,
+    TimeSpan Duration)
+{
+    public bool Passed => Results.All(r => r.Outcome != CheckOutcome.Failed);
+
+    public IReadOnlyList<string> FailingChecks => [.. Results.Where(r => r.Outcome == CheckOutcome.Failed).Select(r => r.Check)];
+
+    /// <summary>One line for the journal and the gate: what passed, what failed.</summary>
+    public string Summary =>
+        $"validation of {Table} ({Shape.ToString().ToLowerInvariant()}): {Results.Count(r => r.Outcome == CheckOutcome.Passed)} passed, {FailingChecks.Count} failed"
+        + (FailingChecks.Count > 0 ? $" ({string.Join(", ", FailingChecks)})" : "")
+        + $", {Results.Count(r => r.Outcome == CheckOutcome.NotApplicable)} not applicable";
+}
+
+/// <summary>The plain full scan the mismatch check is measured against.</summary>
+public static class SeqScanBaseline
+{
+    public static async Task<(long Rows, TimeSpan Elapsed)> MeasureAsync(SafeSqlRunner sql, QualifiedName table, CancellationToken ct)
+    {
+        var watch = Stopwatch.StartNew();
+        var rows = await sql.ScalarAsync<long>($"SELECT count(*) FROM {table.Sql}", ct).ConfigureAwait(false);
+        return (rows, watch.Elapsed);
+    }
+}

@@ -1,0 +1,92 @@
+using Switchyard.Core.Linting;
+
+namespace Switchyard.Core.Tests.Linting;
+
+public sealed class StatementRulesTests
+{
+    private const string Timeouts = "SET lock_timeout = '200ms'; SET statement_timeout = '1min';\n";
+
+    private static string[] Rules(string sql) =>
+        [.. SqlLinter.Analyze(Timeouts + sql, "t.sql").Findings.Select(f => f.RuleId).Distinct().Order()];
+
+    [Theory]
+    [InlineData("CREATE INDEX i ON t (a)", "SY001")]
+    [InlineData("create unique index if not exists i on public.t using btree (a)", "SY001")]
+    [InlineData("DROP INDEX i", "SY002")]
+    [InlineData("BEGIN; CREATE INDEX CONCURRENTLY i ON t (a); COMMIT", "SY003")]
+    [InlineData("START TRANSACTION; DROP INDEX CONCURRENTLY i; END", "SY003")]
+    [InlineData("ALTER TABLE t ADD FOREIGN KEY (a) REFERENCES r (id)", "SY004")]
+    [InlineData("ALTER TABLE t ADD CONSTRAINT c CHECK (a > 0)", "SY005")]
+    [InlineData("ALTER TABLE t ALTER COLUMN a SET NOT NULL", "SY006")]
+    [InlineData("ALTER TABLE t ADD COLUMN u uuid DEFAULT gen_random_uuid()", "SY007")]
+    [InlineData("ALTER TABLE t ADD COLUMN id2 bigint GENERATED ALWAYS AS IDENTITY", "SY007")]
+    [InlineData("ALTER TABLE t ADD COLUMN total numeric GENERATED ALWAYS AS (a * 2) STORED", "SY007")]
+    [InlineData("ALTER TABLE t ALTER a TYPE bigint", "SY008")]
+    [InlineData("ALTER TABLE t ALTER COLUMN a SET DATA TYPE bigint USING a::bigint", "SY008")]
+    [InlineData("ALTER TABLE t RENAME a TO b", "SY009")]
+    [InlineData("ALTER TABLE t DROP COLUMN IF EXISTS a CASCADE", "SY010")]
+    [InlineData("VACUUM (FULL, ANALYZE) t", "SY013")]
+    [InlineData("ALTER TABLE t ADD COLUMN n int NOT NULL", "SY014")]
+    [InlineData("ALTER TABLE t ADD PRIMARY KEY (id)", "SY015")]
+    [InlineData("ALTER TABLE t ADD CONSTRAINT k EXCLUDE USING gist (r WITH &&)", "SY015")]
+    [InlineData("ALTER TABLE t ADD COLUMN at timestamptz DEFAULT current_timestamp", "SY016")]
+    [InlineData("REINDEX TABLE t", "SY018")]
+    public void Each_hazard_is_reported_with_its_stable_rule_id(string sql, string rule) =>
+        Rules(sql).ShouldBe([rule]);
+
+    [Theory]
+    [InlineData("CREATE INDEX CONCURRENTLY i ON t (a)")]
+    [InlineData("ALTER TABLE t ADD CONSTRAINT f FOREIGN KEY (a) REFERENCES r (id) NOT VALID")]
+    [InlineData("ALTER TABLE t VALIDATE CONSTRAINT f")]
+    [InlineData("ALTER TABLE t ADD CONSTRAINT c CHECK (a IS NOT NULL) NOT VALID; ALTER TABLE t VALIDATE CONSTRAINT c; ALTER TABLE t ALTER COLUMN a SET NOT NULL")]
+    [InlineData("ALTER TABLE t ADD COLUMN c int")]
+    [InlineData("ALTER TABLE t ADD COLUMN c text NOT NULL DEFAULT 'x'")]
+    [InlineData("ALTER TABLE t ADD CONSTRAINT k UNIQUE USING INDEX k_idx")]
+    [InlineData("ALTER TABLE t ALTER COLUMN c SET DEFAULT 0, ALTER COLUMN c DROP NOT NULL, DROP CONSTRAINT k")]
+    [InlineData("CREATE TABLE n (id bigint); CREATE INDEX ON n (id); ALTER TABLE n ADD COLUMN u uuid NOT NULL DEFAULT gen_random_uuid(), ADD PRIMARY KEY (id)")]
+    [InlineData("VACUUM ANALYZE t")]
+    [InlineData("SELECT 'CREATE INDEX i ON t (a); VACUUM FULL'")]
+    public void Safe_forms_raise_no_alarm(string sql) => Rules(sql).ShouldBeEmpty();
+
+    [Fact]
+    public void Missing_timeouts_are_reported_once_at_the_first_locking_statement()
+    {
+        // When
+        var report = SqlLinter.Analyze("CREATE TABLE n (id int);\nALTER TABLE t ADD COLUMN c int;\nALTER TABLE t ADD COLUMN d int;", "m.sql");
+
+        // Then
+        var missing = report.Findings.Where(f => f.RuleId is "SY011" or "SY012").ToList();
+        missing.Select(f => f.RuleId).Order().ShouldBe(["SY011", "SY012"]);
+        missing.ShouldAllBe(f => f.Line == 2);
+    }
+
+    [Fact]
+    public void Set_local_timeouts_last_only_until_the_block_ends()
+    {
+        var report = SqlLinter.Analyze(
+            "BEGIN; SET LOCAL lock_timeout = '1s'; SET LOCAL statement_timeout = '1min'; ALTER TABLE t ADD COLUMN c int; COMMIT;\nALTER TABLE t ADD COLUMN d int;", "m.sql");
+
+        report.Findings.Where(f => f.RuleId is "SY011").ShouldHaveSingleItem().Line.ShouldBe(2);
+    }
+
+    [Fact]
+    public void Exit_codes_follow_fail_on()
+    {
+        var errors = SqlLinter.Analyze(Timeouts + "CREATE INDEX i ON t (a)", "e.sql");
+        var warnings = SqlLinter.Analyze(Timeouts + "DROP INDEX i", "w.sql");
+        var clean = SqlLinter.Analyze(Timeouts + "CREATE INDEX CONCURRENTLY i ON t (a)", "c.sql");
+
+        errors.ExitCode(LintFailOn.Error).ShouldBe(2);
+        errors.ExitCode(LintFailOn.None).ShouldBe(0);
+        warnings.ExitCode(LintFailOn.Error).ShouldBe(0);
+        warnings.ExitCode(LintFailOn.Warning).ShouldBe(1);
+        clean.ExitCode(LintFailOn.Warning).ShouldBe(0);
+    }
+
+    [Fact]
+    public void Every_rule_has_a_unique_stable_id_an_explanation_and_a_rewrite()
+    {
+        LintRules.All.Select(r => r.Id).ShouldBeUnique();
+        LintRules.All.ShouldAllBe(r => r.Id.StartsWith("SY") && r.Explanation.Length > 20 && r.Rewrite.Length > 10);
+    }
+}
