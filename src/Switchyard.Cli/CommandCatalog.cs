@@ -15,7 +15,7 @@ internal static class CommandCatalog
         LintCommands.Build(),
         RunbookCommands.Runbook(),
         RunbookCommands.Evidence(),
-        BenchCommands.Build(),
+        ValidateBenchCommand.AddTo(BenchCommands.Build()),
         BackfillCommands.Build(),
         MigrationCommands.Plan(),
         MigrationCommands.Apply(),
@@ -26,6 +26,6 @@ internal static class CommandCatalog
         MigrationCommands.Resume(),
         MigrationCommands.Abort(),
         ValidateCommands.Build(),
-        ValidateBenchCommand.Build(),
+        WatchCommand.Build(),
     ];
 }
