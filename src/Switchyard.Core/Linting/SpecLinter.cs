@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Switchyard.Core.Connections;
 using Switchyard.Core.Execution;
+using Switchyard.Core.Journal;
 using Switchyard.Core.LocalPostgres;
 using Switchyard.Core.Planning;
 
@@ -42,7 +43,8 @@ public static class SpecLinter
         PostgresBinaries binaries, SafeSqlRunner targetSql, CancellationToken ct)
     {
         var (sql, stepAt) = ToSql(plan, options);
-        var report = await SqlLinter.AnalyzeAndMeasureAsync(sql, source, target, binaries, targetSql, ct).ConfigureAwait(false);
+        // The engine creates its journal (and flag store) before any step: so does the clone.
+        var report = await SqlLinter.AnalyzeAndMeasureAsync(sql, source, target, binaries, targetSql, ct, JournalSchema.EnsureAsync).ConfigureAwait(false);
         var rows = report.Statements.Select(row =>
         {
             if (!stepAt.TryGetValue(row.Index, out var step) || row.Measurement is not { Status: MeasurementStatus.Measured } m || step.LockTable is null) return row;
