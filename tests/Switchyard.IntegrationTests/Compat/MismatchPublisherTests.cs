@@ -44,7 +44,7 @@ public sealed class MismatchPublisherTests : IClassFixture<TestDatabase>
             await publisher.PublishAsync();
 
         // When the engine's guard signal reads the table
-        var readings = await new MismatchRateSignal(_db.Runner(), minReads: 100).ReadAsync(CancellationToken.None);
+        var readings = await new MismatchRateSignal(_db.Runner(), minReads: 100, window: TimeSpan.FromMinutes(5)).ReadAsync(CancellationToken.None);
 
         // Then it sees the rate the library measured
         recorder.Snapshot("public.signal.status").Rate.ShouldBe(0.03, 1e-12);

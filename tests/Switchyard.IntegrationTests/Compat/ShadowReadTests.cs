@@ -192,7 +192,7 @@ public sealed class ShadowReadTests : IClassFixture<CompatLedgerDatabase>
                 await publisher.PublishAsync();
 
             // And the guard's signal reads a rate over a 1% threshold, so it rolls reads back
-            var reading = (await new Switchyard.Core.Guards.MismatchRateSignal(_db.Runner(), minReads: 10).ReadAsync(CancellationToken.None)).Single(r => r.Subject == Flag);
+            var reading = (await new Switchyard.Core.Guards.MismatchRateSignal(_db.Runner(), minReads: 10, window: TimeSpan.FromMinutes(5)).ReadAsync(CancellationToken.None)).Single(r => r.Subject == Flag);
             reading.Value!.Value.ShouldBe(1.0 / 20, 1e-12);
             (reading.Value.Value > 0.01).ShouldBeTrue();
             (await new Switchyard.Core.Guards.ReadFlagRollback(_db.Runner()).RollBackAsync(Flag, CancellationToken.None)).ShouldBeTrue();

@@ -28,7 +28,7 @@ public sealed class GuardedBackfillTests : IClassFixture<StandbyDatabase>
     public async Task StandbyReplayPause_PausesTheBackfillWithinAFewBatches_AndReplayResumeLetsItFinish()
     {
         // Given an expanded ledger (state_id + dual-write trigger), payments traffic on the primary, and guards on the standby
-        await TestOnlyDualWriteExpand.ApplyAsync(_db.Primary);
+        await Switchyard.IntegrationTests.Compat.EngineExpand.ApplyExpandAndBackfillAsync(new SafeSqlRunner(_db.Primary), _db.Primary, Switchyard.IntegrationTests.Compat.CompatLedgerDatabase.FlagshipSpec);
         // That expand also fills state_id; empty it again (with the trigger standing aside) so the backfill has work.
         await ExecAsync(_db.Primary, "SET switchyard.role = 'backfill'; UPDATE transactions SET state_id = NULL; RESET switchyard.role");
         var before = await _db.InvariantsAsync();
