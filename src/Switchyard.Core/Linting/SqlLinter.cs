@@ -14,8 +14,9 @@ public static class SqlLinter
     public static LintReport Analyze(string sql, string source) => AnalyzeCore(sql, source).Report;
 
     /// <summary>Rules, catalog checks on <paramref name="target"/> and measurement on a schema clone of it (dropped afterwards).</summary>
+    /// <param name="prepareClone">Run on the clone before measuring, e.g. creating what the engine always creates first.</param>
     public static async Task<LintReport> AnalyzeAndMeasureAsync(string sql, string source, ConnectionSettings target, PostgresBinaries binaries,
-        SafeSqlRunner targetSql, CancellationToken ct)
+        SafeSqlRunner targetSql, CancellationToken ct, Func<SafeSqlRunner, CancellationToken, Task>? prepareClone = null)
     {
         var (report, context) = AnalyzeCore(sql, source);
         var statements = SqlSplitter.Split(sql, source);
@@ -23,7 +24,10 @@ public static class SqlLinter
         var probe = new ColumnUsageProbe(targetSql);
         IReadOnlyList<StatementMeasurement> measurements;
         await using (var clone = await SchemaClone.CreateAsync(target, binaries, ct).ConfigureAwait(false))
+        {
+            if (prepareClone is not null) await prepareClone(new SafeSqlRunner(clone.DataSource), ct).ConfigureAwait(false);
             measurements = await LockMeasurer.MeasureAsync(clone.DataSource, statements, ct).ConfigureAwait(false);
+        }
 
         foreach (var row in report.Statements)
         {
