@@ -25,6 +25,9 @@ public static class MigratedLedgerShape
         var codes = string.Join(", ", t.Codes.Select((c, i) => $"({i + 1}, {Ident.Literal(c)})"));
         var steps = new List<string>
         {
+            // Leftovers of an earlier stand-in run on a reseeded ledger (reseeding drops only the ledger's own tables).
+            $"DROP TABLE IF EXISTS {lookup} CASCADE",
+            $"DROP FUNCTION IF EXISTS {Ident.Quote(TriggerName)}() CASCADE",
             // Expand
             $"CREATE TABLE {lookup} ({id} smallint PRIMARY KEY, {code} text NOT NULL UNIQUE)",
             $"INSERT INTO {lookup} ({id}, {code}) VALUES {codes}",

@@ -22,17 +22,20 @@ public sealed class RunningWorkload : IAsyncDisposable
     private readonly CancellationTokenSource _abort = new();
     private readonly (OperationKind Kind, double Cumulative)[] _mix;
     private readonly Random _random;
-    private Fleet _fleet;
+    // Each fleet applies to the operations due from its time on, however far behind the dispatcher runs.
+    private readonly List<(TimeSpan From, Fleet Fleet)> _fleets = [];
     private long _startTimestamp;
     private Task _schedule = Task.CompletedTask;
     private WorkloadReport? _final;
+    private readonly object _stopGate = new();
+    private Task<WorkloadReport>? _stopping;
 
     internal RunningWorkload(WorkloadOptions options, NpgsqlDataSource ledger, LedgerShape shape, Fleet fleet)
     {
         _options = options;
         _ledger = ledger;
         _shape = shape;
-        _fleet = fleet;
+        _fleets.Add((TimeSpan.Zero, fleet));
         _recorder = new WorkloadRecorder(options.InitialPhase, options.ErrorsKept);
         _slots = new SemaphoreSlim(options.MaxInFlight, options.MaxInFlight);
         _random = new Random(options.Seed);
@@ -60,21 +63,43 @@ public sealed class RunningWorkload : IAsyncDisposable
         _recorder.MarkEvent(name, Elapsed);
     }
 
-    /// <summary>Replaces the fleet's app instances and shares; operations dispatched from now on use the new shares.</summary>
-    public void SetFleet(IEnumerable<FleetMember> fleet)
+    /// <summary>
+    /// Replaces the fleet's app instances and shares for every operation due from now on (also those the dispatcher
+    /// has not reached yet). With <paramref name="phase"/>, starts that phase at the same instant.
+    /// </summary>
+    public void SetFleet(IEnumerable<FleetMember> fleet, string? phase = null)
     {
         var next = Fleet.From(fleet);
-        Volatile.Write(ref _fleet, next);
-        _recorder.MarkEvent($"fleet: {next}", Elapsed);
+        if (phase is not null) ArgumentException.ThrowIfNullOrWhiteSpace(phase);
+        lock (_fleets)
+        {
+            var at = Elapsed;
+            _fleets.Add((at, next));
+            if (phase is not null) _recorder.MarkPhase(phase, at);
+            _recorder.MarkEvent($"fleet: {next}", at);
+        }
     }
 
     /// <summary>The figures so far, while the run goes on.</summary>
     public WorkloadReport Snapshot() => _final ?? _recorder.Report(_options, Elapsed);
 
-    /// <summary>Stops scheduling, lets the operations in flight finish, and reports. Safe to call again.</summary>
-    public async Task<WorkloadReport> StopAsync()
+    /// <summary>Stops scheduling, lets the operations in flight finish, and reports. Safe to call again, from any thread.</summary>
+    public Task<WorkloadReport> StopAsync()
     {
-        if (_final is not null) return _final;
+        lock (_stopGate) return _stopping ??= StopOnceAsync();
+    }
+
+    /// <summary>Runs until the schedule ends by itself (duration or count) or <paramref name="ct"/> stops it early, then reports.</summary>
+    public async Task<WorkloadReport> RunToEndAsync(CancellationToken ct)
+    {
+        // Cancellation ends the schedule early but still yields the report of what ran.
+        using (ct.Register(() => _stop.Cancel()))
+            await _schedule.ConfigureAwait(false);
+        return await StopAsync().ConfigureAwait(false);
+    }
+
+    private async Task<WorkloadReport> StopOnceAsync()
+    {
         await _stop.CancelAsync().ConfigureAwait(false);
         await _schedule.ConfigureAwait(false);
         // Every slot free means every dispatched operation has recorded its result.
@@ -84,21 +109,10 @@ public sealed class RunningWorkload : IAsyncDisposable
         return _final;
     }
 
-    /// <summary>Runs until the schedule ends by itself (duration or count), then reports.</summary>
-    public async Task<WorkloadReport> RunToEndAsync(CancellationToken ct)
-    {
-        using (ct.Register(() => _stop.Cancel()))
-            await _schedule.WaitAsync(Timeout.InfiniteTimeSpan, ct).ConfigureAwait(false);
-        return await StopAsync().ConfigureAwait(false);
-    }
-
     public async ValueTask DisposeAsync()
     {
-        if (_final is null)
-        {
-            await _abort.CancelAsync().ConfigureAwait(false);
-            await StopAsync().ConfigureAwait(false);
-        }
+        if (_final is null) await _abort.CancelAsync().ConfigureAwait(false);
+        await StopAsync().ConfigureAwait(false);
         _stop.Dispose();
         _abort.Dispose();
         _slots.Dispose();
@@ -125,8 +139,10 @@ public sealed class RunningWorkload : IAsyncDisposable
                 var due = isReport ? nextReport : dueOp;
                 if (due >= _options.Duration) break;
 
-                var wait = due - Elapsed;
-                if (wait > TimeSpan.Zero) await Task.Delay(wait, _options.Time, stop).ConfigureAwait(false);
+                // Timers may fire a little early; an operation never starts before it is due (a phase mark or a
+                // fleet change set in between must apply to it).
+                for (var wait = due - Elapsed; wait > TimeSpan.Zero; wait = due - Elapsed)
+                    await Task.Delay(TimeSpan.FromMilliseconds(Math.Ceiling(wait.TotalMilliseconds)), _options.Time, stop).ConfigureAwait(false);
                 // A due operation waits here for a slot; its latency still runs from `due`.
                 await _slots.WaitAsync(stop).ConfigureAwait(false);
                 if (isReport)
@@ -136,7 +152,7 @@ public sealed class RunningWorkload : IAsyncDisposable
                 }
                 else
                 {
-                    var operation = Plan();
+                    var operation = Plan(due);
                     _ = Task.Run(() => RunOperationAsync(operation, due), CancellationToken.None);
                     next++;
                 }
@@ -149,18 +165,30 @@ public sealed class RunningWorkload : IAsyncDisposable
     }
 
     /// <summary>Decides the next operation on the scheduler's thread, so one seed gives one sequence.</summary>
-    private PlannedOperation Plan()
+    private PlannedOperation Plan(TimeSpan due)
     {
         var roll = _random.NextDouble() * _mix[^1].Cumulative;
         var wanted = _mix.First(m => roll < m.Cumulative).Kind;
         var (kind, transactionId) = _pools.Take(wanted);
-        var app = Volatile.Read(ref _fleet).Pick(_random);
+        var app = FleetAt(due).Pick(_random);
         return new PlannedOperation(kind, app, transactionId,
             AccountId: 1 + _random.NextInt64(_shape.MaxAccountId),
             MerchantId: 1 + _random.NextInt64(_shape.MaxMerchantId),
             AmountMinor: Math.Max(50, (long)Math.Exp(6.5 + _random.NextDouble() * 5.5)),
             Currency: Currencies[_random.Next(Currencies.Length)],
             Reason: ChargebackReasons[_random.Next(ChargebackReasons.Length)]);
+    }
+
+    private Fleet FleetAt(TimeSpan due)
+    {
+        lock (_fleets)
+        {
+            for (var i = _fleets.Count - 1; i > 0; i--)
+            {
+                if (_fleets[i].From <= due) return _fleets[i].Fleet;
+            }
+            return _fleets[0].Fleet;
+        }
     }
 
     private async Task RunOperationAsync(PlannedOperation op, TimeSpan due)

@@ -85,8 +85,10 @@ internal static class LintCommands
                 continue;
             }
             foreach (var f in s.Findings)
-                rows.Add([$"{f.Line}:{f.Column}", f.RuleId, f.Severity.ToString().ToLowerInvariant(), $"{f.Message}\n{Preview(s.Sql)}", measured, f.Rewrite]);
+                rows.Add([$"{f.Line}:{f.Column}", f.RuleId, f.Severity.ToString().ToLowerInvariant(), f.Message, measured, f.Rewrite]);
         }
+        // Redirected output (CI logs) would otherwise be squeezed into 80 columns.
+        if (Console.IsOutputRedirected) Spectre.Console.AnsiConsole.Profile.Width = Math.Max(Spectre.Console.AnsiConsole.Profile.Width, 220);
         CliOutput.Table($"switchyard lint {report.Source}", ["line", "rule", "severity", "message", "measured lock", "safe rewrite"], rows);
         CliOutput.Plain($"{report.Statements.Count} statements: {report.Errors} errors, {report.Warnings} warnings, {report.Infos} info; " +
             (report.MeasuredAgainst is { } db ? $"locks measured on a schema-only clone of {db}." : "rules only (not measured)."));

@@ -45,6 +45,7 @@ public sealed class SwitchyardFeatureDefinitionProvider : IFeatureDefinitionProv
             filter = flag.ReadMode switch
             {
                 ReadMode.NewOnly => "AlwaysOn",
+                ReadMode.New when flag.ReadPercent >= 100 => "AlwaysOn",
                 ReadMode.New when flag.ReadPercent > 0 => SwitchyardRolloutFilter.Alias,
                 _ => null,
             };

@@ -6,10 +6,11 @@ namespace Switchyard.Compat.FeatureManagement;
 
 /// <summary>
 /// Evaluates <c>Switchyard.&lt;flag&gt;.ReadNew</c> under read_mode new at N%: with a <see cref="RolloutContext"/>, the
-/// same sticky bucket <see cref="CompatReader"/> routes by; without one, on only at 100%.
+/// same sticky bucket <see cref="CompatReader"/> routes by. Evaluated without a context, a partial rollout is off
+/// (FeatureManagement does not call a contextual filter without its context): no per-request coin flips.
 /// </summary>
 [FilterAlias(Alias)]
-public sealed class SwitchyardRolloutFilter : IContextualFeatureFilter<RolloutContext>, IFeatureFilter
+public sealed class SwitchyardRolloutFilter : IContextualFeatureFilter<RolloutContext>
 {
     public const string Alias = "Switchyard.Rollout";
 
@@ -23,13 +24,5 @@ public sealed class SwitchyardRolloutFilter : IContextualFeatureFilter<RolloutCo
         ArgumentNullException.ThrowIfNull(appContext);
         if (!SwitchyardFeatures.TryParse(context.FeatureName, out var flagKey, out _)) return Task.FromResult(false);
         return Task.FromResult(ReadRouting.Route(_flags.Current(flagKey), appContext.RoutingKey) == ReadPath.New);
-    }
-
-    public Task<bool> EvaluateAsync(FeatureFilterEvaluationContext context)
-    {
-        ArgumentNullException.ThrowIfNull(context);
-        if (!SwitchyardFeatures.TryParse(context.FeatureName, out var flagKey, out _)) return Task.FromResult(false);
-        var flag = _flags.Current(flagKey);
-        return Task.FromResult(flag.ReadMode == ReadMode.NewOnly || (flag.ReadMode == ReadMode.New && flag.ReadPercent >= 100));
     }
 }

@@ -47,6 +47,13 @@ public sealed record BackfillOptions
     /// <value>The default is 1 s.</value>
     public TimeSpan PausePollInterval { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// How many batches the completing (trail) window lags the window whose every other key is moved ahead (lead), so
+    /// the lead's old row versions can be pruned and the rest of each page updates HOT. 0 turns the two-pass scheme off.
+    /// </summary>
+    /// <value>The default is 2.</value>
+    public int HotLagWindows { get; init; } = 2;
+
     /// <summary>Sample primary keys reported per unmapped value.</summary>
     /// <value>The default is 5.</value>
     public int UnmappedSampleKeys { get; init; } = 5;
@@ -65,6 +72,7 @@ public sealed record BackfillOptions
         if (TargetBatchTime <= TimeSpan.Zero) throw new SwitchyardException("the target batch time must be positive.");
         if (LockTimeout <= TimeSpan.Zero || StatementTimeout <= TimeSpan.Zero)
             throw new SwitchyardException("batch lock_timeout and statement_timeout must be positive: a batch without them can stall payments.");
+        if (HotLagWindows is < 0 or > 100) throw new SwitchyardException($"the HOT lag must be between 0 and 100 windows, got {HotLagWindows}.");
         if (MaxAttempts is < 1 or > 1000) throw new SwitchyardException($"batch attempts must be between 1 and 1000, got {MaxAttempts}.");
     }
 }

@@ -56,17 +56,17 @@ internal sealed class BackfillRun
         lock (_gate) _stop ??= outcome;
     }
 
-    public void Committed(int worker, long from, long to, long rows, TimeSpan elapsed, long nextBatchKeys)
+    public void Committed(int worker, long from, long to, long rows, long width, TimeSpan elapsed, long nextBatchKeys)
     {
         Interlocked.Add(ref _rowsThisRun, rows);
         Interlocked.Add(ref _keysThisRun, to - from);
         lock (_gate)
         {
-            _batches.Add((rows, to - from, elapsed.TotalMilliseconds));
+            _batches.Add((rows, width, elapsed.TotalMilliseconds));
             var w = _workers[worker];
             _workers[worker] = w with
             {
-                NextKey = to, Done = to >= w.ToKey, RowsUpdated = w.RowsUpdated + rows, Batches = w.Batches + 1,
+                NextKey = Math.Max(w.NextKey, to), Done = to >= w.ToKey, RowsUpdated = w.RowsUpdated + rows, Batches = w.Batches + 1,
                 CurrentBatchKeys = nextBatchKeys, State = to >= w.ToKey ? "done" : "running",
             };
         }

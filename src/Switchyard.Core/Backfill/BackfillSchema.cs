@@ -58,6 +58,8 @@ public static class BackfillSchema
             run_no       int NOT NULL,
             from_key     bigint NOT NULL,
             to_key       bigint NOT NULL,
+            lead_from    bigint NOT NULL,
+            lead_to      bigint NOT NULL,
             rows_updated bigint NOT NULL,
             at           timestamptz NOT NULL DEFAULT clock_timestamp()
         )

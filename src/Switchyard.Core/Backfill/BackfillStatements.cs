@@ -47,27 +47,34 @@ public sealed class BackfillStatements
     public string MappedSql { get; }
 
     /// <summary>
-    /// One batch: the idempotent UPDATE of keys [$1, $2), the range cursor and the batch log, in one statement so they
-    /// commit together. The mapping is computed from the row's status as the UPDATE sees it after taking the row lock
-    /// (READ COMMITTED re-evaluates the WHERE on the newest version), so a value an application wrote meanwhile is
-    /// never overwritten with one derived from an older status. Parameters: $1 from, $2 to, $3 migration, $4 range,
-    /// $5 run number.
+    /// One batch, in one statement so everything commits together: completes the trail window [$1, $2), moves every
+    /// other key of the lead window [$6, $7) ahead of time, advances the range cursor to $2 and logs the batch.
+    /// Parameters: $1/$2 trail window, $3 migration, $4 range, $5 run number, $6/$7 lead window (empty when none).
+    /// <para>Why two windows: after a bulk load pages are full, so an UPDATE cannot place the new row version on the
+    /// same page and must insert into every index (no HOT). Moving half of a page's rows first, in an earlier committed
+    /// batch, lets pruning free their space when a later batch reads the page; the other half then updates HOT, with no
+    /// index insertions. The trail lags the lead by <see cref="BackfillOptions.HotLagWindows"/> windows so the first
+    /// half's old versions are dead to every snapshot (including the other workers') by then.</para>
+    /// <para>The mapping is computed from the row's status as the UPDATE sees it after taking the row lock (READ
+    /// COMMITTED re-checks the WHERE on the newest version), so a value an application wrote meanwhile is never
+    /// overwritten with one derived from an older status.</para>
     /// </summary>
     public string BatchSql => $"""
         WITH b AS (
             UPDATE {Table} t SET {TargetColumn} = {MappedSql}
-            WHERE t.{Key} >= $1 AND t.{Key} < $2 AND t.{TargetColumn} IS DISTINCT FROM {MappedSql}
+            WHERE ((t.{Key} >= $1 AND t.{Key} < $2) OR (t.{Key} >= $6 AND t.{Key} < $7 AND t.{Key} % 2 = 0))
+              AND t.{TargetColumn} IS DISTINCT FROM {MappedSql}
             RETURNING 1
         ), n AS (SELECT count(*) AS rows FROM b),
         r AS (
             UPDATE switchyard.backfill_ranges g
             SET next_key = $2, done = ($2 >= g.to_key), rows_updated = g.rows_updated + n.rows, batches = g.batches + 1,
-                batch_keys = $2 - $1, state = CASE WHEN $2 >= g.to_key THEN 'done' ELSE 'running' END, updated_at = clock_timestamp()
+                batch_keys = greatest($2 - $1, $7 - $6), state = CASE WHEN $2 >= g.to_key THEN 'done' ELSE 'running' END, updated_at = clock_timestamp()
             FROM n WHERE g.migration = $3 AND g.range_no = $4 AND g.next_key = $1
             RETURNING n.rows
         ), l AS (
-            INSERT INTO switchyard.backfill_batches (migration, range_no, run_no, from_key, to_key, rows_updated)
-            SELECT $3, $4, $5, $1, $2, n.rows FROM n
+            INSERT INTO switchyard.backfill_batches (migration, range_no, run_no, from_key, to_key, lead_from, lead_to, rows_updated)
+            SELECT $3, $4, $5, $1, $2, $6, $7, n.rows FROM n
         )
         SELECT rows FROM r
         """;

@@ -24,19 +24,45 @@ internal sealed class BackfillWorker
 
     public async Task RunAsync(CancellationToken ct)
     {
-        var next = _range.Next;
         var run = _ctx.Run;
-        while (next < _range.To && !run.Stopping)
+        var lag = _ctx.Options.HotLagWindows;
+        var cursor = _range.Next;   // every key below is complete, committed with the last batch
+        var lead = cursor;          // every key below has had its first pass
+        var pending = new List<Window>(); // first pass done, completion pending; contiguous from the cursor
+        while (cursor < _range.To && !run.Stopping)
         {
             if (!await PassThrottlesAsync(ct).ConfigureAwait(false)) return;
-            var to = Math.Min(_range.To, next + _sizer.Keys);
-            var committed = await BatchWithRetriesAsync(next, to, ct).ConfigureAwait(false);
-            if (committed is not { } c) return;
-            next = c.To;
+            var leadWindow = lag > 0 && lead < _range.To ? new Window(lead, Math.Min(_range.To, lead + _sizer.Keys)) : new Window(lead, lead);
+            var trail = lag == 0 ? new Window(cursor, Math.Min(_range.To, cursor + _sizer.Keys))
+                : pending.Count > 0 && (pending.Count >= lag || leadWindow.IsEmpty) ? pending[0]
+                : new Window(cursor, cursor);
+            var done = await BatchWithRetriesAsync(trail, leadWindow, ct).ConfigureAwait(false);
+            if (done is not { } d) return;
+            if (!d.Trail.IsEmpty)
+            {
+                cursor = d.Trail.To;
+                if (lag > 0)
+                {
+                    if (pending[0].To == d.Trail.To) pending.RemoveAt(0);
+                    else pending[0] = new Window(d.Trail.To, pending[0].To);
+                }
+            }
+            if (!d.Lead.IsEmpty)
+            {
+                pending.Add(d.Lead);
+                lead = d.Lead.To;
+            }
         }
     }
 
-    private async Task<(long To, long Rows)?> BatchWithRetriesAsync(long from, long to, CancellationToken ct)
+    /// <summary>A half-open key window [From, To).</summary>
+    private readonly record struct Window(long From, long To)
+    {
+        public bool IsEmpty => To <= From;
+        public long Width => Math.Max(0, To - From);
+    }
+
+    private async Task<(Window Trail, Window Lead, long Rows)?> BatchWithRetriesAsync(Window trail, Window lead, CancellationToken ct)
     {
         var run = _ctx.Run;
         var attempt = 0;
@@ -46,20 +72,21 @@ internal sealed class BackfillWorker
             var started = _ctx.Time.GetTimestamp();
             try
             {
-                var rows = await BatchAsync(from, to, ct).ConfigureAwait(false);
+                var rows = await BatchAsync(trail, lead, ct).ConfigureAwait(false);
                 var elapsed = _ctx.Time.GetElapsedTime(started);
-                _sizer.Observe(to - from, elapsed);
-                run.Committed(_range.RangeNo, from, to, rows, elapsed, _sizer.Keys);
+                var width = Math.Max(trail.Width, lead.Width);
+                _sizer.Observe(width, elapsed);
+                run.Committed(_range.RangeNo, trail.From, trail.To, rows, width, elapsed, _sizer.Keys);
                 _ctx.Report();
-                return (to, rows);
+                return (trail, lead, rows);
             }
-            catch (SqlFailedException e) when (e.InnerException is { } inner && TransientErrors.IsStatementTimeout(inner) && _sizer.Split())
+            catch (SqlFailedException e) when (e.InnerException is { } inner && TransientErrors.IsStatementTimeout(inner) && Split(ref trail, ref lead))
             {
                 run.SplitBatch();
-                to = Math.Min(to, from + _sizer.Keys);
             }
             catch (SqlFailedException e) when (e.SqlState == BackfillSchema.UnmappedSqlState)
             {
+                var (from, to) = (Math.Min(trail.IsEmpty ? lead.From : trail.From, lead.IsEmpty ? trail.From : lead.From), Math.Max(trail.To, lead.To));
                 if (_ctx.Target.Unmapped.Action == UnmappedAction.AddToLookup && !addedCodes)
                 {
                     // A value written after the pre-flight: add its code, then the same batch again.
@@ -76,16 +103,35 @@ internal sealed class BackfillWorker
                 attempt++;
                 if (attempt >= _ctx.Options.MaxAttempts || run.Stopping)
                 {
-                    var reason = $"range {_range.RangeNo}: batch of keys [{from}, {to}) failed {attempt} time(s), last: {inner.Message}. " +
+                    var reason = $"range {_range.RangeNo}: batch of keys [{trail.From}, {Math.Max(trail.To, lead.To)}) failed {attempt} time(s), last: {inner.Message}. " +
                                  "Committed batches are kept; fix the cause and run the backfill again to resume from the cursors.";
                     run.Stop(new BackfillPaused(reason, BackfillStats.Empty));
                     return null;
                 }
                 run.Retried();
-                _ctx.LogRetry(_range.RangeNo, from, to, attempt, inner.Message);
+                _ctx.LogRetry(_range.RangeNo, trail.From, Math.Max(trail.To, lead.To), attempt, inner.Message);
                 await Task.Delay(Backoff(attempt), _ctx.Time, ct).ConfigureAwait(false);
             }
         }
+    }
+
+    /// <summary>A statement timeout: halve the lead window first, then the trail; false when both are at the minimum.</summary>
+    private bool Split(ref Window trail, ref Window lead)
+    {
+        var min = _ctx.Options.MinBatchKeys;
+        if (lead.Width > min)
+        {
+            _sizer.Split();
+            lead = new Window(lead.From, lead.From + Math.Max(min, lead.Width / 2));
+            return true;
+        }
+        if (trail.Width > min)
+        {
+            _sizer.Split();
+            trail = new Window(trail.From, trail.From + Math.Max(min, trail.Width / 2));
+            return true;
+        }
+        return false;
     }
 
     private TimeSpan Backoff(int attempt)
@@ -95,18 +141,20 @@ internal sealed class BackfillWorker
         return TimeSpan.FromMilliseconds(ms * (0.5 + Random.Shared.NextDouble()));
     }
 
-    private Task<long> BatchAsync(long from, long to, CancellationToken ct) =>
+    private Task<long> BatchAsync(Window trail, Window lead, CancellationToken ct) =>
         _ctx.BatchSql.InTransactionAsync(async (c, tx, token) =>
         {
             await using var batch = new NpgsqlBatch(c, tx);
             // The dual-write trigger returns NEW untouched for this role: the batch computes the value itself.
             batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT set_config('switchyard.role', 'backfill', true)"));
             var update = new NpgsqlBatchCommand(_ctx.Statements.BatchSql);
-            update.Parameters.Add(new NpgsqlParameter { Value = from });
-            update.Parameters.Add(new NpgsqlParameter { Value = to });
+            update.Parameters.Add(new NpgsqlParameter { Value = trail.From });
+            update.Parameters.Add(new NpgsqlParameter { Value = trail.To });
             update.Parameters.Add(new NpgsqlParameter { Value = _ctx.Run.Migration });
             update.Parameters.Add(new NpgsqlParameter { Value = _range.RangeNo });
             update.Parameters.Add(new NpgsqlParameter { Value = _ctx.Run.Plan.RunNo });
+            update.Parameters.Add(new NpgsqlParameter { Value = lead.From });
+            update.Parameters.Add(new NpgsqlParameter { Value = lead.To });
             batch.BatchCommands.Add(update);
             await using var reader = await batch.ExecuteReaderAsync(token).ConfigureAwait(false);
             await reader.NextResultAsync(token).ConfigureAwait(false);
@@ -117,7 +165,7 @@ internal sealed class BackfillWorker
                     "Only one backfill may run per migration; check for another switchyard process.");
             }
             return reader.GetInt64(0);
-        }, ct, new TransactionTimeouts(_ctx.Options.LockTimeout, _ctx.Options.StatementTimeout), $"backfill batch range {_range.RangeNo} [{from}, {to})");
+        }, ct, new TransactionTimeouts(_ctx.Options.LockTimeout, _ctx.Options.StatementTimeout), $"backfill batch range {_range.RangeNo} trail [{trail.From}, {trail.To}) lead [{lead.From}, {lead.To})");
 
     /// <summary>Asks every throttle; holds while one says Pause; false when the run must stop.</summary>
     private async Task<bool> PassThrottlesAsync(CancellationToken ct)

@@ -29,13 +29,14 @@ public sealed class MigrationControl(SafeSqlRunner sql)
     }
 
     /// <summary>Flips the migration's flag. Needs Validate finished (app v2 deployed is the operator's call, said in the plan).</summary>
-    public async Task<FlagRecord> CutoverAsync(string? name, string flagKey, string reads, int percent, string writes, CancellationToken ct)
+    public async Task<FlagRecord> CutoverAsync(string? name, string reads, int percent, string writes, CancellationToken ct)
     {
         if (!ReadModes.Contains(reads)) throw new SwitchyardException($"--reads '{reads}' is not a read mode.", "Use legacy, shadow, new or new_only.");
         if (!WriteModes.Contains(writes)) throw new SwitchyardException($"--writes '{writes}' is not a write mode.", "Use legacy, both or new.");
         if (percent is < 0 or > 100) throw new SwitchyardException($"--percent {percent} is out of range.", "Use 0..100.");
         var record = await FindAsync(name, ct).ConfigureAwait(false);
         var steps = await _journal.StepsAsync(record.Id, ct).ConfigureAwait(false);
+        var flagKey = FlagKey(steps) ?? throw new SwitchyardException($"'{record.Name}' has no flag: only normalize_column migrations have a cutover.", "Run apply with --confirm to go straight to Contract.");
         var validatePending = steps.Where(s => s.Phase is "expand" or "backfill" or "validate" && s.Status != StepStatuses.Done).Select(s => s.Key).ToList();
         if (validatePending.Count > 0)
             throw new SwitchyardException($"'{record.Name}' has not finished Validate ({validatePending.Count} step(s) left, e.g. {validatePending[0]}): flipping flags now could read an incomplete column.",
@@ -77,6 +78,11 @@ public sealed class MigrationControl(SafeSqlRunner sql)
         return await _journal.ControlAsync(record.Id, ct).ConfigureAwait(false);
     }
 
+    /// <summary>The flag key the migration's Expand registered (the literal in its flags step).</summary>
+    public static string? FlagKey(IReadOnlyList<StepRecord> steps) =>
+        steps.Where(s => s.Key.EndsWith(".flags", StringComparison.Ordinal) && s.Phase == "expand")
+            .Select(s => s.Sql.Split('\'')).Where(p => p.Length > 1).Select(p => p[1]).FirstOrDefault();
+
     public async Task<IReadOnlyList<MigrationStatus>> StatusAsync(string? name, string? flagKey, CancellationToken ct)
     {
         if (!await _journal.ExistsAsync(ct).ConfigureAwait(false)) return [];
@@ -86,8 +92,7 @@ public sealed class MigrationControl(SafeSqlRunner sql)
         {
             var steps = await _journal.StepsAsync(r.Id, ct).ConfigureAwait(false);
             var events = await _journal.EventsAsync(r.Id, ct).ConfigureAwait(false);
-            var key = flagKey ?? steps.Where(s => s.Key.EndsWith(".flags", StringComparison.Ordinal) && s.Phase == "expand")
-                .Select(s => s.Sql.Split('\'')).Where(p => p.Length > 1).Select(p => p[1]).FirstOrDefault();
+            var key = flagKey ?? FlagKey(steps);
             result.Add(new MigrationStatus(r, steps, await _journal.ControlAsync(r.Id, ct).ConfigureAwait(false),
                 key is null ? null : await _journal.FlagAsync(key, ct).ConfigureAwait(false),
                 [.. events.TakeLast(15)], steps.Any(s => s.Phase == "contract" && s.Status != StepStatuses.Pending)));

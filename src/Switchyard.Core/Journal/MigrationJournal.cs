@@ -22,7 +22,7 @@ public sealed class MigrationJournal(SafeSqlRunner sql)
 
     /// <summary>Migrations that still own their table (not completed, not rolled back).</summary>
     public Task<IReadOnlyList<MigrationRecord>> ActiveAsync(CancellationToken ct) =>
-        Sql.QueryAsync($"SELECT {MigrationColumns} FROM switchyard.migrations WHERE state = ANY($1) ORDER BY id", Migration, ct, MigrationStates.Active);
+        Sql.QueryAsync($"SELECT {MigrationColumns} FROM switchyard.migrations WHERE state = ANY($1) ORDER BY id", Migration, ct, (object)MigrationStates.Active);
 
     public Task<IReadOnlyList<MigrationRecord>> AllAsync(CancellationToken ct) =>
         Sql.QueryAsync($"SELECT {MigrationColumns} FROM switchyard.migrations ORDER BY id", Migration, ct);
@@ -87,15 +87,17 @@ public sealed class MigrationJournal(SafeSqlRunner sql)
                 r.IsDBNull(6) ? null : r.GetFieldValue<DateTimeOffset>(6), r.IsDBNull(7) ? null : r.GetFieldValue<DateTimeOffset>(7), r.IsDBNull(8) ? null : r.GetString(8)), ct, id);
 
     /// <summary>Marks a step running, counts the attempt and records it as an event; returns the attempt number.</summary>
-    public async Task<int> StepStartedAsync(long id, string key, CancellationToken ct)
-    {
-        var attempt = await Sql.ScalarAsync<int>("""
-            UPDATE switchyard.steps SET status = 'running', attempts = attempts + 1, started_at = now(), finished_at = NULL, error = NULL
-            WHERE migration_id = $1 AND step_key = $2 RETURNING attempts
-            """, ct, id, key).ConfigureAwait(false);
-        await EventAsync(id, "step_started", $"{key}: attempt {attempt}", new { step = key, attempt }, ct).ConfigureAwait(false);
-        return attempt;
-    }
+    public async Task<int> StepStartedAsync(long id, string key, CancellationToken ct) =>
+        // One statement: a crash can never leave the attempt counted but not in the event log.
+        await Sql.ScalarAsync<int>("""
+            WITH s AS (
+                UPDATE switchyard.steps SET status = 'running', attempts = attempts + 1, started_at = now(), finished_at = NULL, error = NULL
+                WHERE migration_id = $1 AND step_key = $2 RETURNING attempts
+            )
+            INSERT INTO switchyard.events (migration_id, os_user, kind, message, data)
+            SELECT $1, $3, 'step_started', $2 || ': attempt ' || s.attempts, jsonb_build_object('step', $2::text, 'attempt', s.attempts) FROM s
+            RETURNING (data->>'attempt')::int
+            """, ct, id, key, Environment.UserName).ConfigureAwait(false);
 
     public async Task StepFinishedAsync(long id, string key, string status, string? detail, CancellationToken ct)
     {

@@ -106,5 +106,24 @@ public sealed class TokenSpan
             if (Tokens[i].Kind == SqlTokenKind.Word && Tokens[i + 1].IsSymbol("(")) yield return Tokens[i].Value;
     }
 
-    public string Text => Tokens.Count == 0 ? "" : string.Join(' ', Tokens.Select(t => t.Text));
+    /// <summary>The tokens as SQL text, spaced the way people write it: <c>now()</c>, <c>numeric(20, 0)</c>, <c>a::int</c>.</summary>
+    public string Text
+    {
+        get
+        {
+            var sb = new System.Text.StringBuilder();
+            for (var i = 0; i < Tokens.Count; i++)
+            {
+                var t = Tokens[i];
+                var previous = i == 0 ? null : Tokens[i - 1];
+                var tight = previous is null
+                    || t.Text is ")" or "," or "::"
+                    || (t.Text == "(" && previous.Kind == SqlTokenKind.Word)
+                    || previous.Text is "(" or "::";
+                if (!tight) sb.Append(' ');
+                sb.Append(t.Text);
+            }
+            return sb.ToString();
+        }
+    }
 }

@@ -97,10 +97,24 @@ public sealed class ValidationScope
         await Parallel.ForEachAsync(Enumerable.Range(0, chunks.Count), new ParallelOptions { MaxDegreeOfParallelism = Options.Workers, CancellationToken = ct },
             async (i, token) =>
             {
-                results[i] = await Sql.InTransactionAsync((c, tx, t) => work(c, tx, chunks[i], t), token,
+                results[i] = await Sql.InTransactionAsync(async (c, tx, t) =>
+                {
+                    await PreferKeyRangeScanAsync(c, tx, t).ConfigureAwait(false);
+                    return await work(c, tx, chunks[i], t).ConfigureAwait(false);
+                }, token,
                     description: $"{what} keys [{chunks[i].From}, {chunks[i].To})").ConfigureAwait(false);
             }).ConfigureAwait(false);
         return results;
+    }
+
+    /// <summary>
+    /// A chunk must read only its key range: without this the planner may pick a (parallel) scan of the whole table
+    /// for a wide range on a table whose key order and physical order drifted apart, reading the table once per chunk.
+    /// </summary>
+    private static async Task PreferKeyRangeScanAsync(NpgsqlConnection c, NpgsqlTransaction tx, CancellationToken ct)
+    {
+        await using var cmd = SafeSqlRunner.Command("SELECT set_config('enable_seqscan', 'off', true)", c, tx);
+        await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
     }
 
     /// <summary>Reads every row of a query into a list.</summary>

@@ -83,12 +83,35 @@ public sealed class PlantedDefectTests : IClassFixture<MigratedLedger>, IAsyncLi
             result.Outcome.ShouldBe(CheckOutcome.Failed);
             result.Failures.ShouldBe(2);
             result.SampleKeys.ShouldBe(ids.Select(i => $"id={i}"));
-            result.Detail.ShouldContain("'settled'→4");
+            result.Detail.ShouldContain("\"settled\"→4");
             (await _db.CheckAsync("sampling", _db.Options() with { SamplePercent = 100 })).Failures.ShouldBe(2);
         }
         finally
         {
             await Repair(ids);
+        }
+    }
+
+    [Fact]
+    public async Task DirtyLegacyValueWithWrongId_MismatchFails_WhileDirtyValuesWithRightIdsPass()
+    {
+        // Given a row with stray case/whitespace and a row with a known typo, both pointing at 'voided'
+        var dirty = await _db.ScalarAsync<long>("SELECT id FROM transactions WHERE status <> lower(btrim(status)) AND lower(btrim(status)) <> 'voided' ORDER BY id LIMIT 1");
+        var typo = await _db.ScalarAsync<long>("SELECT id FROM transactions WHERE status IN ('setled', 'captrued', 'auth') ORDER BY id LIMIT 1");
+        (await _db.CheckAsync("mismatch")).Outcome.ShouldBe(CheckOutcome.Passed);
+        await _db.ExecuteAsync($"UPDATE transactions SET state_id = 6 WHERE id IN ({dirty}, {typo})");
+        try
+        {
+            // When
+            var result = await _db.CheckAsync("mismatch");
+
+            // Then
+            result.Failures.ShouldBe(2);
+            result.SampleKeys.ShouldBe(new[] { dirty, typo }.Order().Select(i => $"id={i}"));
+        }
+        finally
+        {
+            await Repair(dirty, typo);
         }
     }
 

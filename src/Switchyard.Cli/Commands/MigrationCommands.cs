@@ -1,0 +1,182 @@
+using System.CommandLine;
+using Switchyard.Cli.Output;
+using Switchyard.Core;
+using Switchyard.Core.Engine;
+using Switchyard.Core.Execution;
+using Switchyard.Core.Journal;
+using Switchyard.Core.Planning;
+using Switchyard.Core.Spec;
+
+namespace Switchyard.Cli.Commands;
+
+/// <summary>plan / apply / status / rollback / cutover / pause / resume / abort: the migration engine from the terminal.</summary>
+internal static class MigrationCommands
+{
+    private static Argument<string> SpecArgument() => new("spec") { Description = "Path of the YAML migration spec." };
+
+    private static Option<string?> MigrationOption() => new("--migration", "-m") { Description = "Migration name. Default: the one active migration." };
+
+    private static readonly Option<int> LockTimeoutMs = new("--lock-timeout-ms") { Description = "lock_timeout of every DDL attempt, in ms.", DefaultValueFactory = _ => 200, Recursive = true };
+
+    private static readonly Option<int> HolderWaitSeconds = new("--holder-wait-seconds") { Description = "How long a DDL step waits outside the lock queue for conflicting holders before failing with their pids.", DefaultValueFactory = _ => 120, Recursive = true };
+
+    private static SafeSqlOptions RunnerOptions(CliContext ctx) => new()
+    {
+        LockTimeout = TimeSpan.FromMilliseconds(ctx.ParseResult.GetValue(LockTimeoutMs)),
+        ConflictWaitBudget = TimeSpan.FromSeconds(ctx.ParseResult.GetValue(HolderWaitSeconds)),
+    };
+
+    private static MigrationPhase? Phase(string? text) => text is null ? null
+        : Enum.TryParse<MigrationPhase>(text, true, out var p) && Enum.IsDefined(p) ? p
+        : throw new SwitchyardException($"'{text}' is not a phase.", "Use expand, backfill, validate, cutover or contract.");
+
+    public static Command Plan()
+    {
+        var command = new Command("plan", "Print the phases of a migration: each step's SQL, lock, rewrite, rollback, and the gates.");
+        var spec = SpecArgument();
+        var json = GlobalOptions.Json();
+        command.Arguments.Add(spec);
+        command.Options.Add(json);
+        CommandAction.Set(command, async (ctx, ct) =>
+        {
+            var loaded = SpecLoader.LoadFile(ctx.ParseResult.GetValue(spec)!);
+            await ctx.ConnectAsync(ct, LedgerCommands.ManagedDatabase).ConfigureAwait(false);
+            var plan = await new MigrationEngine(ctx.Sql()).PlanAsync(loaded, ct).ConfigureAwait(false);
+            if (ctx.ParseResult.GetValue(json)) CliOutput.WriteJson(plan);
+            else PlanView.Print(plan);
+            return 0;
+        });
+        return command;
+    }
+
+    public static Command Apply()
+    {
+        var command = new Command("apply", "Run a migration as far as its gates allow; re-running continues from the journal.");
+        var spec = SpecArgument();
+        var to = new Option<string?>("--to") { Description = "Stop after this phase: expand, backfill, validate, cutover, contract." };
+        var confirm = new Option<string?>("--confirm") { Description = "The migration's name: allows Contract, the point of no return." };
+        var batch = new Option<int>("--batch-size") { Description = "Rows per backfill batch.", DefaultValueFactory = _ => 5000 };
+        var json = GlobalOptions.Json();
+        command.Arguments.Add(spec);
+        command.Options.Add(to);
+        command.Options.Add(confirm);
+        command.Options.Add(batch);
+        command.Options.Add(LockTimeoutMs);
+        command.Options.Add(HolderWaitSeconds);
+        command.Options.Add(json);
+        CommandAction.Set(command, async (ctx, ct) =>
+        {
+            var loaded = SpecLoader.LoadFile(ctx.ParseResult.GetValue(spec)!);
+            var toPhase = Phase(ctx.ParseResult.GetValue(to));
+            await ctx.ConnectAsync(ct, LedgerCommands.ManagedDatabase).ConfigureAwait(false);
+            var sql = ctx.Sql(RunnerOptions(ctx));
+            var engine = new MigrationEngine(sql, new BatchedBackfill(new BatchedBackfillOptions { BatchSize = ctx.ParseResult.GetValue(batch) }, null));
+            var result = await engine.ApplyAsync(loaded, new ApplyOptions { To = toPhase, Confirm = ctx.ParseResult.GetValue(confirm) }, ct).ConfigureAwait(false);
+            Print(result, ctx.ParseResult.GetValue(json));
+            return result.State is MigrationStates.Failed or MigrationStates.Paused ? 5 : 0;
+        });
+        return command;
+    }
+
+    public static Command Rollback()
+    {
+        var command = new Command("rollback", "Undo the phases after --to (default: everything), newest step first. Refused once Contract started.");
+        var to = new Option<string?>("--to") { Description = "Keep this phase, undo the later ones." };
+        var migration = MigrationOption();
+        var specPath = new Option<string?>("--spec") { Description = "The migration's spec. Default: the path the journal recorded." };
+        var json = GlobalOptions.Json();
+        command.Options.Add(to);
+        command.Options.Add(migration);
+        command.Options.Add(specPath);
+        command.Options.Add(LockTimeoutMs);
+        command.Options.Add(HolderWaitSeconds);
+        command.Options.Add(json);
+        CommandAction.Set(command, async (ctx, ct) =>
+        {
+            var toPhase = Phase(ctx.ParseResult.GetValue(to));
+            await ctx.ConnectAsync(ct, LedgerCommands.ManagedDatabase).ConfigureAwait(false);
+            var sql = ctx.Sql(RunnerOptions(ctx));
+            var record = await new MigrationControl(sql).FindAsync(ctx.ParseResult.GetValue(migration), ct).ConfigureAwait(false);
+            var path = ctx.ParseResult.GetValue(specPath) ?? record.SpecPath
+                ?? throw new SwitchyardException($"The journal has no spec path for '{record.Name}'.", "Pass --spec <path of its YAML spec>.");
+            var result = await new MigrationRollback(sql).RollbackAsync(SpecLoader.LoadFile(path), toPhase, ct).ConfigureAwait(false);
+            Print(result, ctx.ParseResult.GetValue(json));
+            return 0;
+        });
+        return command;
+    }
+
+    public static Command Status()
+    {
+        var command = new Command("status", "Migrations in the target database: phase, state, steps, flags, operator control, recent events.");
+        var migration = MigrationOption();
+        var json = GlobalOptions.Json();
+        command.Options.Add(migration);
+        command.Options.Add(json);
+        CommandAction.Set(command, async (ctx, ct) =>
+        {
+            await ctx.ConnectAsync(ct, LedgerCommands.ManagedDatabase).ConfigureAwait(false);
+            var statuses = await new MigrationControl(ctx.Sql()).StatusAsync(ctx.ParseResult.GetValue(migration), null, ct).ConfigureAwait(false);
+            if (ctx.ParseResult.GetValue(json)) CliOutput.WriteJson(statuses);
+            else StatusView.Print(statuses);
+            return 0;
+        });
+        return command;
+    }
+
+    public static Command Cutover()
+    {
+        var command = new Command("cutover", "Flip the migration's read/write flags (switchyard.flags); every flip is journaled.");
+        var reads = new Option<string>("--reads") { Description = "legacy | shadow | new | new_only", Required = true };
+        var percent = new Option<int>("--percent") { Description = "Share of reads served by the new shape (with --reads new).", DefaultValueFactory = _ => 100 };
+        var writes = new Option<string>("--writes") { Description = "legacy | both | new", DefaultValueFactory = _ => "both" };
+        var migration = MigrationOption();
+        var json = GlobalOptions.Json();
+        foreach (var o in new Option[] { reads, percent, writes, migration, json }) command.Options.Add(o);
+        CommandAction.Set(command, async (ctx, ct) =>
+        {
+            await ctx.ConnectAsync(ct, LedgerCommands.ManagedDatabase).ConfigureAwait(false);
+            var flag = await new MigrationControl(ctx.Sql()).CutoverAsync(ctx.ParseResult.GetValue(migration), ctx.ParseResult.GetValue(reads)!,
+                ctx.ParseResult.GetValue(percent), ctx.ParseResult.GetValue(writes)!, ct).ConfigureAwait(false);
+            if (ctx.ParseResult.GetValue(json)) CliOutput.WriteJson(flag);
+            else CliOutput.Plain($"{flag.FlagKey}: reads {flag.ReadMode} {flag.ReadPercent}%, writes {flag.WriteMode} (version {flag.Version})");
+            return 0;
+        });
+        return command;
+    }
+
+    public static Command Pause() => Control("pause", ControlAction.Pause, "Ask the running migration to pause before its next batch or step.");
+
+    public static Command Resume() => Control("resume", ControlAction.Resume, "Clear a pause or abort request; re-run apply to continue.");
+
+    public static Command Abort() => Control("abort", ControlAction.Abort, "Ask the running migration to stop between steps (what is done stays done).");
+
+    private static Command Control(string name, ControlAction action, string description)
+    {
+        var command = new Command(name, description);
+        var migration = MigrationOption();
+        var reason = new Option<string?>("--reason") { Description = "Why; shown in status and the journal." };
+        command.Options.Add(migration);
+        command.Options.Add(reason);
+        CommandAction.Set(command, async (ctx, ct) =>
+        {
+            await ctx.ConnectAsync(ct, LedgerCommands.ManagedDatabase).ConfigureAwait(false);
+            var control = await new MigrationControl(ctx.Sql()).SetAsync(ctx.ParseResult.GetValue(migration), action, ctx.ParseResult.GetValue(reason), ct).ConfigureAwait(false);
+            CliOutput.Plain($"{name}: paused={control.Paused.ToString().ToLowerInvariant()} abort_requested={control.AbortRequested.ToString().ToLowerInvariant()}");
+            return 0;
+        });
+        return command;
+    }
+
+    private static void Print(RunResult result, bool json)
+    {
+        if (json)
+        {
+            CliOutput.WriteJson(result);
+            return;
+        }
+        foreach (var step in result.StepsRun) CliOutput.Plain($"  done: {step}");
+        CliOutput.Plain($"{result.Migration}: phase {result.Phase}, {result.State}");
+        CliOutput.Plain(result.Message);
+    }
+}

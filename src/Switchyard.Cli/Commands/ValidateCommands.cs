@@ -1,0 +1,145 @@
+using System.CommandLine;
+using System.Globalization;
+using Switchyard.Cli.Output;
+using Switchyard.Core;
+using Switchyard.Core.Operations;
+using Switchyard.Core.Spec;
+using Switchyard.Core.Validation;
+
+namespace Switchyard.Cli.Commands;
+
+/// <summary><c>switchyard validate</c>: the SQL checks that gate every phase, stored as evidence in the journal.</summary>
+internal static class ValidateCommands
+{
+    /// <summary>Exit code when the suite ran and at least one check failed (errors keep their own codes).</summary>
+    public const int ChecksFailed = 3;
+
+    public static Command Build()
+    {
+        var validate = new Command("validate", "Prove no row, cent or report line changed: completeness, mismatch, orphans, counts, reconciliation, downstream report, sampling, catalog.");
+        var checks = new Option<string?>("--checks") { Description = $"Comma-separated checks to run (default: all): {string.Join(", ", ValidationSuite.AllChecks.Select(c => c.Name))}." };
+        var json = GlobalOptions.Json();
+        var phase = new Option<string>("--phase")
+        {
+            Description = "The phase the table has completed, which decides the catalog expectations: expanded, backfilled, validated, cutover, contracted.",
+            DefaultValueFactory = _ => "backfilled",
+        };
+        phase.AcceptOnlyFromAmong("expanded", "backfilled", "validated", "cutover", "contracted");
+        var spec = new Option<string?>("--spec") { Description = "Migration spec (YAML) whose normalize_column operation to validate. Default: the ledger flagship (transactions.status → transaction_state)." };
+        var recordBaseline = new Option<bool>("--record-baseline") { Description = "Record per-account row counts and Σ amounts now (before the backfill), for reconciliation to compare against; then exit." };
+        var tuning = Tuning();
+        validate.Options.Add(checks);
+        validate.Options.Add(json);
+        validate.Options.Add(phase);
+        validate.Options.Add(recordBaseline);
+        validate.Options.Add(spec);
+        foreach (var o in tuning.All) validate.Options.Add(o);
+
+        CommandAction.Set(validate, async (ctx, ct) =>
+        {
+            var names = ParseChecks(ctx.ParseResult.GetValue(checks));
+            ValidationSuite.Select(names);
+            var flagshipOrSpec = TargetOf(ctx.ParseResult.GetValue(spec));
+            var options = tuning.Read(ctx.ParseResult) with { Shape = Enum.Parse<MigrationShape>(ctx.ParseResult.GetValue(phase)!, ignoreCase: true) };
+            options.Validate();
+            var target = await ctx.ConnectAsync(ct, LedgerCommands.ManagedDatabase).ConfigureAwait(false);
+            var sql = ctx.Sql();
+            var suite = new ValidationSuite(sql, flagshipOrSpec, ReconciliationSettings.LedgerFlagship(), options);
+            if (ctx.ParseResult.GetValue(recordBaseline))
+            {
+                var scope = await suite.ScopeAsync(ct).ConfigureAwait(false);
+                if (!scope.Facts.TableExists) throw new SwitchyardException($"{scope.Target.Table} does not exist in {target.Describe()}.", "Seed a ledger first: switchyard ledger seed --rows 100000.");
+                var groups = await ReconciliationBaseline.RecordAsync(scope, ct).ConfigureAwait(false);
+                CliOutput.Plain($"baseline recorded: {groups} accounts, keys ≤ {scope.Facts.MaxKey} of {scope.Target.Table} in {target.Describe()}");
+                return 0;
+            }
+            var report = await suite.RunAsync(names, measureSeqScan: ctx.ParseResult.GetValue(json), ct).ConfigureAwait(false);
+            await ValidationEvidence.StoreAsync(sql, report, null, ct).ConfigureAwait(false);
+            if (ctx.ParseResult.GetValue(json)) CliOutput.WriteJson(ToJson(report));
+            else Print(report, target.Describe());
+            return report.Passed ? 0 : ChecksFailed;
+        });
+        return validate;
+    }
+
+    /// <summary>The spec's normalize_column target, or the flagship's when no spec is named.</summary>
+    internal static NormalizationTarget TargetOf(string? specPath)
+    {
+        if (specPath is null) return NormalizationTarget.LedgerTransactionStatus();
+        var loaded = SpecLoader.LoadFile(specPath);
+        return loaded.Operations.OfType<NormalizeColumnOperation>().FirstOrDefault()?.Target
+            ?? throw new SwitchyardException($"{specPath}: spec '{loaded.Name}' has no normalize_column operation, so there is nothing to validate.",
+                "Name a spec with a normalize_column operation, e.g. samples/Ledger/specs/001-normalize-transaction-status.yaml.");
+    }
+
+    internal static IReadOnlyCollection<string>? ParseChecks(string? value) =>
+        string.IsNullOrWhiteSpace(value) ? null : [.. value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
+
+    private static void Print(ValidationReport report, string database)
+    {
+        CliOutput.Table($"Validation of {report.Table} ({ValidationEvidence.ShapeName(report.Shape)}) in {database}",
+            ["check", "outcome", "rows examined", "failures", "sample failing keys", "duration"],
+            report.Results.Select(r => (IReadOnlyList<string>)
+            [
+                r.Check,
+                ValidationEvidence.OutcomeName(r.Outcome),
+                r.Outcome == CheckOutcome.NotApplicable ? "-" : r.RowsExamined.ToString("N0", CultureInfo.InvariantCulture),
+                r.Outcome == CheckOutcome.NotApplicable ? "-" : r.Failures.ToString("N0", CultureInfo.InvariantCulture) + (r.Threshold > 0 ? $" (≤ {r.Threshold})" : ""),
+                string.Join(", ", r.SampleKeys),
+                $"{r.Duration.TotalSeconds:F2} s",
+            ]));
+        foreach (var r in report.Results.Where(r => r.Outcome != CheckOutcome.Passed))
+            CliOutput.Plain($"{r.Check}: {r.Detail}");
+        CliOutput.Plain(report.Summary);
+        CliOutput.Plain($"evidence: switchyard.validation_results run_id {report.RunId}");
+    }
+
+    internal static object ToJson(ValidationReport report)
+    {
+        var mismatch = report.Results.FirstOrDefault(r => r.Check == "mismatch" && r.Outcome != CheckOutcome.NotApplicable);
+        return new
+        {
+            run_id = report.RunId,
+            table = report.Table,
+            shape = ValidationEvidence.ShapeName(report.Shape),
+            passed = report.Passed,
+            failing_checks = report.FailingChecks,
+            seq_scan_seconds = report.SeqScan?.TotalSeconds,
+            seq_scan_rows = report.SeqScanRows,
+            mismatch_to_seq_scan_ratio = mismatch is not null && report.SeqScan is { } s && s > TimeSpan.Zero ? mismatch.Duration / s : (double?)null,
+            total_seconds = report.Duration.TotalSeconds,
+            checks = report.Results.Select(r => new
+            {
+                check = r.Check,
+                outcome = ValidationEvidence.OutcomeName(r.Outcome),
+                rows_examined = r.RowsExamined,
+                failures = r.Failures,
+                threshold = r.Threshold,
+                sample_keys = r.SampleKeys,
+                seconds = r.Duration.TotalSeconds,
+                detail = r.Detail,
+                findings = r.Findings.Take(50).Select(f => new { key = f.Key, rows = f.Rows, failures = f.Failures, note = f.Note }),
+            }),
+        };
+    }
+
+    /// <summary>Chunking and sampling options shared by validate and the bench.</summary>
+    internal sealed record TuningOptions(Option<long> ChunkKeys, Option<int> Workers, Option<double?> SamplePercent, Option<long> SampleRows)
+    {
+        public IEnumerable<Option> All => [ChunkKeys, Workers, SamplePercent, SampleRows];
+
+        public ValidationOptions Read(ParseResult p) => new()
+        {
+            ChunkKeys = p.GetValue(ChunkKeys),
+            Workers = p.GetValue(Workers),
+            SamplePercent = p.GetValue(SamplePercent),
+            SampleRows = p.GetValue(SampleRows),
+        };
+    }
+
+    internal static TuningOptions Tuning() => new(
+        new Option<long>("--chunk-keys") { Description = "Primary-key range per chunk; each chunk is one short transaction.", DefaultValueFactory = _ => 250_000 },
+        new Option<int>("--workers") { Description = "Chunks checked at once.", DefaultValueFactory = _ => 2 },
+        new Option<double?>("--sample-percent") { Description = "TABLESAMPLE SYSTEM percent for the sampling check (default: derived from --sample-rows)." },
+        new Option<long>("--sample-rows") { Description = "Rows the sampling check aims for.", DefaultValueFactory = _ => 10_000 });
+}

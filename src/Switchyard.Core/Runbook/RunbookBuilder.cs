@@ -1,0 +1,247 @@
+using System.Globalization;
+using Switchyard.Core.Execution;
+using Switchyard.Core.Guards;
+using Switchyard.Core.Planning;
+
+namespace Switchyard.Core.Runbook;
+
+/// <summary>
+/// Builds the change-board runbook from the engine's <see cref="MigrationPlan"/>: summary and risk, deployment
+/// sequencing, each phase (steps, SQL, lock, duration, go/no-go, pause/rollback signals, rollback), the point of no
+/// return, and what SRE, compliance and product are told.
+/// </summary>
+public static class RunbookBuilder
+{
+    public static RunbookDocument Build(MigrationPlan plan, RunbookTableSize size, RunbookRates? rates = null, SafeSqlOptions? sqlOptions = null)
+    {
+        rates ??= new RunbookRates();
+        rates.Validate();
+        sqlOptions ??= new SafeSqlOptions();
+        var sections = new List<RunbookSection>
+        {
+            Summary(plan, size, rates),
+            Sequencing(),
+        };
+        foreach (var phase in plan.Phases.Where(p => p.Steps.Count > 0 || p.Phase is MigrationPhase.Cutover))
+            sections.AddRange(Phase(plan, phase, size, rates, sqlOptions));
+        sections.Add(PointOfNoReturn(plan));
+        sections.AddRange(Audiences(plan, size, sqlOptions));
+        return new RunbookDocument($"Runbook: {plan.Name}", sections);
+    }
+
+    private static RunbookSection Summary(MigrationPlan plan, RunbookTableSize size, RunbookRates rates)
+    {
+        var rewrites = plan.Steps.Where(s => s.RewritesTable).ToList();
+        var exclusive = plan.Steps.Count(s => s.Lock == LockMode.AccessExclusive);
+        var risk = rewrites.Count > 0
+            ? $"HIGH: {rewrites.Count} step(s) rewrite the table under ACCESS EXCLUSIVE ({string.Join(", ", rewrites.Select(s => s.Key))})."
+            : $"LOW: no step rewrites or scans {plan.TargetTable} under a lock that blocks reads or writes. {exclusive} step(s) take ACCESS EXCLUSIVE for a catalog-only change, each under lock_timeout, entering the lock queue only when no conflicting holder is present, with bounded retries.";
+        var total = plan.Phases.Sum(p => p.Steps.Sum(s => Estimate(s, size, rates).TotalSeconds));
+        return new RunbookSection(2, "Summary and risk",
+        [
+            new RunbookTable(["item", "value"],
+            [
+                ["migration", plan.Name],
+                ["target table", plan.TargetTable.ToString()],
+                ["table size (planner statistics)", SizeText(size)],
+                ["spec checksum (sha256)", plan.SpecChecksum],
+                ["phases", string.Join(" → ", plan.Phases.Select(p => p.Phase))],
+                ["steps", plan.Steps.Count().ToString(CultureInfo.InvariantCulture)],
+                ["feature flag", plan.FlagKey ?? "none"],
+                ["machine time (estimate)", $"{Duration(TimeSpan.FromSeconds(total))}, plus the time people take at the gates"],
+            ]),
+            new RunbookParagraph($"Risk: {risk}"),
+            new RunbookParagraph($"Point of no return: {PointOfNoReturnText(plan)}"),
+        ]);
+    }
+
+    private static RunbookSection Sequencing() => new(2, "Deployment sequencing",
+    [
+        new RunbookBullets(
+        [
+            "1. Expand runs before app v2 deploys. App v1 keeps working unchanged: the dual-write trigger fills the new column for every v1 write.",
+            "2. Deploy app v2 (writes both shapes, reads by flag) to every instance during Backfill/Validate. v1 and v2 may run side by side.",
+            "3. Cutover starts only when v2 is fully deployed (no v1 instance reads by flag otherwise): flags go shadow → new at 1% → 10% → 50% → 100% → new_only.",
+            "4. Contract starts only when no v1 instance is left anywhere (including batch jobs and consumers) and the operator confirms the migration name.",
+        ]),
+    ]);
+
+    private static IEnumerable<RunbookSection> Phase(MigrationPlan plan, PlanPhase phase, RunbookTableSize size, RunbookRates rates, SafeSqlOptions sqlOptions)
+    {
+        var strongest = phase.Steps.Select(s => s.Lock).DefaultIfEmpty(LockMode.None).Max();
+        var duration = TimeSpan.FromSeconds(phase.Steps.Sum(s => Estimate(s, size, rates).TotalSeconds));
+        yield return new RunbookSection(2, $"Phase {(int)phase.Phase}: {phase.Phase}",
+        [
+            new RunbookTable(["item", "value"],
+            [
+                ["strongest lock", $"{LockModes.SqlName(strongest)}{(strongest == LockMode.None ? "" : $" on {plan.TargetTable}")}"],
+                ["expected duration (estimate)", phase.Phase == MigrationPhase.Cutover ? "people-paced: each flag step is held while the mismatch rate and latency stay within bounds" : Duration(duration)],
+                ["gate before the next phase", phase.Gate],
+                ["needs people", phase.GateNeedsPeople ? "yes" : "no"],
+                ["point of no return", phase.PointOfNoReturn ? "YES: after this phase rollback cannot restore the old shape" : "no"],
+            ]),
+        ]);
+        yield return new RunbookSection(3, $"{phase.Phase}: steps",
+        [
+            new RunbookTable(["step", "what", "lock", "rewrite", "estimate"],
+                [.. phase.Steps.Select(s => (IReadOnlyList<string>)[s.Key, s.Description, LockText(s), s.RewritesTable ? "yes" : "no", EstimateText(s, size, rates)])]),
+            .. phase.Steps.Select(s => (RunbookBlock)new RunbookCode("sql", $"-- {s.Key}{(s.Concurrently ? " (outside a transaction)" : "")}\n{s.Sql.Trim()}")),
+        ]);
+        yield return new RunbookSection(3, $"{phase.Phase}: go / no-go checks", [new RunbookBullets(GoNoGo(plan, phase, sqlOptions))]);
+        yield return new RunbookSection(3, $"{phase.Phase}: signals that pause or roll back", SignalBlocks(phase));
+        var rollbacks = phase.Steps.Reverse().Where(s => s.Rollback is not null)
+            .Select(s => $"{s.Key}: {s.Rollback!.Description}{(s.Rollback.Sql is { } sql ? $" — `{OneLine(sql)}`" : "")}").ToList();
+        yield return new RunbookSection(3, $"{phase.Phase}: rollback",
+        [
+            new RunbookParagraph(phase.PointOfNoReturn
+                ? "None after it completes: this is the point of no return. Before its first step, the earlier phases can still be rolled back."
+                : phase.Phase == MigrationPhase.Expand
+                    ? "`switchyard rollback <spec>` undoes everything, newest step first:"
+                    : $"`switchyard rollback <spec> --to {PreviousPhase(phase.Phase)}` undoes this phase, newest step first:"),
+            new RunbookBullets(rollbacks.Count > 0 ? rollbacks : ["nothing to undo in this phase"]),
+        ]);
+    }
+
+    private static List<string> GoNoGo(MigrationPlan plan, PlanPhase phase, SafeSqlOptions sqlOptions)
+    {
+        var checks = new List<string>();
+        var gates = phase.Steps.Where(s => s.Kind == StepKind.Gate).ToList();
+        switch (phase.Phase)
+        {
+            case MigrationPhase.Expand:
+                checks.Add("No transaction open longer than 60 s on the cluster: `SELECT pid, now() - xact_start FROM pg_stat_activity WHERE xact_start < now() - interval '60 seconds'` returns no rows.");
+                checks.Add("Replication lag below the pause thresholds (table below) on every standby: `SELECT application_name, replay_lag, pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn) FROM pg_stat_replication`.");
+                checks.Add($"Every existing {plan.Normalization?.SourceColumn ?? "source"} value maps to a code (unmapped preflight, run by apply before Expand); `switchyard plan <spec>` printed and reviewed.");
+                break;
+            case MigrationPhase.Backfill:
+                checks.Add("Expand steps all `done` in `switchyard status`; the dual-write trigger exists.");
+                checks.Add("Guards green: replication lag, lock waits and canary latency below their slow thresholds.");
+                break;
+            case MigrationPhase.Validate:
+                checks.Add("Validation suite passed and stored in switchyard.validation_results: completeness, mismatch, orphans, counts, reconciliation (Σ amount and per-account balances), downstream report equivalence, sampling, catalog.");
+                break;
+            case MigrationPhase.Cutover:
+                checks.Add("App v2 deployed to every instance (deployment tool shows no v1 pod).");
+                checks.Add("Shadow reads at each step: mismatch_rate below 0.1% over at least 100 reads before raising read_percent.");
+                break;
+            case MigrationPhase.Contract:
+                checks.Add("Cutover complete: reads new_only, writes new; no v1 instance left (including batch jobs).");
+                checks.Add("Downstream readers moved to the new shape or to the compat view.");
+                checks.Add($"Operator confirms with `switchyard apply <spec> --confirm {plan.Name}`.");
+                break;
+        }
+        checks.AddRange(gates.Select(g => $"Gate `{g.Key}`: {g.Description} — `{OneLine(g.Sql)}`"));
+        checks.Add($"Every DDL runs with lock_timeout {sqlOptions.LockTimeout.TotalMilliseconds:F0} ms, statement_timeout {sqlOptions.StatementTimeout.TotalSeconds:F0} s, at most {sqlOptions.MaxAttempts} attempts; no-go if the conflict gate waits longer than {sqlOptions.ConflictWaitBudget.TotalSeconds:F0} s.");
+        return checks;
+    }
+
+    private static IReadOnlyList<RunbookBlock> SignalBlocks(PlanPhase phase)
+    {
+        var rows = GuardRules.Defaults
+            .Where(kv => kv.Value.SlowAt is not null || kv.Value.PauseAt is not null || kv.Value.AbortAt is not null || kv.Value.RollbackAt is not null)
+            .Where(kv => phase.Phase == MigrationPhase.Cutover ? kv.Key is SignalNames.MismatchRate or SignalNames.CanaryP99Ratio : kv.Key != SignalNames.MismatchRate || phase.Phase == MigrationPhase.Validate)
+            .Select(kv => (IReadOnlyList<string>)[kv.Key, Num(kv.Key, kv.Value.SlowAt), Num(kv.Key, kv.Value.PauseAt), Num(kv.Key, kv.Value.EffectiveResumeBelow), Num(kv.Key, kv.Value.AbortAt), Num(kv.Key, kv.Value.RollbackAt)])
+            .ToList();
+        var lead = phase.Phase switch
+        {
+            MigrationPhase.Backfill => "The guards throttle every batch (fail closed: a signal that cannot be read counts as over the threshold).",
+            MigrationPhase.Cutover => "At or above the rollback threshold the read flags go back to legacy at once (instant, no DDL).",
+            _ => "DDL steps stop on lock_timeout after the bounded retries and name the blocking sessions; the guards watch while steps run.",
+        };
+        return [new RunbookParagraph(lead), new RunbookTable(["signal", "slow at", "pause at", "resume below", "abort at", "roll back at"], rows)];
+    }
+
+    private static RunbookSection PointOfNoReturn(MigrationPlan plan) => new(2, "Point of no return",
+    [
+        new RunbookParagraph(PointOfNoReturnText(plan)),
+        new RunbookBullets([.. plan.Phases.Where(p => p.PointOfNoReturn).SelectMany(p => p.Steps).Select(s => $"{s.Key}: {s.Description} ({LockText(s)})")]),
+    ]);
+
+    private static IEnumerable<RunbookSection> Audiences(MigrationPlan plan, RunbookTableSize size, SafeSqlOptions o)
+    {
+        var name = plan.Name;
+        yield return new RunbookSection(2, "Who is told what", [new RunbookParagraph("Send each audience its part before Expand starts and at every gate.")]);
+        yield return new RunbookSection(3, "SRE",
+        [
+            new RunbookBullets(
+            [
+                $"Lock budget: every DDL waits outside the lock queue while a conflicting holder exists (at most {o.ConflictWaitBudget.TotalSeconds:F0} s), then tries under lock_timeout {o.LockTimeout.TotalMilliseconds:F0} ms, at most {o.MaxAttempts} attempts with backoff; a customer query waits at most one lock_timeout per attempt.",
+                "Lag budget: replication lag pauses the backfill at 64 MiB / 10 s and resumes below 8 MiB / 1 s; slot retention pauses at 1 GiB.",
+                $"Watch: `switchyard status` (phase, steps, guards, flags), metrics endpoint, pg_stat_activity for sessions named switchyard*.",
+                $"Pause: `switchyard pause -m {name} --reason \"...\"`; resume: `switchyard resume -m {name}` then `switchyard apply <spec>`.",
+                $"Abort: `switchyard abort -m {name} --reason \"...\"` (stops between steps; what is done stays done).",
+                $"Roll back before Contract: `switchyard rollback <spec> --to <phase>`; read flags back: `switchyard cutover -m {name} --reads legacy`.",
+            ]),
+        ]);
+        yield return new RunbookSection(3, "Compliance",
+        [
+            new RunbookBullets(
+            [
+                "Report equivalence: the regulatory report (per day, currency, status: count and Σ amount) is computed from the old and the new shape and must match line by line before Cutover.",
+                $"Reconciliation: row count, Σ amount_minor and per-account balance checksums of {plan.TargetTable} are equal before and after; results are stored in switchyard.validation_results.",
+                $"Evidence: `switchyard evidence {name} --format json --out evidence.json` exports the journal (steps, timings, events with OS and database user, validation results) with a sha256 content checksum that detects any later edit.",
+                "No row, cent or report line changes: the backfill only fills the new column; amounts are never written.",
+            ]),
+        ]);
+        yield return new RunbookSection(3, "Product",
+        [
+            new RunbookBullets(
+            [
+                "Expected user impact: none. Payments keep being authorized, captured and settled throughout; no maintenance window.",
+                $"If something went wrong, what users could see: a payment write delayed by up to {o.LockTimeout.TotalMilliseconds:F0} ms while a DDL attempt waits (then it steps back); during Cutover a status shown from the new column that disagrees with the old one — the mismatch guard flips reads back to legacy at a 0.1% mismatch rate.",
+                $"Size of the change: {SizeText(size)} in {plan.TargetTable}.",
+            ]),
+        ]);
+    }
+
+    private static string PointOfNoReturnText(MigrationPlan plan) =>
+        plan.Phases.FirstOrDefault(p => p.PointOfNoReturn && p.Steps.Count > 0) is { } p
+            ? $"Phase {p.Phase}: once its first step runs, the old shape is gone and rollback cannot restore it; it needs `--confirm {plan.Name}`. Everything before it can be rolled back."
+            : "None: every phase of this plan can be rolled back.";
+
+    /// <summary>A step's expected duration from table size and the rates (catalog-only DDL counts as zero).</summary>
+    public static TimeSpan Estimate(PlanStep step, RunbookTableSize size, RunbookRates rates)
+    {
+        var rows = size.Rows ?? 0;
+        double seconds = step.Kind switch
+        {
+            StepKind.Backfill => rows / rates.BackfillRowsPerSecond,
+            StepKind.Gate => rows / rates.ScanRowsPerSecond,
+            StepKind.Cutover => 0,
+            _ when step.Concurrently && step.Sql.Contains("INDEX", StringComparison.OrdinalIgnoreCase) => rows / rates.IndexBuildRowsPerSecond,
+            _ when step.Sql.Contains("VALIDATE CONSTRAINT", StringComparison.OrdinalIgnoreCase) => rows / rates.ScanRowsPerSecond,
+            _ => 0,
+        };
+        return TimeSpan.FromSeconds(seconds);
+    }
+
+    private static string EstimateText(PlanStep s, RunbookTableSize size, RunbookRates rates)
+    {
+        var e = Estimate(s, size, rates);
+        if (s.Kind == StepKind.Cutover) return "people-paced";
+        if (e == TimeSpan.Zero) return "< 1 s (catalog only)";
+        var rate = s.Kind == StepKind.Backfill ? rates.BackfillRowsPerSecond : s.Concurrently ? rates.IndexBuildRowsPerSecond : rates.ScanRowsPerSecond;
+        var d = Duration(e);
+        return $"{(d.StartsWith('<') ? d : "~" + d)} ({size.Rows:N0} rows at {rate:N0} rows/s, estimate)";
+    }
+
+    private static string LockText(PlanStep s) =>
+        s.Lock == LockMode.None ? "none" : $"{LockModes.SqlName(s.Lock)}{(s.LockTable is { } t ? $" on {t}" : "")}{(s.Concurrently ? " (concurrently)" : "")}";
+
+    private static string SizeText(RunbookTableSize size) =>
+        size.Rows is { } rows ? $"~{rows:N0} rows, {size.Bytes / (1024.0 * 1024):N1} MiB" : "unknown (never analyzed: run ANALYZE for estimates)";
+
+    private static string Duration(TimeSpan t) =>
+        t.TotalSeconds < 1 ? "< 1 s" : t.TotalMinutes < 2 ? $"{t.TotalSeconds:N0} s" : t.TotalHours < 2 ? $"{t.TotalMinutes:N0} min" : $"{t.TotalHours:N1} h";
+
+    private static string Num(string signal, double? v) => v switch
+    {
+        null => "-",
+        { } d when signal.EndsWith("_bytes", StringComparison.Ordinal) => (d / (1024 * 1024)).ToString("G", CultureInfo.InvariantCulture) + " MiB",
+        { } d => d.ToString("G", CultureInfo.InvariantCulture),
+    };
+
+    private static string OneLine(string sql) => string.Join(' ', sql.Split((char[])['\n', '\r', ' ', '\t'], StringSplitOptions.RemoveEmptyEntries));
+
+    private static string PreviousPhase(MigrationPhase p) => ((MigrationPhase)((int)p - 1)).ToString().ToLowerInvariant();
+}

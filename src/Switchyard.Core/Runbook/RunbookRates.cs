@@ -1,0 +1,33 @@
+namespace Switchyard.Core.Runbook;
+
+/// <summary>
+/// Rates used to estimate durations from table size. They are estimates, said so in the runbook; measure your own
+/// (<c>switchyard bench backfill</c>, <c>switchyard ledger seed</c> prints rows/s) and pass them in for a tighter plan.
+/// </summary>
+public sealed record RunbookRates
+{
+    /// <summary>Rows per second the throttled backfill sustains.</summary>
+    /// <value>The default is 20,000 rows/s (short keyset batches with the trigger standing aside, on small hardware).</value>
+    public double BackfillRowsPerSecond { get; init; } = 20_000;
+
+    /// <summary>Rows per second a full validation scan (VALIDATE CONSTRAINT, a completeness check) reads.</summary>
+    /// <value>The default is 1,000,000 rows/s.</value>
+    public double ScanRowsPerSecond { get; init; } = 1_000_000;
+
+    /// <summary>Rows per second a CREATE INDEX CONCURRENTLY build covers (two scans plus a sort).</summary>
+    /// <value>The default is 300,000 rows/s.</value>
+    public double IndexBuildRowsPerSecond { get; init; } = 300_000;
+
+    public void Validate()
+    {
+        if (BackfillRowsPerSecond <= 0 || ScanRowsPerSecond <= 0 || IndexBuildRowsPerSecond <= 0)
+            throw new SwitchyardException("Runbook rates must be positive rows per second.", "Pass e.g. --backfill-rows-per-second 20000.");
+    }
+}
+
+/// <summary>Size of the migrated table from the catalog: <c>pg_class.reltuples</c> and <c>relpages</c>.</summary>
+/// <param name="Rows">Estimated rows; null when the table was never analyzed.</param>
+public sealed record RunbookTableSize(string Table, long? Rows, long Pages)
+{
+    public long Bytes => Pages * 8192;
+}

@@ -1,0 +1,23 @@
+using Switchyard.Core.Catalog;
+using Switchyard.Core.Engine;
+using Switchyard.Core.Execution;
+using Switchyard.Core.Spec;
+using Switchyard.IntegrationTests.Infrastructure;
+
+namespace Switchyard.IntegrationTests.Engine;
+
+/// <summary>The flagship spec and small helpers the engine tests share.</summary>
+internal static class FlagshipSpec
+{
+    public const string Name = "001-normalize-transaction-status";
+
+    public static string Path => System.IO.Path.Combine(TestCluster.RepositoryRoot(), "samples", "Ledger", "specs", "001-normalize-transaction-status.yaml");
+
+    public static MigrationSpec Load() => SpecLoader.LoadFile(Path);
+
+    public static Task<CatalogSnapshot> SnapshotAsync(TestDatabase db) => CatalogSnapshot.TakeAsync(db.Runner(), CancellationToken.None);
+
+    public static MigrationEngine Engine(TestDatabase db, SafeSqlOptions? options = null) => new(db.Runner(options));
+
+    public static string[] Connect(TestDatabase db) => ["-c", db.ConnectionString];
+}
