@@ -64,10 +64,11 @@ internal static class BenchCommands
         });
         bench.Subcommands.Add(backfill);
         bench.Subcommands.Add(FlagBenchCommand.Build());
+        bench.Subcommands.Add(DdlLockBenchCommand.Build());
         return bench;
     }
 
-    private static async Task<NpgsqlDataSource> FreshLedgerAsync(CliContext ctx, ConnectionSettings server, string database, SeedOptions seed, bool showProgress, CancellationToken ct)
+    internal static async Task<NpgsqlDataSource> FreshLedgerAsync(CliContext ctx, ConnectionSettings server, string database, SeedOptions seed, bool showProgress, CancellationToken ct)
     {
         await using (var admin = DataSourceFactory.Create(server.ForDatabase("postgres")))
         {
