@@ -1,10 +1,14 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using Npgsql;
 using Switchyard.Cli.Output;
+using Switchyard.Core;
 using Switchyard.Core.Backfill.Bench;
 using Switchyard.Core.Connections;
 using Switchyard.Core.Execution;
+using Switchyard.Samples.Ledger.Bench;
 using Switchyard.Samples.Ledger.Seeding;
 
 namespace Switchyard.Cli.Commands;
@@ -30,7 +34,11 @@ internal static class BenchCommands
             if (r.GetValueOrDefault<int>() is < 1 or > 64) r.AddError($"--workers must be between 1 and 64, got {r.GetValueOrDefault<int>()}.");
         });
         var foreignKey = new Option<bool>("--foreign-key") { Description = "Also add the NOT VALID foreign key on state_id before timing (both sides pay its check)." };
+        var withLoad = new Option<double?>("--with-load") { Description = "Run the payments workload (app v1) at this many operations per second against each ledger: a baseline window, then during its backfill; adds the foreground p99 with and without each backfill." };
+        var baselineSeconds = new Option<double>("--baseline-seconds") { Description = "With --with-load: the no-backfill window measured before each side.", DefaultValueFactory = _ => 5 };
         var json = GlobalOptions.Json();
+        backfill.Options.Add(withLoad);
+        backfill.Options.Add(baselineSeconds);
         backfill.Options.Add(rows);
         backfill.Options.Add(workers);
         backfill.Options.Add(foreignKey);
@@ -43,12 +51,23 @@ internal static class BenchCommands
             seed.Validate();
             await using var naive = await FreshLedgerAsync(ctx, server, NaiveDatabase, seed, !asJson, ct).ConfigureAwait(false);
             await using var ours = await FreshLedgerAsync(ctx, server, SwitchyardDatabase, seed, !asJson, ct).ConfigureAwait(false);
-            if (!asJson) CliOutput.Info("Timing the naive UPDATE, then Switchyard's backfill...");
+            var tps = ctx.ParseResult.GetValue(withLoad);
+            var window = ctx.ParseResult.GetValue(baselineSeconds);
+            if (window is <= 0 or > 3600)
+                throw new SwitchyardException($"--baseline-seconds must be between 0 and 3600, got {window}.", "Pass e.g. --baseline-seconds 5.");
+            await using var load = tps is { } rate ? new BackfillForegroundLoad(naive, ours, rate, TimeSpan.FromSeconds(window)) : null;
+            if (!asJson) CliOutput.Info(load is null ? "Timing the naive UPDATE, then Switchyard's backfill..." : $"Timing the naive UPDATE, then Switchyard's backfill, each under {tps} ops/s of payments traffic after a {window:0.#} s baseline window...");
             var result = await new BackfillBenchmark().RunAsync(naive, ours,
-                new BackfillBenchOptions { Workers = ctx.ParseResult.GetValue(workers), ForeignKey = ctx.ParseResult.GetValue(foreignKey) }, ct).ConfigureAwait(false);
+                new BackfillBenchOptions { Workers = ctx.ParseResult.GetValue(workers), ForeignKey = ctx.ParseResult.GetValue(foreignKey) }, load, ct).ConfigureAwait(false);
+            var foreground = load is null ? null : new BackfillLoadFigures(load);
             if (asJson)
             {
-                CliOutput.WriteJson(result);
+                var node = JsonSerializer.SerializeToNode(result, CliOutput.Json)!.AsObject();
+                if (foreground is not null)
+                {
+                    foreach (var (key, value) in foreground.Fields()) node[key] = JsonValue.Create(value);
+                }
+                CliOutput.WriteJson(node);
                 return 0;
             }
             CliOutput.Table("Backfill benchmark", ["measure", "naive UPDATE", "switchyard"],
@@ -60,6 +79,17 @@ internal static class BenchCommands
                 ["workers / batches", "1 / 1", $"{result.Workers} / {result.Batches} (p50 {result.BatchRowsP50} rows, {result.BatchMsP50:F0} ms)"],
             ]);
             CliOutput.Plain($"ratio (naive / switchyard): {result.Ratio.ToString("F2", CultureInfo.InvariantCulture)}");
+            if (foreground is not null)
+            {
+                CliOutput.Table($"Foreground payments traffic at {foreground.LoadTps:0.#} ops/s", ["window", "p99 ms", "max ms", "failed or rejected"],
+                [
+                    ["baseline (no backfill, naive ledger)", F(foreground.BaselineP99Ms), F(foreground.BaselineMaxMs), foreground.BaselineFailed.ToString(CultureInfo.InvariantCulture)],
+                    ["during the naive UPDATE", F(foreground.NaiveP99Ms), F(foreground.NaiveMaxMs), foreground.NaiveFailed.ToString(CultureInfo.InvariantCulture)],
+                    ["baseline (no backfill, switchyard ledger)", F(foreground.SwitchyardBaselineP99Ms), F(foreground.SwitchyardBaselineMaxMs), foreground.SwitchyardBaselineFailed.ToString(CultureInfo.InvariantCulture)],
+                    ["during Switchyard's backfill", F(foreground.SwitchyardP99Ms), F(foreground.SwitchyardMaxMs), foreground.SwitchyardFailed.ToString(CultureInfo.InvariantCulture)],
+                ]);
+                CliOutput.Plain($"foreground p99 ratio (during / baseline): naive {F(foreground.NaiveP99Ratio)}, switchyard {F(foreground.SwitchyardP99Ratio)}");
+            }
             return 0;
         });
         bench.Subcommands.Add(backfill);
@@ -67,6 +97,8 @@ internal static class BenchCommands
         bench.Subcommands.Add(DdlLockBenchCommand.Build());
         return bench;
     }
+
+    private static string F(double v) => v.ToString("F2", CultureInfo.InvariantCulture);
 
     internal static async Task<NpgsqlDataSource> FreshLedgerAsync(CliContext ctx, ConnectionSettings server, string database, SeedOptions seed, bool showProgress, CancellationToken ct)
     {

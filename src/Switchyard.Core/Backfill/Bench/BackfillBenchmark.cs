@@ -47,7 +47,11 @@ public sealed record BackfillBenchResult(
 /// </summary>
 public sealed class BackfillBenchmark
 {
-    public async Task<BackfillBenchResult> RunAsync(NpgsqlDataSource naiveDb, NpgsqlDataSource switchyardDb, BackfillBenchOptions options, CancellationToken ct)
+    public Task<BackfillBenchResult> RunAsync(NpgsqlDataSource naiveDb, NpgsqlDataSource switchyardDb, BackfillBenchOptions options, CancellationToken ct) =>
+        RunAsync(naiveDb, switchyardDb, options, null, ct);
+
+    /// <param name="load">Foreground traffic run around each side (null: none).</param>
+    public async Task<BackfillBenchResult> RunAsync(NpgsqlDataSource naiveDb, NpgsqlDataSource switchyardDb, BackfillBenchOptions options, IBackfillBenchLoad? load, CancellationToken ct)
     {
         var target = NormalizationTarget.LedgerTransactionStatus();
         var longRunning = new SafeSqlOptions { StatementTimeout = TimeSpan.FromHours(2) };
@@ -63,6 +67,7 @@ public sealed class BackfillBenchmark
 
         // (a) the naive statement, with the trigger present as it would be in production after Expand.
         await CheckpointAsync(naiveSql, ct).ConfigureAwait(false);
+        if (load is not null) await load.BeforeAsync(BackfillBenchSide.Naive, ct).ConfigureAwait(false);
         var naiveWal = await WalLsnAsync(naiveSql, ct).ConfigureAwait(false);
         var naive = Stopwatch.StartNew();
         var naiveRows = await naiveSql.InTransactionAsync(async (c, tx, token) =>
@@ -75,16 +80,19 @@ public sealed class BackfillBenchmark
             return (long)await cmd.ExecuteNonQueryAsync(token).ConfigureAwait(false);
         }, ct, description: "naive single-statement backfill").ConfigureAwait(false);
         naive.Stop();
+        if (load is not null) await load.AfterAsync(BackfillBenchSide.Naive, ct).ConfigureAwait(false);
         var naiveWalBytes = await WalBytesSinceAsync(naiveSql, naiveWal, ct).ConfigureAwait(false);
 
         // (b) Switchyard's backfill.
         await CheckpointAsync(oursSql, ct).ConfigureAwait(false);
+        if (load is not null) await load.BeforeAsync(BackfillBenchSide.Switchyard, ct).ConfigureAwait(false);
         var oursWal = await WalLsnAsync(oursSql, ct).ConfigureAwait(false);
         var ours = Stopwatch.StartNew();
         var outcome = await new BackfillRunner(oursSql).RunAsync(
             new BackfillRequest("bench-backfill", target, new BackfillOptions { Workers = options.Workers, AnalyzeWhenDone = false }),
             [], null, ct).ConfigureAwait(false);
         ours.Stop();
+        if (load is not null) await load.AfterAsync(BackfillBenchSide.Switchyard, ct).ConfigureAwait(false);
         var oursWalBytes = await WalBytesSinceAsync(oursSql, oursWal, ct).ConfigureAwait(false);
         if (outcome is not BackfillCompleted)
             throw new SwitchyardException($"the benchmark backfill ended {outcome.State}: {outcome}", "Re-run with --verbose to see why.");

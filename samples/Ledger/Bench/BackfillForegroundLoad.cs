@@ -1,0 +1,79 @@
+using Npgsql;
+using Switchyard.Core;
+using Switchyard.Core.Backfill.Bench;
+using Switchyard.Samples.Ledger.App.V1;
+using Switchyard.Samples.Ledger.Workload;
+
+namespace Switchyard.Samples.Ledger.Bench;
+
+/// <summary>Foreground latency of one side: its no-backfill baseline window and the window while its backfill ran.</summary>
+public sealed record ForegroundWindow(LatencySummary Baseline, long BaselineFailed, LatencySummary DuringBackfill, long DuringBackfillFailed);
+
+/// <summary>
+/// The payments workload (app v1 instances, open loop at a fixed rate) against each benchmark ledger: a baseline window
+/// with no backfill, then the window while that side's backfill runs.
+/// </summary>
+public sealed class BackfillForegroundLoad : IBackfillBenchLoad, IAsyncDisposable
+{
+    private const string BaselinePhase = "baseline";
+    private const string BackfillPhase = "backfill";
+
+    private readonly Dictionary<BackfillBenchSide, NpgsqlDataSource> _ledgers;
+    private readonly double _tps;
+    private readonly TimeSpan _baselineWindow;
+    private readonly Dictionary<BackfillBenchSide, (NpgsqlDataSource Apps, RunningWorkload Run)> _running = [];
+
+    public BackfillForegroundLoad(NpgsqlDataSource naiveLedger, NpgsqlDataSource switchyardLedger, double operationsPerSecond, TimeSpan baselineWindow)
+    {
+        if (operationsPerSecond <= 0) throw new SwitchyardException($"--with-load must be above 0 operations per second, got {operationsPerSecond}.", "Pass e.g. --with-load 100.");
+        _ledgers = new() { [BackfillBenchSide.Naive] = naiveLedger, [BackfillBenchSide.Switchyard] = switchyardLedger };
+        _tps = operationsPerSecond;
+        _baselineWindow = baselineWindow;
+    }
+
+    public double OperationsPerSecond => _tps;
+
+    public IDictionary<BackfillBenchSide, ForegroundWindow> Windows { get; } = new Dictionary<BackfillBenchSide, ForegroundWindow>();
+
+    public async Task BeforeAsync(BackfillBenchSide side, CancellationToken ct)
+    {
+        var ledger = _ledgers[side];
+        var options = new WorkloadOptions
+        {
+            OperationsPerSecond = _tps,
+            Duration = TimeSpan.FromHours(6),
+            // A naive UPDATE blocks foreground writers for its whole run: let them queue rather than be rejected.
+            MaxInFlight = 256,
+            InitialPhase = BaselinePhase,
+        };
+        var builder = new NpgsqlConnectionStringBuilder(ledger.ConnectionString) { ApplicationName = "ledger-app-v1" };
+        builder.MaxPoolSize = Math.Max(builder.MaxPoolSize, options.MaxInFlight + 4);
+        var apps = NpgsqlDataSource.Create(builder.ConnectionString);
+        var run = await PaymentsWorkload.StartAsync(options, ledger, [new FleetMember(new LedgerAppV1(apps), 1)], ct).ConfigureAwait(false);
+        _running[side] = (apps, run);
+        await Task.Delay(_baselineWindow, ct).ConfigureAwait(false);
+        run.MarkPhase(BackfillPhase);
+    }
+
+    public async Task AfterAsync(BackfillBenchSide side, CancellationToken ct)
+    {
+        var (apps, run) = _running[side];
+        _running.Remove(side);
+        var report = await run.StopAsync().ConfigureAwait(false);
+        await run.DisposeAsync().ConfigureAwait(false);
+        await apps.DisposeAsync().ConfigureAwait(false);
+        var baseline = report.Between(BaselinePhase, BackfillPhase);
+        var during = report.Between(BackfillPhase);
+        Windows[side] = new ForegroundWindow(baseline.Latency, baseline.Failed + baseline.Rejected, during.Latency, during.Failed + during.Rejected);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var (apps, run) in _running.Values)
+        {
+            await run.DisposeAsync().ConfigureAwait(false);
+            await apps.DisposeAsync().ConfigureAwait(false);
+        }
+        _running.Clear();
+    }
+}
