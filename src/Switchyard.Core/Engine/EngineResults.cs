@@ -19,7 +19,14 @@ public sealed record ApplyOptions
 public sealed record RunResult(string Migration, string Phase, string State, string Message, IReadOnlyList<string> StepsRun);
 
 /// <summary>Everything <c>switchyard status</c> shows for one migration.</summary>
-public sealed record MigrationStatus(MigrationRecord Migration, IReadOnlyList<StepRecord> Steps, ControlRecord Control, FlagRecord? Flag, IReadOnlyList<EventRecord> RecentEvents, bool PointOfNoReturnPassed);
+public sealed record MigrationStatus(MigrationRecord Migration, IReadOnlyList<StepRecord> Steps, ControlRecord Control, FlagRecord? Flag, IReadOnlyList<EventRecord> RecentEvents, bool PointOfNoReturnPassed)
+{
+    /// <summary>The backfill's progress from the journal (rows done / estimated, rows/s, ETA, per worker); null before it started.</summary>
+    public Backfill.BackfillProgress? Backfill { get; init; }
+
+    /// <summary>The guards' signal values read now, the throttle decision they lead to, and the last one journaled; null when not asked for.</summary>
+    public Guards.GuardStatus? Guards { get; init; }
+}
 
 /// <summary>Operator controls written to <c>switchyard.control</c>.</summary>
 public enum ControlAction

@@ -1,4 +1,6 @@
+using Switchyard.Core.Backfill;
 using Switchyard.Core.Execution;
+using Switchyard.Core.Guards;
 using Switchyard.Core.Journal;
 using Switchyard.Core.Planning;
 
@@ -83,10 +85,15 @@ public sealed class MigrationControl(SafeSqlRunner sql)
         steps.Where(s => s.Key.EndsWith(".flags", StringComparison.Ordinal) && s.Phase == "expand")
             .Select(s => s.Sql.Split('\'')).Where(p => p.Length > 1).Select(p => p[1]).FirstOrDefault();
 
-    public async Task<IReadOnlyList<MigrationStatus>> StatusAsync(string? name, string? flagKey, CancellationToken ct)
+    public Task<IReadOnlyList<MigrationStatus>> StatusAsync(string? name, string? flagKey, CancellationToken ct) =>
+        StatusAsync(name, flagKey, null, ct);
+
+    /// <param name="guards">When set, the guards' signals are read once (they are database-wide) and shown with every migration.</param>
+    public async Task<IReadOnlyList<MigrationStatus>> StatusAsync(string? name, string? flagKey, GuardOptions? guards, CancellationToken ct)
     {
         if (!await _journal.ExistsAsync(ct).ConfigureAwait(false)) return [];
         var records = name is null ? await _journal.AllAsync(ct).ConfigureAwait(false) : [await FindAsync(name, ct).ConfigureAwait(false)];
+        var guardStatus = guards is null || records.Count == 0 ? null : await GuardStatusReader.ReadAsync(sql.DataSource, guards, ct).ConfigureAwait(false);
         var result = new List<MigrationStatus>();
         foreach (var r in records)
         {
@@ -95,7 +102,11 @@ public sealed class MigrationControl(SafeSqlRunner sql)
             var key = flagKey ?? FlagKey(steps);
             result.Add(new MigrationStatus(r, steps, await _journal.ControlAsync(r.Id, ct).ConfigureAwait(false),
                 key is null ? null : await _journal.FlagAsync(key, ct).ConfigureAwait(false),
-                [.. events.TakeLast(15)], steps.Any(s => s.Phase == "contract" && s.Status != StepStatuses.Pending)));
+                [.. events.TakeLast(15)], steps.Any(s => s.Phase == "contract" && s.Status != StepStatuses.Pending))
+            {
+                Backfill = await BackfillProgressReader.ReadAsync(sql, r.Name, ct).ConfigureAwait(false),
+                Guards = guardStatus,
+            });
         }
         return result;
     }
