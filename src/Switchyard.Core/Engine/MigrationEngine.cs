@@ -171,9 +171,13 @@ public sealed class MigrationEngine(SafeSqlRunner sql, IBackfillPhase? backfill 
                     await _journal.StepFinishedAsync(id, step.Key, StepStatuses.Done, $"{result.RowsUpdated} rows updated, {result.RowsScanned} scanned in {result.Batches} batches", ct).ConfigureAwait(false);
                     return null;
                 case StepKind.Gate:
-                    var verdict = await _gate.CheckAsync(run, step.Target!, ct).ConfigureAwait(false);
+                    var verdict = await _gate.CheckAsync(run with { GatePhase = step.Phase }, step.Target!, ct).ConfigureAwait(false);
                     if (!verdict.Passed)
-                        throw new SwitchyardException($"Gate {step.Key} failed: {verdict.Summary}.", "Re-run apply: the backfill step is idempotent and fills what is missing; investigate mismatches before that.");
+                    {
+                        throw new SwitchyardException($"Gate {step.Key} failed: {verdict.Summary}.", step.Phase == MigrationPhase.Contract
+                            ? "Contract did not start: nothing was dropped and rollback is still possible. Fix the failing check (`switchyard validate` re-runs the suite), then re-run apply --confirm."
+                            : "Re-run apply: the backfill step is idempotent and fills what is missing; investigate mismatches before that.");
+                    }
                     await _journal.StepFinishedAsync(id, step.Key, StepStatuses.Done, verdict.Summary, ct).ConfigureAwait(false);
                     return null;
                 default:

@@ -21,7 +21,7 @@ public sealed class MigrationRollback(SafeSqlRunner sql)
         var plan = await new MigrationEngine(sql).PlanAsync(spec, ct).ConfigureAwait(false);
         await using var runLock = await MigrationLock.AcquireAsync(sql.DataSource, plan.TargetTable, ct).ConfigureAwait(false);
         var steps = (await _journal.StepsAsync(record.Id, ct).ConfigureAwait(false)).ToDictionary(s => s.Key);
-        if (plan.Phase(MigrationPhase.Contract).Steps.Any(s => steps.TryGetValue(s.Key, out var r) && r.Status is StepStatuses.Done or StepStatuses.Running or StepStatuses.Failed))
+        if (plan.Phase(MigrationPhase.Contract).Steps.Any(s => s.Kind != StepKind.Gate && steps.TryGetValue(s.Key, out var r) && r.Status is StepStatuses.Done or StepStatuses.Running or StepStatuses.Failed))
             throw new SwitchyardException($"'{record.Name}' has started Contract, the point of no return: the old shape cannot be restored by rollback.",
                 "Finish it with `switchyard apply <spec> --confirm " + record.Name + "`; downstream readers use the compat view meanwhile.");
         await _journal.EventAsync(record.Id, "rollback_started", $"rollback {record.Name} to {to?.ToString() ?? "before Expand"}", new { to = to?.ToString() }, ct).ConfigureAwait(false);

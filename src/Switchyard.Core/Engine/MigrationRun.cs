@@ -6,7 +6,12 @@ using Switchyard.Core.Planning;
 namespace Switchyard.Core.Engine;
 
 /// <summary>A migration being run: its journal id, plan, the one SQL runner and the journal. Handed to every phase plug-in.</summary>
-public sealed record MigrationRun(long MigrationId, string Name, MigrationPlan Plan, SafeSqlRunner Sql, MigrationJournal Journal);
+public sealed record MigrationRun(long MigrationId, string Name, MigrationPlan Plan, SafeSqlRunner Sql, MigrationJournal Journal)
+{
+    /// <summary>The phase a gate being checked opens (Validate or Contract), so the gate knows the shape the table should be in.</summary>
+    /// <value>The default is <see cref="MigrationPhase.Validate"/>.</value>
+    public MigrationPhase GatePhase { get; init; } = MigrationPhase.Validate;
+}
 
 /// <summary>What the backfill phase did.</summary>
 /// <param name="Completed">True when it reached the end of the table; false when a throttle paused or aborted it.</param>

@@ -36,6 +36,13 @@ public static class MigrationPlanner
                 $"Gate: every {t.Table}.{t.TargetColumn} is set and matches the mapped {t.SourceColumn}", NormalizationSql.Completeness(t),
                 LockMode.AccessShare, t.Table.ToString(), false, null, Target: t));
         }
+        // The same suite gates Contract, against the cut-over shape: nothing is dropped over a table that drifted since Validate.
+        foreach (var t in normalizations)
+        {
+            steps.Add(new PlanStep($"contract.{t.Table.Name}.{t.TargetColumn}{ContractGateSuffix}", MigrationPhase.Contract, StepKind.Gate,
+                $"Gate: the table is still in the validated, cut-over shape and every {t.Table}.{t.TargetColumn} matches the mapped {t.SourceColumn}; nothing is dropped otherwise",
+                NormalizationSql.Completeness(t), LockMode.AccessShare, t.Table.ToString(), false, null, Target: t));
+        }
         var target = normalizations.FirstOrDefault()?.Table ?? FirstTable(spec);
         var flagKey = normalizations.FirstOrDefault() is { } nt ? FlagKey(nt) : null;
         if (flagKey is not null)
@@ -55,6 +62,16 @@ public static class MigrationPlanner
     }
 
     public static string FlagKey(NormalizationTarget t) => $"{t.Table.Schema}.{t.Table.Name}.{t.SourceColumn}";
+
+    /// <summary>Ends the key of the gate that opens Contract.</summary>
+    public const string ContractGateSuffix = ".gate";
+
+    /// <summary>
+    /// True for a Contract step that changes the schema (the point of no return); false for the gate that opens Contract,
+    /// which drops nothing, so a failed gate still allows rollback.
+    /// </summary>
+    public static bool PassesPointOfNoReturn(string phase, string key) =>
+        phase == "contract" && !key.EndsWith(ContractGateSuffix, StringComparison.Ordinal);
 
     private static string GateAfter(MigrationPhase phase, string name, string? flagKey) => phase switch
     {

@@ -1,5 +1,6 @@
 using Switchyard.Core.Engine;
 using Switchyard.Core.Operations;
+using Switchyard.Core.Planning;
 
 namespace Switchyard.Core.Validation;
 
@@ -24,7 +25,9 @@ public sealed class ValidationSuiteGate : IPhaseGate
 
     public async Task<GateResult> CheckAsync(MigrationRun run, NormalizationTarget target, CancellationToken ct)
     {
-        var report = await new ValidationSuite(run.Sql, target, _settings, _options).RunAsync(null, false, ct).ConfigureAwait(false);
+        // Before Validate's DDL the table is Backfilled; before Contract it must be validated and cut over.
+        var options = run.GatePhase == MigrationPhase.Contract ? _options with { Shape = MigrationShape.CutOver } : _options;
+        var report = await new ValidationSuite(run.Sql, target, _settings, options).RunAsync(null, false, ct).ConfigureAwait(false);
         await ValidationEvidence.StoreAsync(run.Sql, report, run.MigrationId, ct).ConfigureAwait(false);
         var evidence = report.Results.ToDictionary(r => r.Check + "_failures", r => r.Failures);
         foreach (var r in report.Results) evidence[r.Check + "_rows"] = r.RowsExamined;
