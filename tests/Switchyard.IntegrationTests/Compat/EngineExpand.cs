@@ -9,9 +9,9 @@ namespace Switchyard.IntegrationTests.Compat;
 /// <summary>
 /// Runs the engine's own Expand steps of a spec (the planner's SQL: lookup table, codes, state_id, the dual-write
 /// trigger, the flag row, the NOT VALID foreign key) through the SafeSqlRunner, then a keyset backfill with the
-/// engine's batch SQL. It skips only <c>MigrationEngine.ApplyAsync</c>'s journaling and catalog pre-check, whose
-/// parameter-binding fixes are still on the engine branch (see the report); switch to ApplyAsync(To = Backfill) once
-/// they are on main.
+/// engine's batch SQL, without <c>MigrationEngine.ApplyAsync</c>'s journaling (for tests that want the migrated shape
+/// with no migration record, e.g. Guards/GuardedBackfillTests). The compat tests use the full engine
+/// (<see cref="CompatLedgerDatabase"/>).
 /// </summary>
 internal static class EngineExpand
 {
