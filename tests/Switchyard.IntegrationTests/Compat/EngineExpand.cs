@@ -17,6 +17,8 @@ internal static class EngineExpand
 {
     public static async Task ApplyExpandAndBackfillAsync(SafeSqlRunner sql, NpgsqlDataSource dataSource, string specPath)
     {
+        // The Expand steps register the flag in switchyard.flags: the journal schema must exist first.
+        await Switchyard.Core.Journal.JournalSchema.EnsureAsync(sql, CancellationToken.None);
         var spec = SpecLoader.LoadFile(specPath);
         var live = new Dictionary<QualifiedName, IReadOnlyList<CatalogColumn>>();
         foreach (var table in spec.Operations.OfType<DropColumnOperation>().Select(d => d.Table).Distinct())
