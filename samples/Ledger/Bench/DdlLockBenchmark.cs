@@ -53,7 +53,7 @@ public enum DdlLockMode
 
 /// <summary>One mode's reader latencies and what the DDL did.</summary>
 /// <param name="OpsWaitedBehindDdl">Distinct reader operations seen in pg_stat_activity waiting on a Lock behind the DDL session's pid.</param>
-/// <param name="DdlDoneAfterReleaseMs">When the DDL finished relative to the holder's commit (negative: before it); null for the baseline.</param>
+/// <param name="DdlDoneAfterReleaseMs">When the DDL finished relative to the moment the holder's COMMIT was sent (negative: before it); null for the baseline.</param>
 public sealed record DdlLockModeResult(
     string Mode,
     string Description,
@@ -204,8 +204,9 @@ public sealed class DdlLockBenchmark
 
         var remaining = options.Hold - clock.Elapsed;
         if (remaining > TimeSpan.Zero) await Task.Delay(remaining, ct).ConfigureAwait(false);
-        await holderTx.CommitAsync(ct).ConfigureAwait(false);
+        // Timed before the commit is sent: the server releases the lock before our client hears back, and a waiting DDL may finish in between.
         var released = clock.Elapsed;
+        await holderTx.CommitAsync(ct).ConfigureAwait(false);
         await holderTx.DisposeAsync().ConfigureAwait(false);
         var attempts = await ddlTask.WaitAsync(options.Hold + TimeSpan.FromMinutes(2), ct).ConfigureAwait(false);
         double? after = mode == DdlLockMode.Baseline ? null : Math.Round(((await ddlDone.Task.ConfigureAwait(false)) - released).TotalMilliseconds, 1);
