@@ -28,6 +28,7 @@ public sealed class RunningWorkload : IAsyncDisposable
     private WorkloadReport? _final;
     private readonly object _stopGate = new();
     private Task<WorkloadReport>? _stopping;
+    private string _regulatoryReportSql;
 
     internal RunningWorkload(WorkloadOptions options, NpgsqlDataSource ledger, LedgerShape shape, Fleet fleet)
     {
@@ -38,6 +39,7 @@ public sealed class RunningWorkload : IAsyncDisposable
         _recorder = new WorkloadRecorder(options.InitialPhase, options.ErrorsKept);
         _slots = new SemaphoreSlim(options.MaxInFlight, options.MaxInFlight);
         _random = new Random(options.Seed);
+        _regulatoryReportSql = options.RegulatoryReportSql;
         var sum = 0.0;
         _mix = [.. options.Mix.Weights().Where(w => w.Weight > 0).Select(w => (w.Kind, sum += w.Weight))];
     }
@@ -68,6 +70,14 @@ public sealed class RunningWorkload : IAsyncDisposable
         var next = Fleet.From(fleet);
         Volatile.Write(ref _fleet, next);
         _recorder.MarkEvent($"fleet: {next}", Elapsed);
+    }
+
+    /// <summary>Swaps the regulatory report's SQL for the reports due from now on (e.g. once the legacy column is gone).</summary>
+    public void SetRegulatoryReportSql(string sql)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(sql);
+        Volatile.Write(ref _regulatoryReportSql, sql);
+        _recorder.MarkEvent("regulatory report: SQL swapped", Elapsed);
     }
 
     /// <summary>The figures so far, while the run goes on.</summary>
@@ -240,7 +250,7 @@ public sealed class RunningWorkload : IAsyncDisposable
             {
                 using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_abort.Token);
                 timeout.CancelAfter(_options.OperationTimeout);
-                await using var cmd = _ledger.CreateCommand(_options.RegulatoryReportSql);
+                await using var cmd = _ledger.CreateCommand(Volatile.Read(ref _regulatoryReportSql));
                 cmd.CommandTimeout = 0;
                 await using var reader = await cmd.ExecuteReaderAsync(timeout.Token).ConfigureAwait(false);
                 while (await reader.ReadAsync(timeout.Token).ConfigureAwait(false))

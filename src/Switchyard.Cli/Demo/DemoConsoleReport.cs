@@ -1,0 +1,73 @@
+using System.Globalization;
+using Switchyard.Cli.Output;
+using Switchyard.Core.Validation;
+
+namespace Switchyard.Cli.Demo;
+
+/// <summary>The demo's result on the terminal: one row per phase, then the faults, guards, validation and the money.</summary>
+internal static class DemoConsoleReport
+{
+    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    public static void Print(DemoResult r)
+    {
+        CliOutput.Table($"Flagship migration under payments traffic ({r.Options.OperationsPerSecond:N0} ops/s target, {r.SeededRows:N0} seeded rows{(r.Options.Faults ? ", faults injected" : "")})",
+            ["phase", "seconds", "operations", "failed", "p50 ms", "p99 ms", "max ms", "longest lock wait ms", "backfill rows/s", "what happened"],
+            PhaseRows(r));
+
+        if (r.Faults.Count > 0)
+            CliOutput.Table("Injected faults", ["at s", "fault", "detail"], r.Faults.Select(f => (IReadOnlyList<string>)[f.AtSeconds.ToString("F1", Inv), f.Fault, f.Detail]));
+
+        CliOutput.Table("Migrator runs (switchyard as a child process)", ["phase", "command", "exit", "seconds", "last output"],
+            r.MigratorRuns.Select(m => (IReadOnlyList<string>)[m.Phase, m.CommandLine, m.Killed ? "killed (-9)" : m.ExitCode.ToString(Inv), m.Seconds.ToString("F1", Inv),
+                m.LastLines.Split('\n').LastOrDefault() ?? ""]));
+
+        var backfillSteps = r.Steps.Where(s => s.Step.StartsWith("backfill", StringComparison.Ordinal)).ToList();
+        var runs = r.JournalRuns.Count(e => e.Kind == "run_started");
+        CliOutput.Plain($"journal: {runs} apply runs started; " + string.Join("; ", backfillSteps.Select(s => $"{s.Step} {s.Status} after {s.Attempts} attempt(s)")));
+
+        if (r.GuardDecisions.Count > 0)
+            CliOutput.Table("Guard decisions (switchyard.events kind 'guard')", ["at", "decision"],
+                r.GuardDecisions.Select(g => (IReadOnlyList<string>)[g.At.ToString("HH:mm:ss.f", Inv), g.Message]));
+        else
+            CliOutput.Plain("guard decisions: none journaled (switchyard.events kind 'guard')");
+
+        foreach (var v in r.Validations)
+        {
+            CliOutput.Table($"Validation suite ({ValidationEvidence.ShapeName(v.Shape)})", ["check", "outcome", "rows examined", "failures", "seconds"],
+                v.Results.Select(c => (IReadOnlyList<string>)[c.Check, ValidationEvidence.OutcomeName(c.Outcome), c.RowsExamined.ToString("N0", Inv), c.Failures.ToString("N0", Inv), c.Duration.TotalSeconds.ToString("F2", Inv)]));
+        }
+
+        if (r.Invariants is { } inv)
+        {
+            CliOutput.Table("Ledger invariants", ["", "before", "after", "verdict"],
+            [
+                ["seeded rows: transactions", inv.SeededBefore.Transactions.ToString("N0", Inv), inv.SeededAfter.Transactions.ToString("N0", Inv), Same(inv.SeededBefore.Transactions == inv.SeededAfter.Transactions)],
+                ["seeded rows: Σ amount_minor", inv.SeededBefore.SumAmountMinor.ToString("N0", Inv), inv.SeededAfter.SumAmountMinor.ToString("N0", Inv), Same(inv.SeededBefore.SumAmountMinor == inv.SeededAfter.SumAmountMinor)],
+                ["seeded rows: balances md5", inv.SeededBefore.BalanceChecksum, inv.SeededAfter.BalanceChecksum, Same(inv.SeededBefore.BalanceChecksum == inv.SeededAfter.BalanceChecksum)],
+                ["seeded rows: chargebacks", inv.SeededBefore.Chargebacks.ToString("N0", Inv), inv.SeededAfter.Chargebacks.ToString("N0", Inv), Same(inv.SeededBefore.Chargebacks == inv.SeededAfter.Chargebacks)],
+                ["all rows: transactions", inv.TotalBefore.Transactions.ToString("N0", Inv), inv.TotalAfter.Transactions.ToString("N0", Inv), $"+{inv.TotalAfter.Transactions - inv.TotalBefore.Transactions:N0} = {inv.AuthorizationsSucceeded:N0} authorizations: {(inv.TotalAfter.Transactions - inv.TotalBefore.Transactions == inv.AuthorizationsSucceeded ? "ok" : "MISMATCH")}"],
+                ["all rows: chargebacks", inv.TotalBefore.Chargebacks.ToString("N0", Inv), inv.TotalAfter.Chargebacks.ToString("N0", Inv), $"+{inv.TotalAfter.Chargebacks - inv.TotalBefore.Chargebacks:N0} = {inv.ChargebacksSucceeded:N0} chargebacks: {(inv.TotalAfter.Chargebacks - inv.TotalBefore.Chargebacks == inv.ChargebacksSucceeded ? "ok" : "MISMATCH")}"],
+                ["rows without a state / status≠state", "-", $"{inv.TotalAfter.StateMissing?.ToString(Inv) ?? "n/a"} / {inv.TotalAfter.StatusStateDisagreements?.ToString(Inv) ?? "n/a (status dropped)"}", Same(inv.StatesComplete)],
+            ]);
+        }
+
+        if (r.Workload is { } w)
+            CliOutput.Plain($"payments: {w.TotalOperations:N0} operations at {w.AchievedOperationsPerSecond:N1} ops/s, {w.TotalFailed:N0} failed, {w.TotalRejected:N0} rejected by the ledger's guarded updates (expected: concurrent lifecycle steps), p99 {w.Latency.P99Ms:F1} ms, max {w.Latency.MaxMs:F1} ms; by version: {string.Join(", ", w.Versions.Select(v => $"{v.Version} {v.Operations:N0} ops / {v.Failed} failed"))}");
+        foreach (var op in r.Workload?.Operations.Where(o => o.Errors.Count > 0) ?? [])
+            CliOutput.Plain($"  {op.Kind} errors: {string.Join(" | ", op.Errors)}");
+        CliOutput.Plain($"total demo time: {r.TotalSeconds:F0} s");
+        if (r.ReportPath is not null) CliOutput.Plain($"report: {r.ReportPath}");
+        if (r.Passed) CliOutput.Success("Zero-downtime proof: no payment failed, the money is unchanged, validation is green.");
+        else foreach (var p in r.Problems) CliOutput.Fail(p, null);
+    }
+
+    private static string Same(bool same) => same ? "equal" : "DIFFERENT";
+
+    private static IEnumerable<IReadOnlyList<string>> PhaseRows(DemoResult r) => r.Phases.Select(p => (IReadOnlyList<string>)
+    [
+        p.Name, p.Seconds.ToString("F1", Inv), p.Operations.ToString("N0", Inv), p.Failed.ToString("N0", Inv),
+        p.P50Ms.ToString("F1", Inv), p.P99Ms.ToString("F1", Inv), p.MaxMs.ToString("F1", Inv), p.LongestLockWaitMs.ToString("F0", Inv),
+        p.BackfillRowsPerSecond?.ToString("N0", Inv) ?? "", p.Note,
+    ]);
+}
