@@ -42,7 +42,7 @@ internal static class DemoCommand
                 Faults = ctx.ParseResult.GetValue(faults),
                 ReportDirectory = ctx.ParseResult.GetValue(reportDir) ?? Path.Combine(ctx.LocalOptions.Home, "reports"),
             };
-            var result = await new DemoOrchestrator(options, CliOutput.Info).RunAsync(ct).ConfigureAwait(false);
+            var result = await new DemoOrchestrator(options, CliOutput.Plain).RunAsync(ct).ConfigureAwait(false);
             result.ReportPath = await DemoHtmlReport.WriteAsync(result, ct).ConfigureAwait(false);
             DemoConsoleReport.Print(result);
             return result.Passed ? 0 : ProofFailed;

@@ -12,7 +12,7 @@ namespace Switchyard.Cli.Demo;
 /// </summary>
 internal static class DemoHtmlReport
 {
-    private const int Width = 1100;
+    private const int Width = 1400;
     private const int Height = 340;
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
@@ -84,9 +84,11 @@ internal static class DemoHtmlReport
             var p99 = plot.Add.Scatter(xs, timeline.Select(t => t.P99Ms).ToArray());
             p99.LegendText = "p99";
             p99.MarkerSize = 0;
+            p99.Color = Colors.Blue;
             var max = plot.Add.Scatter(xs, timeline.Select(t => t.MaxMs).ToArray());
             max.LegendText = "max";
             max.MarkerSize = 0;
+            max.Color = Colors.Orange;
         }
         plot.ShowLegend();
         return plot;
@@ -106,6 +108,7 @@ internal static class DemoHtmlReport
             var failed = plot.Add.Scatter(xs, timeline.Select(t => (double)t.Failed).ToArray());
             failed.LegendText = "failed";
             failed.MarkerSize = 0;
+            failed.Color = Colors.Red;
         }
         plot.ShowLegend();
         return plot;
@@ -139,6 +142,7 @@ internal static class DemoHtmlReport
             var seconds = plot.Add.Scatter(xs, r.Lag.Select(l => l.ReplayLagSeconds).ToArray());
             seconds.LegendText = "replay lag s (right axis)";
             seconds.MarkerSize = 0;
+            seconds.Color = Colors.Orange;
             seconds.Axes.YAxis = plot.Axes.Right;
             plot.Axes.Right.Label.Text = "replay lag, s";
         }
@@ -177,7 +181,9 @@ internal static class DemoHtmlReport
 
     private static void FaultLines(Plot plot, DemoResult r)
     {
-        foreach (var fault in r.Faults.Where(f => !f.Detail.StartsWith("not injected", StringComparison.Ordinal)))
+        // The moments a fault started (not its "ended" / "resumed" / "waited" follow-ups, which would crowd the axis).
+        foreach (var fault in r.Faults.Where(f => !f.Detail.StartsWith("not injected", StringComparison.Ordinal)
+            && !f.Fault.EndsWith("ended", StringComparison.Ordinal) && !f.Fault.StartsWith("expand waited", StringComparison.Ordinal)))
         {
             var line = plot.Add.VerticalLine(fault.AtSeconds);
             line.Color = Colors.Red.WithAlpha(0.7);

@@ -132,20 +132,27 @@ internal sealed class DemoOrchestrator
 
         // Expand (with a long transaction holding ACCESS SHARE when faults are on).
         Mark("expand", "lookup table, state_id, dual-write trigger, flag");
-        Task? holder = null;
-        if (_options.Faults)
+        if (!_options.Faults)
+        {
+            if (!await ApplyAsync("expand", ["apply", spec, "-c", conn, "--to", "expand"], ct).ConfigureAwait(false)) return false;
+        }
+        else
         {
             var holding = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
-            holder = FaultInjector.HoldAccessShareAsync(demoDb, _options.LongTransactionHold, holding, ct);
+            var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var holder = FaultInjector.HoldAccessShareAsync(demoDb, release.Task, holding, ct);
             var pid = await holding.Task.WaitAsync(ct).ConfigureAwait(false);
-            Fault("long transaction", $"pid {pid} holds ACCESS SHARE on transactions for {_options.LongTransactionHold.TotalSeconds:F0} s while Expand starts");
-        }
-        if (!await ApplyAsync("expand", ["apply", spec, "-c", conn, "--to", "expand"], ct).ConfigureAwait(false)) return false;
-        if (holder is not null)
-        {
+            Fault("long transaction", $"pid {pid} holds ACCESS SHARE on transactions (a report's open transaction) as Expand starts");
+            var expand = ApplyAsync("expand", ["apply", spec, "-c", conn, "--to", "expand"], ct);
+            // Hold on until the migrator is at the DDL that conflicts, then a while longer: it must wait outside the queue.
+            await WaitForJournalAsync(demoDb, "expand.%.add_target%", expand, ct).ConfigureAwait(false);
+            await Task.WhenAny(expand, Task.Delay(_options.LongTransactionHold, ct)).ConfigureAwait(false);
+            release.TrySetResult();
             await holder.ConfigureAwait(false);
-            var waited = _result.MigratorRuns[^1].LastLines;
-            Fault("long transaction ended", waited.Contains("waited", StringComparison.Ordinal) ? "Expand waited outside the lock queue (see the journal line)" : "Expand finished");
+            Fault("long transaction ended", $"pid {pid} committed after holding its lock {_options.LongTransactionHold.TotalSeconds:F0} s into Expand's first ACCESS EXCLUSIVE step");
+            if (!await expand.ConfigureAwait(false)) return false;
+            var waits = await LockQueueWaitsAsync(demoDb, ct).ConfigureAwait(false);
+            Fault("expand waited outside the lock queue", waits.Count > 0 ? "journal: " + string.Join("; ", waits) : "the journal shows no step that waited for a holder");
         }
         await RecordBaselineAsync(demoDb, ct).ConfigureAwait(false);
         await Task.Delay(_options.PhaseTime, ct).ConfigureAwait(false);
@@ -313,6 +320,38 @@ internal sealed class DemoOrchestrator
         return false;
     }
 
+    /// <summary>Waits until switchyard.events shows a step_started matching <paramref name="like"/> (or <paramref name="stopWaiting"/> ends).</summary>
+    private static async Task WaitForJournalAsync(NpgsqlDataSource db, string like, Task stopWaiting, CancellationToken ct)
+    {
+        while (!stopWaiting.IsCompleted)
+        {
+            await using var cmd = db.CreateCommand("""
+                SELECT to_regclass('switchyard.events') IS NOT NULL
+                   AND EXISTS (SELECT 1 FROM switchyard.events WHERE kind = 'step_started' AND message LIKE $1)
+                """);
+            cmd.Parameters.AddWithValue(like);
+            try
+            {
+                if (await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false) is true) return;
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UndefinedTable)
+            {
+                // The journal is being created right now.
+            }
+            await Task.Delay(50, ct).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The journal's word on steps that waited outside the lock queue for a conflicting holder.</summary>
+    private static async Task<IReadOnlyList<string>> LockQueueWaitsAsync(NpgsqlDataSource db, CancellationToken ct)
+    {
+        var waits = new List<string>();
+        await using var cmd = db.CreateCommand("SELECT message FROM switchyard.events WHERE kind = 'step_done' AND message LIKE '%outside the lock queue%' ORDER BY id");
+        await using var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        while (await reader.ReadAsync(ct).ConfigureAwait(false)) waits.Add(reader.GetString(0));
+        return waits;
+    }
+
     private async Task RecordBaselineAsync(NpgsqlDataSource demoDb, CancellationToken ct)
     {
         var suite = Suite(demoDb, MigrationShape.Expanded);
@@ -411,7 +450,8 @@ internal sealed class DemoOrchestrator
         _result.MigratorRuns.Add(new MigratorRun(phase, Redact(child.CommandLine), code, child.Killed, Math.Round(elapsed.TotalSeconds, 2), lines));
     }
 
-    private string Redact(string commandLine) => commandLine.Replace(_connection, "<conn>", StringComparison.Ordinal);
+    private string Redact(string commandLine) =>
+        commandLine.Replace(_connection, "<conn>", StringComparison.Ordinal).Replace(_options.SpecPath, "<spec>", StringComparison.Ordinal);
 
     private static string LastLine(string output) =>
         output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault() ?? "";

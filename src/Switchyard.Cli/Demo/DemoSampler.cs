@@ -34,6 +34,7 @@ internal sealed class DemoSampler : IAsyncDisposable
     private Task _slow = Task.CompletedTask;
     private volatile string _phase = "";
     private volatile bool _progressOn;
+    private int _disposed;
 
     public DemoSampler(NpgsqlDataSource db, string standby, long seededMaxId, Func<double> clock)
     {
@@ -158,6 +159,7 @@ internal sealed class DemoSampler : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
         await _stop.CancelAsync().ConfigureAwait(false);
         try
         {

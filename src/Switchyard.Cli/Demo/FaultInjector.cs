@@ -6,18 +6,19 @@ namespace Switchyard.Cli.Demo;
 internal static class FaultInjector
 {
     /// <summary>
-    /// A reporting job's long transaction: holds ACCESS SHARE on transactions for <paramref name="hold"/>. A DDL that
+    /// A reporting job's long transaction: holds ACCESS SHARE on transactions until released. A DDL that
     /// queued behind it would block every payment; the safe runner must wait outside the queue instead.
     /// </summary>
     /// <param name="holding">Set once the lock is held.</param>
-    public static async Task HoldAccessShareAsync(NpgsqlDataSource db, TimeSpan hold, TaskCompletionSource<int> holding, CancellationToken ct)
+    /// <param name="release">The lock is held until this completes.</param>
+    public static async Task HoldAccessShareAsync(NpgsqlDataSource db, Task release, TaskCompletionSource<int> holding, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct).ConfigureAwait(false);
         await using var tx = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
         await using (var cmd = new NpgsqlCommand("SET LOCAL application_name = 'demo-long-transaction'; SELECT count(*) FROM transactions WHERE id <= 1000", connection, tx))
             await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
         holding.TrySetResult(connection.ProcessID);
-        await Task.Delay(hold, ct).ConfigureAwait(false);
+        await release.WaitAsync(ct).ConfigureAwait(false);
         await tx.CommitAsync(ct).ConfigureAwait(false);
     }
 
