@@ -15,7 +15,7 @@ internal static class CommandCatalog
         LintCommands.Build(),
         RunbookCommands.Runbook(),
         RunbookCommands.Evidence(),
-        Bench(),
+        ValidateBenchCommand.AddTo(BenchCommands.Build()),
         BackfillCommands.Build(),
         MigrationCommands.Plan(),
         MigrationCommands.Apply(),
@@ -26,13 +26,6 @@ internal static class CommandCatalog
         MigrationCommands.Resume(),
         MigrationCommands.Abort(),
         ValidateCommands.Build(),
+        WatchCommand.Build(),
     ];
-
-    /// <summary>One `bench` command: the backfill and validation benchmarks each built their own; their subcommands join here.</summary>
-    private static Command Bench()
-    {
-        var bench = BenchCommands.Build();
-        foreach (var sub in ValidateBenchCommand.Build().Subcommands.ToList()) bench.Subcommands.Add(sub);
-        return bench;
-    }
 }

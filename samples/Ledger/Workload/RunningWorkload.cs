@@ -22,7 +22,8 @@ public sealed class RunningWorkload : IAsyncDisposable
     private readonly CancellationTokenSource _abort = new();
     private readonly (OperationKind Kind, double Cumulative)[] _mix;
     private readonly Random _random;
-    private Fleet _fleet;
+    // Each fleet applies to the operations due from its time on, however far behind the dispatcher runs.
+    private readonly List<(TimeSpan From, Fleet Fleet)> _fleets = [];
     private long _startTimestamp;
     private Task _schedule = Task.CompletedTask;
     private WorkloadReport? _final;
@@ -35,7 +36,7 @@ public sealed class RunningWorkload : IAsyncDisposable
         _options = options;
         _ledger = ledger;
         _shape = shape;
-        _fleet = fleet;
+        _fleets.Add((TimeSpan.Zero, fleet));
         _recorder = new WorkloadRecorder(options.InitialPhase, options.ErrorsKept);
         _slots = new SemaphoreSlim(options.MaxInFlight, options.MaxInFlight);
         _random = new Random(options.Seed);
@@ -64,12 +65,21 @@ public sealed class RunningWorkload : IAsyncDisposable
         _recorder.MarkEvent(name, Elapsed);
     }
 
-    /// <summary>Replaces the fleet's app instances and shares; operations dispatched from now on use the new shares.</summary>
-    public void SetFleet(IEnumerable<FleetMember> fleet)
+    /// <summary>
+    /// Replaces the fleet's app instances and shares for every operation due from now on (also those the dispatcher
+    /// has not reached yet). With <paramref name="phase"/>, starts that phase at the same instant.
+    /// </summary>
+    public void SetFleet(IEnumerable<FleetMember> fleet, string? phase = null)
     {
         var next = Fleet.From(fleet);
-        Volatile.Write(ref _fleet, next);
-        _recorder.MarkEvent($"fleet: {next}", Elapsed);
+        if (phase is not null) ArgumentException.ThrowIfNullOrWhiteSpace(phase);
+        lock (_fleets)
+        {
+            var at = Elapsed;
+            _fleets.Add((at, next));
+            if (phase is not null) _recorder.MarkPhase(phase, at);
+            _recorder.MarkEvent($"fleet: {next}", at);
+        }
     }
 
     /// <summary>Swaps the regulatory report's SQL for the reports due from now on (e.g. once the legacy column is gone).</summary>
@@ -139,8 +149,10 @@ public sealed class RunningWorkload : IAsyncDisposable
                 var due = isReport ? nextReport : dueOp;
                 if (due >= _options.Duration) break;
 
-                var wait = due - Elapsed;
-                if (wait > TimeSpan.Zero) await Task.Delay(wait, _options.Time, stop).ConfigureAwait(false);
+                // Timers may fire a little early; an operation never starts before it is due (a phase mark or a
+                // fleet change set in between must apply to it).
+                for (var wait = due - Elapsed; wait > TimeSpan.Zero; wait = due - Elapsed)
+                    await Task.Delay(TimeSpan.FromMilliseconds(Math.Ceiling(wait.TotalMilliseconds)), _options.Time, stop).ConfigureAwait(false);
                 // A due operation waits here for a slot; its latency still runs from `due`.
                 await _slots.WaitAsync(stop).ConfigureAwait(false);
                 if (isReport)
@@ -150,7 +162,7 @@ public sealed class RunningWorkload : IAsyncDisposable
                 }
                 else
                 {
-                    var operation = Plan();
+                    var operation = Plan(due);
                     _ = Task.Run(() => RunOperationAsync(operation, due), CancellationToken.None);
                     next++;
                 }
@@ -163,18 +175,30 @@ public sealed class RunningWorkload : IAsyncDisposable
     }
 
     /// <summary>Decides the next operation on the scheduler's thread, so one seed gives one sequence.</summary>
-    private PlannedOperation Plan()
+    private PlannedOperation Plan(TimeSpan due)
     {
         var roll = _random.NextDouble() * _mix[^1].Cumulative;
         var wanted = _mix.First(m => roll < m.Cumulative).Kind;
         var (kind, transactionId) = _pools.Take(wanted);
-        var app = Volatile.Read(ref _fleet).Pick(_random);
+        var app = FleetAt(due).Pick(_random);
         return new PlannedOperation(kind, app, transactionId,
             AccountId: 1 + _random.NextInt64(_shape.MaxAccountId),
             MerchantId: 1 + _random.NextInt64(_shape.MaxMerchantId),
             AmountMinor: Math.Max(50, (long)Math.Exp(6.5 + _random.NextDouble() * 5.5)),
             Currency: Currencies[_random.Next(Currencies.Length)],
             Reason: ChargebackReasons[_random.Next(ChargebackReasons.Length)]);
+    }
+
+    private Fleet FleetAt(TimeSpan due)
+    {
+        lock (_fleets)
+        {
+            for (var i = _fleets.Count - 1; i > 0; i--)
+            {
+                if (_fleets[i].From <= due) return _fleets[i].Fleet;
+            }
+            return _fleets[0].Fleet;
+        }
     }
 
     private async Task RunOperationAsync(PlannedOperation op, TimeSpan due)

@@ -64,14 +64,15 @@ internal static class MigrationCommands
         command.Options.Add(LockTimeoutMs);
         command.Options.Add(HolderWaitSeconds);
         command.Options.Add(json);
+        ApplyPlugins.AddTo(command);
         CommandAction.Set(command, async (ctx, ct) =>
         {
             var loaded = SpecLoader.LoadFile(ctx.ParseResult.GetValue(spec)!);
             var toPhase = Phase(ctx.ParseResult.GetValue(to));
             await ctx.ConnectAsync(ct, LedgerCommands.ManagedDatabase).ConfigureAwait(false);
             var sql = ctx.Sql(RunnerOptions(ctx));
-            var engine = new MigrationEngine(sql, new BatchedBackfill(new BatchedBackfillOptions { BatchSize = ctx.ParseResult.GetValue(batch) }, null));
-            var result = await engine.ApplyAsync(loaded, new ApplyOptions { To = toPhase, Confirm = ctx.ParseResult.GetValue(confirm) }, ct).ConfigureAwait(false);
+            await using var plugged = await ApplyPlugins.BuildAsync(ctx, sql, ctx.ParseResult.GetValue(batch), ct).ConfigureAwait(false);
+            var result = await plugged.Engine.ApplyAsync(loaded, new ApplyOptions { To = toPhase, Confirm = ctx.ParseResult.GetValue(confirm) }, ct).ConfigureAwait(false);
             Print(result, ctx.ParseResult.GetValue(json));
             return result.State is MigrationStates.Failed or MigrationStates.Paused ? 5 : 0;
         });

@@ -18,9 +18,9 @@ internal static class ValidateBenchCommand
 {
     public const string ManagedDatabase = "bench_validate";
 
-    public static Command Build()
+    /// <summary>Adds <c>validate</c> to the shared <c>bench</c> command.</summary>
+    public static Command AddTo(Command bench)
     {
-        var bench = new Command("bench", "Benchmarks that print ratios against a baseline measured in the same run.");
         var validate = new Command("validate", "Time the full mismatch check against a plain SELECT count(*) over the same table (target: ratio ≤ 1.5).");
         var rows = new Option<long>("--rows") { Description = "Transactions to seed.", DefaultValueFactory = _ => 5_000_000 };
         rows.Validators.Add(r =>

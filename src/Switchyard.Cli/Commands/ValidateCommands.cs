@@ -3,6 +3,7 @@ using System.Globalization;
 using Switchyard.Cli.Output;
 using Switchyard.Core;
 using Switchyard.Core.Operations;
+using Switchyard.Core.Spec;
 using Switchyard.Core.Validation;
 
 namespace Switchyard.Cli.Commands;
@@ -11,7 +12,7 @@ namespace Switchyard.Cli.Commands;
 internal static class ValidateCommands
 {
     /// <summary>Exit code when the suite ran and at least one check failed (errors keep their own codes).</summary>
-    public const int ChecksFailed = 2;
+    public const int ChecksFailed = 3;
 
     public static Command Build()
     {
@@ -24,23 +25,26 @@ internal static class ValidateCommands
             DefaultValueFactory = _ => "backfilled",
         };
         phase.AcceptOnlyFromAmong("expanded", "backfilled", "validated", "cutover", "contracted");
+        var spec = new Option<string?>("--spec") { Description = "Migration spec (YAML) whose normalize_column operation to validate. Default: the ledger flagship (transactions.status → transaction_state)." };
         var recordBaseline = new Option<bool>("--record-baseline") { Description = "Record per-account row counts and Σ amounts now (before the backfill), for reconciliation to compare against; then exit." };
         var tuning = Tuning();
         validate.Options.Add(checks);
         validate.Options.Add(json);
         validate.Options.Add(phase);
         validate.Options.Add(recordBaseline);
+        validate.Options.Add(spec);
         foreach (var o in tuning.All) validate.Options.Add(o);
 
         CommandAction.Set(validate, async (ctx, ct) =>
         {
             var names = ParseChecks(ctx.ParseResult.GetValue(checks));
             ValidationSuite.Select(names);
+            var flagshipOrSpec = TargetOf(ctx.ParseResult.GetValue(spec));
             var options = tuning.Read(ctx.ParseResult) with { Shape = Enum.Parse<MigrationShape>(ctx.ParseResult.GetValue(phase)!, ignoreCase: true) };
             options.Validate();
             var target = await ctx.ConnectAsync(ct, LedgerCommands.ManagedDatabase).ConfigureAwait(false);
             var sql = ctx.Sql();
-            var suite = new ValidationSuite(sql, NormalizationTarget.LedgerTransactionStatus(), ReconciliationSettings.LedgerFlagship(), options);
+            var suite = new ValidationSuite(sql, flagshipOrSpec, ReconciliationSettings.LedgerFlagship(), options);
             if (ctx.ParseResult.GetValue(recordBaseline))
             {
                 var scope = await suite.ScopeAsync(ct).ConfigureAwait(false);
@@ -56,6 +60,16 @@ internal static class ValidateCommands
             return report.Passed ? 0 : ChecksFailed;
         });
         return validate;
+    }
+
+    /// <summary>The spec's normalize_column target, or the flagship's when no spec is named.</summary>
+    internal static NormalizationTarget TargetOf(string? specPath)
+    {
+        if (specPath is null) return NormalizationTarget.LedgerTransactionStatus();
+        var loaded = SpecLoader.LoadFile(specPath);
+        return loaded.Operations.OfType<NormalizeColumnOperation>().FirstOrDefault()?.Target
+            ?? throw new SwitchyardException($"{specPath}: spec '{loaded.Name}' has no normalize_column operation, so there is nothing to validate.",
+                "Name a spec with a normalize_column operation, e.g. samples/Ledger/specs/001-normalize-transaction-status.yaml.");
     }
 
     internal static IReadOnlyCollection<string>? ParseChecks(string? value) =>

@@ -16,7 +16,7 @@ public sealed record BatchedBackfillOptions
 /// <summary>
 /// The simple, correct backfill: keyset batches in short transactions, <c>SET LOCAL switchyard.role = 'backfill'</c>
 /// so the dual-write trigger stands aside, <c>IS DISTINCT FROM</c> so re-running is idempotent, a throttle asked before
-/// every batch (operator pause / abort).
+/// every batch (default: the operator's pause / abort in <c>switchyard.control</c>).
 /// </summary>
 public sealed class BatchedBackfill(BatchedBackfillOptions? options = null, IBackfillThrottle? throttle = null, TimeProvider? time = null) : IBackfillPhase
 {
@@ -30,13 +30,14 @@ public sealed class BatchedBackfill(BatchedBackfillOptions? options = null, IBac
         var batchSql = NormalizationSql.BackfillBatch(target);
         long cursor = long.MinValue, updated = 0, scanned = 0;
         var batches = 0;
+        // Without an explicit throttle the operator's pause / abort still apply.
+        var gate = throttle ?? new ControlThrottle(run.Journal, run.MigrationId);
         var started = _time.GetTimestamp();
         while (true)
         {
-            if (throttle is not null)
             {
                 var rate = scanned / Math.Max(0.001, _time.GetElapsedTime(started).TotalSeconds);
-                var decision = await throttle.BeforeBatchAsync(new BatchContext(run.Name, 0, scanned, 0, rate), ct).ConfigureAwait(false);
+                var decision = await gate.BeforeBatchAsync(new BatchContext(run.Name, 0, scanned, 0, rate), ct).ConfigureAwait(false);
                 if (decision.Action is ThrottleAction.Abort or ThrottleAction.Pause)
                     return new BackfillPhaseResult(false, updated, scanned, batches, decision.Reason ?? decision.Action.ToString());
                 if (decision.Action == ThrottleAction.Slow) await Task.Delay(decision.Delay, _time, ct).ConfigureAwait(false);

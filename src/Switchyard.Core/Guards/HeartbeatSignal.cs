@@ -47,8 +47,7 @@ public sealed class HeartbeatSignal : IGuardSignal
         {
             while (true)
             {
-                var rows = await _standbyReader.QueryAsync(Read, r => (Beat: r.GetInt64(0), At: r.GetDouble(1)), ct).ConfigureAwait(false);
-                seen = rows.Count == 0 ? (0, 0) : rows[0];
+                seen = await ReadStandbyAsync(ct).ConfigureAwait(false);
                 if (seen.Beat >= written.Beat)
                 {
                     var took = _time.GetElapsedTime(started).TotalSeconds;
@@ -66,6 +65,20 @@ public sealed class HeartbeatSignal : IGuardSignal
         var lag = seen.Beat == 0 ? double.PositiveInfinity : Math.Max(written.At - seen.At, _wait.TotalSeconds);
         return [new SignalReading(SignalNames.HeartbeatLagSeconds, subject, lag, SignalUnits.Seconds,
             $"standby shows beat {seen.Beat}, primary wrote beat {written.Beat}")];
+    }
+
+    private async Task<(long Beat, double At)> ReadStandbyAsync(CancellationToken ct)
+    {
+        try
+        {
+            var rows = await _standbyReader.QueryAsync(Read, r => (Beat: r.GetInt64(0), At: r.GetDouble(1)), ct).ConfigureAwait(false);
+            return rows.Count == 0 ? (0, 0) : rows[0];
+        }
+        catch (SqlFailedException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UndefinedTable })
+        {
+            // The heartbeat table was just created on the primary and has not been replayed yet: a lag like any other.
+            return (0, 0);
+        }
     }
 
     private static string FirstLine(Exception e)

@@ -37,6 +37,9 @@ public static class SwitchyardMetrics
     public static readonly Gauge Phase = Metrics.CreateGauge(
         "switchyard_phase", "1 for the phase the migration is in (expand, backfill, validate, cutover, contract).", new GaugeConfiguration { LabelNames = ["migration", "phase"] });
 
+    public static readonly Gauge BackfillRowsDone = Metrics.CreateGauge(
+        "switchyard_backfill_rows_done", "Rows backfilled so far as the journal records them (any process).", new GaugeConfiguration { LabelNames = ["migration"] });
+
     private static readonly string[] Phases = ["planned", "expand", "backfill", "validate", "cutover", "contract", "done"];
 
     /// <summary>Marks <paramref name="phase"/> as the migration's current phase (1) and the others 0.</summary>

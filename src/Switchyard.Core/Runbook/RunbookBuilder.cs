@@ -140,7 +140,7 @@ public static class RunbookBuilder
         var rows = GuardRules.Defaults
             .Where(kv => kv.Value.SlowAt is not null || kv.Value.PauseAt is not null || kv.Value.AbortAt is not null || kv.Value.RollbackAt is not null)
             .Where(kv => phase.Phase == MigrationPhase.Cutover ? kv.Key is SignalNames.MismatchRate or SignalNames.CanaryP99Ratio : kv.Key != SignalNames.MismatchRate || phase.Phase == MigrationPhase.Validate)
-            .Select(kv => (IReadOnlyList<string>)[kv.Key, Num(kv.Value.SlowAt), Num(kv.Value.PauseAt), Num(kv.Value.EffectiveResumeBelow), Num(kv.Value.AbortAt), Num(kv.Value.RollbackAt)])
+            .Select(kv => (IReadOnlyList<string>)[kv.Key, Num(kv.Key, kv.Value.SlowAt), Num(kv.Key, kv.Value.PauseAt), Num(kv.Key, kv.Value.EffectiveResumeBelow), Num(kv.Key, kv.Value.AbortAt), Num(kv.Key, kv.Value.RollbackAt)])
             .ToList();
         var lead = phase.Phase switch
         {
@@ -221,7 +221,8 @@ public static class RunbookBuilder
         if (s.Kind == StepKind.Cutover) return "people-paced";
         if (e == TimeSpan.Zero) return "< 1 s (catalog only)";
         var rate = s.Kind == StepKind.Backfill ? rates.BackfillRowsPerSecond : s.Concurrently ? rates.IndexBuildRowsPerSecond : rates.ScanRowsPerSecond;
-        return $"~{Duration(e)} ({size.Rows:N0} rows at {rate:N0} rows/s, estimate)";
+        var d = Duration(e);
+        return $"{(d.StartsWith('<') ? d : "~" + d)} ({size.Rows:N0} rows at {rate:N0} rows/s, estimate)";
     }
 
     private static string LockText(PlanStep s) =>
@@ -233,7 +234,12 @@ public static class RunbookBuilder
     private static string Duration(TimeSpan t) =>
         t.TotalSeconds < 1 ? "< 1 s" : t.TotalMinutes < 2 ? $"{t.TotalSeconds:N0} s" : t.TotalHours < 2 ? $"{t.TotalMinutes:N0} min" : $"{t.TotalHours:N1} h";
 
-    private static string Num(double? v) => v is { } d ? d.ToString("G", CultureInfo.InvariantCulture) : "-";
+    private static string Num(string signal, double? v) => v switch
+    {
+        null => "-",
+        { } d when signal.EndsWith("_bytes", StringComparison.Ordinal) => (d / (1024 * 1024)).ToString("G", CultureInfo.InvariantCulture) + " MiB",
+        { } d => d.ToString("G", CultureInfo.InvariantCulture),
+    };
 
     private static string OneLine(string sql) => string.Join(' ', sql.Split((char[])['\n', '\r', ' ', '\t'], StringSplitOptions.RemoveEmptyEntries));
 

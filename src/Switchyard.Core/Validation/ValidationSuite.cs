@@ -80,7 +80,7 @@ public sealed record ValidationReport(
 
     /// <summary>One line for the journal and the gate: what passed, what failed.</summary>
     public string Summary =>
-        $"validation of {Table} ({Shape}): {Results.Count(r => r.Outcome == CheckOutcome.Passed)} passed, {FailingChecks.Count} failed"
+        $"validation of {Table} ({Shape.ToString().ToLowerInvariant()}): {Results.Count(r => r.Outcome == CheckOutcome.Passed)} passed, {FailingChecks.Count} failed"
         + (FailingChecks.Count > 0 ? $" ({string.Join(", ", FailingChecks)})" : "")
         + $", {Results.Count(r => r.Outcome == CheckOutcome.NotApplicable)} not applicable";
 }

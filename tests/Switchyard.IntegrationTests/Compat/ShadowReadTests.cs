@@ -114,12 +114,13 @@ public sealed class ShadowReadTests : IClassFixture<CompatLedgerDatabase>
     [Fact]
     public async Task Mismatches_Are_Published_Idempotently_Where_A_Guard_Reads_The_Fleet_Rate()
     {
+        const string FleetFlag = "public.fleet.status";
         // Given two app instances with shadow figures for the flag (one saw a mismatch on key 7)
         using var first = new MismatchRecorder();
         using var second = new MismatchRecorder();
-        for (var i = 0; i < 99; i++) first.Record(Flag, i.ToString(System.Globalization.CultureInfo.InvariantCulture), matched: true);
-        first.Record(Flag, "7", matched: false);
-        for (var i = 0; i < 100; i++) second.Record(Flag, i.ToString(System.Globalization.CultureInfo.InvariantCulture), matched: true);
+        for (var i = 0; i < 99; i++) first.Record(FleetFlag, i.ToString(System.Globalization.CultureInfo.InvariantCulture), matched: true);
+        first.Record(FleetFlag, "7", matched: false);
+        for (var i = 0; i < 100; i++) second.Record(FleetFlag, i.ToString(System.Globalization.CultureInfo.InvariantCulture), matched: true);
 
         // When both publish (the first twice, as its timer would) — starting at once, racing to create the table
         var publishers = await Task.WhenAll(
@@ -132,9 +133,9 @@ public sealed class ShadowReadTests : IClassFixture<CompatLedgerDatabase>
             await publishers[1].PublishAsync();
 
             // Then the table holds one row per instance, and the guard's query sees 1 mismatch in 200 reads with the key
-            (await _db.ScalarAsync<long>($"SELECT count(*) FROM switchyard.compat_mismatches WHERE flag_key = '{Flag}'")).ShouldBe(2);
+            (await _db.ScalarAsync<long>($"SELECT count(*) FROM switchyard.compat_mismatches WHERE flag_key = '{FleetFlag}'")).ShouldBe(2);
             await using var cmd = _db.DataSource.CreateCommand(CompatMismatchesTable.FleetRateSql);
-            cmd.Parameters.AddWithValue(Flag);
+            cmd.Parameters.AddWithValue(FleetFlag);
             cmd.Parameters.AddWithValue("5 minutes");
             await using var reader = await cmd.ExecuteReaderAsync();
             (await reader.ReadAsync()).ShouldBeTrue();
@@ -169,6 +170,44 @@ public sealed class ShadowReadTests : IClassFixture<CompatLedgerDatabase>
         var snapshot = recorder.Snapshot("public.failing.status");
         (snapshot.Reads, snapshot.Mismatches, snapshot.Errors).ShouldBe((1L, 1L, 1L));
         snapshot.SampleKeys.ShouldBe(["acct-9"]);
+    }
+
+    [Fact]
+    public async Task A_Mismatch_Rate_Over_The_Threshold_Lets_The_Guard_Roll_Reads_Back_And_Every_App_Follows()
+    {
+        // Given an app reading in shadow mode, and one corrupted row
+        var version = await FlagStore.SetAsync(_db.DataSource, Flag, ReadMode.Shadow, 0, WriteMode.Both);
+        await using var flags = await FlagClient.StartAsync(_db.DataSource, new FlagClientOptions { PollInterval = Timeout.InfiniteTimeSpan });
+        await FlagStore.WaitForVersionAsync(flags, Flag, version);
+        using var recorder = new MismatchRecorder();
+        var reader = new CompatReader(flags, recorder);
+        var app = new LedgerAppV2(_db.DataSource, flags, reader);
+        var planted = await _db.ScalarAsync<long>("SELECT min(id) FROM transactions WHERE lower(btrim(status)) = 'captured'");
+        var original = await PlantMismatchAsync(planted, "voided");
+        try
+        {
+            // When 20 shadow reads (one of them of the bad row) are published
+            for (var id = planted; id < planted + 20; id++) await app.ReadStatusAsync(id, CancellationToken.None);
+            await using (var publisher = await MismatchPublisher.StartAsync(_db.DataSource, recorder, new MismatchPublisherOptions { Interval = TimeSpan.FromHours(1) }))
+                await publisher.PublishAsync();
+
+            // And the guard's signal reads a rate over a 1% threshold, so it rolls reads back
+            var reading = (await new Switchyard.Core.Guards.MismatchRateSignal(_db.Runner(), minReads: 10, window: TimeSpan.FromMinutes(5)).ReadAsync(CancellationToken.None)).Single(r => r.Subject == Flag);
+            reading.Value!.Value.ShouldBe(1.0 / 20, 1e-12);
+            (reading.Value.Value > 0.01).ShouldBeTrue();
+            (await new Switchyard.Core.Guards.ReadFlagRollback(_db.Runner()).RollBackAsync(Flag, CancellationToken.None)).ShouldBeTrue();
+
+            // Then the app hears it by notification and reads legacy, writes untouched
+            var rolledBack = await FlagStore.WaitForVersionAsync(flags, Flag, version + 1);
+            rolledBack.ReadMode.ShouldBe(ReadMode.Legacy);
+            rolledBack.WriteMode.ShouldBe(WriteMode.Both);
+            reader.Route(Flag, planted.ToString(System.Globalization.CultureInfo.InvariantCulture)).ShouldBe(ReadPath.Legacy);
+            flags.Polls.ShouldBe(0);
+        }
+        finally
+        {
+            await RestoreAsync(planted, original);
+        }
     }
 
     private async Task<(long Id, long Account)> NewestSettledAsync()

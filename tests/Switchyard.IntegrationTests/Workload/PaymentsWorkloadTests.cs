@@ -133,19 +133,19 @@ public sealed class PaymentsWorkloadTests : IClassFixture<LedgerDatabase>, IAsyn
         await WaitUntilAsync(() => running.Snapshot().TotalOperations >= 40);
 
         // When the rollout moves all traffic to "v1-b", then splits it evenly
-        running.SetFleet([new FleetMember(a, 0), new FleetMember(b, 1)]);
-        running.MarkPhase("all on b");
+        running.SetFleet([new FleetMember(a, 0), new FleetMember(b, 1)], phase: "all on b");
         await WaitUntilAsync(() => running.Snapshot().Phases[^1].Operations >= 40);
-        running.SetFleet([new FleetMember(a, 1), new FleetMember(b, 1)]);
-        running.MarkPhase("half");
+        running.SetFleet([new FleetMember(a, 1), new FleetMember(b, 1)], phase: "half");
         await WaitUntilAsync(() => running.Snapshot().Phases[^1].Operations >= 80);
         var report = await running.StopAsync();
 
         // Then each phase saw the shares that were set for it
         report.TotalFailed.ShouldBe(0, string.Join("; ", report.Operations.SelectMany(o => o.Errors)));
-        report.Between("start", "all on b").Version("v1-a")!.Operations.ShouldBeGreaterThan(0);
+        var start = report.Between("start", "all on b");
+        start.Version("v1-b").ShouldBeNull();
+        start.Version("v1-a")!.Operations.ShouldBe(start.Operations);
         var allOnB = report.Between("all on b", "half");
-        allOnB.Version("v1-a").ShouldBeNull();
+        allOnB.Version("v1-a").ShouldBeNull(System.Text.Json.JsonSerializer.Serialize(new { allOnB.Versions, report.Marks, P = report.Phases.Select(p => new { p.Name, p.StartSeconds, p.EndSeconds, p.Versions }) }));
         allOnB.Version("v1-b")!.Operations.ShouldBe(allOnB.Operations);
         var half = report.Between("half");
         half.Version("v1-a")!.Operations.ShouldBeGreaterThan(0);
@@ -153,6 +153,42 @@ public sealed class PaymentsWorkloadTests : IClassFixture<LedgerDatabase>, IAsyn
         report.Marks.Count(m => m.IsPhase).ShouldBe(3);
         report.Marks.Count(m => !m.IsPhase && m.Name.StartsWith("fleet:", StringComparison.Ordinal)).ShouldBe(2);
         report.Phases.Sum(p => p.Operations).ShouldBe(report.TotalOperations);
+    }
+
+    [Fact]
+    public async Task The_run_stops_by_itself_after_its_operation_count()
+    {
+        // Given a run bounded at 30 operations and a long duration
+        var before = await _db.InvariantsAsync();
+        var options = new WorkloadOptions { OperationsPerSecond = 100, Duration = TimeSpan.FromMinutes(10), MaxOperations = 30, RegulatoryReportInterval = null };
+
+        // When it runs to its end
+        await using var running = await PaymentsWorkload.StartAsync(options, _db.DataSource, [new FleetMember(new LedgerAppV1(_apps), 1)], CancellationToken.None);
+        var report = await running.RunToEndAsync(CancellationToken.None);
+
+        // Then it ended by itself (long before the duration) with exactly that many operations, all recorded
+        running.ScheduleEnded.IsCompleted.ShouldBeTrue();
+        report.TotalOperations.ShouldBe(30);
+        report.TotalFailed.ShouldBe(0);
+        report.ElapsedSeconds.ShouldBeLessThan(options.Duration.TotalSeconds);
+        (await _db.InvariantsAsync()).Transactions.ShouldBe(before.Transactions + report[OperationKind.Authorize].Succeeded);
+    }
+
+    [Theory]
+    [InlineData("Host=10.20.30.40;Database=ledger")]
+    [InlineData("Host=127.0.0.1,db.example.com;Database=ledger")]
+    public async Task The_workload_refuses_a_database_that_is_not_on_this_machine(string connectionString)
+    {
+        // Given a data source for a remote host (never contacted)
+        await using var remote = NpgsqlDataSource.Create(connectionString);
+
+        // When the workload is started against it
+        var error = await Should.ThrowAsync<Switchyard.Core.SwitchyardException>(() =>
+            PaymentsWorkload.StartAsync(new WorkloadOptions(), remote, [new FleetMember(new LedgerAppV1(remote), 1)], CancellationToken.None));
+
+        // Then it says why and what to do instead
+        error.Message.ShouldContain("only runs against a database on this machine");
+        error.Hint.ShouldNotBeNull().ShouldContain("127.0.0.1");
     }
 
     private Task<long> CountNewAsync(long maxIdBefore, string condition) =>

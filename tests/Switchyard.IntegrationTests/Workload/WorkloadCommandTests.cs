@@ -49,4 +49,27 @@ public sealed class WorkloadCommandTests : IClassFixture<LedgerDatabase>
         (result.StdErr + result.StdOut).ShouldContain(message);
         (await _db.ScalarAsync<long>("SELECT count(*) FROM transactions")).ShouldBe(before);
     }
+
+    [Fact]
+    public async Task Workload_run_on_a_database_without_a_ledger_says_to_seed_one()
+    {
+        // Given an empty database
+        var empty = new TestDatabase();
+        await empty.InitializeAsync();
+        try
+        {
+            // When the workload is pointed at it
+            var result = await CliRunner.RunAsync(["workload", "run", "--tps", "10", "--duration", "1s", "-c", empty.ConnectionString]);
+
+            // Then it fails, naming the database and the command that fixes it, and creates nothing
+            result.ExitCode.ShouldNotBe(0);
+            result.StdErr.ShouldContain("holds no ledger");
+            result.StdErr.ShouldContain("switchyard ledger seed");
+            (await empty.ScalarAsync<long>("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")).ShouldBe(0);
+        }
+        finally
+        {
+            await empty.DisposeAsync();
+        }
+    }
 }

@@ -1,0 +1,133 @@
+using System.CommandLine;
+using System.Globalization;
+using Switchyard.Cli.Output;
+using Switchyard.Core;
+using Switchyard.Core.Backfill;
+using Switchyard.Core.Engine;
+using Switchyard.Core.Execution;
+using Switchyard.Core.Guards;
+using Switchyard.Core.LocalPostgres;
+using Switchyard.Core.Validation;
+
+namespace Switchyard.Cli.Commands;
+
+/// <summary>
+/// What <c>apply</c> plugs into the engine: the parallel backfill, the full validation suite as the gate, and the
+/// guards (replication lag, slots, long transactions, lock waits, WAL rate, mismatch rate) asked before every batch.
+/// </summary>
+internal static class ApplyPlugins
+{
+    public static readonly Option<int> Workers = new("--workers")
+    {
+        Description = "Parallel backfill workers on disjoint key ranges.",
+        DefaultValueFactory = _ => Math.Clamp(Environment.ProcessorCount, 1, 8),
+    };
+
+    public static readonly Option<double> MaxRowsPerSecond = new("--max-rows-per-second")
+    {
+        Description = "Backfill rate limit (0 = none).",
+        DefaultValueFactory = _ => 0,
+    };
+
+    public static readonly Option<string[]> Standbys = new("--standby")
+    {
+        Description = "NAME=CONNECTION of a standby whose replay the guards watch via a heartbeat (repeatable). Default: the managed cluster's standbys.",
+        AllowMultipleArgumentsPerToken = false,
+    };
+
+    public static readonly Option<bool> NoGuards = new("--no-guards") { Description = "Run without guards (not for production)." };
+
+    public static readonly Option<int> MetricsPort = new("--metrics-port")
+    {
+        Description = "Serve Prometheus metrics on 127.0.0.1:PORT while running (0 = off).",
+        DefaultValueFactory = _ => 0,
+    };
+
+    public static void AddTo(Command command)
+    {
+        Workers.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 1 or > 64) r.AddError("--workers must be between 1 and 64."); });
+        MaxRowsPerSecond.Validators.Add(r => { if (r.GetValueOrDefault<double>() < 0) r.AddError("--max-rows-per-second must be 0 (no limit) or more."); });
+        foreach (var option in new Option[] { Workers, MaxRowsPerSecond, Standbys, NoGuards, MetricsPort }) command.Options.Add(option);
+    }
+
+    /// <summary>Builds the engine with every plug-in; dispose the result to stop the guards and the metrics endpoint.</summary>
+    public static async Task<PluggedEngine> BuildAsync(CliContext ctx, SafeSqlRunner sql, int initialBatchKeys, CancellationToken ct)
+    {
+        var parse = ctx.ParseResult;
+        var resources = new List<IAsyncDisposable>();
+        var throttles = new List<IBackfillThrottle>();
+        if (parse.GetValue(MaxRowsPerSecond) is > 0 and var rate) throttles.Add(new RowRateThrottle(rate));
+        if (!parse.GetValue(NoGuards))
+        {
+            var guards = await GuardSet.CreateAsync(sql.DataSource, new GuardOptions { StandbyConnections = StandbyConnections(ctx) }, ct, loggers: ctx.LoggerFactory).ConfigureAwait(false);
+            resources.Add(guards);
+            throttles.Add(guards);
+        }
+        if (parse.GetValue(MetricsPort) is > 0 and var port)
+        {
+            var endpoint = MetricsEndpoint.Start(port);
+            resources.Add(new DisposableAdapter(endpoint));
+            CliOutput.Info($"metrics: http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}/metrics");
+        }
+        var options = new BackfillOptions { Workers = parse.GetValue(Workers), InitialBatchKeys = Math.Max(1, initialBatchKeys) };
+        var backfill = new BackfillRunnerPhase(options, throttles, new BackfillProgressPrinter(), ctx.LoggerFactory);
+        var gate = new ValidationSuiteGate(ReconciliationSettings.LedgerFlagship());
+        return new PluggedEngine(new MigrationEngine(sql, backfill, gate), resources);
+    }
+
+    private static Dictionary<string, string> StandbyConnections(CliContext ctx)
+    {
+        var given = ctx.ParseResult.GetValue(Standbys) ?? [];
+        var result = new Dictionary<string, string>();
+        foreach (var entry in given)
+        {
+            var eq = entry.IndexOf('=', StringComparison.Ordinal);
+            if (eq <= 0)
+                throw new SwitchyardException($"--standby '{entry.Split(';')[0]}…' is not NAME=CONNECTION.", "Write e.g. --standby replica1=\"Host=10.0.0.2;Port=5432;Username=switchyard;Database=ledger\".");
+            result[entry[..eq]] = Core.Connections.ConnectionResolver.Parse(entry[(eq + 1)..], "--standby");
+        }
+        if (result.Count == 0 && ctx.Target is { IsManagedCluster: true } target)
+        {
+            var cluster = new LocalCluster(ctx.LocalOptions);
+            foreach (var standby in cluster.State?.Standbys ?? [])
+                result[standby.Name] = cluster.StandbyConnectionString(standby.Name, target.Database);
+        }
+        return result;
+    }
+
+    private sealed class DisposableAdapter(IDisposable inner) : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync()
+        {
+            inner.Dispose();
+            return ValueTask.CompletedTask;
+        }
+    }
+
+    /// <summary>Plain progress lines at most every two seconds (works in CI logs and terminals alike).</summary>
+    private sealed class BackfillProgressPrinter : IProgress<BackfillProgress>
+    {
+        private DateTime _last = DateTime.MinValue;
+
+        public void Report(BackfillProgress value)
+        {
+            var now = DateTime.UtcNow;
+            if (value.State == "running" && now - _last < TimeSpan.FromSeconds(2)) return;
+            _last = now;
+            var eta = value.Eta is { } e ? $", ETA {e.TotalSeconds:F0}s" : "";
+            CliOutput.Plain(FormattableString.Invariant(
+                $"backfill {value.State}: {value.Fraction:P0} of keys, {value.RowsDone:N0}/{value.RowsEstimated:N0} rows, {value.RowsPerSecond:N0} rows/s{eta}, {value.Workers.Count} worker(s){(value.Reason is null ? "" : " — " + value.Reason)}"));
+        }
+    }
+}
+
+/// <summary>The engine with its plug-ins, and what must be stopped after the run.</summary>
+internal sealed class PluggedEngine(MigrationEngine engine, IReadOnlyList<IAsyncDisposable> resources) : IAsyncDisposable
+{
+    public MigrationEngine Engine => engine;
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var r in resources.Reverse()) await r.DisposeAsync().ConfigureAwait(false);
+    }
+}

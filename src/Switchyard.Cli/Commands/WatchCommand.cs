@@ -1,0 +1,155 @@
+using System.CommandLine;
+using System.Globalization;
+using Npgsql;
+using Spectre.Console;
+using Spectre.Console.Rendering;
+using Switchyard.Cli.Output;
+using Switchyard.Core;
+using Switchyard.Core.Backfill;
+using Switchyard.Core.Guards;
+using Switchyard.Core.LocalPostgres;
+
+namespace Switchyard.Cli.Commands;
+
+/// <summary><c>switchyard watch</c>: a live view of every guard signal, the throttle decision now and the last one journaled.</summary>
+internal static class WatchCommand
+{
+    public static Command Build()
+    {
+        var watch = new Command("watch", "Live view of replication lag, slots, long transactions, lock waits, canary latency, WAL rate and dual-read mismatches, with the throttle decision they lead to.");
+        var standby = new Option<string[]>("--standby") { Description = "NAME=CONNECTION of a standby to read the heartbeat on (repeatable). The managed cluster's standbys are added automatically.", AllowMultipleArgumentsPerToken = false };
+        var table = new Option<string?>("--table") { Description = "schema.table whose dead tuples and autovacuum to show, e.g. public.transactions." };
+        var canary = new Option<bool>("--canary") { Description = "Run the canary probe (a primary-key read and a tiny upsert into switchyard.canary)." };
+        var longTx = new Option<double>("--long-transaction-seconds") { Description = "Report transactions open longer than this.", DefaultValueFactory = _ => 60 };
+        var interval = new Option<double>("--interval") { Description = "Seconds between refreshes.", DefaultValueFactory = _ => 2 };
+        var count = new Option<int>("--count") { Description = "Stop after this many refreshes (0: until Ctrl+C).", DefaultValueFactory = _ => 0 };
+        var migration = new Option<string?>("--migration") { Description = "Also show this migration's backfill progress from the journal." };
+        var metricsPort = new Option<int?>("--metrics-port") { Description = "Serve Prometheus metrics on http://127.0.0.1:PORT/metrics while watching." };
+        var json = GlobalOptions.Json();
+        foreach (var o in new Option[] { standby, table, canary, longTx, interval, count, migration, metricsPort, json }) watch.Options.Add(o);
+
+        CommandAction.Set(watch, async (ctx, ct) =>
+        {
+            var target = await ctx.ConnectAsync(ct, LedgerCommands.ManagedDatabase).ConfigureAwait(false);
+            var every = TimeSpan.FromSeconds(ctx.ParseResult.GetValue(interval));
+            if (every <= TimeSpan.Zero) throw new SwitchyardException("--interval must be positive.", "Use e.g. --interval 2.");
+            var options = new GuardOptions
+            {
+                SampleInterval = TimeSpan.Zero,
+                StandbyConnections = Standbys(ctx, target, ctx.ParseResult.GetValue(standby) ?? []),
+                Table = ctx.ParseResult.GetValue(table),
+                Canary = ctx.ParseResult.GetValue(canary) ? new CanaryOptions() : null,
+                LongTransactionAfter = TimeSpan.FromSeconds(ctx.ParseResult.GetValue(longTx)),
+            };
+            using var metrics = ctx.ParseResult.GetValue(metricsPort) is { } port ? MetricsEndpoint.Start(port) : null;
+            if (metrics is not null) CliOutput.Info($"metrics: http://127.0.0.1:{ctx.ParseResult.GetValue(metricsPort)}/metrics");
+            await using var guards = await GuardSet.CreateAsync(ctx.DataSource, options, ct, loggers: ctx.LoggerFactory).ConfigureAwait(false);
+            var reader = options.ReaderFor(ctx.DataSource);
+            var name = ctx.ParseResult.GetValue(migration);
+            var limit = ctx.ParseResult.GetValue(count);
+            var asJson = ctx.ParseResult.GetValue(json);
+
+            async Task<WatchFrame> Frame()
+            {
+                var snapshot = await guards.ObserveAsync(ct).ConfigureAwait(false);
+                var last = await GuardStatusReader.LastDecisionAsync(reader, ct).ConfigureAwait(false);
+                BackfillProgress? progress = name is null ? null : await BackfillProgressReader.ReadAsync(reader, name, ct).ConfigureAwait(false);
+                if (progress is not null)
+                {
+                    SwitchyardMetrics.BackfillRowsDone.WithLabels(progress.Migration).Set(progress.RowsDone);
+                    SwitchyardMetrics.SetPhase(progress.Migration, "backfill");
+                }
+                return new WatchFrame(snapshot, last, progress);
+            }
+
+            if (asJson || Console.IsOutputRedirected)
+            {
+                // Logs and CI capture this: wide enough that rows do not wrap into unreadable columns.
+                AnsiConsole.Profile.Width = Math.Max(AnsiConsole.Profile.Width, 180);
+                for (var i = 0; limit == 0 || i < limit; i++)
+                {
+                    if (i > 0) await Task.Delay(every, ct).ConfigureAwait(false);
+                    var frame = await Frame().ConfigureAwait(false);
+                    if (asJson) CliOutput.WriteJson(frame.ToJson());
+                    else AnsiConsole.Write(frame.Render());
+                }
+                return 0;
+            }
+            var first = await Frame().ConfigureAwait(false);
+            await AnsiConsole.Live(first.Render()).StartAsync(async live =>
+            {
+                for (var i = 1; limit == 0 || i < limit; i++)
+                {
+                    await Task.Delay(every, ct).ConfigureAwait(false);
+                    live.UpdateTarget((await Frame().ConfigureAwait(false)).Render());
+                }
+            }).ConfigureAwait(false);
+            return 0;
+        });
+        return watch;
+    }
+
+    private static Dictionary<string, string> Standbys(CliContext ctx, Core.Connections.ConnectionSettings target, string[] given)
+    {
+        var standbys = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (target.IsManagedCluster)
+        {
+            var cluster = new LocalCluster(ctx.LocalOptions);
+            var database = new NpgsqlConnectionStringBuilder(target.ConnectionString).Database ?? "postgres";
+            foreach (var s in cluster.State?.Standbys ?? []) standbys[s.Name] = cluster.StandbyConnectionString(s.Name, database);
+        }
+        foreach (var spec in given)
+        {
+            var eq = spec.IndexOf('=', StringComparison.Ordinal);
+            if (eq <= 0 || eq == spec.Length - 1)
+                throw new SwitchyardException($"--standby '{spec}' is not NAME=CONNECTION.", "Example: --standby replica1='Host=10.0.0.2;Username=switchyard;Database=ledger'.");
+            standbys[spec[..eq]] = spec[(eq + 1)..];
+        }
+        return standbys;
+    }
+
+    private sealed record WatchFrame(GuardSnapshot Snapshot, JournaledDecision? Last, BackfillProgress? Progress)
+    {
+        public IRenderable Render()
+        {
+            var d = Snapshot.Decision;
+            var colour = d.Action switch { ThrottleAction.Proceed => "green", ThrottleAction.Slow => "yellow", _ => "red" };
+            var lines = new List<IRenderable>
+            {
+                new Markup($"[bold]guards at {Snapshot.At:HH:mm:ss}[/]  throttle now: [{colour}]{d.Action.ToString().ToLowerInvariant()}[/]" +
+                    (d.Reason is null ? "" : " — " + Markup.Escape(d.Reason))),
+                new Markup("last journaled decision: " + (Last is null ? "none" :
+                    Markup.Escape($"{Last.At.ToUniversalTime():HH:mm:ss} {Last.Message} ({Last.ApplicationName})"))),
+            };
+            if (Progress is { } p)
+            {
+                lines.Add(new Markup(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
+                    $"backfill {p.Migration}: {p.State}, {p.RowsDone:N0} / ~{p.RowsEstimated:N0} rows, {p.Fraction:P1} of keys, {p.RowsPerSecond:N0} rows/s{(p.Reason is null ? "" : " (" + p.Reason + ")")}"))));
+            }
+            var table = new Table().Border(TableBorder.Rounded);
+            foreach (var h in new[] { "signal", "subject", "value", "action", "detail" }) table.AddColumn(h);
+            foreach (var v in Snapshot.Verdicts)
+            {
+                var action = v.Reading.Configured ? v.Action.ToString().ToLowerInvariant() + (v.RollbackReadFlags ? "+rollback" : "") : "-";
+                var detail = v.Reading.Error ?? v.Reading.Detail;
+                table.AddRow(Markup.Escape(v.Reading.Signal), Markup.Escape(v.Reading.Subject), Markup.Escape(v.Reading.DisplayValue),
+                    Markup.Escape(action), Markup.Escape(detail.Length > 90 ? detail[..87] + "..." : detail));
+            }
+            lines.Add(table);
+            return new Rows(lines);
+        }
+
+        public object ToJson() => new
+        {
+            at = Snapshot.At,
+            throttle = new { action = Snapshot.Decision.Action, delay_ms = Snapshot.Decision.Delay.TotalMilliseconds, reason = Snapshot.Decision.Reason, source = Snapshot.Decision.Source },
+            last_decision = Last,
+            backfill = Progress,
+            signals = Snapshot.Verdicts.Select(v => new
+            {
+                signal = v.Reading.Signal, subject = v.Reading.Subject, value = v.Reading.Value, unit = v.Reading.Unit, display = v.Reading.DisplayValue,
+                configured = v.Reading.Configured, error = v.Reading.Error, detail = v.Reading.Detail, action = v.Action, rollback = v.RollbackReadFlags,
+            }),
+        };
+    }
+}

@@ -1,0 +1,94 @@
+using Switchyard.Core.Backfill;
+using Switchyard.Core.Operations;
+using Switchyard.Samples.Ledger.Seeding;
+
+namespace Switchyard.IntegrationTests.Backfill;
+
+/// <summary>A ledger holding legacy values nobody can map.</summary>
+public sealed class DirtyExpandedLedger : ExpandedLedger
+{
+    public override SeedOptions Seed => new() { Rows = 20_000, UnknownCodes = ["pending_review", "Hold "], UnknownShare = 0.002 };
+}
+
+public sealed class BackfillUnmappedValueTests : IClassFixture<DirtyExpandedLedger>
+{
+    private readonly DirtyExpandedLedger _db;
+
+    public BackfillUnmappedValueTests(DirtyExpandedLedger db) => _db = db;
+
+    private async Task<Dictionary<string, long>> UnknownCountsAsync()
+    {
+        await using var cmd = _db.DataSource.CreateCommand("SELECT status, count(*) FROM transactions WHERE status IN ('pending_review', 'Hold ') GROUP BY 1");
+        await using var r = await cmd.ExecuteReaderAsync();
+        var counts = new Dictionary<string, long>();
+        while (await r.ReadAsync()) counts[r.GetString(0)] = r.GetInt64(1);
+        return counts;
+    }
+
+    [Fact]
+    public async Task Fail_StopsAtTheFirstBatchHoldingOne_AndReportsEachValueWithCountAndSampleKeys()
+    {
+        // Given unmapped values in the ledger
+        await _db.ResetAsync();
+        var before = await _db.InvariantsAsync();
+        var expected = await UnknownCountsAsync();
+        expected.Count.ShouldBe(2);
+
+        // When the backfill runs under the fail policy
+        var outcome = await _db.Backfill().RunAsync(new BackfillRequest("unmapped-fail", ExpandedLedger.Target, ExpandedLedger.SmallBatches()), [], null, CancellationToken.None);
+
+        // Then it failed with every distinct unmapped value, its exact count and keys that really hold it
+        var failed = outcome.ShouldBeOfType<BackfillFailed>();
+        failed.Unmapped.Values.Select(v => v.Value).OrderBy(v => v, StringComparer.Ordinal).ShouldBe(expected.Keys.OrderBy(v => v, StringComparer.Ordinal));
+        foreach (var v in failed.Unmapped.Values)
+        {
+            v.Rows.ShouldBe(expected[v.Value]);
+            v.SampleKeys.ShouldNotBeEmpty();
+            foreach (var key in v.SampleKeys)
+                (await _db.ScalarAsync<string>($"SELECT status FROM transactions WHERE id = {key}")).ShouldBe(v.Value);
+        }
+        // and the pre-flight warned before the first batch, the run is journaled as failed, and it stopped early
+        outcome.Stats.Warnings.ShouldContain(w => w.Contains("pending_review", StringComparison.Ordinal));
+        (await _db.RunStateAsync("unmapped-fail")).ShouldBe("failed");
+        var firstUnmapped = await _db.ScalarAsync<long>("SELECT min(id) FROM transactions WHERE status IN ('pending_review', 'Hold ')");
+        (await _db.ScalarAsync<long>("SELECT count(*) FROM transactions WHERE state_id IS NOT NULL")).ShouldBeLessThan(before.Transactions);
+        (await _db.ScalarAsync<long>($"SELECT count(*) FROM transactions WHERE id = {firstUnmapped} AND state_id IS NULL")).ShouldBe(1);
+        (await _db.InvariantsAsync()).SameMoneyAs(before).ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task MapTo_GivesUnmappedRowsTheNamedCode_AndEveryOtherRowItsOwn()
+    {
+        await _db.ResetAsync();
+        var before = await _db.InvariantsAsync();
+        var unknown = (await UnknownCountsAsync()).Values.Sum();
+
+        var target = ExpandedLedger.Target with { Unmapped = new UnmappedPolicy(UnmappedAction.MapTo, "unknown") };
+        var outcome = await _db.Backfill().RunAsync(new BackfillRequest("unmapped-map-to", target, ExpandedLedger.SmallBatches()), [], null, CancellationToken.None);
+
+        outcome.ShouldBeOfType<BackfillCompleted>();
+        (await _db.ScalarAsync<long>("SELECT count(*) FROM transactions t JOIN transaction_state s ON s.id = t.state_id WHERE s.code = 'unknown'")).ShouldBe(unknown);
+        (await _db.ScalarAsync<long>("SELECT count(*) FROM transactions t JOIN transaction_state s ON s.id = t.state_id WHERE s.code = 'unknown' AND t.status NOT IN ('pending_review', 'Hold ')")).ShouldBe(0);
+        var after = await _db.InvariantsAsync();
+        after.SameMoneyAs(before).ShouldBeTrue();
+        after.StateMissing.ShouldBe(0);
+        after.StatusStateDisagreements.ShouldBe(unknown, "only the rows mapped to 'unknown' differ from their canonical status");
+    }
+
+    [Fact]
+    public async Task AddToLookup_InsertsTheNewCodesFirst_ThenMapsEveryRowToItsNormalizedValue()
+    {
+        await _db.ResetAsync();
+        var before = await _db.InvariantsAsync();
+
+        var target = ExpandedLedger.Target with { Unmapped = new UnmappedPolicy(UnmappedAction.AddToLookup) };
+        var outcome = await _db.Backfill().RunAsync(new BackfillRequest("unmapped-add", target, ExpandedLedger.SmallBatches()), [], null, CancellationToken.None);
+
+        outcome.ShouldBeOfType<BackfillCompleted>();
+        (await _db.ScalarAsync<long>("SELECT count(*) FROM transaction_state WHERE code IN ('pending_review', 'hold')")).ShouldBe(2);
+        var after = await _db.InvariantsAsync();
+        after.SameMoneyAs(before).ShouldBeTrue();
+        after.StateMissing.ShouldBe(0);
+        after.StatusStateDisagreements.ShouldBe(0);
+    }
+}

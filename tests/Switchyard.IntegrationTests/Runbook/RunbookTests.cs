@@ -1,0 +1,119 @@
+using Switchyard.Core.Execution;
+using Switchyard.Core.Planning;
+using Switchyard.Core.Runbook;
+using Switchyard.Core.Spec;
+using Switchyard.IntegrationTests.Infrastructure;
+
+namespace Switchyard.IntegrationTests.Runbook;
+
+public sealed class RunbookTests(LedgerDatabase db) : IClassFixture<LedgerDatabase>
+{
+    private static string SpecPath => Path.Combine(TestCluster.RepositoryRoot(), "samples", "Ledger", "specs", "001-normalize-transaction-status.yaml");
+
+    private async Task<(MigrationPlan Plan, RunbookTableSize Size)> PlanAsync()
+    {
+        var spec = SpecLoader.LoadFile(SpecPath);
+        var live = await SpecCatalogCheck.CheckAsync(spec, db.Runner(), CancellationToken.None);
+        var plan = MigrationPlanner.Build(spec, live);
+        return (plan, await TableSizeReader.ReadAsync(db.Runner(), plan.TargetTable, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task The_flagship_runbook_has_every_section_the_change_board_reads()
+    {
+        // Given
+        var (plan, size) = await PlanAsync();
+
+        // When
+        var doc = RunbookBuilder.Build(plan, size);
+        var markdown = RunbookRenderer.Markdown(doc);
+
+        // Then
+        string[] expected =
+        [
+            "## Summary and risk", "## Deployment sequencing", "## Point of no return", "## Who is told what", "### SRE", "### Compliance", "### Product",
+        ];
+        foreach (var heading in expected) markdown.ShouldContain("\n" + heading + "\n");
+        foreach (var phase in Enum.GetValues<MigrationPhase>())
+        {
+            markdown.ShouldContain($"\n## Phase {(int)phase}: {phase}\n");
+            foreach (var part in new[] { "steps", "go / no-go checks", "signals that pause or roll back", "rollback" })
+                markdown.ShouldContain($"\n### {phase}: {part}\n");
+        }
+    }
+
+    [Fact]
+    public async Task Each_phase_states_its_strongest_lock_sql_and_the_point_of_no_return()
+    {
+        // Given
+        var (plan, size) = await PlanAsync();
+
+        // When
+        var markdown = RunbookRenderer.Markdown(RunbookBuilder.Build(plan, size));
+
+        // Then each phase's strongest lock from the plan is printed in its phase table
+        foreach (var phase in plan.Phases)
+        {
+            var strongest = phase.Steps.Select(s => s.Lock).DefaultIfEmpty(LockMode.None).Max();
+            var section = markdown[markdown.IndexOf($"## Phase {(int)phase.Phase}: {phase.Phase}", StringComparison.Ordinal)..];
+            section.ShouldContain($"| strongest lock | {LockModes.SqlName(strongest)}");
+            foreach (var step in phase.Steps) section.ShouldContain(step.Sql.Trim().Split('\n')[0]);
+        }
+        markdown.ShouldContain("| strongest lock | ROW EXCLUSIVE on public.transactions");
+        markdown.ShouldContain("SHARE UPDATE EXCLUSIVE on public.transactions (concurrently)");
+        markdown.ShouldContain("Point of no return: Phase Contract");
+        markdown.ShouldContain($"--confirm {plan.Name}");
+        markdown.ShouldContain("| point of no return | YES");
+        markdown.ShouldContain("ALTER TABLE \"public\".\"transactions\" DROP COLUMN IF EXISTS \"status\"");
+        // Sequencing, and each audience's key facts
+        markdown.ShouldContain("Expand runs before app v2 deploys");
+        markdown.ShouldContain("Cutover starts only when v2 is fully deployed");
+        markdown.ShouldContain("Contract starts only when no v1 instance is left");
+        markdown.ShouldContain($"switchyard pause -m {plan.Name}");
+        markdown.ShouldContain($"switchyard abort -m {plan.Name}");
+        markdown.ShouldContain("lock_timeout 200 ms");
+        markdown.ShouldContain("Report equivalence");
+        markdown.ShouldContain($"switchyard evidence {plan.Name}");
+        markdown.ShouldContain("Expected user impact: none");
+    }
+
+    [Fact]
+    public async Task Durations_scale_with_the_table_size_and_the_rates()
+    {
+        // Given the seeded table's planner statistics
+        var (plan, size) = await PlanAsync();
+        size.Rows.ShouldNotBeNull();
+        size.Rows.Value.ShouldBeInRange(db.Seeded.Transactions * 9 / 10, db.Seeded.Transactions * 11 / 10);
+        var backfill = plan.Steps.Single(s => s.Kind == StepKind.Backfill);
+
+        // When
+        var slow = RunbookBuilder.Estimate(backfill, size, new RunbookRates { BackfillRowsPerSecond = 100 });
+        var fast = RunbookBuilder.Estimate(backfill, size, new RunbookRates { BackfillRowsPerSecond = 10_000 });
+        var markdown = RunbookRenderer.Markdown(RunbookBuilder.Build(plan, size, new RunbookRates { BackfillRowsPerSecond = 100 }));
+
+        // Then
+        slow.TotalSeconds.ShouldBe(size.Rows.Value / 100.0, 0.001);
+        (slow.TotalSeconds / fast.TotalSeconds).ShouldBe(100, 0.001);
+        markdown.ShouldContain($"{size.Rows.Value:N0} rows at 100 rows/s, estimate");
+    }
+
+    [Fact]
+    public async Task Cli_writes_the_html_runbook_with_escaped_sql()
+    {
+        // Given
+        var file = Path.Combine(Path.GetTempPath(), $"runbook-{Guid.NewGuid():N}.html");
+
+        // When
+        var result = await CliRunner.RunAsync(["runbook", SpecPath, "--format", "html", "--out", file, "-c", db.ConnectionString]);
+
+        // Then
+        result.ExitCode.ShouldBe(0, result.StdErr);
+        var html = await File.ReadAllTextAsync(file);
+        html.ShouldStartWith("<!DOCTYPE html>");
+        html.ShouldContain("<h2>Summary and risk</h2>");
+        html.ShouldContain("<h2>Phase 5: Contract</h2>");
+        html.ShouldContain("<h3>Compliance</h3>");
+        html.ShouldContain("&quot;transactions&quot;");
+        html.ShouldNotContain("\"public\".\"transactions\"");
+    }
+}
