@@ -45,6 +45,7 @@ internal sealed class DemoOrchestrator
     private RunningWorkload? _workload;
     private DemoSampler? _sampler;
     private string _connection = "";
+    private string _standbyConnection = "";
 
     public DemoOrchestrator(DemoOptions options, Action<string> log)
     {
@@ -65,6 +66,7 @@ internal sealed class DemoOrchestrator
         await cluster.AddStandbyAsync(_options.StandbyName, ct).ConfigureAwait(false);
         await RecreateDatabaseAsync(cluster, ct).ConfigureAwait(false);
         _connection = cluster.ConnectionString(_options.Database);
+        _standbyConnection = cluster.StandbyConnectionString(_options.StandbyName, _options.Database);
         _result.Connection = _connection;
         _log($"database: {_connection}");
 
@@ -72,7 +74,7 @@ internal sealed class DemoOrchestrator
         await using var v1Db = DataSourceFactory.Create(_connection, "ledger-v1");
         await using var v2Db = DataSourceFactory.Create(_connection, "ledger-v2");
         await using var reportDb = DataSourceFactory.Create(_connection, "ledger-report");
-        await using var standbyDb = DataSourceFactory.Create(cluster.StandbyConnectionString(_options.StandbyName, _options.Database), "demo");
+        await using var standbyDb = DataSourceFactory.Create(_standbyConnection, "demo");
 
         // 2. Seed and the money before.
         _log($"Seeding {_options.Rows:N0} transactions …");
@@ -159,8 +161,8 @@ internal sealed class DemoOrchestrator
 
         // Deploy app v2 (Switchyard.Compat flags): most of the fleet moves to v2.
         for (var i = 0; i < 3; i++) v2Instances.Add(await V2Instance.StartAsync(v2Db, ct).ConfigureAwait(false));
-        SetFleet([.. v1.Select(a => new FleetMember(a, 1)), .. v2Instances.Select(v => new FleetMember(v.App, 2))]);
-        Mark("deploy v2", "fleet v1=25% v2=75% (flags: reads legacy, writes legacy)");
+        Mark("deploy v2", "fleet v1=25% v2=75% (flags: reads legacy, writes legacy)",
+            [.. v1.Select(a => new FleetMember(a, 1)), .. v2Instances.Select(v => new FleetMember(v.App, 2))]);
         await Task.Delay(_options.PhaseTime, ct).ConfigureAwait(false);
 
         // Backfill (faults: standby replay pause, kill -9 of the migrator, a terminated backend).
@@ -195,9 +197,8 @@ internal sealed class DemoOrchestrator
         if (mismatches > 0) _result.Problems.Add($"app v2 saw {mismatches} shadow-read mismatches during cutover");
 
         // Legacy writers stop before writes go new-only.
-        SetFleet(v2Instances.Select(v => new FleetMember(v.App, 1)));
         _workload!.SetRegulatoryReportSql(StateReportSql);
-        Mark("cutover: new_only", "app v1 stopped; reads new_only, writes new");
+        Mark("cutover: new_only", "app v1 stopped; reads new_only, writes new", [.. v2Instances.Select(v => new FleetMember(v.App, 1))]);
         if (!await CutoverAsync("cutover: new_only", "new_only", 100, "new", ct).ConfigureAwait(false)) return false;
         await Task.Delay(_options.PhaseTime, ct).ConfigureAwait(false);
 
@@ -211,6 +212,8 @@ internal sealed class DemoOrchestrator
     {
         var args = new List<string> { "apply", _options.SpecPath, "-c", _connection, "--to", "backfill" };
         args.AddRange(await BackfillRateArgumentsAsync(ct).ConfigureAwait(false));
+        // The guards watch the standby's replay through a heartbeat when apply is told where it is.
+        if (_supportsStandbyOption) args.AddRange(["--standby", $"{_options.StandbyName}={_standbyConnection}"]);
         var start = await _sampler!.ReadProgressAsync(ct).ConfigureAwait(false);
         _sampler.TrackProgress = true;
         var watch = Stopwatch.StartNew();
@@ -291,6 +294,7 @@ internal sealed class DemoOrchestrator
         using var help = MigratorProcess.Start(_options.MigratorPath, ["apply", "--help"]);
         await help.WaitAsync(ct).ConfigureAwait(false);
         var perSecond = Math.Max(100, (long)(_options.Rows / _options.BackfillTime.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        _supportsStandbyOption = help.Output.Contains("--standby", StringComparison.Ordinal);
         if (help.Output.Contains("--max-rows-per-second", StringComparison.Ordinal)) return ["--max-rows-per-second", perSecond];
         if (help.Output.Contains("--rows-per-second", StringComparison.Ordinal)) return ["--rows-per-second", perSecond];
         // No rate limit in this build: smaller batches stretch the backfill (and each is one short transaction).
@@ -425,17 +429,18 @@ internal sealed class DemoOrchestrator
         }
     }
 
-    private void Mark(string phase, string note)
+    /// <summary>Starts a phase; with <paramref name="fleet"/>, the fleet changes at the same instant (operations due from then on).</summary>
+    private void Mark(string phase, string note, IReadOnlyList<FleetMember>? fleet = null)
     {
-        _workload!.MarkPhase(phase);
+        if (fleet is null) _workload!.MarkPhase(phase);
+        else _workload!.SetFleet(fleet, phase);
         _sampler!.Phase = phase;
         _notes[phase] = note;
         _log($"[{Now,6:F1}s] phase {phase}: {note}");
     }
 
     private readonly Dictionary<string, string> _notes = new(StringComparer.Ordinal);
-
-    private void SetFleet(IEnumerable<FleetMember> fleet) => _workload!.SetFleet(fleet);
+    private bool _supportsStandbyOption;
 
     private void Fault(string fault, string detail)
     {
@@ -451,7 +456,8 @@ internal sealed class DemoOrchestrator
     }
 
     private string Redact(string commandLine) =>
-        commandLine.Replace(_connection, "<conn>", StringComparison.Ordinal).Replace(_options.SpecPath, "<spec>", StringComparison.Ordinal);
+        commandLine.Replace(_standbyConnection, "<standby>", StringComparison.Ordinal).Replace(_connection, "<conn>", StringComparison.Ordinal)
+            .Replace(_options.SpecPath, "<spec>", StringComparison.Ordinal);
 
     private static string LastLine(string output) =>
         output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault() ?? "";
