@@ -232,14 +232,15 @@ internal sealed class DemoOrchestrator
                 var p = await _sampler.ReadProgressAsync(ct).ConfigureAwait(false);
                 var journal = await BackfillProgressReader.ReadAsync(new SafeSqlRunner(demoDb), Migration, ct).ConfigureAwait(false);
                 var done = journal is not null ? 100 * journal.Fraction : p.Percent;
-                if (!faults.ReplayPaused && done >= 15)
+                if (!faults.ReplayPaused && done >= 10)
                 {
                     faults.ReplayPaused = true;
                     await FaultInjector.PauseReplayAsync(standbyDb, ct).ConfigureAwait(false);
                     Fault("standby replay paused", $"SELECT pg_wal_replay_pause() on {_options.StandbyName} at {done:F0}% of the backfill; resumed in {_options.ReplayPause.TotalSeconds:F0} s");
                     resume = ResumeReplayLaterAsync(standbyDb, ct);
                 }
-                else if (!faults.Killed && done >= 45 && faults.ReplayPaused)
+                // The kill comes after the standby caught up again, so the guards' decisions about the lag stand on their own.
+                else if (!faults.Killed && done >= 40 && resume is { IsCompleted: true })
                 {
                     faults.Killed = true;
                     child.KillHard();
@@ -264,8 +265,8 @@ internal sealed class DemoOrchestrator
         if (resume is not null) await resume.ConfigureAwait(false);
         if (faults is not null)
         {
-            if (!faults.ReplayPaused) Fault("standby replay paused", "not injected: the backfill finished before 15%");
-            if (!faults.Killed) Fault("kill -9 migrator", "not injected: the backfill finished before 45% after the replay pause");
+            if (!faults.ReplayPaused) Fault("standby replay paused", "not injected: the backfill finished before 10%");
+            if (!faults.Killed) Fault("kill -9 migrator", "not injected: the backfill finished before 40% and the standby's resume");
             if (!faults.Terminated) Fault("terminated backend", "not injected: the resumed backfill finished before 70%");
         }
         _sampler.TrackProgress = false;
