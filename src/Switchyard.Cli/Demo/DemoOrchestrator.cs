@@ -225,13 +225,20 @@ internal sealed class DemoOrchestrator
             using var child = MigratorProcess.Start(_options.MigratorPath, args);
             var runWatch = Stopwatch.StartNew();
             _log($"  $ {Redact(child.CommandLine)}   (attempt {attempt}, pid {child.Pid})");
+            var logged = Stopwatch.StartNew();
             while (!child.HasExited)
             {
                 await Task.Delay(250, ct).ConfigureAwait(false);
-                if (faults is null || child.HasExited) continue;
-                var p = await _sampler.ReadProgressAsync(ct).ConfigureAwait(false);
+                if (child.HasExited) continue;
+                // Progress as any terminal sees it: the backfill's own journal (switchyard.backfill_runs / _ranges).
                 var journal = await BackfillProgressReader.ReadAsync(new SafeSqlRunner(demoDb), Migration, ct).ConfigureAwait(false);
-                var done = journal is not null ? 100 * journal.Fraction : p.Percent;
+                if (logged.Elapsed >= TimeSpan.FromSeconds(3) && journal is not null)
+                {
+                    logged.Restart();
+                    _log($"[{Now,6:F1}s]   journal: backfill {journal.State} {journal.Fraction:P0} of keys, {journal.RowsDone:N0} rows, {journal.RowsPerSecond:N0} rows/s{(journal.Reason is null ? "" : " — " + journal.Reason)}");
+                }
+                if (faults is null) continue;
+                var done = journal is not null ? 100 * journal.Fraction : (await _sampler.ReadProgressAsync(ct).ConfigureAwait(false)).Percent;
                 if (!faults.ReplayPaused && done >= 10)
                 {
                     faults.ReplayPaused = true;

@@ -108,9 +108,17 @@ public sealed class DemoRunTests
     }
 }
 
-/// <summary>The demo tests share one cluster home with a standby; they run one after the other.</summary>
+/// <summary>The demo tests share one cluster home with a standby; they run one after the other, and it stops after them.</summary>
 [CollectionDefinition(nameof(DemoCluster))]
-public sealed class DemoCluster
+public sealed class DemoCluster : ICollectionFixture<DemoClusterLifetime>
 {
     public static string Home => Path.Combine(TestCluster.RepositoryRoot(), ".switchyard", "demo-test-cluster");
+}
+
+/// <summary>Stops the demo tests' cluster (primary and standby) once they are done.</summary>
+public sealed class DemoClusterLifetime : IAsyncLifetime
+{
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => new LocalCluster(new LocalClusterOptions { Home = DemoCluster.Home, Fast = true }).StopAsync(CancellationToken.None);
 }
