@@ -2,6 +2,9 @@ using System.CommandLine;
 using Switchyard.Cli;
 using Switchyard.Cli.Commands;
 
+// Redirected output (CI logs, pipes) would be wrapped at 80 columns: tables need room.
+if (Console.IsOutputRedirected) Spectre.Console.AnsiConsole.Profile.Width = 200;
+
 var root = new RootCommand("Switchyard: zero-downtime PostgreSQL schema migrations for ledgers that move money.");
 root.Options.Add(GlobalOptions.Connection);
 root.Options.Add(GlobalOptions.Verbose);

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
+using Spectre.Console;
 using Switchyard.Cli.Output;
 using Switchyard.Core;
 using Switchyard.Core.Backfill;
@@ -43,8 +44,10 @@ internal static class BackfillCommands
             var throttles = new List<IBackfillThrottle> { new OperatorControlThrottle(sql) };
             if (ctx.ParseResult.GetValue(rate) is { } limit) throttles.Add(new RowRateThrottle(limit));
             var asJson = ctx.ParseResult.GetValue(json);
-            var progress = asJson ? null : new Progress<BackfillProgress>(p => CliOutput.Plain(Line(p)));
-            var outcome = await new BackfillRunner(sql, ctx.LoggerFactory.CreateLogger<BackfillRunner>()).RunAsync(request, throttles, progress, ct).ConfigureAwait(false);
+            var runner = new BackfillRunner(sql, ctx.LoggerFactory.CreateLogger<BackfillRunner>());
+            var outcome = !asJson && AnsiConsole.Profile.Capabilities.Interactive
+                ? await RunWithProgressBarsAsync(runner, request, throttles, ct).ConfigureAwait(false)
+                : await runner.RunAsync(request, throttles, asJson ? null : new Progress<BackfillProgress>(p => CliOutput.Plain(Line(p))), ct).ConfigureAwait(false);
             if (asJson) CliOutput.WriteJson(new { state = outcome.State, outcome = outcome.ToString(), stats = outcome.Stats, unmapped = (outcome as BackfillFailed)?.Unmapped });
             else CliOutput.Plain($"backfill {outcome.State}: {outcome}");
             return outcome switch { BackfillCompleted => 0, BackfillPaused => 3, BackfillAborted => 4, _ => 2 };
@@ -76,6 +79,32 @@ internal static class BackfillCommands
         backfill.Subcommands.Add(run);
         backfill.Subcommands.Add(status);
         return backfill;
+    }
+
+    /// <summary>One bar per worker on a terminal; the description carries rows/s and ETA.</summary>
+    private static async Task<BackfillOutcome> RunWithProgressBarsAsync(BackfillRunner runner, BackfillRequest request, IReadOnlyList<IBackfillThrottle> throttles, CancellationToken ct)
+    {
+        BackfillOutcome? outcome = null;
+        await AnsiConsole.Progress().AutoClear(false).StartAsync(async progress =>
+        {
+            var bars = new Dictionary<int, ProgressTask>();
+            var total = progress.AddTask("backfill", maxValue: 1);
+            var reporter = new Progress<BackfillProgress>(p =>
+            {
+                total.MaxValue = Math.Max(1, p.KeysTotal);
+                total.Value = p.KeysDone;
+                total.Description = Markup.Escape(Line(p));
+                foreach (var w in p.Workers)
+                {
+                    if (!bars.TryGetValue(w.Worker, out var bar))
+                        bars[w.Worker] = bar = progress.AddTask($"worker {w.Worker}", maxValue: Math.Max(1, w.ToKey - w.FromKey));
+                    bar.Value = w.KeysDone;
+                    bar.Description = Markup.Escape($"worker {w.Worker}: {w.RowsUpdated:N0} rows, {w.Batches} batches, {w.State}");
+                }
+            });
+            outcome = await runner.RunAsync(request, throttles, reporter, ct).ConfigureAwait(false);
+        }).ConfigureAwait(false);
+        return outcome!;
     }
 
     private static string Line(BackfillProgress p)

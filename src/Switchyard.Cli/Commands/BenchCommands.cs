@@ -63,6 +63,7 @@ internal static class BenchCommands
             return 0;
         });
         bench.Subcommands.Add(backfill);
+        bench.Subcommands.Add(FlagBenchCommand.Build());
         return bench;
     }
 

@@ -5,6 +5,8 @@ using Switchyard.Core;
 using Switchyard.Core.Execution;
 using Switchyard.Core.Linting;
 using Switchyard.Core.LocalPostgres;
+using Switchyard.Core.Planning;
+using Switchyard.Core.Spec;
 
 namespace Switchyard.Cli.Commands;
 
@@ -21,7 +23,7 @@ internal static class LintCommands
     public static Command Build()
     {
         var lint = new Command("lint", "Check a SQL file for statements that lock or rewrite busy tables; measure real locks on a schema clone of the target. Exit 0 clean, 1 warnings (--fail-on warning), 2 errors, 3 could not run.");
-        var file = new Argument<string>("file") { Description = "The .sql file to lint." };
+        var file = new Argument<string>("file") { Description = "The .sql file to lint, or a migration spec (.yaml): its plan's DDL is linted." };
         var json = GlobalOptions.Json();
         var failOn = new Option<LintFailOn>("--fail-on") { Description = "Lowest severity that fails the run: error (exit 2), warning (exit 1), none.", DefaultValueFactory = _ => LintFailOn.Error };
         var staticOnly = new Option<bool>("--static") { Description = "Rules only: do not connect, clone the schema or measure locks." };
@@ -35,13 +37,17 @@ internal static class LintCommands
             try
             {
                 var path = ctx.ParseResult.GetValue(file)!;
-                var sql = ReadInput(path);
-                if (ctx.ParseResult.GetValue(staticOnly))
+                if (IsSpec(path))
                 {
-                    report = SqlLinter.Analyze(sql, path);
+                    report = await LintSpecAsync(ctx, path, ctx.ParseResult.GetValue(staticOnly), ct).ConfigureAwait(false);
+                }
+                else if (ctx.ParseResult.GetValue(staticOnly))
+                {
+                    report = SqlLinter.Analyze(ReadInput(path), path);
                 }
                 else
                 {
+                    var sql = ReadInput(path);
                     var target = await ctx.ConnectAsync(ct, LedgerCommands.ManagedDatabase).ConfigureAwait(false);
                     var binaries = await PostgresBinaries.LocateAsync(ctx.LocalOptions.BinDirectory, ct).ConfigureAwait(false);
                     report = await SqlLinter.AnalyzeAndMeasureAsync(sql, path, target, binaries, ctx.Sql(), ct).ConfigureAwait(false);
@@ -67,10 +73,24 @@ internal static class LintCommands
     {
         if (!File.Exists(path))
             throw new SwitchyardException($"{path}: no such file.", "Name a .sql file, e.g. `switchyard lint migrations/0042_add_index.sql`.");
-        if (path.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".yml", StringComparison.OrdinalIgnoreCase))
-            throw new SwitchyardException($"{path}: linting a spec needs the migration plan, which this build cannot load yet.",
-                "Lint the SQL a spec generates with `switchyard lint file.sql`; specs are planned by the engine with safe statements already.");
         return File.ReadAllText(path);
+    }
+
+    private static bool IsSpec(string path) =>
+        path.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".yml", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>A spec is planned against the target (the plan needs its catalog), then the plan's DDL is linted.</summary>
+    private static async Task<LintReport> LintSpecAsync(CliContext ctx, string path, bool staticOnly, CancellationToken ct)
+    {
+        if (!File.Exists(path))
+            throw new SwitchyardException($"{path}: no such file.", "Name a spec, e.g. `switchyard lint samples/Ledger/specs/001-normalize-transaction-status.yaml`.");
+        var spec = SpecLoader.LoadFile(path);
+        var target = await ctx.ConnectAsync(ct, LedgerCommands.ManagedDatabase).ConfigureAwait(false);
+        var sql = ctx.Sql();
+        var plan = MigrationPlanner.Build(spec, await SpecCatalogCheck.CheckAsync(spec, sql, ct).ConfigureAwait(false));
+        if (staticOnly) return SpecLinter.Analyze(plan, sql.Options, path);
+        var binaries = await PostgresBinaries.LocateAsync(ctx.LocalOptions.BinDirectory, ct).ConfigureAwait(false);
+        return await SpecLinter.AnalyzeAndMeasureAsync(plan, sql.Options, path, target, binaries, sql, ct).ConfigureAwait(false);
     }
 
     private static void Print(LintReport report, LintFailOn failOn)

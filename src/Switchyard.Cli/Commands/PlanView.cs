@@ -1,27 +1,31 @@
-using Spectre.Console;
+using Switchyard.Cli.Output;
 using Switchyard.Core.Planning;
 
 namespace Switchyard.Cli.Commands;
 
-/// <summary>Renders a plan for people: a table per phase, then its gate.</summary>
+/// <summary>
+/// Renders a plan for people as plain indented text: SQL is long and must stay copyable, so it is never wrapped into
+/// table cells (which also read badly in CI logs).
+/// </summary>
 internal static class PlanView
 {
     public static void Print(MigrationPlan plan)
     {
-        AnsiConsole.MarkupLine($"[bold]{Markup.Escape(plan.Name)}[/] on {Markup.Escape(plan.TargetTable.ToString())}" + (plan.FlagKey is null ? "" : $" (flag {Markup.Escape(plan.FlagKey)})"));
+        CliOutput.Plain($"{plan.Name} on {plan.TargetTable}" + (plan.FlagKey is null ? "" : $" (flag {plan.FlagKey})"));
         foreach (var phase in plan.Phases)
         {
-            var title = phase.Phase + (phase.PointOfNoReturn ? " — POINT OF NO RETURN" : "");
-            var table = new Table().Border(TableBorder.Rounded).Title(Markup.Escape(title)).Expand();
-            foreach (var h in new[] { "step", "SQL", "lock", "rewrite", "rollback" }) table.AddColumn(h);
+            CliOutput.Plain("");
+            CliOutput.Plain($"== {phase.Phase}{(phase.PointOfNoReturn ? " — POINT OF NO RETURN (needs --confirm " + plan.Name + ")" : "")}");
+            var n = 0;
             foreach (var s in phase.Steps)
             {
-                table.AddRow(Markup.Escape(s.Description), Markup.Escape(s.Sql), Markup.Escape(s.LockLevel + (s.Concurrently ? " (concurrently)" : "")),
-                    s.RewritesTable ? "yes" : "no", Markup.Escape(s.Rollback is null ? "" : s.Rollback.Description + (s.Rollback.Sql is null ? "" : "\n" + s.Rollback.Sql)));
+                CliOutput.Plain($"  {++n}. {s.Description}");
+                CliOutput.Plain($"     lock: {s.LockLevel}{(s.LockTable is null ? "" : " on " + s.LockTable)}{(s.Concurrently ? " (CONCURRENTLY, outside a transaction)" : "")} · rewrites table: {(s.RewritesTable ? "YES" : "no")}");
+                foreach (var line in s.Sql.Split('\n')) CliOutput.Plain("     | " + line.TrimEnd());
+                if (s.Rollback is { } r) CliOutput.Plain($"     rollback: {r.Description}{(r.Sql is null ? "" : " — " + r.Sql)}");
             }
-            if (phase.Steps.Count == 0) table.AddRow("(no steps)", "", "", "", "");
-            AnsiConsole.Write(table);
-            AnsiConsole.MarkupLine($"  [yellow]gate:[/] {Markup.Escape(phase.Gate)}");
+            if (phase.Steps.Count == 0) CliOutput.Plain("  (no steps)");
+            CliOutput.Plain($"  gate: {phase.Gate}");
         }
     }
 }

@@ -6,7 +6,8 @@ namespace Switchyard.Core.Guards;
 /// <summary>
 /// The most honest lag: Switchyard writes a heartbeat row on the primary and reads it on the standby. A standby that
 /// shows the new beat within <see cref="GuardOptions.HeartbeatWait"/> lags by the time it took; one that does not lags
-/// by the primary-clock distance between the beat it shows and the one just written (a paused replay grows it).
+/// by the primary-clock time since the first beat it has not shown was written (a paused replay grows it), and at
+/// least by the wait.
 /// </summary>
 public sealed class HeartbeatSignal : IGuardSignal
 {
@@ -18,6 +19,8 @@ public sealed class HeartbeatSignal : IGuardSignal
 
     private const string Read = "SELECT beat, extract(epoch FROM at)::float8 FROM switchyard.heartbeat WHERE id = 1";
 
+    private const int MaxRemembered = 100_000;
+    private readonly Queue<(long Beat, double At)> _written = new();
     private readonly SafeSqlRunner _primary;
     private readonly string _standby;
     private readonly SafeSqlRunner _standbyReader;
@@ -41,6 +44,11 @@ public sealed class HeartbeatSignal : IGuardSignal
     {
         var subject = "standby " + _standby;
         var written = (await _primary.QueryAsync(Write, r => (Beat: r.GetInt64(0), At: r.GetDouble(1)), ct).ConfigureAwait(false))[0];
+        lock (_written)
+        {
+            _written.Enqueue(written);
+            while (_written.Count > MaxRemembered) _written.Dequeue();
+        }
         var started = _time.GetTimestamp();
         (long Beat, double At) seen;
         try
@@ -62,7 +70,11 @@ public sealed class HeartbeatSignal : IGuardSignal
             return [SignalReading.Unreadable(SignalNames.HeartbeatLagSeconds, subject, SignalUnits.Seconds,
                 $"standby '{_standby}' did not answer: {FirstLine(e)}")];
         }
-        var lag = seen.Beat == 0 ? double.PositiveInfinity : Math.Max(written.At - seen.At, _wait.TotalSeconds);
+        // The standby has been missing data since the first beat after the one it shows was written. Beats written by
+        // other processes are not in memory; then all we know is that it did not catch up within the wait.
+        double? firstMissing;
+        lock (_written) firstMissing = _written.Where(w => w.Beat > seen.Beat).Select(w => (double?)w.At).FirstOrDefault();
+        var lag = Math.Max(written.At - (firstMissing ?? written.At), _wait.TotalSeconds);
         return [new SignalReading(SignalNames.HeartbeatLagSeconds, subject, lag, SignalUnits.Seconds,
             $"standby shows beat {seen.Beat}, primary wrote beat {written.Beat}")];
     }

@@ -22,11 +22,11 @@ public sealed class MismatchRateSignal : IGuardSignal
     private readonly long _minReads;
     private readonly TimeSpan _window;
 
-    public MismatchRateSignal(SafeSqlRunner primary, long minReads, TimeSpan window)
+    public MismatchRateSignal(SafeSqlRunner primary, long minReads, TimeSpan? window = null)
     {
         _primary = primary;
         _minReads = minReads;
-        _window = window;
+        _window = window ?? TimeSpan.FromMinutes(5);
     }
 
     public string Name => "dual-read mismatches";

@@ -92,11 +92,15 @@ public static class LintRules
         "REINDEX INDEX CONCURRENTLY ... (PostgreSQL 12+, outside a transaction block).",
         LockMode.Share);
 
+    public static readonly LintRule PlanLockUnderDeclared = new("SY019", "plan-lock-under-declared", LintSeverity.Warning,
+        "A spec step took a stronger lock on the schema clone than its plan declares; the engine waits outside the lock queue only for holders conflicting with the declared mode.",
+        "Declare the measured lock on the step (Planning) so the conflict gate waits for the right holders.");
+
     public static IReadOnlyList<LintRule> All { get; } =
     [
         IndexWithoutConcurrently, DropIndexWithoutConcurrently, ConcurrentlyInTransaction, ForeignKeyWithoutNotValid,
         CheckWithoutNotValid, SetNotNullWithoutCheck, VolatileDefault, ColumnTypeChange, RenameInUse, DropColumnInUse,
         MissingLockTimeout, MissingStatementTimeout, TableRewriteMaintenance, NotNullColumnWithoutDefault, UniqueWithoutIndex,
-        StableDefaultFrozen, MeasuredRewrite, ReindexWithoutConcurrently,
+        StableDefaultFrozen, MeasuredRewrite, ReindexWithoutConcurrently, PlanLockUnderDeclared,
     ];
 }

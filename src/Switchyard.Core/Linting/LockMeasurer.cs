@@ -81,9 +81,17 @@ public static class LockMeasurer
         // Apply for real so that later statements (VALIDATE after ADD ... NOT VALID) find what they need.
         await using (var tx = await connection.BeginTransactionAsync(ct).ConfigureAwait(false))
         {
-            await SafeSqlRunner.SetLocalTimeoutsAsync(connection, tx, LockTimeout, StatementTimeout, ct).ConfigureAwait(false);
-            await RunAsync(connection, tx, statement.Text, ct).ConfigureAwait(false);
-            await tx.CommitAsync(ct).ConfigureAwait(false);
+            try
+            {
+                await SafeSqlRunner.SetLocalTimeoutsAsync(connection, tx, LockTimeout, StatementTimeout, ct).ConfigureAwait(false);
+                await RunAsync(connection, tx, statement.Text, ct).ConfigureAwait(false);
+                await tx.CommitAsync(ct).ConfigureAwait(false);
+            }
+            catch (PostgresException e)
+            {
+                await tx.RollbackAsync(ct).ConfigureAwait(false);
+                return measured with { Note = $"measured, but applying it to the clone then failed ({e.SqlState} {e.MessageText}): later statements may not see its effect" };
+            }
         }
         return measured;
     }

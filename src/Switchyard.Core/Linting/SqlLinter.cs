@@ -14,16 +14,19 @@ public static class SqlLinter
     public static LintReport Analyze(string sql, string source) => AnalyzeCore(sql, source).Report;
 
     /// <summary>Rules, catalog checks on <paramref name="target"/> and measurement on a schema clone of it (dropped afterwards).</summary>
+    /// <param name="prepareClone">Run on the clone before measuring, e.g. creating what the engine always creates first.</param>
     public static async Task<LintReport> AnalyzeAndMeasureAsync(string sql, string source, ConnectionSettings target, PostgresBinaries binaries,
-        SafeSqlRunner targetSql, CancellationToken ct)
+        SafeSqlRunner targetSql, CancellationToken ct, Func<SafeSqlRunner, CancellationToken, Task>? prepareClone = null)
     {
-        var (report, context) = AnalyzeCore(sql, source);
-        var statements = SqlSplitter.Split(sql, source);
+        var (report, context, statements) = AnalyzeCore(sql, source);
         var rows = new List<StatementReport>(report.Statements.Count);
         var probe = new ColumnUsageProbe(targetSql);
         IReadOnlyList<StatementMeasurement> measurements;
         await using (var clone = await SchemaClone.CreateAsync(target, binaries, ct).ConfigureAwait(false))
+        {
+            if (prepareClone is not null) await prepareClone(new SafeSqlRunner(clone.DataSource), ct).ConfigureAwait(false);
             measurements = await LockMeasurer.MeasureAsync(clone.DataSource, statements, ct).ConfigureAwait(false);
+        }
 
         foreach (var row in report.Statements)
         {
@@ -35,14 +38,14 @@ public static class SqlLinter
         return new LintReport(source, target.Describe(), rows);
     }
 
-    private static (LintReport Report, LintContext Context) AnalyzeCore(string sql, string source)
+    private static (LintReport Report, LintContext Context, IReadOnlyList<SqlStatement> Statements) AnalyzeCore(string sql, string source)
     {
         var context = new LintContext(source);
         var statements = SqlSplitter.Split(sql, source);
         var rows = statements
             .Select(s => new StatementReport(s.Index, s.Line, s.Column, s.Text, s.InTransactionBlock, StatementRules.Evaluate(s, context), null))
             .ToList();
-        return (new LintReport(source, null, rows), context);
+        return (new LintReport(source, null, rows), context, statements);
     }
 
     /// <summary>Rename/drop become errors when the catalog shows users; SET NOT NULL is fine when a validated check exists.</summary>

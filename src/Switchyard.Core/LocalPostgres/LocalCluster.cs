@@ -195,6 +195,8 @@ public sealed class LocalCluster
             track_io_timing = on
             log_lock_waits = on
             log_min_messages = warning
+            # The superuser is named like the journal schema; "$user" first would put unqualified tables in it.
+            search_path = 'public'
 
             """;
         if (fast)

@@ -2,6 +2,7 @@ using System.Globalization;
 using Switchyard.Core.Execution;
 using Switchyard.Core.Guards;
 using Switchyard.Core.Planning;
+using Switchyard.Core.Validation;
 
 namespace Switchyard.Core.Runbook;
 
@@ -118,7 +119,8 @@ public static class RunbookBuilder
                 checks.Add("Guards green: replication lag, lock waits and canary latency below their slow thresholds.");
                 break;
             case MigrationPhase.Validate:
-                checks.Add("Validation suite passed and stored in switchyard.validation_results: completeness, mismatch, orphans, counts, reconciliation (Σ amount and per-account balances), downstream report equivalence, sampling, catalog.");
+                checks.Add("The validation suite passes (`switchyard validate`; apply runs it as the gate) and its results are stored in switchyard.validation_results:");
+                checks.AddRange(ValidationSuite.AllChecks.Select(c => $"check `{c.Name}`: {c.Description}"));
                 break;
             case MigrationPhase.Cutover:
                 checks.Add("App v2 deployed to every instance (deployment tool shows no v1 pod).");

@@ -210,6 +210,33 @@ public sealed class ShadowReadTests : IClassFixture<CompatLedgerDatabase>
         }
     }
 
+    [Fact]
+    public async Task A_Running_V2_Instance_Publishes_Its_Shadow_Mismatches_For_The_Guards_At_Shutdown()
+    {
+        // Given a v2 instance (flag client + recorder + publisher) in shadow mode, and one corrupted row
+        var version = await FlagStore.SetAsync(_db.DataSource, Flag, ReadMode.Shadow, 0, WriteMode.Both);
+        var instance = await LedgerAppV2Instance.StartAsync(_db.DataSource, publisherOptions: new MismatchPublisherOptions { InstanceId = "v2-instance", Interval = TimeSpan.FromHours(1) });
+        await FlagStore.WaitForVersionAsync(instance.Flags, Flag, version);
+        var planted = await _db.ScalarAsync<long>("SELECT max(id) FROM transactions WHERE lower(btrim(status)) = 'authorized'");
+        var original = await PlantMismatchAsync(planted, "declined");
+        try
+        {
+            // When it reads that row and another, then shuts down
+            (await instance.App.ReadStatusAsync(planted, CancellationToken.None)).ShouldBe("authorized");
+            await instance.App.ReadStatusAsync(planted - 1, CancellationToken.None);
+            await instance.DisposeAsync();
+
+            // Then its row in switchyard.compat_mismatches holds 1 mismatch in 2 reads, with the key
+            (await _db.ScalarAsync<long>($"SELECT reads FROM switchyard.compat_mismatches WHERE instance_id = 'v2-instance' AND flag_key = '{Flag}'")).ShouldBe(2);
+            (await _db.ScalarAsync<long>($"SELECT mismatches FROM switchyard.compat_mismatches WHERE instance_id = 'v2-instance' AND flag_key = '{Flag}'")).ShouldBe(1);
+            (await _db.ScalarAsync<string[]>($"SELECT sample_keys FROM switchyard.compat_mismatches WHERE instance_id = 'v2-instance'")).ShouldBe([planted.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        }
+        finally
+        {
+            await RestoreAsync(planted, original);
+        }
+    }
+
     private async Task<(long Id, long Account)> NewestSettledAsync()
     {
         await using var cmd = _db.DataSource.CreateCommand("SELECT id, account_id FROM transactions WHERE lower(btrim(status)) = 'settled' ORDER BY created_at DESC, id DESC LIMIT 1");

@@ -5,7 +5,10 @@ using Switchyard.Core.Backfill;
 using Switchyard.Core.Execution;
 using Switchyard.Core.Guards;
 using Switchyard.Core.Operations;
-using Switchyard.IntegrationTests.Compat;
+using Switchyard.Core.Catalog;
+using Switchyard.Core.Journal;
+using Switchyard.Core.Planning;
+using Switchyard.Core.Spec;
 using Switchyard.IntegrationTests.Infrastructure;
 using Xunit.Abstractions;
 
@@ -28,9 +31,7 @@ public sealed class GuardedBackfillTests : IClassFixture<StandbyDatabase>
     public async Task StandbyReplayPause_PausesTheBackfillWithinAFewBatches_AndReplayResumeLetsItFinish()
     {
         // Given an expanded ledger (state_id + dual-write trigger), payments traffic on the primary, and guards on the standby
-        await Switchyard.IntegrationTests.Compat.EngineExpand.ApplyExpandAndBackfillAsync(new SafeSqlRunner(_db.Primary), _db.Primary, Switchyard.IntegrationTests.Compat.CompatLedgerDatabase.FlagshipSpec);
-        // That expand also fills state_id; empty it again (with the trigger standing aside) so the backfill has work.
-        await ExecAsync(_db.Primary, "SET switchyard.role = 'backfill'; UPDATE transactions SET state_id = NULL; RESET switchyard.role");
+        await ExpandAsync();
         var before = await _db.InvariantsAsync();
         await using var guards = await GuardSet.CreateAsync(_db.Primary, new GuardOptions
         {
@@ -105,6 +106,20 @@ public sealed class GuardedBackfillTests : IClassFixture<StandbyDatabase>
         after.StateMissing.ShouldBe(0);
         after.StatusStateDisagreements.ShouldBe(0);
         _output.WriteLine($"batches between replay pause and guard pause: {batchesUntilGuardPaused}; rows when paused {rowsWhenPaused}, after holding {rowsAfterHolding}; outcome {outcome}");
+    }
+
+    /// <summary>The engine planner's Expand steps of the flagship spec (lookup, state_id, dual-write trigger, flag, NOT VALID FK), run safely; no backfill.</summary>
+    private async Task ExpandAsync()
+    {
+        var spec = SpecLoader.LoadFile(Path.Combine(TestCluster.RepositoryRoot(), "samples", "Ledger", "specs", "001-normalize-transaction-status.yaml"));
+        var sql = new SafeSqlRunner(_db.Primary);
+        await JournalSchema.EnsureAsync(sql, CancellationToken.None);
+        var live = new Dictionary<QualifiedName, IReadOnlyList<CatalogColumn>>();
+        foreach (var table in spec.Operations.OfType<DropColumnOperation>().Select(d => d.Table).Distinct())
+            live[table] = await CatalogSnapshot.ColumnsAsync(sql, table, CancellationToken.None);
+        var plan = MigrationPlanner.Build(spec, live);
+        foreach (var step in plan.Phase(MigrationPhase.Expand).Steps)
+            await sql.ExecuteDdlAsync(step.Statement ?? new DdlStatement(step.Sql, []), CancellationToken.None);
     }
 
     private async Task PaymentsTrafficAsync(CancellationToken ct)

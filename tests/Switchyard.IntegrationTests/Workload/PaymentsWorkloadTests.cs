@@ -191,6 +191,49 @@ public sealed class PaymentsWorkloadTests : IClassFixture<LedgerDatabase>, IAsyn
         error.Hint.ShouldNotBeNull().ShouldContain("127.0.0.1");
     }
 
+    [Fact]
+    public async Task A_mixed_fleet_of_v1_and_v2_shifts_from_legacy_to_compat_app_without_failures()
+    {
+        // Given app v2 before any migration (flags all legacy: the state a rollout starts from) and app v1
+        var maxIdBefore = await _db.ScalarAsync<long>("SELECT max(id) FROM transactions");
+        var flags = new NoFlagsYet();
+        using var mismatches = new Switchyard.Compat.Mismatches.MismatchRecorder();
+        var v1 = new LedgerAppV1(_apps);
+        var v2 = new Switchyard.Samples.Ledger.App.V2.LedgerAppV2(_apps, flags, new Switchyard.Compat.Reads.CompatReader(flags, mismatches));
+        var options = new WorkloadOptions { OperationsPerSecond = 60, Duration = TimeSpan.FromSeconds(60), RegulatoryReportInterval = null };
+        await using var running = await PaymentsWorkload.StartAsync(options, _db.DataSource, [new FleetMember(v1, 1), new FleetMember(v2, 0)], CancellationToken.None);
+        await WaitUntilAsync(() => running.Snapshot().TotalOperations >= 40);
+
+        // When the rollout deploys v2 to half the fleet, then to all of it
+        running.SetFleet([new FleetMember(v1, 1), new FleetMember(v2, 1)], phase: "canary");
+        await WaitUntilAsync(() => running.Snapshot().Phases[^1].Operations >= 60);
+        running.SetFleet([new FleetMember(v1, 0), new FleetMember(v2, 1)], phase: "all v2");
+        await WaitUntilAsync(() => running.Snapshot().Phases[^1].Operations >= 60);
+        var report = await running.StopAsync();
+
+        // Then nothing failed, each phase ran the versions it was given, and rows moved by either version stayed consistent
+        report.TotalFailed.ShouldBe(0, string.Join("; ", report.Operations.SelectMany(o => o.Errors)));
+        report.TotalRejected.ShouldBe(0);
+        report.Between("start", "canary").Version("v2").ShouldBeNull();
+        var canary = report.Between("canary", "all v2");
+        canary.Version("v1")!.Operations.ShouldBeGreaterThan(0);
+        canary.Version("v2")!.Operations.ShouldBeGreaterThan(0);
+        var allV2 = report.Between("all v2");
+        allV2.Version("v1").ShouldBeNull();
+        allV2.Version("v2")!.Operations.ShouldBe(allV2.Operations);
+        (await CountNewAsync(maxIdBefore, "true")).ShouldBe(report[OperationKind.Authorize].Succeeded);
+        (await CountNewAsync(maxIdBefore, "status IN ('captured','settled','refunded','charged_back')")).ShouldBe(report[OperationKind.Capture].Succeeded);
+        (await CountNewAsync(maxIdBefore, "status IN ('settled','refunded','charged_back')")).ShouldBe(report[OperationKind.Settle].Succeeded);
+    }
+
+    /// <summary>A process that has not seen any flag row yet: every key reads as <see cref="Switchyard.Compat.Flags.CompatFlag.Default"/>.</summary>
+    private sealed class NoFlagsYet : Switchyard.Compat.Flags.ICompatFlags
+    {
+        public Switchyard.Compat.Flags.CompatFlag Current(string flagKey) => Switchyard.Compat.Flags.CompatFlag.Default(flagKey);
+
+        public IReadOnlyCollection<Switchyard.Compat.Flags.CompatFlag> All => [];
+    }
+
     private Task<long> CountNewAsync(long maxIdBefore, string condition) =>
         _db.ScalarAsync<long>($"SELECT count(*) FROM transactions WHERE id > {maxIdBefore} AND {condition}");
 

@@ -70,7 +70,9 @@ public sealed class DownstreamEquivalenceCheck : IValidationCheck
         var first = span.Item1.ToUniversalTime().Date;
         var last = span.Item2.ToUniversalTime().Date.AddDays(1);
         var days = Math.Max(1, (int)(last - first).TotalDays);
-        var perDay = Math.Max(1, scope.Facts.EstimatedRows / days);
+        // reltuples is 0 on a never-analyzed table; the key span is then the safer guess (smaller windows, not one huge one).
+        var rows = scope.Facts.EstimatedRows > 0 ? scope.Facts.EstimatedRows : (scope.Facts.MaxKey ?? 0) - (scope.Facts.MinKey ?? 0) + 1.0;
+        var perDay = Math.Max(1, rows / days);
         var step = (int)Math.Clamp(scope.Options.ChunkKeys / perDay, 1, days);
         var windows = new List<(DateTime, DateTime)>();
         for (var d = first; d < last; d = d.AddDays(step))

@@ -1,0 +1,60 @@
+using System.Globalization;
+using System.Text;
+using Switchyard.Core.Connections;
+using Switchyard.Core.Execution;
+using Switchyard.Core.Journal;
+using Switchyard.Core.LocalPostgres;
+using Switchyard.Core.Planning;
+
+namespace Switchyard.Core.Linting;
+
+/// <summary>
+/// Lints the SQL a spec's plan will run: every DDL step in plan order, under the timeouts the safe runner sets. With
+/// measurement, each step's measured lock is compared with the lock the plan declares (the conflict gate waits on the
+/// declared one): a step that takes more than it declares is reported, since the measurement wins.
+/// </summary>
+public static class SpecLinter
+{
+    /// <summary>The plan's DDL steps as one SQL file, and which step each statement is.</summary>
+    public static (string Sql, IReadOnlyDictionary<int, PlanStep> StepAt) ToSql(MigrationPlan plan, SafeSqlOptions options)
+    {
+        var sb = new StringBuilder();
+        sb.AppendLine(CultureInfo.InvariantCulture, $"-- {plan.Name}: the DDL steps of the plan, in order. The engine sets these per transaction (SET LOCAL).");
+        sb.AppendLine(CultureInfo.InvariantCulture, $"SET lock_timeout = '{options.LockTimeout.TotalMilliseconds:F0}ms';");
+        sb.AppendLine(CultureInfo.InvariantCulture, $"SET statement_timeout = '{options.StatementTimeout.TotalSeconds:F0}s';");
+        var steps = new Dictionary<int, PlanStep>();
+        var index = 2;
+        foreach (var step in plan.Steps.Where(s => s.Kind == StepKind.Ddl))
+        {
+            sb.AppendLine(CultureInfo.InvariantCulture, $"-- step {step.Key}: {step.Description}");
+            sb.Append(step.Sql.Trim().TrimEnd(';')).AppendLine(";");
+            steps[index++] = step;
+        }
+        return (sb.ToString(), steps);
+    }
+
+    public static LintReport Analyze(MigrationPlan plan, SafeSqlOptions options, string source)
+    {
+        var (sql, _) = ToSql(plan, options);
+        return SqlLinter.Analyze(sql, source);
+    }
+
+    public static async Task<LintReport> AnalyzeAndMeasureAsync(MigrationPlan plan, SafeSqlOptions options, string source, ConnectionSettings target,
+        PostgresBinaries binaries, SafeSqlRunner targetSql, CancellationToken ct)
+    {
+        var (sql, stepAt) = ToSql(plan, options);
+        // The engine creates its journal (and flag store) before any step: so does the clone.
+        var report = await SqlLinter.AnalyzeAndMeasureAsync(sql, source, target, binaries, targetSql, ct, JournalSchema.EnsureAsync).ConfigureAwait(false);
+        var rows = report.Statements.Select(row =>
+        {
+            if (!stepAt.TryGetValue(row.Index, out var step) || row.Measurement is not { Status: MeasurementStatus.Measured } m || step.LockTable is null) return row;
+            var measured = m.LockOn(QualifiedName.Parse(step.LockTable).ToString());
+            if (measured <= step.Lock || measured < LockMode.ShareUpdateExclusive) return row;
+            var finding = new LintFinding(LintRules.PlanLockUnderDeclared.Id, LintRules.PlanLockUnderDeclared.Severity, row.Line, row.Column,
+                $"Step {step.Key} declares {step.LockLevel} on {step.LockTable} but the statement took {LockModes.SqlName(measured)} on the schema clone: the conflict gate waits for holders of the wrong mode.",
+                LintRules.PlanLockUnderDeclared.Rewrite, step.LockTable);
+            return row with { Findings = [.. row.Findings, finding] };
+        }).ToList();
+        return report with { Statements = rows };
+    }
+}
