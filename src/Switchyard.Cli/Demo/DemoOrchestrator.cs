@@ -1,9 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using Npgsql;
-using Switchyard.Compat.Flags;
-using Switchyard.Compat.Mismatches;
-using Switchyard.Compat.Reads;
 using Switchyard.Core;
 using Switchyard.Core.Backfill;
 using Switchyard.Core.Connections;
@@ -89,7 +86,7 @@ internal sealed class DemoOrchestrator
 
         // 3. Traffic: the whole fleet is app v1 until v2 deploys.
         var v1 = new ILedgerApp[] { new LedgerAppV1(v1Db), new LedgerAppV1(v1Db) };
-        var v2Instances = new List<V2Instance>();
+        var v2Instances = new List<LedgerAppV2Instance>();
         _workload = await PaymentsWorkload.StartAsync(new WorkloadOptions
         {
             OperationsPerSecond = _options.OperationsPerSecond,
@@ -127,7 +124,7 @@ internal sealed class DemoOrchestrator
 
     /// <summary>Runs the migration phase by phase; false when a phase failed (recorded as a problem) and the rest was skipped.</summary>
     private async Task<bool> MigrateAsync(NpgsqlDataSource demoDb, NpgsqlDataSource v2Db, NpgsqlDataSource standbyDb, ILedgerApp[] v1,
-        List<V2Instance> v2Instances, Dictionary<string, double> backfillRates, CancellationToken ct)
+        List<LedgerAppV2Instance> v2Instances, Dictionary<string, double> backfillRates, CancellationToken ct)
     {
         var spec = _options.SpecPath;
         var conn = _connection;
@@ -160,7 +157,7 @@ internal sealed class DemoOrchestrator
         await Task.Delay(_options.PhaseTime, ct).ConfigureAwait(false);
 
         // Deploy app v2 (Switchyard.Compat flags): most of the fleet moves to v2.
-        for (var i = 0; i < 3; i++) v2Instances.Add(await V2Instance.StartAsync(v2Db, ct).ConfigureAwait(false));
+        for (var i = 0; i < 3; i++) v2Instances.Add(await LedgerAppV2Instance.StartAsync(v2Db, ct: ct).ConfigureAwait(false));
         Mark("deploy v2", "fleet v1=25% v2=75% (flags: reads legacy, writes legacy)",
             [.. v1.Select(a => new FleetMember(a, 1)), .. v2Instances.Select(v => new FleetMember(v.App, 2))]);
         await Task.Delay(_options.PhaseTime, ct).ConfigureAwait(false);
@@ -191,8 +188,8 @@ internal sealed class DemoOrchestrator
             if (!await CutoverAsync(phase, reads, percent, writes, ct).ConfigureAwait(false)) return false;
             await Task.Delay(_options.PhaseTime, ct).ConfigureAwait(false);
         }
-        var mismatches = v2Instances.Sum(v => v.Recorder.Snapshot(LedgerAppV2.FlagKey).Mismatches);
-        var shadowReads = v2Instances.Sum(v => v.Recorder.Snapshot(LedgerAppV2.FlagKey).Reads);
+        var mismatches = v2Instances.Sum(v => v.Mismatches.Snapshot(LedgerAppV2.FlagKey).Mismatches);
+        var shadowReads = v2Instances.Sum(v => v.Mismatches.Snapshot(LedgerAppV2.FlagKey).Reads);
         _log($"shadow comparisons by app v2: {shadowReads:N0} reads, {mismatches:N0} mismatches");
         if (mismatches > 0) _result.Problems.Add($"app v2 saw {mismatches} shadow-read mismatches during cutover");
 
@@ -490,34 +487,5 @@ internal sealed class DemoOrchestrator
         public bool ReplayPaused { get; set; }
         public bool Killed { get; set; }
         public bool Terminated { get; set; }
-    }
-
-    /// <summary>One app v2 instance: its own flag client (LISTEN + poll) and shadow-read counters, as a deployed service has.</summary>
-    private sealed class V2Instance : IAsyncDisposable
-    {
-        private readonly FlagClient _flags;
-
-        private V2Instance(FlagClient flags, MismatchRecorder recorder, ILedgerApp app)
-        {
-            _flags = flags;
-            Recorder = recorder;
-            App = app;
-        }
-
-        public ILedgerApp App { get; }
-        public MismatchRecorder Recorder { get; }
-
-        public static async Task<V2Instance> StartAsync(NpgsqlDataSource db, CancellationToken ct)
-        {
-            var flags = await FlagClient.StartAsync(db, null, null, ct).ConfigureAwait(false);
-            var recorder = new MismatchRecorder();
-            return new V2Instance(flags, recorder, new LedgerAppV2(db, flags, new CompatReader(flags, recorder)));
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            await _flags.DisposeAsync().ConfigureAwait(false);
-            Recorder.Dispose();
-        }
     }
 }
