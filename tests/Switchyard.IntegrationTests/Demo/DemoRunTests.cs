@@ -108,8 +108,11 @@ public sealed class DemoRunTests
     }
 }
 
-/// <summary>The demo tests share one cluster home with a standby; they run one after the other, and it stops after them.</summary>
-[CollectionDefinition(nameof(DemoCluster))]
+/// <summary>
+/// The demo tests share one cluster home with a standby; they run one after the other, alone (their load would make
+/// the timing-sensitive guard tests of other classes flaky), and the cluster stops after them.
+/// </summary>
+[CollectionDefinition(nameof(DemoCluster), DisableParallelization = true)]
 public sealed class DemoCluster : ICollectionFixture<DemoClusterLifetime>
 {
     public static string Home => Path.Combine(TestCluster.RepositoryRoot(), ".switchyard", "demo-test-cluster");
