@@ -35,7 +35,7 @@ public static class CompatMismatchesTable
     public const string FleetRateSql = """
         SELECT coalesce(sum(reads), 0)::bigint AS reads,
                coalesce(sum(mismatches), 0)::bigint AS mismatches,
-               coalesce(sum(mismatches)::float8 / nullif(sum(reads), 0), 0) AS rate,
+               coalesce((sum(mismatches) + sum(errors))::float8 / nullif(sum(reads), 0), 0) AS rate,
                coalesce((SELECT array_agg(DISTINCT k) FROM switchyard.compat_mismatches m2, unnest(m2.sample_keys) k
                          WHERE m2.flag_key = $1 AND m2.updated_at > now() - $2::interval), '{}') AS sample_keys
         FROM switchyard.compat_mismatches

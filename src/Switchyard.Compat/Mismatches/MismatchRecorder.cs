@@ -18,6 +18,7 @@ public sealed class MismatchRecorder : IDisposable
     private readonly Meter _meter;
     private readonly Counter<long> _readsCounter;
     private readonly Counter<long> _mismatchCounter;
+    private readonly Counter<long> _errorCounter;
 
     /// <param name="sampleKeys">How many recent mismatching keys to keep per flag.</param>
     public MismatchRecorder(int sampleKeys = 20)
@@ -26,7 +27,8 @@ public sealed class MismatchRecorder : IDisposable
         _sampleKeys = sampleKeys;
         _meter = new Meter(MeterName);
         _readsCounter = _meter.CreateCounter<long>("switchyard.compat.shadow_reads", description: "Shadow reads compared");
-        _mismatchCounter = _meter.CreateCounter<long>("switchyard.compat.shadow_mismatches", description: "Shadow reads whose new shape differed or failed");
+        _mismatchCounter = _meter.CreateCounter<long>("switchyard.compat.shadow_mismatches", description: "Shadow reads whose new shape differed");
+        _errorCounter = _meter.CreateCounter<long>("switchyard.compat.shadow_errors", description: "Shadow reads whose new shape failed");
     }
 
     /// <summary>Counts one comparison; a mismatch also keeps <paramref name="key"/> as a sample.</summary>
@@ -41,12 +43,15 @@ public sealed class MismatchRecorder : IDisposable
         counters.AddSample(key, _sampleKeys);
     }
 
-    /// <summary>Counts a shadow read whose new side failed: a read and a mismatch.</summary>
+    /// <summary>Counts a shadow read whose new side failed: a read and an error (not a mismatch), keeping the key as a sample.</summary>
     public void RecordError(string flagKey, string key)
     {
         var counters = _counters.GetOrAdd(flagKey, _ => new FlagCounters());
+        Interlocked.Increment(ref counters.Reads);
         Interlocked.Increment(ref counters.Errors);
-        Record(flagKey, key, matched: false);
+        _readsCounter.Add(1, new TagList { { "flag_key", flagKey } });
+        _errorCounter.Add(1, new TagList { { "flag_key", flagKey } });
+        counters.AddSample(key, _sampleKeys);
     }
 
     public MismatchSnapshot Snapshot(string flagKey) =>

@@ -77,6 +77,7 @@ internal sealed class BackfillWorker
                 var width = Math.Max(trail.Width, lead.Width);
                 _sizer.Observe(width, elapsed);
                 run.Committed(_range.RangeNo, trail.From, trail.To, rows, width, elapsed, _sizer.Keys);
+                Guards.SwitchyardMetrics.RecordBatch(_ctx.Request.MigrationName, rows, elapsed);
                 _ctx.Report();
                 return (trail, lead, rows);
             }

@@ -99,6 +99,7 @@ public sealed class MigrationEngine(SafeSqlRunner sql, IBackfillPhase? backfill 
                     (options.Confirm is null ? $"Re-run with --confirm {run.Name} once no app v1 instance is left." : $"--confirm '{options.Confirm}' does not match the migration name '{run.Name}'."), ran, ct).ConfigureAwait(false);
             }
             await _journal.SetPhaseAsync(run.MigrationId, phaseName, MigrationStates.Running, ct).ConfigureAwait(false);
+            Guards.SwitchyardMetrics.SetPhase(run.Name, phaseName);
             foreach (var step in phase.Steps)
             {
                 if (done.Contains(step.Key)) continue;

@@ -59,6 +59,21 @@ public sealed class LocalCluster
         await PgCtlStopAsync(binaries, state.DataDirectory, ct).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Asks every server of the cluster to shut down without waiting for it: for process-exit hooks (test runs), which
+    /// the host may cut short. Each server still shuts down cleanly on its own.
+    /// </summary>
+    public void SignalStop()
+    {
+        if (State is not { } state) return;
+        var pgCtl = new PostgresBinaries(state.BinDirectory, 0).Path("pg_ctl");
+        foreach (var dir in state.Standbys.Select(s => s.DataDirectory).Append(state.DataDirectory))
+        {
+            if (!File.Exists(Path.Combine(dir, "postmaster.pid"))) continue;
+            OsProcess.RunAsync(pgCtl, ["-D", dir, "-m", "fast", "-W", "stop"], RunUser, CancellationToken.None).GetAwaiter().GetResult();
+        }
+    }
+
     /// <summary>Stops one standby (used to prove that guards fail closed).</summary>
     public async Task StopStandbyAsync(string name, CancellationToken ct)
     {

@@ -156,5 +156,5 @@ public static class NormalizationSql
     }
 
     public static string CreateTrigger(NormalizationTarget t) =>
-        $"CREATE OR REPLACE TRIGGER {Ident.Quote(TriggerName(t))} BEFORE INSERT OR UPDATE ON {t.Table.Sql} FOR EACH ROW EXECUTE FUNCTION {TriggerFunction(t).Sql}()";
+        $"CREATE OR REPLACE TRIGGER {Ident.Quote(TriggerName(t))} BEFORE INSERT OR UPDATE ON {t.Table.Sql} FOR EACH ROW WHEN (current_setting('switchyard.role', true) IS DISTINCT FROM 'backfill') EXECUTE FUNCTION {TriggerFunction(t).Sql}()";
 }

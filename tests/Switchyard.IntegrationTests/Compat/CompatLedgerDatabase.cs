@@ -1,11 +1,15 @@
+using Switchyard.Core.Engine;
+using Switchyard.Core.Planning;
+using Switchyard.Core.Spec;
 using Switchyard.IntegrationTests.Infrastructure;
 using Switchyard.Samples.Ledger.Seeding;
 
 namespace Switchyard.IntegrationTests.Compat;
 
 /// <summary>
-/// A small seeded ledger taken through the engine's Expand steps and backfill SQL for the flagship spec: transaction_state,
-/// state_id (backfilled), the dual-write trigger, and the flag row in switchyard.flags.
+/// A small seeded ledger taken through the engine's real Expand and Backfill of the flagship spec
+/// (<c>MigrationEngine.ApplyAsync</c>, stopping after Backfill): transaction_state, state_id (backfilled), the
+/// dual-write trigger, and the flag row in switchyard.flags.
 /// </summary>
 public sealed class CompatLedgerDatabase : LedgerDatabase
 {
@@ -16,7 +20,8 @@ public sealed class CompatLedgerDatabase : LedgerDatabase
     public override async Task InitializeAsync()
     {
         await base.InitializeAsync();
-        await FlagStore.EnsureAsync(this);
-        await EngineExpand.ApplyExpandAndBackfillAsync(Runner(), DataSource, FlagshipSpec);
+        var engine = new MigrationEngine(Runner(), new BatchedBackfill());
+        await engine.ApplyAsync(SpecLoader.LoadFile(FlagshipSpec), new ApplyOptions { To = MigrationPhase.Backfill }, CancellationToken.None);
+        (await ScalarAsync<long>("SELECT count(*) FROM transactions WHERE state_id IS NULL")).ShouldBe(0, "the engine's backfill left rows without state_id");
     }
 }

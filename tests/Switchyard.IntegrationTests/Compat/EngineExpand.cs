@@ -9,14 +9,16 @@ namespace Switchyard.IntegrationTests.Compat;
 /// <summary>
 /// Runs the engine's own Expand steps of a spec (the planner's SQL: lookup table, codes, state_id, the dual-write
 /// trigger, the flag row, the NOT VALID foreign key) through the SafeSqlRunner, then a keyset backfill with the
-/// engine's batch SQL. It skips only <c>MigrationEngine.ApplyAsync</c>'s journaling and catalog pre-check, whose
-/// parameter-binding fixes are still on the engine branch (see the report); switch to ApplyAsync(To = Backfill) once
-/// they are on main.
+/// engine's batch SQL, without <c>MigrationEngine.ApplyAsync</c>'s journaling (for tests that want the migrated shape
+/// with no migration record, e.g. Guards/GuardedBackfillTests). The compat tests use the full engine
+/// (<see cref="CompatLedgerDatabase"/>).
 /// </summary>
 internal static class EngineExpand
 {
     public static async Task ApplyExpandAndBackfillAsync(SafeSqlRunner sql, NpgsqlDataSource dataSource, string specPath)
     {
+        // The Expand steps register the flag in switchyard.flags: the journal schema must exist first.
+        await Switchyard.Core.Journal.JournalSchema.EnsureAsync(sql, CancellationToken.None);
         var spec = SpecLoader.LoadFile(specPath);
         var live = new Dictionary<QualifiedName, IReadOnlyList<CatalogColumn>>();
         foreach (var table in spec.Operations.OfType<DropColumnOperation>().Select(d => d.Table).Distinct())

@@ -151,7 +151,7 @@ public sealed class ShadowReadTests : IClassFixture<CompatLedgerDatabase>
     }
 
     [Fact]
-    public async Task A_Failing_New_Read_Never_Fails_The_Caller_And_Counts_As_A_Mismatch()
+    public async Task A_Failing_New_Read_Never_Fails_The_Caller_And_Counts_As_An_Error_With_Its_Key()
     {
         // Given shadow mode and a new-shape read that throws
         var version = await FlagStore.SetAsync(_db.DataSource, "public.failing.status", ReadMode.Shadow, 0, WriteMode.Both);
@@ -168,7 +168,8 @@ public sealed class ShadowReadTests : IClassFixture<CompatLedgerDatabase>
         // Then the caller gets legacy, and the failure is counted with its key
         result.ShouldBe(42);
         var snapshot = recorder.Snapshot("public.failing.status");
-        (snapshot.Reads, snapshot.Mismatches, snapshot.Errors).ShouldBe((1L, 1L, 1L));
+        (snapshot.Reads, snapshot.Mismatches, snapshot.Errors).ShouldBe((1L, 0L, 1L));
+        snapshot.Rate.ShouldBe(1.0);
         snapshot.SampleKeys.ShouldBe(["acct-9"]);
     }
 

@@ -28,7 +28,7 @@ public static class StandbyCluster
             var cluster = new LocalCluster(new LocalClusterOptions { Home = Home, Fast = true });
             await cluster.StartAsync(CancellationToken.None);
             await cluster.AddStandbyAsync(StandbyName, CancellationToken.None);
-            AppDomain.CurrentDomain.ProcessExit += (_, _) => cluster.StopAsync(CancellationToken.None).GetAwaiter().GetResult();
+            AppDomain.CurrentDomain.ProcessExit += (_, _) => cluster.SignalStop();
             _cluster = cluster;
             return cluster;
         }

@@ -23,7 +23,7 @@ public static class TestCluster
             if (_cluster is not null) return _cluster;
             var cluster = new LocalCluster(new LocalClusterOptions { Home = Home, Fast = true });
             await cluster.StartAsync(CancellationToken.None);
-            AppDomain.CurrentDomain.ProcessExit += (_, _) => cluster.StopAsync(CancellationToken.None).GetAwaiter().GetResult();
+            AppDomain.CurrentDomain.ProcessExit += (_, _) => cluster.SignalStop();
             _cluster = cluster;
             return cluster;
         }
