@@ -6,16 +6,24 @@ namespace Switchyard.Samples.Ledger.Invariants;
 /// <summary>Reads <see cref="LedgerInvariants"/> from whichever shape the ledger is in: legacy, mid-migration, or contracted.</summary>
 public static class LedgerInvariantsReader
 {
-    public static async Task<LedgerInvariants> ReadAsync(NpgsqlDataSource dataSource, CancellationToken ct)
+    public static Task<LedgerInvariants> ReadAsync(NpgsqlDataSource dataSource, CancellationToken ct) => ReadAsync(dataSource, null, ct);
+
+    /// <summary>
+    /// The invariants of the transactions with id ≤ <paramref name="maxTransactionId"/> (and their chargebacks) only:
+    /// under live traffic the rows a workload adds change the totals, while the rows that existed before must not change.
+    /// </summary>
+    public static async Task<LedgerInvariants> ReadAsync(NpgsqlDataSource dataSource, long? maxTransactionId, CancellationToken ct)
     {
+        var rows = maxTransactionId is { } max ? $" WHERE t.id <= {max.ToString(System.Globalization.CultureInfo.InvariantCulture)}" : "";
+        var chargebackRows = maxTransactionId is { } cbMax ? $" WHERE transaction_id <= {cbMax.ToString(System.Globalization.CultureInfo.InvariantCulture)}" : "";
         await using var connection = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
         // One snapshot for every figure, so concurrent writers cannot make the parts disagree.
         await using var tx = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct).ConfigureAwait(false);
         var hasStatus = await ColumnExistsAsync(connection, "status", ct).ConfigureAwait(false);
         var hasStateId = await ColumnExistsAsync(connection, "state_id", ct).ConfigureAwait(false);
 
-        var totals = await ReadRowAsync(connection, "SELECT count(*), coalesce(sum(amount_minor), 0)::numeric FROM transactions", ct).ConfigureAwait(false);
-        var chargebacks = await ReadRowAsync(connection, "SELECT count(*), coalesce(sum(amount_minor), 0)::numeric FROM chargebacks", ct).ConfigureAwait(false);
+        var totals = await ReadRowAsync(connection, $"SELECT count(*), coalesce(sum(amount_minor), 0)::numeric FROM transactions t{rows}", ct).ConfigureAwait(false);
+        var chargebacks = await ReadRowAsync(connection, $"SELECT count(*), coalesce(sum(amount_minor), 0)::numeric FROM chargebacks{chargebackRows}", ct).ConfigureAwait(false);
 
         var statusExpression = hasStatus
             ? LedgerStatuses.CanonicalSql("t.status")
@@ -28,7 +36,7 @@ public static class LedgerInvariantsReader
                        coalesce(sum(t.amount_minor) FILTER (WHERE {statusExpression} = 'settled'), 0) AS settled,
                        coalesce(sum(t.amount_minor) FILTER (WHERE {statusExpression} = 'refunded'), 0) AS refunded,
                        coalesce(sum(t.amount_minor) FILTER (WHERE {statusExpression} = 'charged_back'), 0) AS charged_back
-                FROM transactions t
+                FROM transactions t{rows}
                 GROUP BY t.account_id
             ) b
             """;
@@ -42,7 +50,7 @@ public static class LedgerInvariantsReader
             var state = await ReadRowAsync(connection, $"""
                 SELECT count(*) FILTER (WHERE t.state_id IS NULL),
                        {(hasStatus ? $"count(*) FILTER (WHERE t.state_id IS NOT NULL AND s.code IS DISTINCT FROM {LedgerStatuses.CanonicalSql("t.status")})" : "0")}
-                FROM transactions t LEFT JOIN transaction_state s ON s.id = t.state_id
+                FROM transactions t LEFT JOIN transaction_state s ON s.id = t.state_id{rows}
                 """, ct).ConfigureAwait(false);
             missing = (long)state[0];
             disagreements = hasStatus ? (long)state[1] : null;

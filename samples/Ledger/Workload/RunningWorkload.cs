@@ -29,6 +29,7 @@ public sealed class RunningWorkload : IAsyncDisposable
     private WorkloadReport? _final;
     private readonly object _stopGate = new();
     private Task<WorkloadReport>? _stopping;
+    private string _regulatoryReportSql;
 
     internal RunningWorkload(WorkloadOptions options, NpgsqlDataSource ledger, LedgerShape shape, Fleet fleet)
     {
@@ -39,6 +40,7 @@ public sealed class RunningWorkload : IAsyncDisposable
         _recorder = new WorkloadRecorder(options.InitialPhase, options.ErrorsKept);
         _slots = new SemaphoreSlim(options.MaxInFlight, options.MaxInFlight);
         _random = new Random(options.Seed);
+        _regulatoryReportSql = options.RegulatoryReportSql;
         var sum = 0.0;
         _mix = [.. options.Mix.Weights().Where(w => w.Weight > 0).Select(w => (w.Kind, sum += w.Weight))];
     }
@@ -78,6 +80,14 @@ public sealed class RunningWorkload : IAsyncDisposable
             if (phase is not null) _recorder.MarkPhase(phase, at);
             _recorder.MarkEvent($"fleet: {next}", at);
         }
+    }
+
+    /// <summary>Swaps the regulatory report's SQL for the reports due from now on (e.g. once the legacy column is gone).</summary>
+    public void SetRegulatoryReportSql(string sql)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(sql);
+        Volatile.Write(ref _regulatoryReportSql, sql);
+        _recorder.MarkEvent("regulatory report: SQL swapped", Elapsed);
     }
 
     /// <summary>The figures so far, while the run goes on.</summary>
@@ -264,7 +274,7 @@ public sealed class RunningWorkload : IAsyncDisposable
             {
                 using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_abort.Token);
                 timeout.CancelAfter(_options.OperationTimeout);
-                await using var cmd = _ledger.CreateCommand(_options.RegulatoryReportSql);
+                await using var cmd = _ledger.CreateCommand(Volatile.Read(ref _regulatoryReportSql));
                 cmd.CommandTimeout = 0;
                 await using var reader = await cmd.ExecuteReaderAsync(timeout.Token).ConfigureAwait(false);
                 while (await reader.ReadAsync(timeout.Token).ConfigureAwait(false))

@@ -1,38 +1,51 @@
 using System.CommandLine;
+using Switchyard.Cli.Demo;
 using Switchyard.Cli.Output;
-using Switchyard.Core.LocalPostgres;
-using Switchyard.Samples.Ledger.Invariants;
-using Switchyard.Samples.Ledger.Seeding;
 
 namespace Switchyard.Cli.Commands;
 
-/// <summary><c>switchyard demo</c>: managed PostgreSQL, a seeded ledger, and the flagship migration under load.</summary>
+/// <summary><c>switchyard demo</c>: the flagship migration on a fresh ledger under live payments traffic, with a report.</summary>
 internal static class DemoCommand
 {
+    /// <summary>Exit code when the demo ran but its proof failed (a payment failed, money moved, validation red).</summary>
+    public const int ProofFailed = 3;
+
     public static Command Build()
     {
-        var demo = new Command("demo", "Run the flagship status → state migration on a fresh ledger in the managed cluster.");
+        var demo = new Command("demo", "The flagship status → state migration on a fresh ledger in the managed cluster (with a streaming standby), under live payments traffic, with a report.");
         var rows = new Option<long>("--rows") { Description = "Transactions to seed.", DefaultValueFactory = _ => 200_000 };
-        rows.Validators.Add(r =>
+        var tps = new Option<double>("--tps") { Description = "Payment operations started per second (open loop).", DefaultValueFactory = _ => 100 };
+        var duration = new Option<TimeSpan>("--duration")
         {
-            if (r.GetValueOrDefault<long>() < 1) r.AddError($"--rows must be at least 1, got {r.GetValueOrDefault<long>()}.");
-        });
-        demo.Options.Add(rows);
+            Description = "Time under traffic from baseline to the end of Contract (about); each gate is held for a twelfth of it, the backfill takes a seventh.",
+            DefaultValueFactory = _ => TimeSpan.FromSeconds(140),
+            CustomParser = WorkloadCommands.ParseDuration,
+        };
+        var faults = new Option<bool>("--faults") { Description = "Inject faults: a long transaction during Expand, a standby replay pause, kill -9 of the migrator and a terminated backend during Backfill." };
+        var reportDir = new Option<string?>("--report-dir") { Description = "Folder for the HTML report. Default: <cluster home>/reports." };
+        var database = new Option<string>("--database") { Description = "Demo database (dropped and recreated).", DefaultValueFactory = _ => "ledger_demo" };
+        foreach (var o in new Option[] { rows, tps, duration, faults, reportDir, database }) demo.Options.Add(o);
         CommandAction.Set(demo, async (ctx, ct) =>
         {
-            var cluster = new LocalCluster(ctx.LocalOptions);
-            await cluster.StartAsync(ct).ConfigureAwait(false);
-            CliOutput.Success("Managed PostgreSQL is running.");
-            CliOutput.Plain("connection string:");
-            CliOutput.Plain(cluster.ConnectionString(LedgerCommands.ManagedDatabase));
-
-            var target = await ctx.ConnectAsync(ct, LedgerCommands.ManagedDatabase).ConfigureAwait(false);
-            var seed = await LedgerCommands.SeedAsync(ctx.DataSource, new SeedOptions { Rows = ctx.ParseResult.GetValue(rows) }, true, ct).ConfigureAwait(false);
-            LedgerCommands.PrintSeed(seed);
-            var invariants = await LedgerInvariantsReader.ReadAsync(ctx.DataSource, ct).ConfigureAwait(false);
-            CliOutput.Plain($"ledger invariants: {invariants}");
-            CliOutput.Plain($"database: {target.Describe()}");
-            return 0;
+            var total = ctx.ParseResult.GetValue(duration);
+            var backfill = TimeSpan.FromSeconds(Math.Max(2, total.TotalSeconds / 7));
+            var options = new DemoOptions
+            {
+                Cluster = ctx.LocalOptions,
+                MigratorPath = Path.Combine(AppContext.BaseDirectory, "switchyard.dll"),
+                SpecPath = Path.Combine(AppContext.BaseDirectory, "specs", "001-normalize-transaction-status.yaml"),
+                Database = ctx.ParseResult.GetValue(database)!,
+                Rows = ctx.ParseResult.GetValue(rows),
+                OperationsPerSecond = ctx.ParseResult.GetValue(tps),
+                PhaseTime = TimeSpan.FromSeconds(Math.Max(1, (total - backfill).TotalSeconds / 12)),
+                BackfillTime = backfill,
+                Faults = ctx.ParseResult.GetValue(faults),
+                ReportDirectory = ctx.ParseResult.GetValue(reportDir) ?? Path.Combine(ctx.LocalOptions.Home, "reports"),
+            };
+            var result = await new DemoOrchestrator(options, CliOutput.Plain).RunAsync(ct).ConfigureAwait(false);
+            result.ReportPath = await DemoHtmlReport.WriteAsync(result, ct).ConfigureAwait(false);
+            DemoConsoleReport.Print(result);
+            return result.Passed ? 0 : ProofFailed;
         });
         return demo;
     }

@@ -1,0 +1,491 @@
+using System.Diagnostics;
+using System.Globalization;
+using Npgsql;
+using Switchyard.Core;
+using Switchyard.Core.Backfill;
+using Switchyard.Core.Connections;
+using Switchyard.Core.Execution;
+using Switchyard.Core.LocalPostgres;
+using Switchyard.Core.Operations;
+using Switchyard.Core.Validation;
+using Switchyard.Samples.Ledger.App;
+using Switchyard.Samples.Ledger.App.V1;
+using Switchyard.Samples.Ledger.App.V2;
+using Switchyard.Samples.Ledger.Invariants;
+using Switchyard.Samples.Ledger.Seeding;
+using Switchyard.Samples.Ledger.Workload;
+
+namespace Switchyard.Cli.Demo;
+
+/// <summary>
+/// The demo: a managed cluster with a streaming standby, a fresh seeded ledger, payments traffic from a fleet of app
+/// v1 and v2 instances, and the flagship migration run phase by phase with the real <c>switchyard</c> program as a
+/// child process (so faults can kill it), the runbook's gates played out, the faults injected on the way, and every
+/// phase measured from the traffic's side.
+/// </summary>
+internal sealed class DemoOrchestrator
+{
+    public const string Migration = "001-normalize-transaction-status";
+
+    /// <summary>The regulatory report once the legacy column is on its way out: the same lines, read through the lookup.</summary>
+    private const string StateReportSql = """
+        SELECT (t.created_at AT TIME ZONE 'UTC')::date AS day, t.currency, s.code AS status,
+               count(*) AS transactions, sum(t.amount_minor) AS amount_minor
+        FROM transactions t LEFT JOIN transaction_state s ON s.id = t.state_id
+        GROUP BY 1, 2, 3
+        """;
+
+    private readonly DemoOptions _options;
+    private readonly Action<string> _log;
+    private readonly DemoResult _result;
+    private readonly Stopwatch _total = Stopwatch.StartNew();
+    private RunningWorkload? _workload;
+    private DemoSampler? _sampler;
+    private string _connection = "";
+    private string _standbyConnection = "";
+
+    public DemoOrchestrator(DemoOptions options, Action<string> log)
+    {
+        options.Validate();
+        _options = options;
+        _log = log;
+        _result = new DemoResult { Options = options };
+    }
+
+    private double Now => _workload?.Elapsed.TotalSeconds ?? 0;
+
+    public async Task<DemoResult> RunAsync(CancellationToken ct)
+    {
+        // 1. The cluster, a standby, a fresh database.
+        var cluster = new LocalCluster(_options.Cluster);
+        _log("Starting the managed PostgreSQL cluster and its streaming standby …");
+        await cluster.StartAsync(ct).ConfigureAwait(false);
+        await cluster.AddStandbyAsync(_options.StandbyName, ct).ConfigureAwait(false);
+        await RecreateDatabaseAsync(cluster, ct).ConfigureAwait(false);
+        _connection = cluster.ConnectionString(_options.Database);
+        _standbyConnection = cluster.StandbyConnectionString(_options.StandbyName, _options.Database);
+        _result.Connection = _connection;
+        _log($"database: {_connection}");
+
+        await using var demoDb = DataSourceFactory.Create(_connection, "demo");
+        await using var v1Db = DataSourceFactory.Create(_connection, "ledger-v1");
+        await using var v2Db = DataSourceFactory.Create(_connection, "ledger-v2");
+        await using var reportDb = DataSourceFactory.Create(_connection, "ledger-report");
+        await using var standbyDb = DataSourceFactory.Create(_standbyConnection, "demo");
+
+        // 2. Seed and the money before.
+        _log($"Seeding {_options.Rows:N0} transactions …");
+        var seed = await new LedgerSeeder(demoDb).SeedAsync(new SeedOptions { Rows = _options.Rows }, null, ct).ConfigureAwait(false);
+        _result.SeededRows = seed.Transactions;
+        _result.SeedSeconds = seed.TotalElapsed.TotalSeconds;
+        var seededMaxId = await ScalarAsync<long>(demoDb, "SELECT coalesce(max(id), 0) FROM transactions", ct).ConfigureAwait(false);
+        var seededBefore = await LedgerInvariantsReader.ReadAsync(demoDb, seededMaxId, ct).ConfigureAwait(false);
+        var totalBefore = await LedgerInvariantsReader.ReadAsync(demoDb, ct).ConfigureAwait(false);
+        _log($"seeded in {seed.TotalElapsed.TotalSeconds:F1} s; invariants before: {seededBefore}");
+        _result.BackfillRateOption = await BackfillRateArgumentsAsync(ct).ConfigureAwait(false) is { Count: > 0 } rateArgs ? string.Join(' ', rateArgs) : "";
+
+        // 3. Traffic: the whole fleet is app v1 until v2 deploys.
+        var v1 = new ILedgerApp[] { new LedgerAppV1(v1Db), new LedgerAppV1(v1Db) };
+        var v2Instances = new List<LedgerAppV2Instance>();
+        _workload = await PaymentsWorkload.StartAsync(new WorkloadOptions
+        {
+            OperationsPerSecond = _options.OperationsPerSecond,
+            Duration = TimeSpan.FromHours(6),
+            InitialPhase = "baseline",
+            MaxInFlight = 64,
+        }, reportDb, v1.Select(a => new FleetMember(a, 1)), ct).ConfigureAwait(false);
+        await using var sampler = new DemoSampler(demoDb, _options.StandbyName, seededMaxId, () => Now);
+        _sampler = sampler;
+        sampler.Phase = "baseline";
+        sampler.Start();
+        _notes["baseline"] = "fleet v1=100%";
+        var backfillRates = new Dictionary<string, double>(StringComparer.Ordinal);
+        try
+        {
+            _log($"Payments traffic at {_options.OperationsPerSecond:N0} ops/s from 2 app v1 instances; baseline for {2 * _options.PhaseTime.TotalSeconds:F0} s …");
+            await Task.Delay(2 * _options.PhaseTime, ct).ConfigureAwait(false);
+
+            var completed = await MigrateAsync(demoDb, v2Db, standbyDb, v1, v2Instances, backfillRates, ct).ConfigureAwait(false);
+            Mark("after", completed ? "migration complete" : "migration stopped early");
+            await Task.Delay(_options.PhaseTime, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            _result.Workload = await _workload.StopAsync().ConfigureAwait(false);
+            await sampler.DisposeAsync().ConfigureAwait(false);
+            foreach (var v in v2Instances) await v.DisposeAsync().ConfigureAwait(false);
+        }
+
+        // 4. The proof: validation suite, money after, journal.
+        await FinishAsync(demoDb, seededMaxId, seededBefore, totalBefore, backfillRates, ct).ConfigureAwait(false);
+        _result.TotalSeconds = _total.Elapsed.TotalSeconds;
+        return _result;
+    }
+
+    /// <summary>Runs the migration phase by phase; false when a phase failed (recorded as a problem) and the rest was skipped.</summary>
+    private async Task<bool> MigrateAsync(NpgsqlDataSource demoDb, NpgsqlDataSource v2Db, NpgsqlDataSource standbyDb, ILedgerApp[] v1,
+        List<LedgerAppV2Instance> v2Instances, Dictionary<string, double> backfillRates, CancellationToken ct)
+    {
+        var spec = _options.SpecPath;
+        var conn = _connection;
+
+        // Expand (with a long transaction holding ACCESS SHARE when faults are on).
+        Mark("expand", "lookup table, state_id, dual-write trigger, flag");
+        if (!_options.Faults)
+        {
+            if (!await ApplyAsync("expand", ["apply", spec, "-c", conn, "--to", "expand"], ct).ConfigureAwait(false)) return false;
+        }
+        else
+        {
+            var holding = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+            var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var holder = FaultInjector.HoldAccessShareAsync(demoDb, release.Task, holding, ct);
+            var pid = await holding.Task.WaitAsync(ct).ConfigureAwait(false);
+            Fault("long transaction", $"pid {pid} holds ACCESS SHARE on transactions (a report's open transaction) as Expand starts");
+            var expand = ApplyAsync("expand", ["apply", spec, "-c", conn, "--to", "expand"], ct);
+            // Hold on until the migrator is at the DDL that conflicts, then a while longer: it must wait outside the queue.
+            await WaitForJournalAsync(demoDb, "expand.%.add_target%", expand, ct).ConfigureAwait(false);
+            await Task.WhenAny(expand, Task.Delay(_options.LongTransactionHold, ct)).ConfigureAwait(false);
+            release.TrySetResult();
+            await holder.ConfigureAwait(false);
+            Fault("long transaction ended", $"pid {pid} committed after holding its lock {_options.LongTransactionHold.TotalSeconds:F0} s into Expand's first ACCESS EXCLUSIVE step");
+            if (!await expand.ConfigureAwait(false)) return false;
+            var waits = await LockQueueWaitsAsync(demoDb, ct).ConfigureAwait(false);
+            Fault("expand waited outside the lock queue", waits.Count > 0 ? "journal: " + string.Join("; ", waits) : "the journal shows no step that waited for a holder");
+        }
+        await RecordBaselineAsync(demoDb, ct).ConfigureAwait(false);
+        await Task.Delay(_options.PhaseTime, ct).ConfigureAwait(false);
+
+        // Deploy app v2 (Switchyard.Compat flags): most of the fleet moves to v2.
+        for (var i = 0; i < 3; i++) v2Instances.Add(await LedgerAppV2Instance.StartAsync(v2Db, ct: ct).ConfigureAwait(false));
+        Mark("deploy v2", "fleet v1=25% v2=75% (flags: reads legacy, writes legacy)",
+            [.. v1.Select(a => new FleetMember(a, 1)), .. v2Instances.Select(v => new FleetMember(v.App, 2))]);
+        await Task.Delay(_options.PhaseTime, ct).ConfigureAwait(false);
+
+        // Backfill (faults: standby replay pause, kill -9 of the migrator, a terminated backend).
+        Mark("backfill", "state_id from status in throttled batches");
+        var rate = await BackfillAsync(demoDb, standbyDb, ct).ConfigureAwait(false);
+        if (rate is null) return false;
+        backfillRates["backfill"] = rate.Value;
+
+        Mark("validate", "FK VALIDATE, index CONCURRENTLY, NOT NULL via CHECK; validation suite");
+        if (!await ApplyAsync("validate", ["apply", spec, "-c", conn, "--to", "validate"], ct).ConfigureAwait(false)) return false;
+        await ValidateAsync(demoDb, MigrationShape.Validated, ct).ConfigureAwait(false);
+        await Task.Delay(_options.PhaseTime, ct).ConfigureAwait(false);
+
+        // Cutover: the flags, step by step, as `switchyard cutover` flips them.
+        (string Phase, string Reads, int Percent, string Writes)[] steps =
+        [
+            ("cutover: shadow", "shadow", 0, "both"),
+            ("cutover: reads 1%", "new", 1, "both"),
+            ("cutover: reads 10%", "new", 10, "both"),
+            ("cutover: reads 50%", "new", 50, "both"),
+            ("cutover: reads 100%", "new", 100, "both"),
+        ];
+        foreach (var (phase, reads, percent, writes) in steps)
+        {
+            Mark(phase, $"reads {reads} {percent}%, writes {writes}");
+            if (!await CutoverAsync(phase, reads, percent, writes, ct).ConfigureAwait(false)) return false;
+            await Task.Delay(_options.PhaseTime, ct).ConfigureAwait(false);
+        }
+        var mismatches = v2Instances.Sum(v => v.Mismatches.Snapshot(LedgerAppV2.FlagKey).Mismatches);
+        var shadowReads = v2Instances.Sum(v => v.Mismatches.Snapshot(LedgerAppV2.FlagKey).Reads);
+        _log($"shadow comparisons by app v2: {shadowReads:N0} reads, {mismatches:N0} mismatches");
+        if (mismatches > 0) _result.Problems.Add($"app v2 saw {mismatches} shadow-read mismatches during cutover");
+
+        // Legacy writers stop before writes go new-only.
+        _workload!.SetRegulatoryReportSql(StateReportSql);
+        Mark("cutover: new_only", "app v1 stopped; reads new_only, writes new", [.. v2Instances.Select(v => new FleetMember(v.App, 1))]);
+        if (!await CutoverAsync("cutover: new_only", "new_only", 100, "new", ct).ConfigureAwait(false)) return false;
+        await Task.Delay(_options.PhaseTime, ct).ConfigureAwait(false);
+
+        Mark("contract", "confirmed: trigger and status dropped, compat view");
+        if (!await ApplyAsync("contract", ["apply", spec, "-c", conn, "--confirm", Migration], ct).ConfigureAwait(false)) return false;
+        return true;
+    }
+
+    /// <summary>The backfill, with its faults; returns rows/s of the seeded range, or null when it failed.</summary>
+    private async Task<double?> BackfillAsync(NpgsqlDataSource demoDb, NpgsqlDataSource standbyDb, CancellationToken ct)
+    {
+        var args = new List<string> { "apply", _options.SpecPath, "-c", _connection, "--to", "backfill" };
+        args.AddRange(await BackfillRateArgumentsAsync(ct).ConfigureAwait(false));
+        // The guards watch the standby's replay through a heartbeat when apply is told where it is.
+        if (_supportsStandbyOption) args.AddRange(["--standby", $"{_options.StandbyName}={_standbyConnection}"]);
+        var start = await _sampler!.ReadProgressAsync(ct).ConfigureAwait(false);
+        _sampler.TrackProgress = true;
+        var watch = Stopwatch.StartNew();
+        var faults = _options.Faults ? new BackfillFaults() : null;
+        Task? resume = null;
+        var ok = false;
+        for (var attempt = 1; attempt <= 4 && !ok; attempt++)
+        {
+            using var child = MigratorProcess.Start(_options.MigratorPath, args);
+            var runWatch = Stopwatch.StartNew();
+            _log($"  $ {Redact(child.CommandLine)}   (attempt {attempt}, pid {child.Pid})");
+            var logged = Stopwatch.StartNew();
+            while (!child.HasExited)
+            {
+                await Task.Delay(250, ct).ConfigureAwait(false);
+                if (child.HasExited) continue;
+                // Progress as any terminal sees it: the backfill's own journal (switchyard.backfill_runs / _ranges).
+                var journal = await BackfillProgressReader.ReadAsync(new SafeSqlRunner(demoDb), Migration, ct).ConfigureAwait(false);
+                if (logged.Elapsed >= TimeSpan.FromSeconds(3) && journal is not null)
+                {
+                    logged.Restart();
+                    _log($"[{Now,6:F1}s]   journal: backfill {journal.State} {journal.Fraction:P0} of keys, {journal.RowsDone:N0} rows, {journal.RowsPerSecond:N0} rows/s{(journal.Reason is null ? "" : " — " + journal.Reason)}");
+                }
+                if (faults is null) continue;
+                var done = journal is not null ? 100 * journal.Fraction : (await _sampler.ReadProgressAsync(ct).ConfigureAwait(false)).Percent;
+                if (!faults.ReplayPaused && done >= 10)
+                {
+                    faults.ReplayPaused = true;
+                    await FaultInjector.PauseReplayAsync(standbyDb, ct).ConfigureAwait(false);
+                    Fault("standby replay paused", $"SELECT pg_wal_replay_pause() on {_options.StandbyName} at {done:F0}% of the backfill; resumed in {_options.ReplayPause.TotalSeconds:F0} s");
+                    resume = ResumeReplayLaterAsync(standbyDb, ct);
+                }
+                // The kill comes after the standby caught up again, so the guards' decisions about the lag stand on their own.
+                else if (!faults.Killed && done >= 40 && resume is { IsCompleted: true })
+                {
+                    faults.Killed = true;
+                    child.KillHard();
+                    Fault("kill -9 migrator", $"SIGKILL to the apply process (pid {child.Pid}) at {done:F0}% of the backfill; apply is re-run");
+                }
+                else if (!faults.Terminated && faults.Killed && attempt > 1 && done >= 70)
+                {
+                    faults.Terminated = true;
+                    var what = await FaultInjector.TerminateMigratorBackendAsync(demoDb, TimeSpan.FromSeconds(3), ct).ConfigureAwait(false);
+                    Fault("terminated backend", what is null ? "no switchyard session was found to terminate" : $"pg_terminate_backend of {what} at {done:F0}%");
+                }
+            }
+            var code = await child.WaitAsync(ct).ConfigureAwait(false);
+            Record("backfill", child, code, runWatch.Elapsed);
+            ok = code == 0 && !child.Killed;
+            if (!ok && !child.Killed)
+            {
+                _log($"  apply exited {code}: {LastLine(child.Output)}; re-running it, as an operator would");
+                await Task.Delay(TimeSpan.FromSeconds(1), ct).ConfigureAwait(false);
+            }
+        }
+        if (resume is not null) await resume.ConfigureAwait(false);
+        if (faults is not null)
+        {
+            if (!faults.ReplayPaused) Fault("standby replay paused", "not injected: the backfill finished before 10%");
+            if (!faults.Killed) Fault("kill -9 migrator", "not injected: the backfill finished before 40% and the standby's resume");
+            if (!faults.Terminated) Fault("terminated backend", "not injected: the resumed backfill finished before 70%");
+        }
+        _sampler.TrackProgress = false;
+        var end = await _sampler.ReadProgressAsync(ct).ConfigureAwait(false);
+        if (!ok)
+        {
+            _result.Problems.Add("the backfill did not complete after 4 apply runs");
+            return null;
+        }
+        if (end.Filled != end.Total) _result.Problems.Add($"after the backfill {end.Total - end.Filled} seeded rows still have no state_id");
+        var rate = (end.Filled - start.Filled) / Math.Max(0.001, watch.Elapsed.TotalSeconds);
+        _log($"  backfill: {end.Filled - start.Filled:N0} rows in {watch.Elapsed.TotalSeconds:F1} s ({rate:N0} rows/s overall, faults included)");
+        return rate;
+    }
+
+    private async Task ResumeReplayLaterAsync(NpgsqlDataSource standbyDb, CancellationToken ct)
+    {
+        await Task.Delay(_options.ReplayPause, ct).ConfigureAwait(false);
+        await FaultInjector.ResumeReplayAsync(standbyDb, ct).ConfigureAwait(false);
+        Fault("standby replay resumed", "SELECT pg_wal_replay_resume()");
+    }
+
+    /// <summary>The backfill's rows/s limit when this build of apply offers one, sized so the backfill lasts about BackfillTime.</summary>
+    private async Task<IReadOnlyList<string>> BackfillRateArgumentsAsync(CancellationToken ct)
+    {
+        using var help = MigratorProcess.Start(_options.MigratorPath, ["apply", "--help"]);
+        await help.WaitAsync(ct).ConfigureAwait(false);
+        var perSecond = Math.Max(100, (long)(_options.Rows / _options.BackfillTime.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        _supportsStandbyOption = help.Output.Contains("--standby", StringComparison.Ordinal);
+        if (help.Output.Contains("--max-rows-per-second", StringComparison.Ordinal)) return ["--max-rows-per-second", perSecond];
+        if (help.Output.Contains("--rows-per-second", StringComparison.Ordinal)) return ["--rows-per-second", perSecond];
+        // No rate limit in this build: smaller batches stretch the backfill (and each is one short transaction).
+        if (help.Output.Contains("--batch-size", StringComparison.Ordinal)) return ["--batch-size", "500"];
+        return [];
+    }
+
+    private async Task<bool> CutoverAsync(string phase, string reads, int percent, string writes, CancellationToken ct) =>
+        await ApplyAsync(phase, ["cutover", "-c", _connection, "-m", Migration, "--reads", reads, "--percent", percent.ToString(CultureInfo.InvariantCulture), "--writes", writes], ct).ConfigureAwait(false);
+
+    /// <summary>Runs one switchyard command; a failure is re-run once (as an operator would), then recorded as a problem.</summary>
+    private async Task<bool> ApplyAsync(string phase, IReadOnlyList<string> args, CancellationToken ct)
+    {
+        for (var attempt = 1; attempt <= 2; attempt++)
+        {
+            using var child = MigratorProcess.Start(_options.MigratorPath, args);
+            _log($"  $ {Redact(child.CommandLine)}");
+            var watch = Stopwatch.StartNew();
+            var code = await child.WaitAsync(ct).ConfigureAwait(false);
+            Record(phase, child, code, watch.Elapsed);
+            foreach (var line in child.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).TakeLast(3))
+                _log($"    {line}");
+            if (code == 0) return true;
+            _log($"  exit code {code}; {(attempt == 1 ? "re-running once" : "giving up")}");
+        }
+        _result.Problems.Add($"{phase}: `{Redact(_result.MigratorRuns[^1].CommandLine)}` failed: {LastLine(_result.MigratorRuns[^1].LastLines)}");
+        return false;
+    }
+
+    /// <summary>Waits until switchyard.events shows a step_started matching <paramref name="like"/> (or <paramref name="stopWaiting"/> ends).</summary>
+    private static async Task WaitForJournalAsync(NpgsqlDataSource db, string like, Task stopWaiting, CancellationToken ct)
+    {
+        while (!stopWaiting.IsCompleted)
+        {
+            await using var cmd = db.CreateCommand("""
+                SELECT to_regclass('switchyard.events') IS NOT NULL
+                   AND EXISTS (SELECT 1 FROM switchyard.events WHERE kind = 'step_started' AND message LIKE $1)
+                """);
+            cmd.Parameters.AddWithValue(like);
+            try
+            {
+                if (await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false) is true) return;
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UndefinedTable)
+            {
+                // The journal is being created right now.
+            }
+            await Task.Delay(50, ct).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The journal's word on steps that waited outside the lock queue for a conflicting holder.</summary>
+    private static async Task<IReadOnlyList<string>> LockQueueWaitsAsync(NpgsqlDataSource db, CancellationToken ct)
+    {
+        var waits = new List<string>();
+        await using var cmd = db.CreateCommand("SELECT message FROM switchyard.events WHERE kind = 'step_done' AND message LIKE '%outside the lock queue%' ORDER BY id");
+        await using var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        while (await reader.ReadAsync(ct).ConfigureAwait(false)) waits.Add(reader.GetString(0));
+        return waits;
+    }
+
+    private async Task RecordBaselineAsync(NpgsqlDataSource demoDb, CancellationToken ct)
+    {
+        var suite = Suite(demoDb, MigrationShape.Expanded);
+        var scope = await suite.ScopeAsync(ct).ConfigureAwait(false);
+        var groups = await ReconciliationBaseline.RecordAsync(scope, ct).ConfigureAwait(false);
+        _log($"  reconciliation baseline recorded: {groups:N0} accounts");
+    }
+
+    private async Task ValidateAsync(NpgsqlDataSource demoDb, MigrationShape shape, CancellationToken ct)
+    {
+        var report = await Suite(demoDb, shape).RunAsync(null, false, ct).ConfigureAwait(false);
+        await ValidationEvidence.StoreAsync(new SafeSqlRunner(demoDb), report, null, ct).ConfigureAwait(false);
+        _result.Validations.Add(report);
+        _log($"  validation ({ValidationEvidence.ShapeName(shape)}): {report.Summary}");
+        if (!report.Passed) _result.Problems.Add($"validation ({ValidationEvidence.ShapeName(shape)}) failed: {string.Join(", ", report.FailingChecks)}");
+    }
+
+    private static ValidationSuite Suite(NpgsqlDataSource db, MigrationShape shape) =>
+        new(new SafeSqlRunner(db), NormalizationTarget.LedgerTransactionStatus(), ReconciliationSettings.LedgerFlagship(), new ValidationOptions { Shape = shape });
+
+    private async Task FinishAsync(NpgsqlDataSource demoDb, long seededMaxId, LedgerInvariants seededBefore, LedgerInvariants totalBefore,
+        Dictionary<string, double> backfillRates, CancellationToken ct)
+    {
+        var migrated = _result.Problems.Count == 0 && _result.MigratorRuns.Any(r => r.Phase == "contract" && r.ExitCode == 0);
+        if (migrated) await ValidateAsync(demoDb, MigrationShape.Contracted, ct).ConfigureAwait(false);
+        var seededAfter = await LedgerInvariantsReader.ReadAsync(demoDb, seededMaxId, ct).ConfigureAwait(false);
+        var totalAfter = await LedgerInvariantsReader.ReadAsync(demoDb, ct).ConfigureAwait(false);
+        var workload = _result.Workload!;
+        _result.Invariants = new InvariantsComparison(seededBefore, seededAfter, totalBefore, totalAfter,
+            workload[OperationKind.Authorize].Succeeded, workload[OperationKind.Chargeback].Succeeded);
+        if (!_result.Invariants.SeededMoneySame) _result.Problems.Add("the seeded rows' money changed: invariants before and after differ");
+        if (!_result.Invariants.TotalsExplained) _result.Problems.Add("the ledger's totals moved by more or less than the workload's successful authorizations and chargebacks");
+        if (migrated && !_result.Invariants.StatesComplete) _result.Problems.Add("some rows have no state after the migration");
+        if (workload.TotalFailed > 0) _result.Problems.Add($"{workload.TotalFailed} payment operations failed");
+
+        _result.Lag = _sampler!.Lag;
+        _result.Progress = [.. _sampler.Progress.OrderBy(p => p.AtSeconds)];
+        _result.LockWaits = _sampler.LockWaits;
+        foreach (var phase in workload.Phases)
+        {
+            _result.Phases.Add(new DemoPhase(phase.Name, phase.StartSeconds, phase.EndSeconds, phase.Operations, phase.Failed,
+                phase.Latency.P50Ms, phase.Latency.P99Ms, phase.Latency.MaxMs, _sampler.MaxLockWaitMs(phase.Name),
+                backfillRates.TryGetValue(phase.Name, out var r) ? r : null, _notes.GetValueOrDefault(phase.Name, "")));
+        }
+        await ReadJournalAsync(demoDb, ct).ConfigureAwait(false);
+    }
+
+    private async Task ReadJournalAsync(NpgsqlDataSource demoDb, CancellationToken ct)
+    {
+        await using (var cmd = demoDb.CreateCommand("""
+            SELECT e.at, e.kind, e.message FROM switchyard.events e
+            WHERE e.kind IN ('guard', 'run_started', 'run_stopped') ORDER BY e.id
+            """))
+        await using (var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(ct).ConfigureAwait(false))
+            {
+                var e = new JournalEvent(reader.GetFieldValue<DateTimeOffset>(0), reader.GetString(1), reader.GetString(2));
+                (e.Kind == "guard" ? _result.GuardDecisions : _result.JournalRuns).Add(e);
+            }
+        }
+        await using (var cmd = demoDb.CreateCommand("""
+            SELECT s.step_key, s.status, s.attempts FROM switchyard.steps s JOIN switchyard.migrations m ON m.id = s.migration_id
+            WHERE m.name = $1 ORDER BY s.id
+            """))
+        {
+            cmd.Parameters.AddWithValue(Migration);
+            await using var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            while (await reader.ReadAsync(ct).ConfigureAwait(false))
+                _result.Steps.Add(new StepAttempts(reader.GetString(0), reader.GetString(1), reader.GetInt32(2)));
+        }
+    }
+
+    /// <summary>Starts a phase; with <paramref name="fleet"/>, the fleet changes at the same instant (operations due from then on).</summary>
+    private void Mark(string phase, string note, IReadOnlyList<FleetMember>? fleet = null)
+    {
+        if (fleet is null) _workload!.MarkPhase(phase);
+        else _workload!.SetFleet(fleet, phase);
+        _sampler!.Phase = phase;
+        _notes[phase] = note;
+        _log($"[{Now,6:F1}s] phase {phase}: {note}");
+    }
+
+    private readonly Dictionary<string, string> _notes = new(StringComparer.Ordinal);
+    private bool _supportsStandbyOption;
+
+    private void Fault(string fault, string detail)
+    {
+        _result.Faults.Add(new InjectedFault(Math.Round(Now, 1), fault, detail));
+        _workload?.MarkEvent($"fault: {fault}");
+        _log($"[{Now,6:F1}s] FAULT {fault}: {detail}");
+    }
+
+    private void Record(string phase, MigratorProcess child, int code, TimeSpan elapsed)
+    {
+        var lines = string.Join('\n', child.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).TakeLast(6));
+        _result.MigratorRuns.Add(new MigratorRun(phase, Redact(child.CommandLine), code, child.Killed, Math.Round(elapsed.TotalSeconds, 2), lines));
+    }
+
+    private string Redact(string commandLine) =>
+        commandLine.Replace(_standbyConnection, "<standby>", StringComparison.Ordinal).Replace(_connection, "<conn>", StringComparison.Ordinal)
+            .Replace(_options.SpecPath, "<spec>", StringComparison.Ordinal);
+
+    private static string LastLine(string output) =>
+        output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault() ?? "";
+
+    private async Task RecreateDatabaseAsync(LocalCluster cluster, CancellationToken ct)
+    {
+        await using var admin = DataSourceFactory.Create(cluster.ConnectionString(), "demo");
+        await using (var drop = admin.CreateCommand($"DROP DATABASE IF EXISTS {Ident.Quote(_options.Database)} WITH (FORCE)"))
+            await drop.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        await using var create = admin.CreateCommand($"CREATE DATABASE {Ident.Quote(_options.Database)}");
+        await create.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+    }
+
+    private static async Task<T> ScalarAsync<T>(NpgsqlDataSource db, string sql, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand(sql);
+        return (T)(await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
+    }
+
+    private sealed class BackfillFaults
+    {
+        public bool ReplayPaused { get; set; }
+        public bool Killed { get; set; }
+        public bool Terminated { get; set; }
+    }
+}

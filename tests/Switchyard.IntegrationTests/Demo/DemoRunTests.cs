@@ -1,0 +1,127 @@
+using Switchyard.Cli.Demo;
+using Switchyard.Core.LocalPostgres;
+using Switchyard.IntegrationTests.Infrastructure;
+
+namespace Switchyard.IntegrationTests.Demo;
+
+/// <summary>
+/// The README's demo, shorter: the flagship migration through every phase under payments traffic, with the real
+/// switchyard program as the migrator. Its own cluster home (it adds a standby), so the shared test cluster stays simple.
+/// </summary>
+[Collection(nameof(DemoCluster))]
+public sealed class DemoRunTests
+{
+    private static DemoOptions Options(string database, bool faults, string reports) => new()
+    {
+        Cluster = new LocalClusterOptions { Home = DemoCluster.Home, Fast = true },
+        MigratorPath = Path.Combine(AppContext.BaseDirectory, "switchyard.dll"),
+        SpecPath = Path.Combine(AppContext.BaseDirectory, "specs", "001-normalize-transaction-status.yaml"),
+        Database = database,
+        Rows = 20_000,
+        OperationsPerSecond = 40,
+        PhaseTime = TimeSpan.FromSeconds(2),
+        BackfillTime = TimeSpan.FromSeconds(8),
+        Faults = faults,
+        ReportDirectory = reports,
+        LongTransactionHold = TimeSpan.FromSeconds(3),
+        ReplayPause = TimeSpan.FromSeconds(2),
+    };
+
+    private static async Task<DemoResult> RunAsync(DemoOptions options)
+    {
+        var result = await new DemoOrchestrator(options, _ => { }).RunAsync(CancellationToken.None);
+        result.ReportPath = await DemoHtmlReport.WriteAsync(result, CancellationToken.None);
+        return result;
+    }
+
+    private static void AssertZeroDowntimeProof(DemoResult result)
+    {
+        // Zero failed payment operations across the migration
+        result.Workload.ShouldNotBeNull();
+        result.Workload.TotalOperations.ShouldBeGreaterThan(0);
+        result.Workload.TotalFailed.ShouldBe(0, string.Join(" | ", result.Workload.Operations.SelectMany(o => o.Errors)));
+        // Every phase ran, through Contract, with the real program
+        result.Phases.Select(p => p.Name).ShouldBe(
+            ["baseline", "expand", "deploy v2", "backfill", "validate", "cutover: shadow", "cutover: reads 1%", "cutover: reads 10%",
+             "cutover: reads 50%", "cutover: reads 100%", "cutover: new_only", "contract", "after"]);
+        result.MigratorRuns.ShouldContain(r => r.Phase == "contract" && r.ExitCode == 0);
+        result.Steps.ShouldNotBeEmpty();
+        result.Steps.ShouldAllBe(s => s.Status == "done");
+        // Money: the seeded rows unchanged; totals moved by exactly what the workload did; every row has a state
+        var inv = result.Invariants.ShouldNotBeNull();
+        inv.SeededBefore.SameMoneyAs(inv.SeededAfter).ShouldBeTrue($"{inv.SeededBefore} vs {inv.SeededAfter}");
+        inv.TotalsExplained.ShouldBeTrue($"{inv.TotalBefore} → {inv.TotalAfter}, {inv.AuthorizationsSucceeded} authorizations, {inv.ChargebacksSucceeded} chargebacks");
+        inv.StatesComplete.ShouldBeTrue(inv.TotalAfter.ToString());
+        // Validation green at the Validate gate and after Contract
+        result.Validations.Count.ShouldBe(2);
+        result.Validations.ShouldAllBe(v => v.Passed);
+        result.Problems.ShouldBeEmpty();
+        // The report file with its four charts, each a real PNG
+        File.Exists(result.ReportPath).ShouldBeTrue();
+        var html = File.ReadAllText(result.ReportPath!);
+        foreach (var title in DemoHtmlReport.ChartTitles) html.ShouldContain(title);
+        var images = html.Split("data:image/png;base64,").Skip(1).Select(part => Convert.FromBase64String(part[..part.IndexOf('"', StringComparison.Ordinal)])).ToList();
+        images.Count.ShouldBe(4);
+        images.ShouldAllBe(png => png.Length > 1000 && png[0] == 0x89 && png[1] == (byte)'P' && png[2] == (byte)'N' && png[3] == (byte)'G');
+        result.Lag.ShouldNotBeEmpty();
+        result.Progress.ShouldNotBeEmpty();
+    }
+
+    [Fact]
+    public async Task The_Flagship_Migration_Runs_Under_Payments_Traffic_With_No_Failed_Payment_And_The_Money_Unchanged()
+    {
+        // Given a fresh demo ledger, payments traffic and the migrator as a child process
+        var reports = Directory.CreateTempSubdirectory("switchyard-demo-").FullName;
+
+        // When the demo runs without faults
+        var result = await RunAsync(Options("demo_test_plain", faults: false, reports));
+
+        // Then the proof holds
+        AssertZeroDowntimeProof(result);
+        result.Faults.ShouldBeEmpty();
+        result.MigratorRuns.ShouldAllBe(r => r.ExitCode == 0 && !r.Killed);
+    }
+
+    [Fact]
+    public async Task With_Faults_The_Migration_Survives_A_Long_Transaction_A_Replay_Pause_A_Kill_9_And_A_Terminated_Backend()
+    {
+        // Given the same demo with faults injected
+        var reports = Directory.CreateTempSubdirectory("switchyard-demo-").FullName;
+
+        // When it runs
+        var result = await RunAsync(Options("demo_test_faults", faults: true, reports));
+
+        // Then every fault was injected
+        result.Faults.ShouldNotContain(f => f.Detail.StartsWith("not injected", StringComparison.Ordinal), string.Join(" | ", result.Faults));
+        // And Expand waited outside the lock queue for the long transaction's pid (journaled by the migrator)
+        var holder = result.Faults.First(f => f.Fault == "long transaction").Detail.Split(' ')[1];
+        var waited = result.Faults.Single(f => f.Fault == "expand waited outside the lock queue").Detail;
+        waited.ShouldContain("add_target");
+        System.Text.RegularExpressions.Regex.IsMatch(waited, $@"outside the lock queue for pid\(s\) ([0-9]+, )*{holder}\b").ShouldBeTrue(waited);
+        // And the migrator was killed mid-backfill and the journal shows both attempts of the backfill step
+        result.MigratorRuns.ShouldContain(r => r.Phase == "backfill" && r.Killed);
+        result.MigratorRuns.ShouldContain(r => r.Phase == "backfill" && r.ExitCode == 0);
+        result.Steps.Single(s => s.Step.StartsWith("backfill", StringComparison.Ordinal)).Attempts.ShouldBeGreaterThanOrEqualTo(2);
+        result.JournalRuns.Count(e => e.Kind == "run_started" && e.Message.Contains("Backfill", StringComparison.Ordinal)).ShouldBeGreaterThanOrEqualTo(2);
+        // And nothing a payment could see went wrong
+        AssertZeroDowntimeProof(result);
+    }
+}
+
+/// <summary>
+/// The demo tests share one cluster home with a standby; they run one after the other, alone (their load would make
+/// the timing-sensitive guard tests of other classes flaky), and the cluster stops after them.
+/// </summary>
+[CollectionDefinition(nameof(DemoCluster), DisableParallelization = true)]
+public sealed class DemoCluster : ICollectionFixture<DemoClusterLifetime>
+{
+    public static string Home => Path.Combine(TestCluster.RepositoryRoot(), ".switchyard", "demo-test-cluster");
+}
+
+/// <summary>Stops the demo tests' cluster (primary and standby) once they are done.</summary>
+public sealed class DemoClusterLifetime : IAsyncLifetime
+{
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => new LocalCluster(new LocalClusterOptions { Home = DemoCluster.Home, Fast = true }).StopAsync(CancellationToken.None);
+}
