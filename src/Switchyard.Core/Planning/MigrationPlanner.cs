@@ -160,6 +160,11 @@ public static class MigrationPlanner
             NormalizationSql.BackfillBatch(t), LockMode.RowExclusive, t.Table.ToString(), false,
             Nothing("Nothing: the column is unused until Cutover and goes with Expand's rollback."), Target: t);
         if (!sourceDropped) yield break;
+        // Without the trigger nothing fills the legacy column any more; writers on write mode `new` leave it out, so it
+        // must accept NULL before the trigger goes, or their inserts fail until the column is dropped.
+        yield return Step($"contract.{k}.source_nullable", MigrationPhase.Contract, $"Let {t.Table}.{t.SourceColumn} be NULL (writers no longer send it; catalog-only, brief lock)",
+            Ddl($"ALTER TABLE {t.Table.Sql} ALTER COLUMN {Ident.Quote(t.SourceColumn)} DROP NOT NULL", t.Table, LockMode.AccessExclusive),
+            Nothing("Point of no return: not undone."));
         yield return Step($"contract.{k}.drop_trigger", MigrationPhase.Contract, $"Drop dual-write trigger {trigger}",
             Ddl($"DROP TRIGGER IF EXISTS {Ident.Quote(trigger)} ON {t.Table.Sql}", t.Table, LockMode.AccessExclusive),
             Nothing("Point of no return: not undone."), CatalogProbes.TriggerExists(t.Table, trigger).Replace("SELECT EXISTS", "SELECT NOT EXISTS", StringComparison.Ordinal));
