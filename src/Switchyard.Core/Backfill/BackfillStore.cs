@@ -13,6 +13,16 @@ internal sealed class BackfillStore
     public BackfillStore(SafeSqlRunner sql) => _sql = sql;
 
     /// <summary>
+    /// Forgets a migration's run and range cursors (the batch log stays as history), so the next run starts over: used
+    /// when a rollback removed the column the backfill filled, since a "completed" run would otherwise be skipped.
+    /// </summary>
+    public Task<int> ForgetRunAsync(string migration, CancellationToken ct) =>
+        _sql.ScalarAsync<int>("""
+            WITH gone AS (DELETE FROM switchyard.backfill_runs WHERE migration = $1 RETURNING 1)
+            SELECT count(*)::int FROM gone
+            """, ct, migration);
+
+    /// <summary>
     /// Creates the run and its ranges on first start, bounded by the largest key present now (rows inserted later are
     /// the trigger's); on a later start bumps the run number and keeps the ranges and their cursors exactly as committed.
     /// </summary>

@@ -52,6 +52,11 @@ public sealed class MigrationRollback(SafeSqlRunner sql)
                     throw;
                 }
             }
+            if (step.Kind == StepKind.Backfill && await BackfillTablesExistAsync(ct).ConfigureAwait(false)
+                && await new Backfill.BackfillStore(sql).ForgetRunAsync(record.Name, ct).ConfigureAwait(false) > 0)
+            {
+                await _journal.EventAsync(record.Id, "backfill_reset", $"{step.Key}: the backfill's cursors are forgotten; the next apply backfills from the start", new { step = step.Key }, ct).ConfigureAwait(false);
+            }
             await _journal.StepFinishedAsync(record.Id, step.Key, StepStatuses.RolledBack, step.Rollback?.Description, ct).ConfigureAwait(false);
             undone.Add(step.Key);
         }
@@ -61,4 +66,7 @@ public sealed class MigrationRollback(SafeSqlRunner sql)
         await _journal.EventAsync(record.Id, "rollback_finished", message, new { steps = undone }, ct).ConfigureAwait(false);
         return new RunResult(record.Name, phase, state, message, undone);
     }
+
+    private Task<bool> BackfillTablesExistAsync(CancellationToken ct) =>
+        sql.ScalarAsync<bool>("SELECT to_regclass('switchyard.backfill_runs') IS NOT NULL", ct);
 }
