@@ -163,7 +163,7 @@ public sealed class MigrationEngine(SafeSqlRunner sql, IBackfillPhase? backfill 
                         $"{outcome.Attempts} attempt(s), {outcome.Duration.TotalMilliseconds:F0} ms" + (outcome.HoldersWaitedFor.Count > 0 ? $", waited {outcome.WaitedForHolders.TotalSeconds:F1}s outside the lock queue for pid(s) {string.Join(", ", outcome.HoldersWaitedFor.Select(h => h.Pid))}" : ""), ct).ConfigureAwait(false);
                     return null;
                 case StepKind.Backfill:
-                    var result = await (backfill ?? new BatchedBackfill()).RunAsync(run, step.Target!, ct).ConfigureAwait(false);
+                    var result = await (backfill ?? new Backfill.BackfillRunnerPhase(new Backfill.BackfillOptions(), [])).RunAsync(run, step.Target!, ct).ConfigureAwait(false);
                     if (!result.Completed)
                     {
                         await _journal.StepFinishedAsync(id, step.Key, StepStatuses.Pending, $"stopped: {result.StoppedBecause}; {result.RowsUpdated} rows updated so far", ct).ConfigureAwait(false);

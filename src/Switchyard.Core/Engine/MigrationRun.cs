@@ -17,7 +17,7 @@ public sealed record MigrationRun(long MigrationId, string Name, MigrationPlan P
 /// <param name="Completed">True when it reached the end of the table; false when a throttle paused or aborted it.</param>
 public sealed record BackfillPhaseResult(bool Completed, long RowsUpdated, long RowsScanned, int Batches, string? StoppedBecause = null);
 
-/// <summary>The Backfill phase of a normalize_column. The engine's <see cref="BatchedBackfill"/> is simple and correct; the backfill feature plugs in a faster one.</summary>
+/// <summary>The Backfill phase of a normalize_column; the engine uses <see cref="Backfill.BackfillRunnerPhase"/> unless given another.</summary>
 public interface IBackfillPhase
 {
     Task<BackfillPhaseResult> RunAsync(MigrationRun run, NormalizationTarget target, CancellationToken ct);

@@ -20,7 +20,7 @@ public sealed class CompatLedgerDatabase : LedgerDatabase
     public override async Task InitializeAsync()
     {
         await base.InitializeAsync();
-        var engine = new MigrationEngine(Runner(), new BatchedBackfill());
+        var engine = new MigrationEngine(Runner());
         await engine.ApplyAsync(SpecLoader.LoadFile(FlagshipSpec), new ApplyOptions { To = MigrationPhase.Backfill }, CancellationToken.None);
         (await ScalarAsync<long>("SELECT count(*) FROM transactions WHERE state_id IS NULL")).ShouldBe(0, "the engine's backfill left rows without state_id");
     }
