@@ -15,6 +15,7 @@ using Xunit.Abstractions;
 namespace Switchyard.IntegrationTests.Guards;
 
 /// <summary>End to end: the real backfill runner consults the guards before every batch while a real standby pauses replay.</summary>
+[Collection(nameof(StandbyCollection))]
 public sealed class GuardedBackfillTests : IClassFixture<StandbyDatabase>
 {
     private const string Migration = "guarded-backfill";
