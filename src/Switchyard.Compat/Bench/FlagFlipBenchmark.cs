@@ -19,6 +19,10 @@ public sealed record FlagFlipBenchOptions
     /// <summary>The flag the benchmark flips; never a real migration's flag.</summary>
     /// <value>The default value is <c>switchyard.bench.flag_flip</c>.</value>
     public string FlagKey { get; init; } = "switchyard.bench.flag_flip";
+
+    /// <summary>How long one instance may take to apply one flip before the run fails.</summary>
+    /// <value>The default value is 30 seconds.</value>
+    public TimeSpan FlipTimeout { get; init; } = TimeSpan.FromSeconds(30);
 }
 
 /// <summary>What a flag-flip run measured, in milliseconds from just before the UPDATE is sent.</summary>
@@ -72,9 +76,15 @@ public sealed class FlagFlipBenchmark
                 baseline.Add(Stopwatch.GetElapsedTime(sent).TotalMilliseconds);
                 for (var i = 0; i < instances.Count; i++)
                 {
-                    while (instances[i].Client.Current(options.FlagKey).Version < version)
+                    // Wait for the Changed event itself: the cached flag is updated just before the event is raised.
+                    var waitedSince = Stopwatch.GetTimestamp();
+                    FlagChange? change;
+                    while (!observed.TryGetValue((i, version), out change))
+                    {
+                        if (Stopwatch.GetElapsedTime(waitedSince) > options.FlipTimeout)
+                            throw new TimeoutException($"instance {i} did not apply version {version} of {options.FlagKey} within {options.FlipTimeout.TotalSeconds:0} s (it has version {instances[i].Client.Current(options.FlagKey).Version}); check the instance's LISTEN connection");
                         await Task.Delay(1, ct).ConfigureAwait(false);
-                    if (!observed.TryGetValue((i, version), out var change)) continue;
+                    }
                     latencies.Add(Stopwatch.GetElapsedTime(sent, change.ObservedTimestamp).TotalMilliseconds);
                     if (change.Source == FlagSource.Notification) byNotification++;
                     else byPoll++;
