@@ -4,7 +4,7 @@ using Switchyard.Core.Operations;
 
 namespace Switchyard.Core.Validation;
 
-/// <summary>What the catalog says about the migrating table when the suite starts: which columns, lookup and view exist, and the key range.</summary>
+/// <summary>What the catalog says about the migrating table when the suite starts: which columns, lookup and view exist, the key range and the heap's size in pages.</summary>
 public sealed record TableFacts(
     bool TableExists,
     bool HasSourceColumn,
@@ -13,7 +13,8 @@ public sealed record TableFacts(
     QualifiedName? CompatView,
     long? MinKey,
     long? MaxKey,
-    double EstimatedRows)
+    double EstimatedRows,
+    long Pages = 0)
 {
     public static async Task<TableFacts> ReadAsync(SafeSqlRunner sql, NormalizationTarget target, ReconciliationSettings settings, CancellationToken ct)
     {
@@ -36,7 +37,8 @@ public sealed record TableFacts(
                 if (!reader.IsDBNull(1)) max = Convert.ToInt64(reader.GetValue(1), System.Globalization.CultureInfo.InvariantCulture);
             }
             var rows = await ScalarAsync<float>(c, tx, "SELECT greatest(reltuples, 0)::real FROM pg_class WHERE oid = to_regclass($1)", token, table).ConfigureAwait(false);
-            return new TableFacts(true, hasSource, hasTarget, hasLookup, view, min, max, rows);
+            var pages = await ScalarAsync<long>(c, tx, "SELECT pg_relation_size(to_regclass($1)) / current_setting('block_size')::bigint", token, table).ConfigureAwait(false);
+            return new TableFacts(true, hasSource, hasTarget, hasLookup, view, min, max, rows, pages);
         }, ct, description: $"read catalog facts of {target.Table}").ConfigureAwait(false);
     }
 

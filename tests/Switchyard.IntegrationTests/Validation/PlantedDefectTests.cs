@@ -37,7 +37,7 @@ public sealed class PlantedDefectTests : IClassFixture<MigratedLedger>, IAsyncLi
         report.SeqScanRows.ShouldBe(20_000);
         var mismatch = report.Results.Single(r => r.Check == "mismatch");
         mismatch.RowsExamined.ShouldBe(20_000);
-        mismatch.Detail.ShouldContain("in 7 chunks");
+        mismatch.Detail.ShouldMatch(@"in ([2-9]|\d{2,}) page chunks");
         report.Results.Single(r => r.Check == "completeness").RowsExamined.ShouldBe(20_000);
         report.Results.Single(r => r.Check == "downstream").RowsExamined.ShouldBe(20_000);
         report.Results.Single(r => r.Check == "catalog").Outcome.ShouldBe(CheckOutcome.Passed);

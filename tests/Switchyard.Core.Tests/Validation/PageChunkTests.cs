@@ -1,0 +1,44 @@
+using Npgsql;
+using Switchyard.Core.Execution;
+using Switchyard.Core.Operations;
+using Switchyard.Core.Validation;
+
+namespace Switchyard.Core.Tests.Validation;
+
+public sealed class PageChunkTests
+{
+    // Never opened: chunk planning reads only the facts.
+    private static readonly NpgsqlDataSource Unused = NpgsqlDataSource.Create("Host=127.0.0.1;Port=1;Database=unused");
+
+    private static ValidationScope Scope(long pages, double rows, long chunkKeys) => new(new SafeSqlRunner(Unused),
+        NormalizationTarget.LedgerTransactionStatus(), ReconciliationSettings.LedgerFlagship(), new ValidationOptions { ChunkKeys = chunkKeys },
+        new TableFacts(true, true, true, true, null, 1, (long)rows, rows, pages));
+
+    [Fact]
+    public void PageChunks_CoverEveryPageOnce_SizedLikeTheKeyChunks_AndTheLastIsOpenEnded()
+    {
+        // 100 rows a page, 1,000 keys a chunk → 10 pages a chunk
+        var chunks = Scope(pages: 95, rows: 9_500, chunkKeys: 1_000).PageChunks();
+
+        chunks.Count.ShouldBe(10);
+        chunks[0].ShouldBe(new PageChunk(0, 10));
+        chunks.Zip(chunks.Skip(1)).ShouldAllBe(p => p.First.To == p.Second.From);
+        chunks[^1].ShouldBe(new PageChunk(90, null));
+    }
+
+    [Fact]
+    public void AnEmptyHeap_IsOneOpenEndedChunk_SoRowsAddedSinceAreStillRead()
+    {
+        var scope = new ValidationScope(new SafeSqlRunner(Unused), NormalizationTarget.LedgerTransactionStatus(), ReconciliationSettings.LedgerFlagship(),
+            new ValidationOptions(), new TableFacts(true, true, true, true, null, null, null, 0, 0));
+
+        scope.PageChunks().ShouldBe([new PageChunk(0, null)]);
+    }
+
+    [Fact]
+    public void Condition_IsATidRange_OnTheAlias()
+    {
+        new PageChunk(6420, 12840).Condition("t").ShouldBe("t.ctid >= '(6420,0)'::tid AND t.ctid < '(12840,0)'::tid");
+        new PageChunk(7, null).Condition("t").ShouldBe("t.ctid >= '(7,0)'::tid");
+    }
+}
