@@ -31,6 +31,16 @@ public sealed record SafeSqlOptions
     /// <value>The default is 50 ms.</value>
     public TimeSpan ConflictPollInterval { get; init; } = TimeSpan.FromMilliseconds(50);
 
+    /// <summary>
+    /// Holders the conflict gate does not wait for: a statement that has been running in its transaction for less than
+    /// this is most likely a short OLTP statement that ends well within <see cref="LockTimeout"/>, so the DDL may queue
+    /// behind it. On a busy table there is always such a holder, and waiting for none at all could take the whole
+    /// budget. Sessions idle in a transaction and sessions themselves waiting for a lock are always waited for.
+    /// Zero waits for every holder.
+    /// </summary>
+    /// <value>The default is 100 ms.</value>
+    public TimeSpan ShortHolderGrace { get; init; } = TimeSpan.FromMilliseconds(100);
+
     /// <summary>Statement timeout for <c>CONCURRENTLY</c> builds, which legitimately run long.</summary>
     /// <value>The default is 2 hours.</value>
     public TimeSpan ConcurrentStatementTimeout { get; init; } = TimeSpan.FromHours(2);
@@ -39,6 +49,7 @@ public sealed record SafeSqlOptions
     {
         if (LockTimeout <= TimeSpan.Zero) throw new SwitchyardException("lock_timeout must be positive: a DDL statement without it can freeze the table.", "Set a lock timeout such as 200ms.");
         if (StatementTimeout <= TimeSpan.Zero) throw new SwitchyardException("statement_timeout must be positive.");
+        if (ShortHolderGrace < TimeSpan.Zero) throw new SwitchyardException($"the short-holder grace must be zero or more, got {ShortHolderGrace}.", "Use 0 to wait for every conflicting holder.");
         if (MaxAttempts is < 1 or > 1000) throw new SwitchyardException($"max attempts must be between 1 and 1000, got {MaxAttempts}.");
     }
 }

@@ -172,7 +172,8 @@ public sealed partial class SafeSqlRunner
 
     /// <summary>
     /// Entering the lock queue while a conflicting lock is held makes every later reader and writer queue behind us.
-    /// So we wait outside the queue until no conflicting holder is left, then try under lock_timeout.
+    /// So we wait outside the queue until no conflicting holder is left that could hold us up for long (see
+    /// <see cref="SafeSqlOptions.ShortHolderGrace"/>), then try under lock_timeout.
     /// </summary>
     private async Task<TimeSpan> WaitForConflictingHoldersAsync(NpgsqlConnection connection, DdlStatement statement, Dictionary<int, BlockingSession> seen, CancellationToken ct)
     {
@@ -181,7 +182,8 @@ public sealed partial class SafeSqlRunner
         var lastReport = TimeSpan.Zero;
         while (true)
         {
-            var holders = await LockHolderProbe.ConflictingHoldersAsync(connection, statement.Locks, ct).ConfigureAwait(false);
+            var holders = (await LockHolderProbe.ConflictingHoldersAsync(connection, statement.Locks, ct).ConfigureAwait(false))
+                .Where(h => MayHoldLong(h, Options.ShortHolderGrace)).ToList();
             var waited = _time.GetElapsedTime(start);
             if (holders.Count == 0) return waited;
             foreach (var h in holders) seen[h.Pid] = h;
@@ -195,6 +197,12 @@ public sealed partial class SafeSqlRunner
             await Task.Delay(Options.ConflictPollInterval, _time, ct).ConfigureAwait(false);
         }
     }
+
+    /// <summary>A young statement that is running ends soon; one idle in its transaction or itself waiting may not.</summary>
+    internal static bool MayHoldLong(BlockingSession holder, TimeSpan shortHolderGrace) =>
+        !holder.Granted
+        || !string.Equals(holder.State, "active", StringComparison.Ordinal)
+        || holder.TransactionAgeSeconds >= shortHolderGrace.TotalSeconds;
 
     private async Task<IReadOnlyList<BlockingSession>> CurrentHoldersAsync(DdlStatement statement, CancellationToken ct)
     {

@@ -75,6 +75,33 @@ public sealed class SafeSqlRunnerTests : IClassFixture<LedgerDatabase>
         await _db.ExecuteAsync("ALTER TABLE transactions DROP COLUMN runner_probe");
     }
 
+    [Theory]
+    [InlineData(10_000, false)]
+    [InlineData(0, true)]
+    public async Task Ddl_QueuesBehindAYoungRunningStatement_UnlessTheGraceIsZero(int graceMs, bool waitsOutside)
+    {
+        // Given a statement that is running (not idle) on transactions, holding ACCESS SHARE for about 2 s
+        await using var holderSource = _db.NewDataSource("test-running-holder");
+        await using var holder = await holderSource.OpenConnectionAsync();
+        var holderPid = holder.ProcessID;
+        await using var running = new NpgsqlCommand("SELECT pg_sleep(2) FROM transactions LIMIT 1", holder);
+        var holding = running.ExecuteScalarAsync();
+        while (await _db.ScalarAsync<long>($"SELECT count(*) FROM pg_locks WHERE pid = {holderPid} AND relation = 'transactions'::regclass AND granted") == 0)
+            await Task.Delay(10);
+
+        // When the DDL runs with the given grace and a lock_timeout longer than the statement
+        var runner = _db.Runner(new SafeSqlOptions { LockTimeout = TimeSpan.FromSeconds(20), ShortHolderGrace = TimeSpan.FromMilliseconds(graceMs) });
+        var outcome = await runner.ExecuteDdlAsync(DdlStatement.On(Transactions, LockMode.AccessExclusive,
+            "ALTER TABLE transactions ADD COLUMN grace_probe int"), CancellationToken.None);
+        await holding;
+
+        // Then with a grace it queued behind the young statement instead of waiting outside; without one it waited outside
+        outcome.HoldersWaitedFor.Any(h => h.Pid == holderPid).ShouldBe(waitsOutside);
+        outcome.Attempts.ShouldBe(1);
+        (await _db.ScalarAsync<long>("SELECT count(*) FROM pg_attribute WHERE attrelid = 'transactions'::regclass AND attname = 'grace_probe'")).ShouldBe(1);
+        await _db.ExecuteAsync("ALTER TABLE transactions DROP COLUMN grace_probe");
+    }
+
     [Fact]
     public async Task Ddl_HolderNeverLeaves_FailsNamingTheHolderPid_AndChangesNothing()
     {

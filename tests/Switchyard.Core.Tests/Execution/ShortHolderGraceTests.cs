@@ -1,0 +1,34 @@
+using Switchyard.Core.Execution;
+
+namespace Switchyard.Core.Tests.Execution;
+
+public sealed class ShortHolderGraceTests
+{
+    private static readonly TimeSpan Grace = TimeSpan.FromMilliseconds(100);
+
+    private static BlockingSession Holder(string state, double ageSeconds, bool granted = true) =>
+        new(4242, "AccessShareLock", granted, "app", state, ageSeconds, "SELECT 1");
+
+    [Fact]
+    public void AYoungRunningStatement_IsNotWaitedFor() =>
+        SafeSqlRunner.MayHoldLong(Holder("active", 0.02), Grace).ShouldBeFalse();
+
+    [Fact]
+    public void ARunningStatementInAnOldTransaction_IsWaitedFor() =>
+        SafeSqlRunner.MayHoldLong(Holder("active", 0.1), Grace).ShouldBeTrue();
+
+    [Theory]
+    [InlineData("idle in transaction")]
+    [InlineData("idle in transaction (aborted)")]
+    [InlineData("")]
+    public void ASessionNotRunningAnything_IsWaitedFor_HoweverYoung(string state) =>
+        SafeSqlRunner.MayHoldLong(Holder(state, 0.001), Grace).ShouldBeTrue();
+
+    [Fact]
+    public void ASessionWaitingForTheLockItself_IsWaitedFor() =>
+        SafeSqlRunner.MayHoldLong(Holder("active", 0.001, granted: false), Grace).ShouldBeTrue();
+
+    [Fact]
+    public void ZeroGrace_WaitsForEveryHolder() =>
+        SafeSqlRunner.MayHoldLong(Holder("active", 0), TimeSpan.Zero).ShouldBeTrue();
+}
