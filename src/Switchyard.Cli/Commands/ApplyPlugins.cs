@@ -6,6 +6,7 @@ using Switchyard.Core.Backfill;
 using Switchyard.Core.Engine;
 using Switchyard.Core.Execution;
 using Switchyard.Core.Guards;
+using Switchyard.Core.Spec;
 using Switchyard.Core.LocalPostgres;
 using Switchyard.Core.Validation;
 
@@ -51,7 +52,7 @@ internal static class ApplyPlugins
     }
 
     /// <summary>Builds the engine with every plug-in; dispose the result to stop the guards and the metrics endpoint.</summary>
-    public static async Task<PluggedEngine> BuildAsync(CliContext ctx, SafeSqlRunner sql, int initialBatchKeys, CancellationToken ct)
+    public static async Task<PluggedEngine> BuildAsync(CliContext ctx, SafeSqlRunner sql, int initialBatchKeys, SpecGuards specGuards, CancellationToken ct)
     {
         var parse = ctx.ParseResult;
         var resources = new List<IAsyncDisposable>();
@@ -59,7 +60,7 @@ internal static class ApplyPlugins
         if (parse.GetValue(MaxRowsPerSecond) is > 0 and var rate) throttles.Add(new RowRateThrottle(rate));
         if (!parse.GetValue(NoGuards))
         {
-            var guards = await GuardSet.CreateAsync(sql.DataSource, new GuardOptions { StandbyConnections = StandbyConnections(ctx) }, ct, loggers: ctx.LoggerFactory).ConfigureAwait(false);
+            var guards = await GuardSet.CreateAsync(sql.DataSource, specGuards.ApplyTo(new GuardOptions { StandbyConnections = StandbyConnections(ctx) }), ct, loggers: ctx.LoggerFactory).ConfigureAwait(false);
             resources.Add(guards);
             throttles.Add(guards);
         }

@@ -95,28 +95,8 @@ internal static partial class WorkloadCommands
     internal static TimeSpan ParseDuration(ArgumentResult result)
     {
         var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
-        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds > 0)
-            return TimeSpan.FromSeconds(seconds);
-        var parts = DurationPart().Matches(text);
-        if (text.Length > 0 && parts.Sum(p => p.Length) == text.Length)
-        {
-            var total = parts.Aggregate(TimeSpan.Zero, (sum, p) =>
-            {
-                var value = double.Parse(p.Groups[1].Value, CultureInfo.InvariantCulture);
-                return sum + p.Groups[2].Value switch
-                {
-                    "ms" => TimeSpan.FromMilliseconds(value),
-                    "s" => TimeSpan.FromSeconds(value),
-                    "m" => TimeSpan.FromMinutes(value),
-                    _ => TimeSpan.FromHours(value),
-                };
-            });
-            if (total > TimeSpan.Zero) return total;
-        }
+        if (Core.Spec.DurationText.TryParse(text, out var duration) && duration > TimeSpan.Zero) return duration;
         result.AddError($"{(result.Parent as OptionResult)?.Option.Name ?? "duration"}: '{text}' is not a positive duration. Use a form such as 30s, 2m, 1m30s or 500ms.");
         return default;
     }
-
-    [GeneratedRegex(@"(\d+(?:\.\d+)?)(ms|s|m|h)", RegexOptions.CultureInvariant)]
-    private static partial Regex DurationPart();
 }

@@ -15,6 +15,10 @@ public sealed record MigrationPlan(string Name, string SpecChecksum, string? Spe
 
     public PlanPhase Phase(MigrationPhase phase) => Phases.First(p => p.Phase == phase);
 
+    /// <summary>The spec's guard settings (thresholds over the defaults); the runbook and apply use them.</summary>
+    [JsonIgnore]
+    public Spec.SpecGuards Guards { get; init; } = Spec.SpecGuards.None;
+
     /// <summary>The normalize_column target, when the spec has one (the backfill, gates and flags use it).</summary>
     [JsonIgnore]
     public NormalizationTarget? Normalization => Steps.Select(s => s.Target).FirstOrDefault(t => t is not null);

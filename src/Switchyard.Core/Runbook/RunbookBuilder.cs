@@ -89,7 +89,7 @@ public static class RunbookBuilder
             .. phase.Steps.Select(s => (RunbookBlock)new RunbookCode("sql", $"-- {s.Key}{(s.Concurrently ? " (outside a transaction)" : "")}\n{s.Sql.Trim()}")),
         ]);
         yield return new RunbookSection(3, $"{phase.Phase}: go / no-go checks", [new RunbookBullets(GoNoGo(plan, phase, sqlOptions))]);
-        yield return new RunbookSection(3, $"{phase.Phase}: signals that pause or roll back", SignalBlocks(phase));
+        yield return new RunbookSection(3, $"{phase.Phase}: signals that pause or roll back", SignalBlocks(plan, phase));
         var rollbacks = phase.Steps.Reverse().Where(s => s.Rollback is not null)
             .Select(s => $"{s.Key}: {s.Rollback!.Description}{(s.Rollback.Sql is { } sql ? $" — `{OneLine(sql)}`" : "")}").ToList();
         yield return new RunbookSection(3, $"{phase.Phase}: rollback",
@@ -137,9 +137,10 @@ public static class RunbookBuilder
         return checks;
     }
 
-    private static IReadOnlyList<RunbookBlock> SignalBlocks(PlanPhase phase)
+    private static IReadOnlyList<RunbookBlock> SignalBlocks(MigrationPlan plan, PlanPhase phase)
     {
-        var rows = GuardRules.Defaults
+        var rows = GuardRules.Defaults.Keys
+            .Select(signal => KeyValuePair.Create(signal, GuardRules.For(signal, plan.Guards.Rules)))
             .Where(kv => kv.Value.SlowAt is not null || kv.Value.PauseAt is not null || kv.Value.AbortAt is not null || kv.Value.RollbackAt is not null)
             .Where(kv => phase.Phase == MigrationPhase.Cutover ? kv.Key is SignalNames.MismatchRate or SignalNames.CanaryP99Ratio : kv.Key != SignalNames.MismatchRate || phase.Phase == MigrationPhase.Validate)
             .Select(kv => (IReadOnlyList<string>)[kv.Key, Num(kv.Key, kv.Value.SlowAt), Num(kv.Key, kv.Value.PauseAt), Num(kv.Key, kv.Value.EffectiveResumeBelow), Num(kv.Key, kv.Value.AbortAt), Num(kv.Key, kv.Value.RollbackAt)])

@@ -12,8 +12,17 @@ public sealed record MigrationSpec(string Name, IReadOnlyList<SpecOperation> Ope
 {
     public SpecLocation NameLocation { get; init; } = SpecLocation.InCode;
 
+    /// <summary>The spec's <c>guards:</c> section: thresholds the backfill and cutover guards use instead of the defaults.</summary>
+    public SpecGuards Guards { get; init; } = SpecGuards.None;
+
+    /// <summary>
+    /// The text the checksum covers: the spec without its <c>guards:</c> section, so an operator may tune a threshold
+    /// between runs while any change to what the migration does is still refused.
+    /// </summary>
+    public string? IdentityText { get; init; }
+
     /// <summary>sha256 of the spec text: the journal refuses to continue a migration whose spec changed.</summary>
-    public string Checksum => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(SourceText)));
+    public string Checksum => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(IdentityText ?? SourceText)));
 
     /// <summary>Builds a spec in C#; the checksum covers the operations' printed form.</summary>
     public static MigrationSpec Build(string name, params SpecOperation[] operations) =>

@@ -10,7 +10,7 @@ namespace Switchyard.Core.Spec;
 /// Reads a YAML migration spec with YamlDotNet's representation model, which keeps each node's start mark, so every
 /// error names file:line:col, what is wrong and how to fix it.
 /// </summary>
-public static class SpecLoader
+public static partial class SpecLoader
 {
     private static readonly string[] OperationKinds =
         ["create_table", "add_column", "normalize_column", "create_index", "add_foreign_key", "set_not_null", "drop_column", "raw_sql"];
@@ -38,14 +38,20 @@ public static class SpecLoader
             throw new SpecException(new SpecLocation(file, 1, 1), "the spec must be a mapping with 'migration' and 'operations'.",
                 "Start the file with `migration: <name>` and an `operations:` list.");
         var reader = new Reader(file);
-        reader.Only(root, "migration", "description", "operations");
+        reader.Only(root, "migration", "description", "operations", "guards");
         var nameNode = reader.Required(root, "migration", "`migration: 001-my-change`");
         var name = reader.Text(nameNode, "migration");
         var opsNode = reader.Required(root, "operations", "an `operations:` list");
         if (opsNode is not YamlSequenceNode ops || ops.Children.Count == 0)
             throw reader.Error(opsNode, "'operations' must be a non-empty list.", "Write `operations:` followed by `- normalize_column: {...}` items.");
         var operations = ops.Children.Select(reader.Operation).ToList();
-        return new MigrationSpec(name, operations, text, Path.GetFullPath(file)) { NameLocation = reader.At(nameNode) };
+        var guardsNode = Reader.Optional(root, "guards");
+        return new MigrationSpec(name, operations, text, Path.GetFullPath(file))
+        {
+            NameLocation = reader.At(nameNode),
+            Guards = guardsNode is null ? SpecGuards.None : reader.Guards(guardsNode),
+            IdentityText = guardsNode is null ? null : WithoutGuards(root),
+        };
     }
 
     private static string Reason(YamlException e)
@@ -55,7 +61,7 @@ public static class SpecLoader
         return idx >= 0 && message.StartsWith('(') ? message[(idx + 3)..] : message;
     }
 
-    private sealed class Reader(string file)
+    private sealed partial class Reader(string file)
     {
         public SpecLocation At(YamlNode node) => new(file, (int)node.Start.Line, (int)node.Start.Column);
 
