@@ -43,6 +43,22 @@ public sealed class RunbookTests(LedgerDatabase db) : IClassFixture<LedgerDataba
     }
 
     [Fact]
+    public async Task The_signal_tables_show_the_specs_guard_thresholds_over_the_defaults()
+    {
+        // Given the flagship with a guards section that tightens replication lag
+        var spec = SpecLoader.Load(await File.ReadAllTextAsync(SpecPath) + "\nguards:\n  rules:\n    replication_lag_bytes: { slow_at: 4MiB, pause_at: 32MiB, resume_below: 2MiB }\n", SpecPath);
+        var plan = MigrationPlanner.Build(spec, await SpecCatalogCheck.CheckAsync(spec, db.Runner(), CancellationToken.None));
+
+        // When
+        var markdown = RunbookRenderer.Markdown(RunbookBuilder.Build(plan, await TableSizeReader.ReadAsync(db.Runner(), plan.TargetTable, CancellationToken.None)));
+
+        // Then the backfill's signal table has the spec's row, and untouched signals keep their defaults
+        var backfill = markdown[markdown.IndexOf("### Backfill: signals that pause or roll back", StringComparison.Ordinal)..];
+        backfill.ShouldContain("| replication_lag_bytes | 4 MiB | 32 MiB | 2 MiB |");
+        backfill.ShouldContain("| replication_lag_seconds | 2 | 10 | 1 |");
+    }
+
+    [Fact]
     public async Task Each_phase_states_its_strongest_lock_sql_and_the_point_of_no_return()
     {
         // Given
