@@ -52,7 +52,7 @@ internal static class ApplyPlugins
     }
 
     /// <summary>Builds the engine with every plug-in; dispose the result to stop the guards and the metrics endpoint.</summary>
-    public static async Task<PluggedEngine> BuildAsync(CliContext ctx, SafeSqlRunner sql, int initialBatchKeys, SpecGuards specGuards, CancellationToken ct)
+    public static async Task<PluggedEngine> BuildAsync(CliContext ctx, SafeSqlRunner sql, int initialBatchKeys, MigrationSpec spec, CancellationToken ct)
     {
         var parse = ctx.ParseResult;
         var resources = new List<IAsyncDisposable>();
@@ -60,7 +60,7 @@ internal static class ApplyPlugins
         if (parse.GetValue(MaxRowsPerSecond) is > 0 and var rate) throttles.Add(new RowRateThrottle(rate));
         if (!parse.GetValue(NoGuards))
         {
-            var guards = await GuardSet.CreateAsync(sql.DataSource, specGuards.ApplyTo(new GuardOptions { StandbyConnections = StandbyConnections(ctx) }), ct, loggers: ctx.LoggerFactory).ConfigureAwait(false);
+            var guards = await GuardSet.CreateAsync(sql.DataSource, spec.Guards.ApplyTo(new GuardOptions { StandbyConnections = StandbyConnections(ctx) }), ct, loggers: ctx.LoggerFactory).ConfigureAwait(false);
             resources.Add(guards);
             throttles.Add(guards);
         }
@@ -72,7 +72,7 @@ internal static class ApplyPlugins
         }
         var options = new BackfillOptions { Workers = parse.GetValue(Workers), InitialBatchKeys = Math.Max(1, initialBatchKeys) };
         var backfill = new BackfillRunnerPhase(options, throttles, new BackfillProgressPrinter(), ctx.LoggerFactory);
-        var gate = new ValidationSuiteGate(ReconciliationSettings.LedgerFlagship());
+        var gate = new ValidationSuiteGate(spec.Validation ?? new ReconciliationSettings(), new ValidationOptions { Catalog = CatalogExpectations.For(spec) });
         return new PluggedEngine(new MigrationEngine(sql, backfill, gate), resources);
     }
 

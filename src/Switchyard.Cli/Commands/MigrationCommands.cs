@@ -71,7 +71,7 @@ internal static class MigrationCommands
             var toPhase = Phase(ctx.ParseResult.GetValue(to));
             await ctx.ConnectAsync(ct, LedgerCommands.ManagedDatabase).ConfigureAwait(false);
             var sql = ctx.Sql(RunnerOptions(ctx));
-            await using var plugged = await ApplyPlugins.BuildAsync(ctx, sql, ctx.ParseResult.GetValue(batch), loaded.Guards, ct).ConfigureAwait(false);
+            await using var plugged = await ApplyPlugins.BuildAsync(ctx, sql, ctx.ParseResult.GetValue(batch), loaded, ct).ConfigureAwait(false);
             var result = await plugged.Engine.ApplyAsync(loaded, new ApplyOptions { To = toPhase, Confirm = ctx.ParseResult.GetValue(confirm) }, ct).ConfigureAwait(false);
             Print(result, ctx.ParseResult.GetValue(json));
             return result.State is MigrationStates.Failed or MigrationStates.Paused ? 5 : 0;

@@ -39,12 +39,12 @@ internal static class ValidateCommands
         {
             var names = ParseChecks(ctx.ParseResult.GetValue(checks));
             ValidationSuite.Select(names);
-            var flagshipOrSpec = TargetOf(ctx.ParseResult.GetValue(spec));
-            var options = tuning.Read(ctx.ParseResult) with { Shape = Enum.Parse<MigrationShape>(ctx.ParseResult.GetValue(phase)!, ignoreCase: true) };
+            var (flagshipOrSpec, settings, catalog) = TargetOf(ctx.ParseResult.GetValue(spec));
+            var options = tuning.Read(ctx.ParseResult) with { Catalog = catalog, Shape = Enum.Parse<MigrationShape>(ctx.ParseResult.GetValue(phase)!, ignoreCase: true) };
             options.Validate();
             var target = await ctx.ConnectAsync(ct, LedgerCommands.ManagedDatabase).ConfigureAwait(false);
             var sql = ctx.Sql();
-            var suite = new ValidationSuite(sql, flagshipOrSpec, ReconciliationSettings.LedgerFlagship(), options);
+            var suite = new ValidationSuite(sql, flagshipOrSpec, settings, options);
             if (ctx.ParseResult.GetValue(recordBaseline))
             {
                 var scope = await suite.ScopeAsync(ct).ConfigureAwait(false);
@@ -63,13 +63,15 @@ internal static class ValidateCommands
     }
 
     /// <summary>The spec's normalize_column target, or the flagship's when no spec is named.</summary>
-    internal static NormalizationTarget TargetOf(string? specPath)
+    /// <summary>The spec's normalize_column target and validation settings; without a spec, the ledger flagship's.</summary>
+    internal static (NormalizationTarget Target, ReconciliationSettings Settings, CatalogExpectations Catalog) TargetOf(string? specPath)
     {
-        if (specPath is null) return NormalizationTarget.LedgerTransactionStatus();
+        if (specPath is null) return (NormalizationTarget.LedgerTransactionStatus(), ReconciliationSettings.LedgerFlagship(), CatalogExpectations.All);
         var loaded = SpecLoader.LoadFile(specPath);
-        return loaded.Operations.OfType<NormalizeColumnOperation>().FirstOrDefault()?.Target
+        var target = loaded.Operations.OfType<NormalizeColumnOperation>().FirstOrDefault()?.Target
             ?? throw new SwitchyardException($"{specPath}: spec '{loaded.Name}' has no normalize_column operation, so there is nothing to validate.",
                 "Name a spec with a normalize_column operation, e.g. samples/Ledger/specs/001-normalize-transaction-status.yaml.");
+        return (target, loaded.Validation ?? new ReconciliationSettings(), CatalogExpectations.For(loaded, target));
     }
 
     internal static IReadOnlyCollection<string>? ParseChecks(string? value) =>

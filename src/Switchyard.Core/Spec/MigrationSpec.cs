@@ -16,6 +16,13 @@ public sealed record MigrationSpec(string Name, IReadOnlyList<SpecOperation> Ope
     public SpecGuards Guards { get; init; } = SpecGuards.None;
 
     /// <summary>
+    /// The spec's <c>validation:</c> section: the time, amount and balance columns, balances, child tables and report
+    /// columns the checks use. Null when the spec has none: the checks then use the column names of
+    /// <see cref="Validation.ReconciliationSettings"/>'s defaults and skip what the table does not have.
+    /// </summary>
+    public Validation.ReconciliationSettings? Validation { get; init; }
+
+    /// <summary>
     /// The text the checksum covers: the spec without its <c>guards:</c> section, so an operator may tune a threshold
     /// between runs while any change to what the migration does is still refused.
     /// </summary>

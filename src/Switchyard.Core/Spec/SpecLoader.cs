@@ -38,7 +38,7 @@ public static partial class SpecLoader
             throw new SpecException(new SpecLocation(file, 1, 1), "the spec must be a mapping with 'migration' and 'operations'.",
                 "Start the file with `migration: <name>` and an `operations:` list.");
         var reader = new Reader(file);
-        reader.Only(root, "migration", "description", "operations", "guards");
+        reader.Only(root, "migration", "description", "operations", "guards", "validation");
         var nameNode = reader.Required(root, "migration", "`migration: 001-my-change`");
         var name = reader.Text(nameNode, "migration");
         var opsNode = reader.Required(root, "operations", "an `operations:` list");
@@ -50,6 +50,7 @@ public static partial class SpecLoader
         {
             NameLocation = reader.At(nameNode),
             Guards = guardsNode is null ? SpecGuards.None : reader.Guards(guardsNode),
+            Validation = Reader.Optional(root, "validation") is { } validation ? reader.Validation(validation, operations) : null,
             IdentityText = guardsNode is null ? null : WithoutGuards(root),
         };
     }

@@ -14,7 +14,8 @@ public sealed record TableFacts(
     long? MinKey,
     long? MaxKey,
     double EstimatedRows,
-    long Pages = 0)
+    long Pages = 0,
+    IReadOnlySet<string>? Columns = null)
 {
     public static async Task<TableFacts> ReadAsync(SafeSqlRunner sql, NormalizationTarget target, ReconciliationSettings settings, CancellationToken ct)
     {
@@ -38,7 +39,11 @@ public sealed record TableFacts(
             }
             var rows = await ScalarAsync<float>(c, tx, "SELECT greatest(reltuples, 0)::real FROM pg_class WHERE oid = to_regclass($1)", token, table).ConfigureAwait(false);
             var pages = await ScalarAsync<long>(c, tx, "SELECT pg_relation_size(to_regclass($1)) / current_setting('block_size')::bigint", token, table).ConfigureAwait(false);
-            return new TableFacts(true, hasSource, hasTarget, hasLookup, view, min, max, rows, pages);
+            var columns = new HashSet<string>(StringComparer.Ordinal);
+            await using (var cmd = SafeSqlRunner.Command("SELECT attname FROM pg_attribute WHERE attrelid = to_regclass($1) AND attnum > 0 AND NOT attisdropped", c, tx, table))
+            await using (var reader = await cmd.ExecuteReaderAsync(token).ConfigureAwait(false))
+                while (await reader.ReadAsync(token).ConfigureAwait(false)) columns.Add(reader.GetString(0));
+            return new TableFacts(true, hasSource, hasTarget, hasLookup, view, min, max, rows, pages, columns);
         }, ct, description: $"read catalog facts of {target.Table}").ConfigureAwait(false);
     }
 

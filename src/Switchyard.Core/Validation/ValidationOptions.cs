@@ -30,6 +30,10 @@ public sealed record ValidationOptions
     /// <value>The default is <see cref="MigrationShape.Backfilled"/>.</value>
     public MigrationShape Shape { get; init; } = MigrationShape.Backfilled;
 
+    /// <summary>Which objects on the target column the migration creates (the catalog check asserts only those).</summary>
+    /// <value>The default is <see cref="CatalogExpectations.All"/>, the flagship's.</value>
+    public CatalogExpectations Catalog { get; init; } = CatalogExpectations.All;
+
     /// <summary>Failures a check may report and still pass, by check name; a check not listed allows none.</summary>
     public IReadOnlyDictionary<string, long> Thresholds { get; init; } = new Dictionary<string, long>();
 

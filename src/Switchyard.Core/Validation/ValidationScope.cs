@@ -47,6 +47,21 @@ public sealed class ValidationScope
         NewShapeMissing ?? (Facts.HasSourceColumn || Facts.CompatView is not null ? null
             : $"{Target.Table}.{Target.SourceColumn} is dropped and no compat view exposes it");
 
+    /// <summary>
+    /// Why a check that needs these settings columns cannot run, or null when the table has them all (or its columns
+    /// are unknown). A migration of another table names its own columns in the spec's <c>validation:</c> section.
+    /// </summary>
+    public string? ColumnsMissing(params string[] columns)
+    {
+        if (Facts.Columns is not { } present) return null;
+        var missing = columns.Where(c => !present.Contains(c)).Distinct(StringComparer.Ordinal).ToList();
+        return missing.Count == 0 ? null
+            : $"{Target.Table} has no column {string.Join(", ", missing)}; name the table's own columns in the spec's validation section (time_column, amount_column, balance_group_column, report_columns)";
+    }
+
+    /// <summary>Whether the table has the time column the windows are cut by.</summary>
+    public bool HasTimeColumn => ColumnsMissing(Settings.TimeColumn) is null;
+
     /// <summary>Where the legacy value is read: "the legacy column" or "compat view x".</summary>
     public string LegacySourceName => Facts.HasSourceColumn ? $"column {Target.Table}.{Target.SourceColumn}" : $"compat view {Facts.CompatView}";
 

@@ -6,7 +6,7 @@ namespace Switchyard.Core.Tests.Spec;
 
 public sealed class SpecLoaderTests
 {
-    private static string FlagshipPath()
+    internal static string FlagshipPath()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {

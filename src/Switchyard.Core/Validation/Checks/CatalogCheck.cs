@@ -22,6 +22,9 @@ public sealed class CatalogCheck : IValidationCheck
         var fk = await ForeignKey.ReadAsync(scope, ct).ConfigureAwait(false);
         var snapshot = await scope.Sql.InTransactionAsync((c, tx, token) => ReadAsync(c, tx, scope, token), ct, description: "read the catalog of " + scope.Target.Table).ConfigureAwait(false);
         var t = scope.Target;
+        var expected = scope.Options.Catalog;
+        CatalogItem? Created(string name, bool byThisMigration, string operation) =>
+            byThisMigration ? null : CatalogItem.NotApplicable(name, $"the spec has no {operation} on {t.TargetColumn}");
 
         var items = new List<CatalogItem>
         {
@@ -29,11 +32,11 @@ public sealed class CatalogCheck : IValidationCheck
             Expect("lookup_codes", true, scope.Facts.HasLookup && snapshot.MissingCodes.Count == 0,
                 snapshot.MissingCodes.Count == 0 ? "every code seeded" : "missing codes: " + string.Join(", ", snapshot.MissingCodes)),
             Expect("target_column", true, scope.Facts.HasTargetColumn, $"{t.Table}.{t.TargetColumn} exists"),
-            Expect("foreign_key", true, fk.Exists, fk.Describe()),
-            Expect("foreign_key_validated", shape >= MigrationShape.Validated, fk.Validated, fk.Describe()),
-            Expect("target_index_valid", shape >= MigrationShape.Validated, snapshot.ValidIndex is not null,
+            Created("foreign_key", expected.ForeignKey, "add_foreign_key") ?? Expect("foreign_key", true, fk.Exists, fk.Describe()),
+            Created("foreign_key_validated", expected.ForeignKey, "add_foreign_key") ?? Expect("foreign_key_validated", shape >= MigrationShape.Validated, fk.Validated, fk.Describe()),
+            Created("target_index_valid", expected.Index, "create_index") ?? Expect("target_index_valid", shape >= MigrationShape.Validated, snapshot.ValidIndex is not null,
                 snapshot.ValidIndex is { } ix ? $"index {ix} valid and ready" : snapshot.InvalidIndex is { } bad ? $"index {bad} is INVALID (a failed CONCURRENTLY build): drop it and rebuild" : $"no index leading with {t.TargetColumn}"),
-            Expect("target_not_null", shape >= MigrationShape.Validated, snapshot.TargetNotNull, snapshot.TargetNotNull ? $"{t.TargetColumn} is NOT NULL" : $"{t.TargetColumn} is nullable"),
+            Created("target_not_null", expected.NotNull, "set_not_null") ?? Expect("target_not_null", shape >= MigrationShape.Validated, snapshot.TargetNotNull, snapshot.TargetNotNull ? $"{t.TargetColumn} is NOT NULL" : $"{t.TargetColumn} is nullable"),
             shape < MigrationShape.Contracted
                 ? Expect("dual_write_trigger", true, snapshot.EnabledTriggers.Count > 0,
                     snapshot.EnabledTriggers.Count > 0 ? "enabled: " + string.Join(", ", snapshot.EnabledTriggers) : "no enabled trigger" + (scope.Settings.TriggerName is { } n ? $" named {n}" : "") + $" on {t.Table}")

@@ -19,7 +19,7 @@ public sealed class CompletenessCheck : IValidationCheck
         if (scope.NewShapeMissing is { } missing) return CheckResult.NotApplicable(Name, missing, watch.Elapsed);
 
         var sql = $"""
-            SELECT date_trunc('hour', t.{scope.Time} AT TIME ZONE 'UTC') AS hour, count(*) AS n, count(*) FILTER (WHERE t.{scope.State} IS NULL) AS missing
+            SELECT {(scope.HasTimeColumn ? $"date_trunc('hour', t.{scope.Time} AT TIME ZONE 'UTC')" : "timestamp 'epoch'")} AS hour, count(*) AS n, count(*) FILTER (WHERE t.{scope.State} IS NULL) AS missing
             FROM {scope.Table} t
             WHERE t.{scope.Key} >= $1 AND t.{scope.Key} < $2
             GROUP BY 1
@@ -43,12 +43,14 @@ public sealed class CompletenessCheck : IValidationCheck
         var hourlyFrom = byHour.Count == 0 ? DateTime.MaxValue : byHour.Keys.Max().Date.AddDays(1 - scope.Options.HourlyDays);
         var recentHours = byHour.Where(h => h.Key >= hourlyFrom).ToList();
 
+        if (!scope.HasTimeColumn) (byDay, recentHours) = ([], []); // one window: there is no time to cut by
         var findings = byDay.Where(d => d.Missing > 0).Select(d => new CheckFinding("day " + d.Day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), d.Rows, d.Missing))
             .Concat(recentHours.Where(h => h.Value.Missing > 0).Select(h => new CheckFinding("hour " + h.Key.ToString("yyyy-MM-dd'T'HH", CultureInfo.InvariantCulture), h.Value.Rows, h.Value.Missing)))
             .ToList();
         var rows = byHour.Values.Sum(v => v.Rows);
         var failures = byHour.Values.Sum(v => v.Missing);
         var detail = $"{failures} of {rows} rows NULL; {byDay.Count(d => d.Missing > 0)} of {byDay.Count} days and {recentHours.Count(h => h.Value.Missing > 0)} of {recentHours.Count} recent hours incomplete";
+        if (!scope.HasTimeColumn) detail = $"{failures} of {rows} rows NULL (no per-window breakdown: {scope.ColumnsMissing(scope.Settings.TimeColumn)})";
         if (findings.Count > 0) detail += ": " + string.Join(", ", findings.Take(6).Select(f => $"{f.Key} ({f.Failures})"));
         return CheckResult.Of(Name, rows, failures, scope.Options.ThresholdFor(Name), scope.FirstKeys(chunks.SelectMany(c => c.Keys)), watch.Elapsed, detail)
             with { Findings = findings };

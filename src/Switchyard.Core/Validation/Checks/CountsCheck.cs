@@ -16,7 +16,7 @@ public sealed class CountsCheck : IValidationCheck
     public async Task<CheckResult> RunAsync(ValidationScope scope, CancellationToken ct)
     {
         var watch = Stopwatch.StartNew();
-        if (scope.LegacyMissing is { } missing) return CheckResult.NotApplicable(Name, missing, watch.Elapsed);
+        if ((scope.LegacyMissing ?? scope.ColumnsMissing(scope.Settings.TimeColumn)) is { } missing) return CheckResult.NotApplicable(Name, missing, watch.Elapsed);
 
         var sql = $"""
             SELECT g.day, {scope.ExpectedCode("g.legacy")} AS legacy_code, l.{scope.LookupCode} AS new_code, sum(g.n)::bigint

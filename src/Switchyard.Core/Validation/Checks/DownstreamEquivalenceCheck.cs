@@ -18,7 +18,8 @@ public sealed class DownstreamEquivalenceCheck : IValidationCheck
     public async Task<CheckResult> RunAsync(ValidationScope scope, CancellationToken ct)
     {
         var watch = Stopwatch.StartNew();
-        if (scope.LegacyMissing is { } missing) return CheckResult.NotApplicable(Name, missing, watch.Elapsed);
+        if ((scope.LegacyMissing ?? scope.ColumnsMissing([scope.Settings.TimeColumn, scope.Settings.AmountColumn, .. scope.Settings.ReportColumns])) is { } missing)
+            return CheckResult.NotApplicable(Name, missing, watch.Elapsed);
 
         var columns = scope.Settings.ReportColumns.Select(c => "t." + Ident.Quote(c)).ToList();
         var dims = string.Join("", columns.Select(c => c + ", "));

@@ -19,7 +19,8 @@ public sealed class ReconciliationCheck : IValidationCheck
     public async Task<CheckResult> RunAsync(ValidationScope scope, CancellationToken ct)
     {
         var watch = Stopwatch.StartNew();
-        if (scope.LegacyMissing is { } missing) return CheckResult.NotApplicable(Name, missing, watch.Elapsed);
+        if ((scope.LegacyMissing ?? scope.ColumnsMissing(scope.Settings.AmountColumn, scope.Settings.BalanceGroupColumn)) is { } missing)
+            return CheckResult.NotApplicable(Name, missing, watch.Elapsed);
 
         var buckets = scope.Settings.BalanceBuckets;
         var group = Execution.Ident.Quote(scope.Settings.BalanceGroupColumn);

@@ -1,0 +1,63 @@
+using Switchyard.Core.Execution;
+using Switchyard.Core.Validation;
+using YamlDotNet.RepresentationModel;
+
+namespace Switchyard.Core.Spec;
+
+/// <summary>The spec's optional <c>validation:</c> section: what the migrated table's money means.</summary>
+public static partial class SpecLoader
+{
+    private sealed partial class Reader
+    {
+        public ReconciliationSettings Validation(YamlNode node, IReadOnlyList<SpecOperation> operations)
+        {
+            var map = Map(node, "validation", "`validation: { time_column: created_at, amount_column: amount_minor }`");
+            Only(map, "time_column", "amount_column", "balance_group_column", "balances", "child_tables", "report_columns", "compat_view");
+            var defaults = new ReconciliationSettings();
+            var target = operations.OfType<NormalizeColumnOperation>().FirstOrDefault()?.Target;
+            var codes = target?.Codes;
+            var table = target?.Table;
+            return defaults with
+            {
+                TimeColumn = OptionalText(map, "time_column") ?? defaults.TimeColumn,
+                AmountColumn = OptionalText(map, "amount_column") ?? defaults.AmountColumn,
+                BalanceGroupColumn = OptionalText(map, "balance_group_column") ?? defaults.BalanceGroupColumn,
+                BalanceBuckets = Optional(map, "balances") is { } b ? Balances(b, codes) : [],
+                ChildTables = Optional(map, "child_tables") is { } c ? Children(c, table?.Schema ?? "public") : [],
+                ReportColumns = Optional(map, "report_columns") is { } r ? Columns(r, "report_columns") : [],
+                CompatView = OptionalText(map, "compat_view") is { } v ? QualifiedName.Parse(v, table?.Schema ?? "public") : null,
+            };
+        }
+
+        private List<BalanceBucket> Balances(YamlNode node, IReadOnlyList<string>? codes)
+        {
+            var buckets = new List<BalanceBucket>();
+            foreach (var (nameNode, codesNode) in Map(node, "balances", "`balances: { held: [authorized, captured], settled: [settled] }`").Children)
+            {
+                var name = Text(nameNode, "balance name");
+                var bucketCodes = Columns(codesNode, name);
+                var unknown = codes is null ? null : ((YamlSequenceNode)codesNode).Children.FirstOrDefault(c => !codes.Contains(Text(c, name)));
+                if (unknown is not null)
+                    throw Error(unknown, $"balance '{name}' names code '{Text(unknown, name)}', which is not one of the lookup codes.", $"Use codes from normalize_column's lookup: {string.Join(", ", codes!)}.");
+                buckets.Add(new BalanceBucket(name, bucketCodes));
+            }
+            return buckets;
+        }
+
+        private List<ChildTable> Children(YamlNode node, string schema)
+        {
+            if (node is not YamlSequenceNode seq)
+                throw Error(node, "'child_tables' must be a list.", "Write `child_tables: [{ table: chargebacks, key: transaction_id, amount: amount_minor }]`.");
+            return [.. seq.Children.Select(item =>
+            {
+                var map = Map(item, "child table", "`{ table: chargebacks, key: transaction_id, amount: amount_minor }`");
+                Only(map, "table", "key", "amount");
+                return new ChildTable(QualifiedName.Parse(RequiredText(map, "table", "chargebacks"), schema), RequiredText(map, "key", "transaction_id"), RequiredText(map, "amount", "amount_minor"));
+            })];
+        }
+
+        private List<string> Columns(YamlNode node, string key) =>
+            node is YamlSequenceNode seq ? [.. seq.Children.Select(c => Text(c, key))]
+                : throw Error(node, $"'{key}' must be a list.", $"Write `{key}: [a, b]`.");
+    }
+}

@@ -1,0 +1,66 @@
+using Switchyard.Core.Execution;
+using Switchyard.Core.Spec;
+using Switchyard.Core.Validation;
+
+namespace Switchyard.Core.Tests.Spec;
+
+public sealed class SpecValidationTests
+{
+    private const string Normalize = """
+        migration: x
+        operations:
+          - normalize_column:
+              table: orders
+              column: status
+              target_column: status_id
+              lookup: { table: order_status, codes: [new, paid, shipped] }
+
+        """;
+
+    [Fact]
+    public void The_flagship_specs_validation_section_is_the_ledgers_money()
+    {
+        var settings = SpecLoader.LoadFile(SpecLoaderTests.FlagshipPath()).Validation.ShouldNotBeNull();
+        var ledger = ReconciliationSettings.LedgerFlagship();
+
+        settings.TimeColumn.ShouldBe(ledger.TimeColumn);
+        settings.AmountColumn.ShouldBe(ledger.AmountColumn);
+        settings.BalanceGroupColumn.ShouldBe(ledger.BalanceGroupColumn);
+        settings.BalanceBuckets.Select(b => $"{b.Name}:{string.Join('+', b.Codes)}").ShouldBe(ledger.BalanceBuckets.Select(b => $"{b.Name}:{string.Join('+', b.Codes)}"));
+        settings.ChildTables.ShouldBe(ledger.ChildTables);
+        settings.ReportColumns.ShouldBe(ledger.ReportColumns);
+    }
+
+    [Fact]
+    public void Another_tables_columns_are_read_and_unnamed_ones_keep_the_defaults()
+    {
+        var spec = SpecLoader.Load(Normalize + """
+            validation:
+              time_column: placed_at
+              amount_column: total_cents
+              balances: { open: [new, paid] }
+              child_tables: [{ table: refunds, key: order_id, amount: cents }]
+            """, "orders.yaml");
+
+        var v = spec.Validation.ShouldNotBeNull();
+        v.TimeColumn.ShouldBe("placed_at");
+        v.AmountColumn.ShouldBe("total_cents");
+        v.BalanceGroupColumn.ShouldBe(new ReconciliationSettings().BalanceGroupColumn);
+        v.BalanceBuckets.Single().Codes.ShouldBe(["new", "paid"]);
+        v.ChildTables.ShouldBe([new ChildTable(new QualifiedName("public", "refunds"), "order_id", "cents")]);
+        v.ReportColumns.ShouldBeEmpty();
+    }
+
+    [Theory]
+    [InlineData("validation:\n  balances: { open: [new, lost] }\n", "orders.yaml:9:27", "code 'lost', which is not one of the lookup codes")]
+    [InlineData("validation:\n  amount: total_cents\n", "orders.yaml:9:3", "unknown key 'amount'")]
+    [InlineData("validation:\n  child_tables: { table: refunds }\n", "orders.yaml:9:17", "'child_tables' must be a list")]
+    public void Bad_validation_sections_name_file_line_col_and_how_to_fix(string section, string where, string what)
+    {
+        var e = Should.Throw<SpecException>(() => SpecLoader.Load(Normalize + section, "orders.yaml"));
+
+        e.Message.ShouldStartWith(where + ":");
+        e.Message.ShouldContain(what);
+        e.Hint.ShouldNotBeNullOrWhiteSpace();
+    }
+}
