@@ -51,7 +51,10 @@ public sealed class ReplicationLagGuardTests : IClassFixture<StandbyDatabase>
             paused.Reason.ShouldNotBeNull().ShouldContain("standby standby1");
             paused.Source.ShouldBeOneOf("guard:replication_lag_bytes", "guard:heartbeat_lag_seconds");
 
-            // When replay resumes while writes continue
+            // When the writes that built the lag stop and replay resumes (a writer that never stops could keep a starved
+            // standby just above resume_below on a loaded machine; draining is what is asserted)
+            await stopWrites.CancelAsync();
+            await writes;
             await ExecAsync(standby, "SELECT pg_wal_replay_resume()");
             var (resumePolls, resumed) = await PollUntilAsync(guards, ThrottleAction.Proceed);
 
