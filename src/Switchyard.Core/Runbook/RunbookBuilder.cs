@@ -88,7 +88,7 @@ public static class RunbookBuilder
                 [.. phase.Steps.Select(s => (IReadOnlyList<string>)[s.Key, s.Description, LockText(s), s.RewritesTable ? "yes" : "no", EstimateText(s, size, rates)])]),
             .. phase.Steps.Select(s => (RunbookBlock)new RunbookCode("sql", $"-- {s.Key}{(s.Concurrently ? " (outside a transaction)" : "")}\n{s.Sql.Trim()}")),
         ]);
-        yield return new RunbookSection(3, $"{phase.Phase}: go / no-go checks", [new RunbookBullets(GoNoGo(plan, phase, sqlOptions))]);
+        yield return new RunbookSection(3, $"{phase.Phase}: go / no-go checks", [new RunbookBullets(GoNoGo(plan, phase, size, sqlOptions))]);
         yield return new RunbookSection(3, $"{phase.Phase}: signals that pause or roll back", SignalBlocks(plan, phase));
         var rollbacks = phase.Steps.Reverse().Where(s => s.Rollback is not null)
             .Select(s => $"{s.Key}: {s.Rollback!.Description}{(s.Rollback.Sql is { } sql ? $" — `{OneLine(sql)}`" : "")}").ToList();
@@ -103,7 +103,7 @@ public static class RunbookBuilder
         ]);
     }
 
-    private static List<string> GoNoGo(MigrationPlan plan, PlanPhase phase, SafeSqlOptions sqlOptions)
+    private static List<string> GoNoGo(MigrationPlan plan, PlanPhase phase, RunbookTableSize size, SafeSqlOptions sqlOptions)
     {
         var checks = new List<string>();
         var gates = phase.Steps.Where(s => s.Kind == StepKind.Gate).ToList();
@@ -121,6 +121,7 @@ public static class RunbookBuilder
             case MigrationPhase.Validate:
                 checks.Add("The validation suite passes (`switchyard validate`; apply runs it as the gate) and its results are stored in switchyard.validation_results:");
                 checks.AddRange(ValidationSuite.AllChecks.Select(c => $"check `{c.Name}`: {c.Description}"));
+                checks.Add($"The suite reads all of {size.Table} (~{size.Bytes / (1024.0 * 1024 * 1024):F1} GiB) in short chunks. Chunk scans (key and TID ranges) do not use the small ring buffer a plain sequential scan uses, so on a table larger than shared_buffers they push the payments' cached pages out: run it at low traffic and watch the canary p99 while it runs.");
                 break;
             case MigrationPhase.Cutover:
                 checks.Add("App v2 deployed to every instance (deployment tool shows no v1 pod).");
