@@ -30,11 +30,7 @@ internal static class ApplyPlugins
         DefaultValueFactory = _ => 0,
     };
 
-    public static readonly Option<string[]> Standbys = new("--standby")
-    {
-        Description = "NAME=CONNECTION of a standby whose replay the guards watch via a heartbeat (repeatable). Default: the managed cluster's standbys.",
-        AllowMultipleArgumentsPerToken = false,
-    };
+    public static readonly Option<string[]> Standbys = StandbyConnections.Option("NAME=CONNECTION of a standby whose replay the guards watch via a heartbeat (repeatable). The managed cluster's standbys are included.");
 
     public static readonly Option<bool> NoGuards = new("--no-guards") { Description = "Run without guards (not for production)." };
 
@@ -60,7 +56,7 @@ internal static class ApplyPlugins
         if (parse.GetValue(MaxRowsPerSecond) is > 0 and var rate) throttles.Add(new RowRateThrottle(rate));
         if (!parse.GetValue(NoGuards))
         {
-            var guards = await GuardSet.CreateAsync(sql.DataSource, spec.Guards.ApplyTo(new GuardOptions { StandbyConnections = StandbyConnections(ctx) }), ct, loggers: ctx.LoggerFactory).ConfigureAwait(false);
+            var guards = await GuardSet.CreateAsync(sql.DataSource, spec.Guards.ApplyTo(new GuardOptions { StandbyConnections = StandbyConnections.Resolve(ctx, Standbys) }), ct, loggers: ctx.LoggerFactory).ConfigureAwait(false);
             resources.Add(guards);
             throttles.Add(guards);
         }
@@ -74,26 +70,6 @@ internal static class ApplyPlugins
         var backfill = new BackfillRunnerPhase(options, throttles, new BackfillProgressPrinter(), ctx.LoggerFactory);
         var gate = new ValidationSuiteGate(spec.Validation ?? new ReconciliationSettings(), new ValidationOptions { Catalog = CatalogExpectations.For(spec) });
         return new PluggedEngine(new MigrationEngine(sql, backfill, gate), resources);
-    }
-
-    private static Dictionary<string, string> StandbyConnections(CliContext ctx)
-    {
-        var given = ctx.ParseResult.GetValue(Standbys) ?? [];
-        var result = new Dictionary<string, string>();
-        foreach (var entry in given)
-        {
-            var eq = entry.IndexOf('=', StringComparison.Ordinal);
-            if (eq <= 0)
-                throw new SwitchyardException($"--standby '{entry.Split(';')[0]}…' is not NAME=CONNECTION.", "Write e.g. --standby replica1=\"Host=10.0.0.2;Port=5432;Username=switchyard;Database=ledger\".");
-            result[entry[..eq]] = Core.Connections.ConnectionResolver.Parse(entry[(eq + 1)..], "--standby");
-        }
-        if (result.Count == 0 && ctx.Target is { IsManagedCluster: true } target)
-        {
-            var cluster = new LocalCluster(ctx.LocalOptions);
-            foreach (var standby in cluster.State?.Standbys ?? [])
-                result[standby.Name] = cluster.StandbyConnectionString(standby.Name, target.Database);
-        }
-        return result;
     }
 
     private sealed class DisposableAdapter(IDisposable inner) : IAsyncDisposable

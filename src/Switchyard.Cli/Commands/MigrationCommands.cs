@@ -112,14 +112,16 @@ internal static class MigrationCommands
         var command = new Command("status", "Migrations in the target database: phase, state, steps, flags, operator control, backfill progress, guard signals, recent events.");
         var migration = MigrationOption();
         var noGuards = new Option<bool>("--no-guards") { Description = "Do not read the guards' signals (replication lag, long transactions, lock waits, WAL rate, mismatches)." };
+        var standby = StandbyConnections.Option("NAME=CONNECTION of a standby whose heartbeat lag status shows (repeatable). The managed cluster's standbys are included.");
         var json = GlobalOptions.Json();
         command.Options.Add(migration);
         command.Options.Add(noGuards);
+        command.Options.Add(standby);
         command.Options.Add(json);
         CommandAction.Set(command, async (ctx, ct) =>
         {
             await ctx.ConnectAsync(ct, LedgerCommands.ManagedDatabase).ConfigureAwait(false);
-            var guards = ctx.ParseResult.GetValue(noGuards) ? null : new Core.Guards.GuardOptions();
+            var guards = ctx.ParseResult.GetValue(noGuards) ? null : new Core.Guards.GuardOptions { StandbyConnections = StandbyConnections.Resolve(ctx, standby) };
             var statuses = await new MigrationControl(ctx.Sql()).StatusAsync(ctx.ParseResult.GetValue(migration), null, guards, ct).ConfigureAwait(false);
             if (ctx.ParseResult.GetValue(json)) CliOutput.WriteJson(statuses);
             else StatusView.Print(statuses);

@@ -17,7 +17,7 @@ internal static class WatchCommand
     public static Command Build()
     {
         var watch = new Command("watch", "Live view of replication lag, slots, long transactions, lock waits, canary latency, WAL rate and dual-read mismatches, with the throttle decision they lead to.");
-        var standby = new Option<string[]>("--standby") { Description = "NAME=CONNECTION of a standby to read the heartbeat on (repeatable). The managed cluster's standbys are added automatically.", AllowMultipleArgumentsPerToken = false };
+        var standby = StandbyConnections.Option("NAME=CONNECTION of a standby to read the heartbeat on (repeatable). The managed cluster's standbys are included.");
         var table = new Option<string?>("--table") { Description = "schema.table whose dead tuples and autovacuum to show, e.g. public.transactions." };
         var canary = new Option<bool>("--canary") { Description = "Run the canary probe (a primary-key read and a tiny upsert into switchyard.canary)." };
         var longTx = new Option<double>("--long-transaction-seconds") { Description = "Report transactions open longer than this.", DefaultValueFactory = _ => 60 };
@@ -36,7 +36,7 @@ internal static class WatchCommand
             var options = new GuardOptions
             {
                 SampleInterval = TimeSpan.Zero,
-                StandbyConnections = Standbys(ctx, target, ctx.ParseResult.GetValue(standby) ?? []),
+                StandbyConnections = StandbyConnections.Resolve(ctx, standby),
                 Table = ctx.ParseResult.GetValue(table),
                 Canary = ctx.ParseResult.GetValue(canary) ? new CanaryOptions() : null,
                 LongTransactionAfter = TimeSpan.FromSeconds(ctx.ParseResult.GetValue(longTx)),
@@ -87,25 +87,6 @@ internal static class WatchCommand
             return 0;
         });
         return watch;
-    }
-
-    private static Dictionary<string, string> Standbys(CliContext ctx, Core.Connections.ConnectionSettings target, string[] given)
-    {
-        var standbys = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (target.IsManagedCluster)
-        {
-            var cluster = new LocalCluster(ctx.LocalOptions);
-            var database = new NpgsqlConnectionStringBuilder(target.ConnectionString).Database ?? "postgres";
-            foreach (var s in cluster.State?.Standbys ?? []) standbys[s.Name] = cluster.StandbyConnectionString(s.Name, database);
-        }
-        foreach (var spec in given)
-        {
-            var eq = spec.IndexOf('=', StringComparison.Ordinal);
-            if (eq <= 0 || eq == spec.Length - 1)
-                throw new SwitchyardException($"--standby '{spec}' is not NAME=CONNECTION.", "Example: --standby replica1='Host=10.0.0.2;Username=switchyard;Database=ledger'.");
-            standbys[spec[..eq]] = spec[(eq + 1)..];
-        }
-        return standbys;
     }
 
     private sealed record WatchFrame(GuardSnapshot Snapshot, JournaledDecision? Last, BackfillProgress? Progress)
