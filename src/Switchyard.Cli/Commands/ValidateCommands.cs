@@ -39,8 +39,8 @@ internal static class ValidateCommands
         {
             var names = ParseChecks(ctx.ParseResult.GetValue(checks));
             ValidationSuite.Select(names);
-            var (flagshipOrSpec, settings, catalog) = TargetOf(ctx.ParseResult.GetValue(spec));
-            var options = tuning.Read(ctx.ParseResult) with { Catalog = catalog, Shape = Enum.Parse<MigrationShape>(ctx.ParseResult.GetValue(phase)!, ignoreCase: true) };
+            var (flagshipOrSpec, settings, catalog, thresholds) = TargetOf(ctx.ParseResult.GetValue(spec));
+            var options = tuning.Read(ctx.ParseResult) with { Catalog = catalog, Thresholds = thresholds, Shape = Enum.Parse<MigrationShape>(ctx.ParseResult.GetValue(phase)!, ignoreCase: true) };
             options.Validate();
             var target = await ctx.ConnectAsync(ct, LedgerCommands.ManagedDatabase).ConfigureAwait(false);
             var sql = ctx.Sql();
@@ -64,14 +64,14 @@ internal static class ValidateCommands
 
     /// <summary>The spec's normalize_column target, or the flagship's when no spec is named.</summary>
     /// <summary>The spec's normalize_column target and validation settings; without a spec, the ledger flagship's.</summary>
-    internal static (NormalizationTarget Target, ReconciliationSettings Settings, CatalogExpectations Catalog) TargetOf(string? specPath)
+    internal static (NormalizationTarget Target, ReconciliationSettings Settings, CatalogExpectations Catalog, IReadOnlyDictionary<string, long> Thresholds) TargetOf(string? specPath)
     {
-        if (specPath is null) return (NormalizationTarget.LedgerTransactionStatus(), ReconciliationSettings.LedgerFlagship(), CatalogExpectations.All);
+        if (specPath is null) return (NormalizationTarget.LedgerTransactionStatus(), ReconciliationSettings.LedgerFlagship(), CatalogExpectations.All, new Dictionary<string, long>());
         var loaded = SpecLoader.LoadFile(specPath);
         var target = loaded.Operations.OfType<NormalizeColumnOperation>().FirstOrDefault()?.Target
             ?? throw new SwitchyardException($"{specPath}: spec '{loaded.Name}' has no normalize_column operation, so there is nothing to validate.",
                 "Name a spec with a normalize_column operation, e.g. samples/Ledger/specs/001-normalize-transaction-status.yaml.");
-        return (target, loaded.Validation ?? new ReconciliationSettings(), CatalogExpectations.For(loaded, target));
+        return (target, loaded.Validation ?? new ReconciliationSettings(), CatalogExpectations.For(loaded, target), loaded.ValidationThresholds);
     }
 
     internal static IReadOnlyCollection<string>? ParseChecks(string? value) =>

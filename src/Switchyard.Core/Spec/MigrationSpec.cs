@@ -22,6 +22,9 @@ public sealed record MigrationSpec(string Name, IReadOnlyList<SpecOperation> Ope
     /// </summary>
     public Validation.ReconciliationSettings? Validation { get; init; }
 
+    /// <summary>The <c>validation.thresholds</c>: failures a check may report and still pass; a check not named allows none.</summary>
+    public IReadOnlyDictionary<string, long> ValidationThresholds { get; init; } = new Dictionary<string, long>();
+
     /// <summary>
     /// The text the checksum covers: the spec without its <c>guards:</c> section, so an operator may tune a threshold
     /// between runs while any change to what the migration does is still refused.

@@ -12,7 +12,7 @@ public static partial class SpecLoader
         public ReconciliationSettings Validation(YamlNode node, IReadOnlyList<SpecOperation> operations)
         {
             var map = Map(node, "validation", "`validation: { time_column: created_at, amount_column: amount_minor }`");
-            Only(map, "time_column", "amount_column", "balance_group_column", "balances", "child_tables", "report_columns", "compat_view");
+            Only(map, "time_column", "amount_column", "balance_group_column", "balances", "child_tables", "report_columns", "compat_view", "thresholds");
             var defaults = new ReconciliationSettings();
             var target = operations.OfType<NormalizeColumnOperation>().FirstOrDefault()?.Target;
             var codes = target?.Codes;
@@ -27,6 +27,25 @@ public static partial class SpecLoader
                 ReportColumns = Optional(map, "report_columns") is { } r ? Columns(r, "report_columns") : [],
                 CompatView = OptionalText(map, "compat_view") is { } v ? QualifiedName.Parse(v, table?.Schema ?? "public") : null,
             };
+        }
+
+        /// <summary>Failures each named check may report and still pass (the default is none).</summary>
+        public Dictionary<string, long> Thresholds(YamlNode validation)
+        {
+            var thresholds = new Dictionary<string, long>(StringComparer.Ordinal);
+            if (validation is not YamlMappingNode map || Optional(map, "thresholds") is not { } node) return thresholds;
+            var known = ValidationSuite.AllChecks.Select(c => c.Name).ToList();
+            foreach (var (checkNode, valueNode) in Map(node, "thresholds", "`thresholds: { sampling: 0, mismatch: 0 }`").Children)
+            {
+                var check = Text(checkNode, "check");
+                if (!known.Contains(check))
+                    throw Error(checkNode, $"unknown check '{check}'.", $"Known checks: {string.Join(", ", known)}.");
+                var text = Text(valueNode, check);
+                if (!long.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var allowed))
+                    throw Error(valueNode, $"the threshold of '{check}' must be a whole number of failures, zero or more; got '{text}'.", $"Write e.g. `{check}: 0` (no failure allowed, the default).");
+                thresholds[check] = allowed;
+            }
+            return thresholds;
         }
 
         private List<BalanceBucket> Balances(YamlNode node, IReadOnlyList<string>? codes)

@@ -51,6 +51,7 @@ public static partial class SpecLoader
             NameLocation = reader.At(nameNode),
             Guards = guardsNode is null ? SpecGuards.None : reader.Guards(guardsNode),
             Validation = Reader.Optional(root, "validation") is { } validation ? reader.Validation(validation, operations) : null,
+            ValidationThresholds = Reader.Optional(root, "validation") is { } v ? reader.Thresholds(v) : new Dictionary<string, long>(),
             IdentityText = guardsNode is null ? null : WithoutGuards(root),
         };
     }

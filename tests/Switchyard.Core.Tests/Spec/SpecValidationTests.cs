@@ -51,7 +51,18 @@ public sealed class SpecValidationTests
         v.ReportColumns.ShouldBeEmpty();
     }
 
+    [Fact]
+    public void Thresholds_name_checks_and_whole_numbers_of_failures()
+    {
+        var spec = SpecLoader.Load(Normalize + "validation:\n  thresholds: { sampling: 3, mismatch: 0 }\n", "orders.yaml");
+
+        spec.ValidationThresholds.ShouldBe(new Dictionary<string, long> { ["sampling"] = 3, ["mismatch"] = 0 });
+        SpecLoader.Load(Normalize, "orders.yaml").ValidationThresholds.ShouldBeEmpty();
+    }
+
     [Theory]
+    [InlineData("validation:\n  thresholds: { mismatches: 1 }\n", "orders.yaml:9:17", "unknown check 'mismatches'")]
+    [InlineData("validation:\n  thresholds: { mismatch: -1 }\n", "orders.yaml:9:27", "whole number of failures")]
     [InlineData("validation:\n  balances: { open: [new, lost] }\n", "orders.yaml:9:27", "code 'lost', which is not one of the lookup codes")]
     [InlineData("validation:\n  amount: total_cents\n", "orders.yaml:9:3", "unknown key 'amount'")]
     [InlineData("validation:\n  child_tables: { table: refunds }\n", "orders.yaml:9:17", "'child_tables' must be a list")]

@@ -83,6 +83,14 @@ public sealed class OtherTableMigrationTests(TestDatabase db) : IClassFixture<Te
         planted["mismatch"].GetProperty("sample_keys").EnumerateArray().Select(k => k.GetString()).ShouldBe(["id=9"]);
         planted["counts"].GetProperty("outcome").GetString().ShouldBe("failed");
         planted["reconciliation"].GetProperty("outcome").GetString().ShouldBe("failed");
+
+        // And a spec that allows one mismatch lets that check pass while still counting it
+        var tolerant = Path.Combine(dir.FullName, "tolerant.yaml");
+        await File.WriteAllTextAsync(tolerant, Operations + Validation + "\n  thresholds: { mismatch: 1 }\n");
+        var allowed = await ValidateAsync(tolerant);
+        allowed["mismatch"].GetProperty("outcome").GetString().ShouldBe("passed");
+        allowed["mismatch"].GetProperty("failures").GetInt64().ShouldBe(1);
+        allowed["mismatch"].GetProperty("threshold").GetInt64().ShouldBe(1);
         dir.Delete(true);
     }
 
