@@ -8,9 +8,10 @@ public sealed record SpecGuards(IReadOnlyDictionary<string, GuardRule> Rules, Ti
     public static readonly SpecGuards None = new(new Dictionary<string, GuardRule>(), null);
 
     /// <summary>The guard options a run starts from: the defaults with this spec's settings on top.</summary>
-    public GuardOptions ApplyTo(GuardOptions options) => options with
+    public GuardOptions ApplyTo(GuardOptions options)
     {
-        Rules = Rules.Count == 0 ? options.Rules : new Dictionary<string, GuardRule>(options.Rules.Concat(Rules).GroupBy(kv => kv.Key).Select(g => g.Last())),
-        LongTransactionAfter = LongTransactionAfter ?? options.LongTransactionAfter,
-    };
+        var rules = new Dictionary<string, GuardRule>(options.Rules);
+        foreach (var (signal, rule) in Rules) rules[signal] = rule;
+        return options with { Rules = rules, LongTransactionAfter = LongTransactionAfter ?? options.LongTransactionAfter };
+    }
 }

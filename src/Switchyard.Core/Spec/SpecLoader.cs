@@ -46,12 +46,13 @@ public static partial class SpecLoader
             throw reader.Error(opsNode, "'operations' must be a non-empty list.", "Write `operations:` followed by `- normalize_column: {...}` items.");
         var operations = ops.Children.Select(reader.Operation).ToList();
         var guardsNode = Reader.Optional(root, "guards");
+        var validationNode = Reader.Optional(root, "validation");
         return new MigrationSpec(name, operations, text, Path.GetFullPath(file))
         {
             NameLocation = reader.At(nameNode),
             Guards = guardsNode is null ? SpecGuards.None : reader.Guards(guardsNode),
-            Validation = Reader.Optional(root, "validation") is { } validation ? reader.Validation(validation, operations) : null,
-            ValidationThresholds = Reader.Optional(root, "validation") is { } v ? reader.Thresholds(v) : new Dictionary<string, long>(),
+            Validation = validationNode is null ? null : reader.Validation(validationNode, operations),
+            ValidationThresholds = validationNode is null ? new Dictionary<string, long>() : reader.Thresholds(validationNode),
             IdentityText = guardsNode is null ? null : WithoutGuards(root),
         };
     }
