@@ -53,6 +53,8 @@ public enum DdlLockMode
 
 /// <summary>One mode's reader latencies and what the DDL did.</summary>
 /// <param name="OpsWaitedBehindDdl">Distinct reader operations seen in pg_stat_activity waiting on a Lock behind the DDL session's pid.</param>
+/// <param name="OpsWaitedWhileHeld">Of those, the ones seen while the holder's transaction was still open: the freeze a DDL in the
+/// lock queue causes. The rest waited a few milliseconds for the DDL's own ACCESS EXCLUSIVE (or a young statement the gate let it queue behind).</param>
 /// <param name="DdlDoneAfterReleaseMs">When the DDL finished relative to the moment the holder's COMMIT was sent (negative: before it); null for the baseline.</param>
 public sealed record DdlLockModeResult(
     string Mode,
@@ -64,6 +66,7 @@ public sealed record DdlLockModeResult(
     double MaxMs,
     double P99Ratio,
     long OpsWaitedBehindDdl,
+    long OpsWaitedWhileHeld,
     long MaxWaitingAtOnce,
     long Samples,
     int DdlAttempts,
@@ -113,7 +116,7 @@ public sealed class DdlLockBenchmark
         }
         if (maxId == 0) throw new SwitchyardException("the ledger has no transactions to read.", "Seed it first: switchyard ledger seed.");
 
-        var measured = new List<(DdlLockMode Mode, LatencySummary Latency, long Failed, long Waited, long MaxAtOnce, long Samples, int Attempts, double? After)>();
+        var measured = new List<(DdlLockMode Mode, LatencySummary Latency, long Failed, long Waited, long WaitedWhileHeld, long MaxAtOnce, long Samples, int Attempts, double? After)>();
         foreach (var mode in Enum.GetValues<DdlLockMode>())
         {
             progress?.Report($"{Describe(mode)}: holder open {options.Hold.TotalSeconds:F0} s...");
@@ -125,7 +128,7 @@ public sealed class DdlLockBenchmark
             [.. measured.Select(m => new DdlLockModeResult(
                 Name(m.Mode), Describe(m.Mode), m.Latency.Count, m.Failed, m.Latency.P50Ms, m.Latency.P99Ms, m.Latency.MaxMs,
                 baselineP99 > 0 ? Math.Round(m.Latency.P99Ms / baselineP99, 2) : 0,
-                m.Waited, m.MaxAtOnce, m.Samples, m.Attempts, m.After))]);
+                m.Waited, m.WaitedWhileHeld, m.MaxAtOnce, m.Samples, m.Attempts, m.After))]);
     }
 
     public static string Name(DdlLockMode mode) => mode switch
@@ -144,7 +147,7 @@ public sealed class DdlLockBenchmark
         _ => "(d) Switchyard runner (pg_locks gate)",
     };
 
-    private async Task<(DdlLockMode, LatencySummary, long, long, long, long, int, double?)> RunModeAsync(
+    private async Task<(DdlLockMode, LatencySummary, long, long, long, long, long, int, double?)> RunModeAsync(
         DdlLockMode mode, DdlLockBenchOptions options, NpgsqlDataSource readers, NpgsqlDataSource holderSource, NpgsqlDataSource ddl,
         NpgsqlDataSource monitor, long minId, long maxId, CancellationToken ct)
     {
@@ -156,6 +159,8 @@ public sealed class DdlLockBenchmark
             .Select(i => Task.Run(() => ReadLoopAsync(readers, i, options.Readers, interval, minId, maxId, recorder, () => Interlocked.Increment(ref failed), stop.Token), CancellationToken.None))
             .ToList();
         var waited = new ConcurrentDictionary<(int, DateTime), byte>();
+        var waitedWhileHeld = new ConcurrentDictionary<(int, DateTime), byte>();
+        var holding = 0; // 1 from the holder's first read until just before its COMMIT is sent
         long maxAtOnce = 0, samples = 0;
         var sampler = Task.Run(async () =>
         {
@@ -164,13 +169,16 @@ public sealed class DdlLockBenchmark
                 try
                 {
                     var now = 0L;
+                    var held = Volatile.Read(ref holding) == 1; // read before the query: a row seen after release is not counted as held
                     await using (var cmd = monitor.CreateCommand(WaitingBehindDdl))
                     await using (var r = await cmd.ExecuteReaderAsync(stop.Token).ConfigureAwait(false))
                     {
                         while (await r.ReadAsync(stop.Token).ConfigureAwait(false))
                         {
                             now++;
-                            waited.TryAdd((r.GetInt32(0), r.IsDBNull(1) ? DateTime.MinValue : r.GetDateTime(1)), 0);
+                            var op = (r.GetInt32(0), r.IsDBNull(1) ? DateTime.MinValue : r.GetDateTime(1));
+                            waited.TryAdd(op, 0);
+                            if (held && Volatile.Read(ref holding) == 1) waitedWhileHeld.TryAdd(op, 0);
                         }
                     }
                     maxAtOnce = Math.Max(maxAtOnce, now);
@@ -190,6 +198,7 @@ public sealed class DdlLockBenchmark
         var holderTx = await holder.BeginTransactionAsync(ct).ConfigureAwait(false);
         await using (var take = new NpgsqlCommand("SELECT 1 FROM transactions LIMIT 1", holder, holderTx))
             await take.ExecuteScalarAsync(ct).ConfigureAwait(false);
+        Volatile.Write(ref holding, 1);
         var clock = Stopwatch.StartNew();
 
         // The DDL starts a fifth into the hold, so the plain ALTER waits for the holder's remaining time.
@@ -206,6 +215,7 @@ public sealed class DdlLockBenchmark
         if (remaining > TimeSpan.Zero) await Task.Delay(remaining, ct).ConfigureAwait(false);
         // Timed before the commit is sent: the server releases the lock before our client hears back, and a waiting DDL may finish in between.
         var released = clock.Elapsed;
+        Volatile.Write(ref holding, 0);
         await holderTx.CommitAsync(ct).ConfigureAwait(false);
         await holderTx.DisposeAsync().ConfigureAwait(false);
         var attempts = await ddlTask.WaitAsync(options.Hold + TimeSpan.FromMinutes(2), ct).ConfigureAwait(false);
@@ -216,7 +226,7 @@ public sealed class DdlLockBenchmark
         await stop.CancelAsync().ConfigureAwait(false);
         await Task.WhenAll(readerTasks).ConfigureAwait(false);
         await sampler.ConfigureAwait(false);
-        return (mode, recorder.Summary(), Interlocked.Read(ref failed), waited.Count, maxAtOnce, samples, attempts, after);
+        return (mode, recorder.Summary(), Interlocked.Read(ref failed), waited.Count, waitedWhileHeld.Count, maxAtOnce, samples, attempts, after);
     }
 
     private static async Task ReadLoopAsync(NpgsqlDataSource readers, int index, int readerCount, TimeSpan interval, long minId, long maxId,

@@ -47,12 +47,12 @@ internal static class DdlLockBenchCommand
             }
             static string Ms(double v) => v.ToString("F2", CultureInfo.InvariantCulture);
             CliOutput.Table($"Readers' latency while a holder keeps ACCESS SHARE for {result.HoldSeconds:F1} s ({result.Readers} readers, {result.OpsPerSecond} ops/s open loop)",
-                ["mode", "ops", "failed", "p50 ms", "p99 ms", "max ms", "p99 / baseline", "ops waited behind DDL", "DDL attempts", "DDL done after release"],
+                ["mode", "ops", "failed", "p50 ms", "p99 ms", "max ms", "p99 / baseline", "ops waited behind DDL (while held)", "DDL attempts", "DDL done after release"],
                 [.. result.Modes.Select(m => new[]
                 {
                     m.Description, m.Operations.ToString(CultureInfo.InvariantCulture), m.Failed.ToString(CultureInfo.InvariantCulture),
                     Ms(m.P50Ms), Ms(m.P99Ms), Ms(m.MaxMs), m.P99Ratio.ToString("F2", CultureInfo.InvariantCulture),
-                    m.OpsWaitedBehindDdl.ToString(CultureInfo.InvariantCulture), m.DdlAttempts.ToString(CultureInfo.InvariantCulture),
+                    $"{m.OpsWaitedBehindDdl.ToString(CultureInfo.InvariantCulture)} ({m.OpsWaitedWhileHeld.ToString(CultureInfo.InvariantCulture)})", m.DdlAttempts.ToString(CultureInfo.InvariantCulture),
                     m.DdlDoneAfterReleaseMs is { } a ? $"{a:F0} ms" : "-",
                 })]);
             return 0;
