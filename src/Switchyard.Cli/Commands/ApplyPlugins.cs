@@ -7,7 +7,6 @@ using Switchyard.Core.Engine;
 using Switchyard.Core.Execution;
 using Switchyard.Core.Guards;
 using Switchyard.Core.Spec;
-using Switchyard.Core.LocalPostgres;
 using Switchyard.Core.Validation;
 
 namespace Switchyard.Cli.Commands;

@@ -1,13 +1,11 @@
 using System.CommandLine;
 using System.Globalization;
-using Npgsql;
 using Spectre.Console;
 using Spectre.Console.Rendering;
 using Switchyard.Cli.Output;
 using Switchyard.Core;
 using Switchyard.Core.Backfill;
 using Switchyard.Core.Guards;
-using Switchyard.Core.LocalPostgres;
 
 namespace Switchyard.Cli.Commands;
 
@@ -30,7 +28,7 @@ internal static class WatchCommand
 
         CommandAction.Set(watch, async (ctx, ct) =>
         {
-            var target = await ctx.ConnectAsync(ct, LedgerCommands.ManagedDatabase).ConfigureAwait(false);
+            await ctx.ConnectAsync(ct, LedgerCommands.ManagedDatabase).ConfigureAwait(false);
             var every = TimeSpan.FromSeconds(ctx.ParseResult.GetValue(interval));
             if (every <= TimeSpan.Zero) throw new SwitchyardException("--interval must be positive.", "Use e.g. --interval 2.");
             var options = new GuardOptions
