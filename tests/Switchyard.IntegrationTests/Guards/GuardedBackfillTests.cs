@@ -2,13 +2,10 @@ using System.Net;
 using System.Net.Sockets;
 using Npgsql;
 using Switchyard.Core.Backfill;
+using Switchyard.Core.Backfill.Bench;
 using Switchyard.Core.Execution;
 using Switchyard.Core.Guards;
 using Switchyard.Core.Operations;
-using Switchyard.Core.Catalog;
-using Switchyard.Core.Journal;
-using Switchyard.Core.Planning;
-using Switchyard.Core.Spec;
 using Switchyard.IntegrationTests.Infrastructure;
 using Xunit.Abstractions;
 
@@ -110,19 +107,9 @@ public sealed class GuardedBackfillTests : IClassFixture<StandbyDatabase>
         _output.WriteLine($"batches between replay pause and guard pause: {batchesUntilGuardPaused}; rows when paused {rowsWhenPaused}, after holding {rowsAfterHolding}; outcome {outcome}");
     }
 
-    /// <summary>The engine planner's Expand steps of the flagship spec (lookup, state_id, dual-write trigger, flag, NOT VALID FK), run safely; no backfill.</summary>
-    private async Task ExpandAsync()
-    {
-        var spec = SpecLoader.LoadFile(Path.Combine(TestCluster.RepositoryRoot(), "samples", "Ledger", "specs", "001-normalize-transaction-status.yaml"));
-        var sql = new SafeSqlRunner(_db.Primary);
-        await JournalSchema.EnsureAsync(sql, CancellationToken.None);
-        var live = new Dictionary<QualifiedName, IReadOnlyList<CatalogColumn>>();
-        foreach (var table in spec.Operations.OfType<DropColumnOperation>().Select(d => d.Table).Distinct())
-            live[table] = await CatalogSnapshot.ColumnsAsync(sql, table, CancellationToken.None);
-        var plan = MigrationPlanner.Build(spec, live);
-        foreach (var step in plan.Phase(MigrationPhase.Expand).Steps)
-            await sql.ExecuteDdlAsync(step.Statement ?? new DdlStatement(step.Sql, []), CancellationToken.None);
-    }
+    /// <summary>The engine planner's Expand steps for the flagship target (lookup, state_id, dual-write trigger, flag, NOT VALID FK), run safely; no backfill.</summary>
+    private Task ExpandAsync() =>
+        new BenchExpand(new SafeSqlRunner(_db.Primary)).ApplyAsync(NormalizationTarget.LedgerTransactionStatus(), foreignKey: true, CancellationToken.None);
 
     private async Task PaymentsTrafficAsync(CancellationToken ct)
     {
