@@ -67,7 +67,7 @@ internal static class ApplyPlugins
         }
         var options = new BackfillOptions { Workers = parse.GetValue(Workers), InitialBatchKeys = Math.Max(1, initialBatchKeys) };
         var backfill = new BackfillRunnerPhase(options, throttles, new BackfillProgressPrinter(), ctx.LoggerFactory);
-        var gate = new ValidationSuiteGate(spec.Validation ?? new ReconciliationSettings(), new ValidationOptions { Catalog = CatalogExpectations.For(spec), Thresholds = spec.ValidationThresholds });
+        var gate = new ValidationSuiteGate(ReconciliationSettings.For(spec), ValidationOptions.For(spec));
         return new PluggedEngine(new MigrationEngine(sql, backfill, gate), resources);
     }
 

@@ -39,8 +39,8 @@ internal static class ValidateCommands
         {
             var names = ParseChecks(ctx.ParseResult.GetValue(checks));
             ValidationSuite.Select(names);
-            var (flagshipOrSpec, settings, catalog, thresholds) = TargetOf(ctx.ParseResult.GetValue(spec));
-            var options = tuning.Read(ctx.ParseResult) with { Catalog = catalog, Thresholds = thresholds, Shape = Enum.Parse<MigrationShape>(ctx.ParseResult.GetValue(phase)!, ignoreCase: true) };
+            var (flagshipOrSpec, settings, specOptions) = TargetOf(ctx.ParseResult.GetValue(spec));
+            var options = tuning.Read(ctx.ParseResult, specOptions) with { Shape = Enum.Parse<MigrationShape>(ctx.ParseResult.GetValue(phase)!, ignoreCase: true) };
             options.Validate();
             var target = await ctx.ConnectAsync(ct, LedgerCommands.ManagedDatabase).ConfigureAwait(false);
             var sql = ctx.Sql();
@@ -64,14 +64,14 @@ internal static class ValidateCommands
 
     /// <summary>The spec's normalize_column target, or the flagship's when no spec is named.</summary>
     /// <summary>The spec's normalize_column target and validation settings; without a spec, the ledger flagship's.</summary>
-    internal static (NormalizationTarget Target, ReconciliationSettings Settings, CatalogExpectations Catalog, IReadOnlyDictionary<string, long> Thresholds) TargetOf(string? specPath)
+    internal static (NormalizationTarget Target, ReconciliationSettings Settings, ValidationOptions Options) TargetOf(string? specPath)
     {
-        if (specPath is null) return (NormalizationTarget.LedgerTransactionStatus(), ReconciliationSettings.LedgerFlagship(), CatalogExpectations.All, new Dictionary<string, long>());
+        if (specPath is null) return (NormalizationTarget.LedgerTransactionStatus(), ReconciliationSettings.LedgerFlagship(), new ValidationOptions());
         var loaded = SpecLoader.LoadFile(specPath);
         var target = loaded.Operations.OfType<NormalizeColumnOperation>().FirstOrDefault()?.Target
             ?? throw new SwitchyardException($"{specPath}: spec '{loaded.Name}' has no normalize_column operation, so there is nothing to validate.",
                 "Name a spec with a normalize_column operation, e.g. samples/Ledger/specs/001-normalize-transaction-status.yaml.");
-        return (target, loaded.Validation ?? new ReconciliationSettings(), CatalogExpectations.For(loaded, target), loaded.ValidationThresholds);
+        return (target, ReconciliationSettings.For(loaded), ValidationOptions.For(loaded));
     }
 
     internal static IReadOnlyCollection<string>? ParseChecks(string? value) =>
@@ -130,7 +130,8 @@ internal static class ValidateCommands
     {
         public IEnumerable<Option> All => [ChunkKeys, Workers, SamplePercent, SampleRows];
 
-        public ValidationOptions Read(ParseResult p) => new()
+        /// <summary>The tuning options over <paramref name="from"/> (a spec's options), or over the defaults.</summary>
+        public ValidationOptions Read(ParseResult p, ValidationOptions? from = null) => (from ?? new ValidationOptions()) with
         {
             ChunkKeys = p.GetValue(ChunkKeys),
             Workers = p.GetValue(Workers),

@@ -12,7 +12,7 @@ public sealed record CatalogExpectations(bool ForeignKey = true, bool Index = tr
     /// <summary>Everything the flagship creates (the default when no spec is at hand).</summary>
     public static readonly CatalogExpectations All = new();
 
-    public static CatalogExpectations For(MigrationSpec spec, NormalizationTarget target) => new(
+    private static CatalogExpectations For(MigrationSpec spec, NormalizationTarget target) => new(
         ForeignKey: spec.Operations.OfType<AddForeignKeyOperation>().Any(o => o.Table == target.Table && o.Column == target.TargetColumn),
         Index: spec.Operations.OfType<CreateIndexOperation>().Any(o => o.Table == target.Table && o.Columns.Count > 0 && o.Columns[0] == target.TargetColumn),
         NotNull: spec.Operations.OfType<SetNotNullOperation>().Any(o => o.Table == target.Table && o.Column == target.TargetColumn));

@@ -42,6 +42,9 @@ public sealed record ReconciliationSettings
     /// <summary>The dual-write trigger's name; null means: any enabled user trigger on the table counts.</summary>
     public string? TriggerName { get; init; }
 
+    /// <summary>A spec's <c>validation:</c> section, or the default column names when it has none.</summary>
+    public static ReconciliationSettings For(Spec.MigrationSpec spec) => spec.Validation ?? new ReconciliationSettings();
+
     /// <summary>The card-payments ledger: balances as in LedgerSchema.AccountBalancesSql, chargebacks, the day/currency/status report.</summary>
     public static ReconciliationSettings LedgerFlagship() => new()
     {

@@ -37,6 +37,10 @@ public sealed record ValidationOptions
     /// <summary>Failures a check may report and still pass, by check name; a check not listed allows none.</summary>
     public IReadOnlyDictionary<string, long> Thresholds { get; init; } = new Dictionary<string, long>();
 
+    /// <summary>A spec's validation options: the catalog objects it creates and its <c>validation.thresholds</c>.</summary>
+    public static ValidationOptions For(Spec.MigrationSpec spec) =>
+        new() { Catalog = CatalogExpectations.For(spec), Thresholds = spec.ValidationThresholds };
+
     public long ThresholdFor(string check) => Thresholds.TryGetValue(check, out var t) ? t : 0;
 
     public void Validate()
