@@ -172,11 +172,16 @@ public sealed class ValidationScope
     }
 
     /// <summary>The first failing keys of a chunk: a bounded, ordered read that only runs when a chunk has failures.</summary>
-    public async Task<List<long>> SampleKeysAsync(NpgsqlConnection c, NpgsqlTransaction tx, string from, string condition, KeyChunk chunk, CancellationToken ct, params object?[] extra)
+    /// <remarks>The key range takes parameters $1 and $2; <paramref name="condition"/>'s own start at $3.</remarks>
+    public Task<List<long>> SampleKeysAsync(NpgsqlConnection c, NpgsqlTransaction tx, string from, string condition, KeyChunk chunk, CancellationToken ct, params object?[] extra) =>
+        SampleKeysAsync(c, tx, from, $"t.{Key} >= $1 AND t.{Key} < $2", condition, ct, [chunk.From, chunk.To, .. extra]);
+
+    /// <summary>The first failing keys of a chunk given as a condition on <c>t</c> (a key or a TID range).</summary>
+    public async Task<List<long>> SampleKeysAsync(NpgsqlConnection c, NpgsqlTransaction tx, string from, string range, string condition, CancellationToken ct, params object?[] parameters)
     {
         if (Options.SampleKeys == 0) return [];
-        var sql = $"SELECT t.{Key} FROM {from} WHERE t.{Key} >= $1 AND t.{Key} < $2 AND ({condition}) ORDER BY 1 LIMIT {Options.SampleKeys.ToString(CultureInfo.InvariantCulture)}";
-        return await ReadAllAsync(c, tx, sql, r => Convert.ToInt64(r.GetValue(0), CultureInfo.InvariantCulture), ct, [chunk.From, chunk.To, .. extra]).ConfigureAwait(false);
+        var sql = $"SELECT t.{Key} FROM {from} WHERE {range} AND ({condition}) ORDER BY 1 LIMIT {Options.SampleKeys.ToString(CultureInfo.InvariantCulture)}";
+        return await ReadAllAsync(c, tx, sql, r => Convert.ToInt64(r.GetValue(0), CultureInfo.InvariantCulture), ct, parameters).ConfigureAwait(false);
     }
 
     /// <summary>The first <see cref="ValidationOptions.SampleKeys"/> keys in order, as text.</summary>

@@ -89,9 +89,7 @@ public sealed class MismatchCheck : IValidationCheck
                     r => r.GetInt64(0), ct, value, stateId).ConfigureAwait(false))[0];
                 findings.Pairs.Add($"{JsonSerializer.Serialize(value)}→{stateId}");
                 if (findings.Keys.Count < scope.Options.SampleKeys)
-                    findings.Keys.AddRange(await ValidationScope.ReadAllAsync(c, tx,
-                        $"SELECT t.{scope.Key} FROM {scope.LegacyFrom()} WHERE {range} AND {pairCondition} ORDER BY 1 LIMIT {scope.Options.SampleKeys.ToString(CultureInfo.InvariantCulture)}",
-                        r => Convert.ToInt64(r.GetValue(0), CultureInfo.InvariantCulture), ct, value, stateId).ConfigureAwait(false));
+                    findings.Keys.AddRange(await scope.SampleKeysAsync(c, tx, scope.LegacyFrom(), range, pairCondition, ct, value, stateId).ConfigureAwait(false));
             }
             return findings with { Failures = failures };
         }
