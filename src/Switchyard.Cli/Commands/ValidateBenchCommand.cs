@@ -58,12 +58,14 @@ internal static class ValidateBenchCommand
             }
 
             await SeqScanBaseline.MeasureAsync(sql, flagship.Table, ct).ConfigureAwait(false); // warm-up: both sides then read a warm cache
+            string? lastDetail = null;
             var rounds = new List<(double Count, double Mismatch, long Rows, long Examined, long Failures, double Plain)>();
             for (var i = 0; i < ctx.ParseResult.GetValue(repeat); i++)
             {
                 var (counted, scan) = await SeqScanBaseline.MeasureAsync(sql, flagship.Table, ct).ConfigureAwait(false);
                 var (_, plain) = await SeqScanBaseline.MeasurePlainAsync(sql, flagship.Table, ct).ConfigureAwait(false);
                 var mismatch = (await suite.RunAsync(["mismatch"], false, ct).ConfigureAwait(false)).Results.Single();
+                lastDetail = mismatch.Detail;
                 rounds.Add((scan.TotalSeconds, mismatch.Duration.TotalSeconds, counted, mismatch.RowsExamined, mismatch.Failures, plain.TotalSeconds));
             }
             var ratios = rounds.Select(r => r.Mismatch / r.Count).Order().ToList();
@@ -78,6 +80,8 @@ internal static class ValidateBenchCommand
                     rows = rounds.FirstOrDefault().Rows,
                     workers = options.Workers,
                     chunk_keys = options.ChunkKeys,
+                    single_pass_max_bytes = options.SinglePassMaxBytes,
+                    mismatch_detail = lastDetail,
                     load_average_at_start = load,
                     seed_seconds = seedTime?.TotalSeconds,
                     migrate_shape_seconds = shapeTime?.TotalSeconds,
@@ -92,6 +96,7 @@ internal static class ValidateBenchCommand
                 CliOutput.Table($"bench validate: {rounds.FirstOrDefault().Rows:N0} rows, {options.Workers} workers, {options.ChunkKeys:N0} keys per chunk (load average {load})",
                     ["round", "count(*) heap scan s", "count(*) planner's plan s", "mismatch s", "ratio to heap scan", "ratio to planner's count"],
                     rounds.Select((r, i) => (IReadOnlyList<string>)[(i + 1).ToString(CultureInfo.InvariantCulture), $"{r.Count:F3}", $"{r.Plain:F3}", $"{r.Mismatch:F3}", $"{r.Mismatch / r.Count:F2}", $"{r.Mismatch / r.Plain:F2}"]));
+                CliOutput.Plain($"mismatch: {lastDetail}");
                 CliOutput.Plain($"median ratio mismatch / count(*): {median:F2} over the heap, {plainMedian:F2} over the planner's count (target ≤ 1.5)");
             }
             return 0;

@@ -126,9 +126,9 @@ internal static class ValidateCommands
     }
 
     /// <summary>Chunking and sampling options shared by validate and the bench.</summary>
-    internal sealed record TuningOptions(Option<long> ChunkKeys, Option<int> Workers, Option<double?> SamplePercent, Option<long> SampleRows)
+    internal sealed record TuningOptions(Option<long> ChunkKeys, Option<int> Workers, Option<double?> SamplePercent, Option<long> SampleRows, Option<long> SinglePassMaxMb)
     {
-        public IEnumerable<Option> All => [ChunkKeys, Workers, SamplePercent, SampleRows];
+        public IEnumerable<Option> All => [ChunkKeys, Workers, SamplePercent, SampleRows, SinglePassMaxMb];
 
         /// <summary>The tuning options over <paramref name="from"/> (a spec's options), or over the defaults.</summary>
         public ValidationOptions Read(ParseResult p, ValidationOptions? from = null) => (from ?? new ValidationOptions()) with
@@ -137,6 +137,7 @@ internal static class ValidateCommands
             Workers = p.GetValue(Workers),
             SamplePercent = p.GetValue(SamplePercent),
             SampleRows = p.GetValue(SampleRows),
+            SinglePassMaxBytes = checked(p.GetValue(SinglePassMaxMb) * 1024 * 1024),
         };
     }
 
@@ -144,5 +145,21 @@ internal static class ValidateCommands
         new Option<long>("--chunk-keys") { Description = "Primary-key range per chunk; each chunk is one short transaction.", DefaultValueFactory = _ => 250_000 },
         new Option<int>("--workers") { Description = "Chunks checked at once.", DefaultValueFactory = _ => 2 },
         new Option<double?>("--sample-percent") { Description = "TABLESAMPLE SYSTEM percent for the sampling check (default: derived from --sample-rows)." },
-        new Option<long>("--sample-rows") { Description = "Rows the sampling check aims for.", DefaultValueFactory = _ => 10_000 });
+        new Option<long>("--sample-rows") { Description = "Rows the sampling check aims for.", DefaultValueFactory = _ => 10_000 },
+        SinglePassMaxMbOption());
+
+    private static Option<long> SinglePassMaxMbOption()
+    {
+        var option = new Option<long>("--single-pass-max-mb")
+        {
+            Description = "Tables with at most this many MB of heap get the mismatch check as one parallel, ring-buffered scan; larger ones are read in page chunks. 0: always chunks.",
+            DefaultValueFactory = _ => 2048,
+        };
+        option.Validators.Add(r =>
+        {
+            var mb = r.GetValueOrDefault<long>();
+            if (mb is < 0 or > 1L << 40) r.AddError($"--single-pass-max-mb must be between 0 and {1L << 40}, got {mb}. Pass 0 to always read in chunks.");
+        });
+        return option;
+    }
 }

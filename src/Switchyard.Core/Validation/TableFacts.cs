@@ -15,7 +15,8 @@ public sealed record TableFacts(
     long? MaxKey,
     double EstimatedRows,
     long Pages = 0,
-    IReadOnlySet<string>? Columns = null)
+    IReadOnlySet<string>? Columns = null,
+    long HeapBytes = 0)
 {
     public static async Task<TableFacts> ReadAsync(SafeSqlRunner sql, NormalizationTarget target, ReconciliationSettings settings, CancellationToken ct)
     {
@@ -38,12 +39,13 @@ public sealed record TableFacts(
                 if (!reader.IsDBNull(1)) max = Convert.ToInt64(reader.GetValue(1), System.Globalization.CultureInfo.InvariantCulture);
             }
             var rows = await ScalarAsync<float>(c, tx, "SELECT greatest(reltuples, 0)::real FROM pg_class WHERE oid = to_regclass($1)", token, table).ConfigureAwait(false);
-            var pages = await ScalarAsync<long>(c, tx, "SELECT pg_relation_size(to_regclass($1)) / current_setting('block_size')::bigint", token, table).ConfigureAwait(false);
+            var heapBytes = await ScalarAsync<long>(c, tx, "SELECT pg_relation_size(to_regclass($1))", token, table).ConfigureAwait(false);
+            var pages = heapBytes / await ScalarAsync<long>(c, tx, "SELECT current_setting('block_size')::bigint", token).ConfigureAwait(false);
             var columns = new HashSet<string>(StringComparer.Ordinal);
             await using (var cmd = SafeSqlRunner.Command("SELECT attname FROM pg_attribute WHERE attrelid = to_regclass($1) AND attnum > 0 AND NOT attisdropped", c, tx, table))
             await using (var reader = await cmd.ExecuteReaderAsync(token).ConfigureAwait(false))
                 while (await reader.ReadAsync(token).ConfigureAwait(false)) columns.Add(reader.GetString(0));
-            return new TableFacts(true, hasSource, hasTarget, hasLookup, view, min, max, rows, pages, columns);
+            return new TableFacts(true, hasSource, hasTarget, hasLookup, view, min, max, rows, pages, columns, heapBytes);
         }, ct, description: $"read catalog facts of {target.Table}").ConfigureAwait(false);
     }
 

@@ -161,6 +161,33 @@ public sealed class ValidationScope
     public Task<IReadOnlyList<T>> EachPageChunkAsync<T>(string what, Func<NpgsqlConnection, NpgsqlTransaction, PageChunk, CancellationToken, Task<T>> work, CancellationToken ct) =>
         EachAsync(PageChunks(), PageRangeSettings, c => $"{what} pages {c}", work, ct);
 
+    /// <summary>Whether the table is read in one pass (<see cref="ValidationOptions.SinglePassMaxBytes"/>) rather than in page chunks.</summary>
+    public bool SinglePass => Facts.HeapBytes <= Options.SinglePassMaxBytes;
+
+    /// <summary>
+    /// The whole table in one transaction as one parallel sequential scan: <see cref="ValidationOptions.Workers"/>
+    /// processes (the leader and Workers − 1 parallel workers) reading through a ring buffer, with JIT compiling the
+    /// tuple deforming and the per-row expression (about 20 ms per process, repaid many times over a whole table).
+    /// Index paths are off so the plan cannot turn into a per-row index lookup.
+    /// </summary>
+    private string SinglePassSettings => string.Create(CultureInfo.InvariantCulture, $"""
+        SELECT set_config('max_parallel_workers_per_gather', '{Options.Workers - 1}', true),
+               set_config('enable_indexscan', 'off', true), set_config('enable_indexonlyscan', 'off', true), set_config('enable_bitmapscan', 'off', true),
+               set_config('jit', 'on', true), set_config('jit_above_cost', '0', true), set_config('jit_optimize_above_cost', '0', true), set_config('jit_inline_above_cost', '-1', true)
+        """);
+
+    /// <summary>
+    /// Runs <paramref name="work"/> over the table given as a range condition on <c>t</c>: once over the whole table
+    /// when <see cref="SinglePass"/>, else once per heap page chunk (<see cref="EachPageChunkAsync{T}"/>).
+    /// </summary>
+    public async Task<(IReadOnlyList<T> Results, string Unit)> EachPassAsync<T>(string what, Func<NpgsqlConnection, NpgsqlTransaction, string, CancellationToken, Task<T>> work, CancellationToken ct)
+    {
+        if (!SinglePass)
+            return (await EachPageChunkAsync(what, (c, tx, chunk, token) => work(c, tx, chunk.Condition("t"), token), ct).ConfigureAwait(false), "page chunks");
+        var one = await EachAsync([0], SinglePassSettings, _ => $"{what} (one parallel pass over {Target.Table})", (c, tx, _, token) => work(c, tx, "true", token), ct).ConfigureAwait(false);
+        return (one, "parallel pass");
+    }
+
     /// <summary>Reads every row of a query into a list.</summary>
     public static async Task<List<T>> ReadAllAsync<T>(NpgsqlConnection c, NpgsqlTransaction tx, string sql, Func<NpgsqlDataReader, T> map, CancellationToken ct, params object?[] parameters)
     {

@@ -1,4 +1,5 @@
 using Npgsql;
+using Switchyard.Core;
 using Switchyard.Core.Execution;
 using Switchyard.Core.Operations;
 using Switchyard.Core.Validation;
@@ -33,6 +34,28 @@ public sealed class PageChunkTests
             new ValidationOptions(), new TableFacts(true, true, true, true, null, null, null, 0, 0));
 
         scope.PageChunks().ShouldBe([new PageChunk(0, null)]);
+    }
+
+    [Theory]
+    [InlineData(1L << 30, 2L << 30, true)]
+    [InlineData(2L << 30, 2L << 30, true)]
+    [InlineData((2L << 30) + 8192, 2L << 30, false)]
+    [InlineData(8192, 0, false)]
+    public void SinglePass_OnlyForAHeapWithinTheLimit(long heapBytes, long limit, bool expected)
+    {
+        var scope = new ValidationScope(new SafeSqlRunner(Unused), NormalizationTarget.LedgerTransactionStatus(), ReconciliationSettings.LedgerFlagship(),
+            new ValidationOptions { SinglePassMaxBytes = limit }, new TableFacts(true, true, true, true, null, 1, 10, 10, heapBytes / 8192, null, heapBytes));
+
+        scope.SinglePass.ShouldBe(expected);
+    }
+
+    [Fact]
+    public void ANegativeSinglePassLimit_IsRefused_SayingHowToAlwaysChunk()
+    {
+        var error = Should.Throw<SwitchyardException>(() => new ValidationOptions { SinglePassMaxBytes = -1 }.Validate());
+
+        error.Message.ShouldContain("-1");
+        error.Hint.ShouldNotBeNull().ShouldContain("--single-pass-max-mb 0");
     }
 
     [Fact]

@@ -21,8 +21,13 @@ public class MigratedLedger : LedgerDatabase
         await MigratedLedgerShape.ApplyAsync(DataSource, Shape, CancellationToken.None);
     }
 
-    /// <summary>Small chunks, so even a test-sized ledger is checked in several key ranges.</summary>
-    public ValidationOptions Options(MigrationShape? shape = null) => new() { ChunkKeys = 3_000, Workers = 2, Shape = shape ?? Shape };
+    /// <summary>
+    /// Small chunks, so even a test-sized ledger is checked in several key and page ranges; with
+    /// <paramref name="singlePass"/> the mismatch check reads the table in one parallel pass as it does for any table
+    /// within the default size limit.
+    /// </summary>
+    public ValidationOptions Options(MigrationShape? shape = null, bool singlePass = false) =>
+        new() { ChunkKeys = 3_000, Workers = 2, Shape = shape ?? Shape, SinglePassMaxBytes = singlePass ? new ValidationOptions().SinglePassMaxBytes : 0 };
 
     public ValidationSuite Suite(ValidationOptions? options = null) =>
         new(Runner(), Target, ReconciliationSettings.LedgerFlagship(), options ?? Options());

@@ -69,7 +69,21 @@ public sealed class PlantedDefectTests : IClassFixture<MigratedLedger>, IAsyncLi
     }
 
     [Fact]
-    public async Task WrongStateId_MismatchFails_WithCountAndKeys()
+    public async Task CleanBackfilledLedger_MismatchInOneParallelPass_ComparesEveryRow()
+    {
+        // When the table is within the single-pass limit
+        var result = await _db.CheckAsync("mismatch", _db.Options(singlePass: true));
+
+        // Then
+        result.Outcome.ShouldBe(CheckOutcome.Passed, result.Detail);
+        result.RowsExamined.ShouldBe(20_000);
+        result.Detail.ShouldEndWith("in 1 parallel pass");
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task WrongStateId_MismatchFails_WithCountAndKeys(bool singlePass)
     {
         // Given two settled rows pointing at 'refunded'
         var ids = await Ids("SELECT id FROM transactions WHERE status = 'settled' ORDER BY id LIMIT 2 OFFSET 100");
@@ -77,11 +91,12 @@ public sealed class PlantedDefectTests : IClassFixture<MigratedLedger>, IAsyncLi
         try
         {
             // When
-            var result = await _db.CheckAsync("mismatch");
+            var result = await _db.CheckAsync("mismatch", _db.Options(singlePass: singlePass));
 
             // Then
             result.Outcome.ShouldBe(CheckOutcome.Failed);
             result.Failures.ShouldBe(2);
+            result.RowsExamined.ShouldBe(20_000);
             result.SampleKeys.ShouldBe(ids.Select(i => $"id={i}"));
             result.Detail.ShouldContain("\"settled\"→4");
             (await _db.CheckAsync("sampling", _db.Options() with { SamplePercent = 100 })).Failures.ShouldBe(2);
@@ -92,18 +107,20 @@ public sealed class PlantedDefectTests : IClassFixture<MigratedLedger>, IAsyncLi
         }
     }
 
-    [Fact]
-    public async Task DirtyLegacyValueWithWrongId_MismatchFails_WhileDirtyValuesWithRightIdsPass()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task DirtyLegacyValueWithWrongId_MismatchFails_WhileDirtyValuesWithRightIdsPass(bool singlePass)
     {
         // Given a row with stray case/whitespace and a row with a known typo, both pointing at 'voided'
         var dirty = await _db.ScalarAsync<long>("SELECT id FROM transactions WHERE status <> lower(btrim(status)) AND lower(btrim(status)) <> 'voided' ORDER BY id LIMIT 1");
         var typo = await _db.ScalarAsync<long>("SELECT id FROM transactions WHERE status IN ('setled', 'captrued', 'auth') ORDER BY id LIMIT 1");
-        (await _db.CheckAsync("mismatch")).Outcome.ShouldBe(CheckOutcome.Passed);
+        (await _db.CheckAsync("mismatch", _db.Options(singlePass: singlePass))).Outcome.ShouldBe(CheckOutcome.Passed);
         await _db.ExecuteAsync($"UPDATE transactions SET state_id = 6 WHERE id IN ({dirty}, {typo})");
         try
         {
             // When
-            var result = await _db.CheckAsync("mismatch");
+            var result = await _db.CheckAsync("mismatch", _db.Options(singlePass: singlePass));
 
             // Then
             result.Failures.ShouldBe(2);

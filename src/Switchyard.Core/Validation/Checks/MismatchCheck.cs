@@ -9,20 +9,22 @@ namespace Switchyard.Core.Validation.Checks;
 /// <summary>
 /// mismatch: rows whose target id differs from the mapping of the legacy value, while both exist.
 /// <para>
-/// Every row gets one integer CASE and one text comparison: "the legacy value is exactly the code of its id". That
-/// proves the row right only for codes that CodeSql maps to themselves, which is asked of the database with CodeSql
-/// itself before the scan. Every other row (stray case or whitespace, typos, real mismatches) is a suspect: its
-/// distinct (legacy value, id) pairs are collected and judged with the full CodeSql mapping, and only pairs that
-/// really disagree are counted and sampled in a second, targeted read.
+/// Every row gets a proof that is exact and cheap: <c>CASE id WHEN 3 THEN legacy = 'settled' ...</c>, the code
+/// itself, for codes CodeSql maps to themselves (asked of the database with CodeSql before the scan); only when that
+/// fails (stray case or whitespace, typos, real mismatches) is CodeSql(legacy) compared with the id's code. The
+/// pass counts compared rows and the rows neither proves (suspects). Only when there are suspects does a second read
+/// group them into distinct (legacy value, id) pairs, judged with the full mapping (and the unmapped policy's
+/// fallback); only pairs that really disagree are counted and sampled.
 /// </para>
 /// <para>
-/// While the legacy column is on the table the scan goes by heap page ranges (TID range scans: no index lookup per
-/// row); once only a compat view has it, by key ranges joined to the view.
+/// While the legacy column is on the table the check reads the heap: one parallel pass for a table within
+/// <see cref="ValidationOptions.SinglePassMaxBytes"/>, else heap page chunks; once only a compat view has the legacy
+/// value, key ranges joined to the view.
 /// </para>
 /// </summary>
 public sealed class MismatchCheck : IValidationCheck
 {
-    /// <summary>Above this many self-mapping codes the fast path is skipped and every row is judged in full.</summary>
+    /// <summary>Above this many lookup codes the proof is skipped and every row is a suspect, judged in full.</summary>
     private const int MaxFastCodes = 256;
 
     public string Name => "mismatch";
@@ -34,16 +36,14 @@ public sealed class MismatchCheck : IValidationCheck
         var watch = Stopwatch.StartNew();
         if (scope.LegacyMissing is { } missing) return CheckResult.NotApplicable(Name, missing, watch.Elapsed);
 
-        var inspector = new ChunkInspector(scope, await FastPathAsync(scope, scope.LegacyValue, ct).ConfigureAwait(false));
-        var byPages = scope.Facts.HasSourceColumn;
-        var chunks = byPages
-            ? await scope.EachPageChunkAsync(Name, (c, tx, chunk, token) => inspector.InspectAsync(c, tx, chunk.Condition("t"), token), ct).ConfigureAwait(false)
-            : await scope.EachChunkAsync(Name, (c, tx, chunk, token) => inspector.InspectAsync(c, tx,
-                string.Create(CultureInfo.InvariantCulture, $"t.{scope.Key} >= {chunk.From} AND t.{scope.Key} < {chunk.To}"), token), ct).ConfigureAwait(false);
+        var inspector = new RangeInspector(scope, await UnprovenAsync(scope, scope.LegacyValue, ct).ConfigureAwait(false));
+        var (chunks, unit) = scope.Facts.HasSourceColumn
+            ? await scope.EachPassAsync(Name, inspector.InspectAsync, ct).ConfigureAwait(false)
+            : (await scope.EachChunkAsync(Name, (c, tx, chunk, token) => inspector.InspectAsync(c, tx,
+                string.Create(CultureInfo.InvariantCulture, $"t.{scope.Key} >= {chunk.From} AND t.{scope.Key} < {chunk.To}"), token), ct).ConfigureAwait(false), "key chunks");
 
         var failures = chunks.Sum(c => c.Failures);
         var pairs = chunks.SelectMany(c => c.Pairs).Distinct().Take(10).ToList();
-        var unit = byPages ? "page chunks" : "key chunks";
         var detail = failures == 0
             ? $"every id matches CodeSql({scope.LegacySourceName}) in {chunks.Count} {unit}"
             : $"{failures} rows disagree; legacy value→id pairs: {string.Join(", ", pairs)}";
@@ -51,71 +51,77 @@ public sealed class MismatchCheck : IValidationCheck
             scope.FirstKeys(chunks.SelectMany(c => c.Keys)), watch.Elapsed, detail);
     }
 
-    /// <summary>What one chunk found.</summary>
-    private sealed record ChunkFindings(long Compared, long Failures, List<long> Keys, List<string> Pairs);
+    /// <summary>What one range (a chunk, or the whole table) found.</summary>
+    private sealed record RangeFindings(long Compared, long Failures, List<long> Keys, List<string> Pairs);
 
-    /// <summary>The three statements run in every chunk, for a chunk given as a condition on <c>t</c>.</summary>
-    private sealed class ChunkInspector(ValidationScope scope, string fastPath)
+    /// <summary>A (legacy value, id) pair the proof did not cover, and how many rows have it.</summary>
+    private sealed record Suspect(string Legacy, string StateId, long Rows);
+
+    /// <summary>The statements run over one range, given as a condition on <c>t</c>.</summary>
+    private sealed class RangeInspector(ValidationScope scope, string unproven)
     {
         private readonly string _legacy = scope.LegacyValue;
         private string Both => $"t.{scope.State} IS NOT NULL AND {_legacy} IS NOT NULL";
+        private string Unproven => $"({unproven})";
 
-        public async Task<ChunkFindings> InspectAsync(NpgsqlConnection c, NpgsqlTransaction tx, string range, CancellationToken ct)
+        public async Task<RangeFindings> InspectAsync(NpgsqlConnection c, NpgsqlTransaction tx, string range, CancellationToken ct)
         {
-            // The fast path first: for almost every row it is true, so the suspect filter stops there.
-            var scanSql = $"""
-                SELECT count(*) FILTER (WHERE {Both}) AS compared,
-                       jsonb_agg(DISTINCT jsonb_build_object('legacy', {_legacy}, 'state_id', t.{scope.State}::text)) FILTER (WHERE ({fastPath}) IS NOT TRUE AND {Both}) AS suspects
-                FROM {scope.LegacyFrom()}
-                WHERE {range}
-                """;
-            var scan = (await ValidationScope.ReadAllAsync(c, tx, scanSql, r => (Compared: r.GetInt64(0), Suspects: r.IsDBNull(1) ? null : r.GetString(1)), ct).ConfigureAwait(false))[0];
-            var findings = new ChunkFindings(scan.Compared, 0, [], []);
-            if (scan.Suspects is null) return findings;
+            var passSql = $"SELECT count(*), count(*) FILTER (WHERE {Unproven}) FROM {scope.LegacyFrom()} WHERE {range} AND {Both}";
+            var (compared, unproven) = (await ValidationScope.ReadAllAsync(c, tx, passSql, r => (r.GetInt64(0), r.GetInt64(1)), ct).ConfigureAwait(false))[0];
+            var findings = new RangeFindings(compared, 0, [], []);
+            if (unproven == 0) return findings;
 
-            // The full mapping, applied to the few distinct suspect pairs only.
+            // The few distinct suspect pairs, judged with the full mapping.
+            var suspects = await ValidationScope.ReadAllAsync(c, tx,
+                $"SELECT {_legacy}, t.{scope.State}::text, count(*) FROM {scope.LegacyFrom()} WHERE {range} AND {Both} AND {Unproven} GROUP BY 1, 2",
+                r => new Suspect(r.GetString(0), r.GetString(1), r.GetInt64(2)), ct).ConfigureAwait(false);
             var judgeSql = $"""
-                SELECT p.legacy, p.state_id
-                FROM jsonb_to_recordset($1::jsonb) AS p(legacy text, state_id text)
+                SELECT p.legacy, p.state_id, p.rows
+                FROM jsonb_to_recordset($1::jsonb) AS p(legacy text, state_id text, rows bigint)
                 {scope.ExpectedJoins("p.legacy")}
                 WHERE p.state_id IS DISTINCT FROM {scope.ExpectedId}::text
                 """;
-            var failures = 0L;
-            var bad = await ValidationScope.ReadAllAsync(c, tx, judgeSql, r => (Legacy: r.GetString(0), StateId: r.GetString(1)), ct, scan.Suspects).ConfigureAwait(false);
+            var json = JsonSerializer.Serialize(suspects.Select(s => new { legacy = s.Legacy, state_id = s.StateId, rows = s.Rows }));
+            var bad = await ValidationScope.ReadAllAsync(c, tx, judgeSql, r => new Suspect(r.GetString(0), r.GetString(1), r.GetInt64(2)), ct, json).ConfigureAwait(false);
             var pairCondition = $"{_legacy} = $1 AND t.{scope.State}::text = $2";
-            foreach (var (value, stateId) in bad)
+            foreach (var pair in bad)
             {
-                failures += (await ValidationScope.ReadAllAsync(c, tx, $"SELECT count(*) FROM {scope.LegacyFrom()} WHERE {range} AND {pairCondition}",
-                    r => r.GetInt64(0), ct, value, stateId).ConfigureAwait(false))[0];
-                findings.Pairs.Add($"{JsonSerializer.Serialize(value)}→{stateId}");
+                findings.Pairs.Add($"{JsonSerializer.Serialize(pair.Legacy)}→{pair.StateId}");
                 if (findings.Keys.Count < scope.Options.SampleKeys)
-                    findings.Keys.AddRange(await scope.SampleKeysAsync(c, tx, scope.LegacyFrom(), range, pairCondition, ct, value, stateId).ConfigureAwait(false));
+                    findings.Keys.AddRange(await scope.SampleKeysAsync(c, tx, scope.LegacyFrom(), range, pairCondition, ct, pair.Legacy, pair.StateId).ConfigureAwait(false));
             }
-            return findings with { Failures = failures };
+            return findings with { Failures = bad.Sum(p => p.Rows) };
         }
     }
 
     /// <summary>
-    /// <c>CASE id WHEN 3 THEN legacy = 'settled' ... ELSE false END</c> over the codes CodeSql maps to themselves,
-    /// most frequent id first (from pg_stats, when analyzed); true proves the row maps to its id.
+    /// The condition "this row is not proven to map to its id": <c>(CASE id WHEN 3 THEN legacy = 'settled' ... ELSE
+    /// false END) IS NOT TRUE AND CodeSql(legacy) IS DISTINCT FROM (CASE id WHEN 3 THEN 'settled' ... END)</c>, most
+    /// frequent id first (from pg_stats, when analyzed). The first CASE, over codes CodeSql maps to themselves, settles
+    /// almost every row with one integer and one text comparison; CodeSql runs only for the rest. Either proves the
+    /// row right because lookup codes are unique.
     /// </summary>
-    private static async Task<string> FastPathAsync(ValidationScope scope, string legacy, CancellationToken ct)
+    private static async Task<string> UnprovenAsync(ValidationScope scope, string legacy, CancellationToken ct)
     {
         var codes = await scope.Sql.QueryAsync($"""
-            SELECT l.{scope.LookupId}::text, l.{scope.LookupCode}
+            SELECT l.{scope.LookupId}::text, l.{scope.LookupCode}, {scope.Target.CodeSql($"l.{scope.LookupCode}")} = l.{scope.LookupCode}
             FROM {scope.Lookup} l
             LEFT JOIN (
                 SELECT s.value, s.freq
                 FROM pg_stats p, unnest(p.most_common_vals::text::text[], p.most_common_freqs) AS s(value, freq)
                 WHERE p.schemaname = $1 AND p.tablename = $2 AND p.attname = $3
             ) f ON f.value = l.{scope.LookupId}::text
-            WHERE {scope.Target.CodeSql($"l.{scope.LookupCode}")} = l.{scope.LookupCode}
+            WHERE l.{scope.LookupCode} IS NOT NULL
             ORDER BY f.freq DESC NULLS LAST, l.{scope.LookupId}
             LIMIT {MaxFastCodes + 1}
             """,
-            r => (Id: r.GetString(0), Code: r.GetString(1)), ct, scope.Target.Table.Schema, scope.Target.Table.Name, scope.Target.TargetColumn).ConfigureAwait(false);
-        if (codes.Count == 0 || codes.Count > MaxFastCodes) return "false";
-        var whens = string.Join(" ", codes.Select(c => $"WHEN {Ident.Literal(c.Id)} THEN {legacy} = {Ident.Literal(c.Code)}"));
-        return string.Create(CultureInfo.InvariantCulture, $"CASE t.{scope.State} {whens} ELSE false END");
+            r => (Id: r.GetString(0), Code: r.GetString(1), SelfMapping: !r.IsDBNull(2) && r.GetBoolean(2)), ct,
+            scope.Target.Table.Schema, scope.Target.Table.Name, scope.Target.TargetColumn).ConfigureAwait(false);
+        if (codes.Count == 0 || codes.Count > MaxFastCodes) return "true";
+        var state = $"t.{scope.State}";
+        var selfMapping = codes.Where(c => c.SelfMapping).Select(c => $"WHEN {Ident.Literal(c.Id)} THEN {legacy} = {Ident.Literal(c.Code)}").ToList();
+        var quick = selfMapping.Count == 0 ? "false" : $"CASE {state} {string.Join(" ", selfMapping)} ELSE false END";
+        var codeOfId = $"CASE {state} {string.Join(" ", codes.Select(c => $"WHEN {Ident.Literal(c.Id)} THEN {Ident.Literal(c.Code)}"))} END";
+        return $"({quick}) IS NOT TRUE AND {scope.Target.CodeSql(legacy)} IS DISTINCT FROM ({codeOfId})";
     }
 }
