@@ -34,8 +34,9 @@ public sealed class RunbookTests(LedgerDatabase db) : IClassFixture<LedgerDataba
             "## Summary and risk", "## Deployment sequencing", "## Point of no return", "## Who is told what", "### SRE", "### Compliance", "### Product",
         ];
         foreach (var heading in expected) markdown.ShouldContain("\n" + heading + "\n");
-        // SRE is warned that the suite's chunk scans push the payments' cached pages out on a big table
-        markdown.ShouldContain($"The suite reads all of {plan.TargetTable}");
+        // SRE is told how the suite reads the table and warned that chunk scans push the payments' cached pages out
+        markdown.ShouldContain($"The mismatch check reads {plan.TargetTable}");
+        markdown.ShouldContain("push the payments' cached pages out");
         foreach (var phase in Enum.GetValues<MigrationPhase>())
         {
             markdown.ShouldContain($"\n## Phase {(int)phase}: {phase}\n");
@@ -93,6 +94,25 @@ public sealed class RunbookTests(LedgerDatabase db) : IClassFixture<LedgerDataba
         markdown.ShouldContain("Report equivalence");
         markdown.ShouldContain($"switchyard evidence {plan.Name}");
         markdown.ShouldContain("Expected user impact: none");
+    }
+
+    [Fact]
+    public async Task The_validate_go_no_go_says_how_the_suite_reads_the_table_at_its_size()
+    {
+        // Given the seeded table, and the same table as if it were 4 GiB
+        var (plan, size) = await PlanAsync();
+        var big = size with { Pages = 4L * 1024 * 1024 * 1024 / 8192 };
+
+        // When
+        var small = RunbookRenderer.Markdown(RunbookBuilder.Build(plan, size));
+        var large = RunbookRenderer.Markdown(RunbookBuilder.Build(plan, big));
+
+        // Then
+        small.ShouldContain("The mismatch check reads public.transactions");
+        small.ShouldContain("in one parallel sequential scan through a small ring buffer");
+        large.ShouldContain("~4.0 GiB, above the 2048 MB single-pass limit) in short chunks");
+        large.ShouldNotContain("one parallel sequential scan");
+        large.ShouldContain("push the payments' cached pages out");
     }
 
     [Fact]
