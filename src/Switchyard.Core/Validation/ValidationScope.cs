@@ -91,6 +91,54 @@ public sealed class ValidationScope
     /// <summary>The lookup id the legacy way gives (after <see cref="ExpectedJoins"/>); null for an unmapped value.</summary>
     public string ExpectedId => $"coalesce(m.{LookupId}, f.{LookupId})";
 
+    /// <summary>Above this many lookup codes no per-row shortcut is built; every row takes the full mapping.</summary>
+    public const int MaxShortcutCodes = 256;
+
+    private Task<IReadOnlyList<LookupCode>>? _codes;
+
+    /// <summary>
+    /// The lookup's codes, most frequent id first (from pg_stats, when analyzed), each with whether CodeSql maps it
+    /// to itself; empty when there are more than <see cref="MaxShortcutCodes"/>. Read once per scope.
+    /// </summary>
+    public Task<IReadOnlyList<LookupCode>> LookupCodesAsync(CancellationToken ct) => _codes ??= ReadLookupCodesAsync(ct);
+
+    private async Task<IReadOnlyList<LookupCode>> ReadLookupCodesAsync(CancellationToken ct)
+    {
+        var codes = await Sql.QueryAsync($"""
+            SELECT l.{LookupId}::text, l.{LookupCode}, {Target.CodeSql($"l.{LookupCode}")} = l.{LookupCode}
+            FROM {Lookup} l
+            LEFT JOIN (
+                SELECT s.value, s.freq
+                FROM pg_stats p, unnest(p.most_common_vals::text::text[], p.most_common_freqs) AS s(value, freq)
+                WHERE p.schemaname = $1 AND p.tablename = $2 AND p.attname = $3
+            ) f ON f.value = l.{LookupId}::text
+            WHERE l.{LookupCode} IS NOT NULL
+            ORDER BY f.freq DESC NULLS LAST, l.{LookupId}
+            LIMIT {MaxShortcutCodes + 1}
+            """,
+            r => new LookupCode(r.GetString(0), r.GetString(1), !r.IsDBNull(2) && r.GetBoolean(2)), ct,
+            Target.Table.Schema, Target.Table.Name, Target.TargetColumn).ConfigureAwait(false);
+        return codes.Count > MaxShortcutCodes ? [] : codes;
+    }
+
+    /// <summary>
+    /// <see cref="ExpectedCode"/> as one join-free, parallel-safe expression, for checks that label every row: the
+    /// value itself when it is a code CodeSql maps to itself (almost every row: one IN test on the raw text); else
+    /// CodeSql(value) when that is a lookup code, else the policy's fallback code when the lookup has it, else
+    /// CodeSql(value). Joining the lookup on CodeSql(value) instead runs lower/btrim for every row, which costs more
+    /// than the rest of a check's per-row work. Without the code list (over <see cref="MaxShortcutCodes"/>) it is
+    /// ExpectedCode from a correlated subquery.
+    /// </summary>
+    public string LegacyCode(string legacyExpression, IReadOnlyList<LookupCode> codes)
+    {
+        if (codes.Count == 0) return $"(SELECT {ExpectedCode(legacyExpression)} FROM (SELECT) AS one {ExpectedJoins(legacyExpression)})";
+        var mapped = Target.CodeSql(legacyExpression);
+        var otherwise = Target.FallbackCode is { } fallback && codes.Any(c => c.Code == fallback) ? Ident.Literal(fallback) : mapped;
+        var slow = $"CASE WHEN {mapped} IN ({string.Join(", ", codes.Select(c => Ident.Literal(c.Code)))}) THEN {mapped} ELSE {otherwise} END";
+        var self = codes.Where(c => c.SelfMapping).Select(c => Ident.Literal(c.Code)).ToList();
+        return self.Count == 0 ? $"({slow})" : $"CASE WHEN {legacyExpression} IN ({string.Join(", ", self)}) THEN {legacyExpression} ELSE {slow} END";
+    }
+
     /// <summary>Primary-key chunks [from, to) covering the table at the time the facts were read.</summary>
     public IReadOnlyList<KeyChunk> Chunks()
     {
@@ -229,3 +277,6 @@ public readonly record struct PageChunk(long From, long? To)
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"[{From}, {(To is { } to ? to.ToString(CultureInfo.InvariantCulture) : "end")})");
 }
+
+/// <summary>A lookup row: its id (as text), its code, and whether CodeSql maps the code to itself.</summary>
+public sealed record LookupCode(string Id, string Code, bool SelfMapping);

@@ -24,9 +24,6 @@ namespace Switchyard.Core.Validation.Checks;
 /// </summary>
 public sealed class MismatchCheck : IValidationCheck
 {
-    /// <summary>Above this many lookup codes the proof is skipped and every row is a suspect, judged in full.</summary>
-    private const int MaxFastCodes = 256;
-
     public string Name => "mismatch";
 
     public string Description => "Rows whose target id is not the lookup id of CodeSql(legacy value), while both are set.";
@@ -97,27 +94,14 @@ public sealed class MismatchCheck : IValidationCheck
     /// <summary>
     /// The condition "this row is not proven to map to its id": <c>(CASE id WHEN 3 THEN legacy = 'settled' ... ELSE
     /// false END) IS NOT TRUE AND CodeSql(legacy) IS DISTINCT FROM (CASE id WHEN 3 THEN 'settled' ... END)</c>, most
-    /// frequent id first (from pg_stats, when analyzed). The first CASE, over codes CodeSql maps to themselves, settles
-    /// almost every row with one integer and one text comparison; CodeSql runs only for the rest. Either proves the
-    /// row right because lookup codes are unique.
+    /// frequent id first (<see cref="ValidationScope.LookupCodesAsync"/>; with no codes every row is a suspect). The
+    /// first CASE, over codes CodeSql maps to themselves, settles almost every row with one integer and one text
+    /// comparison; CodeSql runs only for the rest. Either proves the row right because lookup codes are unique.
     /// </summary>
     private static async Task<string> UnprovenAsync(ValidationScope scope, string legacy, CancellationToken ct)
     {
-        var codes = await scope.Sql.QueryAsync($"""
-            SELECT l.{scope.LookupId}::text, l.{scope.LookupCode}, {scope.Target.CodeSql($"l.{scope.LookupCode}")} = l.{scope.LookupCode}
-            FROM {scope.Lookup} l
-            LEFT JOIN (
-                SELECT s.value, s.freq
-                FROM pg_stats p, unnest(p.most_common_vals::text::text[], p.most_common_freqs) AS s(value, freq)
-                WHERE p.schemaname = $1 AND p.tablename = $2 AND p.attname = $3
-            ) f ON f.value = l.{scope.LookupId}::text
-            WHERE l.{scope.LookupCode} IS NOT NULL
-            ORDER BY f.freq DESC NULLS LAST, l.{scope.LookupId}
-            LIMIT {MaxFastCodes + 1}
-            """,
-            r => (Id: r.GetString(0), Code: r.GetString(1), SelfMapping: !r.IsDBNull(2) && r.GetBoolean(2)), ct,
-            scope.Target.Table.Schema, scope.Target.Table.Name, scope.Target.TargetColumn).ConfigureAwait(false);
-        if (codes.Count == 0 || codes.Count > MaxFastCodes) return "true";
+        var codes = await scope.LookupCodesAsync(ct).ConfigureAwait(false);
+        if (codes.Count == 0) return "true";
         var state = $"t.{scope.State}";
         var selfMapping = codes.Where(c => c.SelfMapping).Select(c => $"WHEN {Ident.Literal(c.Id)} THEN {legacy} = {Ident.Literal(c.Code)}").ToList();
         var quick = selfMapping.Count == 0 ? "false" : $"CASE {state} {string.Join(" ", selfMapping)} ELSE false END";
