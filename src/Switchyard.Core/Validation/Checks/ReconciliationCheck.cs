@@ -23,40 +23,18 @@ public sealed class ReconciliationCheck : IValidationCheck
             return CheckResult.NotApplicable(Name, missing, watch.Elapsed);
 
         var buckets = scope.Settings.BalanceBuckets;
-        var group = Execution.Ident.Quote(scope.Settings.BalanceGroupColumn);
-        string In(string code, BalanceBucket b) => $"{code} IN ({string.Join(", ", b.Codes.Select(Execution.Ident.Literal))})";
-        var diffs = string.Join(", ", buckets.Select((b, i) =>
-            $"coalesce(sum(amount) FILTER (WHERE {In("legacy_code", b)}), 0) - coalesce(sum(amount) FILTER (WHERE {In("new_code", b)}), 0) AS d{i}"));
-        var rowsCte = $"""
-            WITH r AS (
-                SELECT t.{group} AS grp, t.{scope.Amount} AS amount, {scope.ExpectedCode(scope.LegacyValue)} AS legacy_code, l.{scope.LookupCode} AS new_code
-                FROM {scope.LegacyFrom()}
-                LEFT JOIN {scope.Lookup} l ON l.{scope.LookupId} = t.{scope.State}
-                {scope.ExpectedJoins(scope.LegacyValue)}
-                WHERE t.{scope.Key} >= $1 AND t.{scope.Key} < $2)
-            """;
-        // Only groups whose bucket sums differ in this chunk come back; differences are summed over chunks in C#.
-        var balanceSql = buckets.Count == 0 ? null : $"""
-            {rowsCte}
-            SELECT * FROM (SELECT grp::text, {diffs} FROM r GROUP BY grp) x
-            WHERE {string.Join(" OR ", buckets.Select((_, i) => $"d{i} <> 0"))}
-            """;
-        var totalsSql = $"{rowsCte} SELECT legacy_code, new_code, count(*), coalesce(sum(amount), 0) FROM r GROUP BY 1, 2";
         var baseline = await ReconciliationBaseline.LoadAsync(scope, ct).ConfigureAwait(false);
-        var baselineSql = $"""
-            SELECT t.{group}::text, count(*), sum(t.{scope.Amount}) FROM {scope.Table} t
-            WHERE t.{scope.Key} >= $1 AND t.{scope.Key} < $2 AND t.{scope.Key} <= $3 GROUP BY 1
-            """;
-
+        var legacyCode = scope.LegacyCode(scope.LegacyValue, await scope.LookupCodesAsync(ct).ConfigureAwait(false));
+        var sql = ChunkSql(scope, legacyCode, buckets, baseline is not null);
         var chunks = await scope.EachChunkAsync(Name, async (c, tx, chunk, token) =>
         {
-            var balance = balanceSql is null ? [] : await ValidationScope.ReadAllAsync(c, tx, balanceSql,
-                r => (Group: r.GetString(0), Diffs: Enumerable.Range(1, buckets.Count).Select(i => r.GetDecimal(i)).ToArray()), token, chunk.From, chunk.To).ConfigureAwait(false);
-            var totals = await ValidationScope.ReadAllAsync(c, tx, totalsSql,
-                r => (Legacy: r.IsDBNull(0) ? null : r.GetString(0), New: r.IsDBNull(1) ? null : r.GetString(1), Rows: r.GetInt64(2), Amount: r.GetDecimal(3)), token, chunk.From, chunk.To).ConfigureAwait(false);
-            var current = baseline is null ? [] : await ValidationScope.ReadAllAsync(c, tx, baselineSql,
-                r => (Group: r.GetString(0), Rows: r.GetInt64(1), Amount: r.GetDecimal(2)), token, chunk.From, chunk.To, baseline.MaxKey).ConfigureAwait(false);
-            return (Balance: balance, Totals: totals, Current: current);
+            var rows = await ValidationScope.ReadAllAsync(c, tx, sql, r => (
+                Kind: r.GetString(0), Group: r.IsDBNull(1) ? null : r.GetString(1), Legacy: r.IsDBNull(2) ? null : r.GetString(2), New: r.IsDBNull(3) ? null : r.GetString(3),
+                Rows: r.GetInt64(4), Amount: r.GetDecimal(5), Diffs: r.IsDBNull(6) ? [] : r.GetFieldValue<decimal[]>(6)), token, chunk.From, chunk.To, baseline?.MaxKey ?? long.MinValue).ConfigureAwait(false);
+            return (
+                Balance: rows.Where(x => x.Kind == "balance").Select(x => (Group: x.Group!, x.Diffs)).ToList(),
+                Totals: rows.Where(x => x.Kind == "totals").Select(x => (x.Legacy, x.New, x.Rows, x.Amount)).ToList(),
+                Current: rows.Where(x => x.Kind == "baseline").Select(x => (Group: x.Group!, x.Rows, x.Amount)).ToList());
         }, ct).ConfigureAwait(false);
 
         var findings = new List<CheckFinding>();
@@ -77,7 +55,7 @@ public sealed class ReconciliationCheck : IValidationCheck
 
         // Child tables by parent code.
         foreach (var child in scope.Settings.ChildTables)
-            findings.AddRange(CompareByCode(child.Table.Name, await ChildTotalsAsync(scope, child, ct).ConfigureAwait(false)));
+            findings.AddRange(CompareByCode(child.Table.Name, await ChildTotalsAsync(scope, legacyCode, child, ct).ConfigureAwait(false)));
 
         // Amounts against the recorded baseline.
         if (baseline is not null)
@@ -106,17 +84,56 @@ public sealed class ReconciliationCheck : IValidationCheck
             [.. findings.Select(f => f.Key).Distinct().Take(scope.Options.SampleKeys)], watch.Elapsed, detail) with { Findings = findings };
     }
 
-    private static async Task<IReadOnlyList<(string? Legacy, string? New, long Rows, decimal Amount)>> ChildTotalsAsync(ValidationScope scope, ChildTable child, CancellationToken ct)
+    /// <summary>
+    /// One statement per chunk, one read of its rows: they are grouped once by (balance group, legacy code, target id)
+    /// with their count and Σ amount (and those of keys within the baseline, $3), and that small set answers all three
+    /// questions: the groups whose bucket sums differ (only those come back; differences are summed over chunks in C#),
+    /// count and Σ per code pair, and each group's count and Σ for the baseline. The lookup is joined to the groups,
+    /// not to the rows.
+    /// </summary>
+    private static string ChunkSql(ValidationScope scope, string legacyCode, IReadOnlyList<BalanceBucket> buckets, bool withBaseline)
+    {
+        var group = Execution.Ident.Quote(scope.Settings.BalanceGroupColumn);
+        string In(string code, BalanceBucket b) => $"{code} IN ({string.Join(", ", b.Codes.Select(Execution.Ident.Literal))})";
+        // One sum per bucket of (amount if the legacy code is in it) − (amount if the new code is): half the aggregate
+        // state of two filtered sums, which matters with a group per account.
+        var diffs = string.Join(", ", buckets.Select(b =>
+            $"sum((CASE WHEN {In("legacy_code", b)} THEN amount ELSE 0 END) - (CASE WHEN {In("new_code", b)} THEN amount ELSE 0 END))"));
+        var parts = new List<string>
+        {
+            "SELECT 'totals', NULL::text, legacy_code, new_code, sum(rows)::bigint, sum(amount), NULL::numeric[] FROM g GROUP BY legacy_code, new_code",
+        };
+        if (buckets.Count > 0)
+            parts.Add($"SELECT 'balance', grp::text, NULL, NULL, 0::bigint, 0::numeric, d FROM (SELECT grp, ARRAY[{diffs}] AS d FROM g GROUP BY grp) x WHERE {string.Join(" OR ", buckets.Select((_, i) => $"d[{i + 1}] <> 0"))}");
+        if (withBaseline)
+            parts.Add("SELECT 'baseline', grp::text, NULL, NULL, sum(base_rows)::bigint, sum(base_amount), NULL::numeric[] FROM g GROUP BY grp HAVING sum(base_rows) > 0");
+        return $"""
+            WITH g AS (
+                SELECT r.grp, r.legacy_code, l.{scope.LookupCode} AS new_code, r.rows, r.amount, r.base_rows, r.base_amount
+                FROM (
+                    SELECT t.{group} AS grp, {legacyCode} AS legacy_code, t.{scope.State} AS state,
+                           count(*) AS rows, coalesce(sum(t.{scope.Amount}), 0) AS amount,
+                           count(*) FILTER (WHERE t.{scope.Key} <= $3) AS base_rows, coalesce(sum(t.{scope.Amount}) FILTER (WHERE t.{scope.Key} <= $3), 0) AS base_amount
+                    FROM {scope.LegacyFrom()}
+                    WHERE t.{scope.Key} >= $1 AND t.{scope.Key} < $2
+                    GROUP BY 1, 2, 3) r
+                LEFT JOIN {scope.Lookup} l ON l.{scope.LookupId} = r.state)
+            {string.Join("\nUNION ALL\n", parts)}
+            """;
+    }
+
+    private static async Task<IReadOnlyList<(string? Legacy, string? New, long Rows, decimal Amount)>> ChildTotalsAsync(ValidationScope scope, string legacyCode, ChildTable child, CancellationToken ct)
     {
         var fk = Execution.Ident.Quote(child.ParentKeyColumn);
         var sql = $"""
-            SELECT {scope.ExpectedCode(scope.LegacyValue)} AS legacy_code, l.{scope.LookupCode} AS new_code, count(*), coalesce(sum(ch.{Execution.Ident.Quote(child.AmountColumn)}), 0)
-            FROM {child.Table.Sql} ch
-            JOIN {scope.LegacyFrom()} ON t.{scope.Key} = ch.{fk}
-            LEFT JOIN {scope.Lookup} l ON l.{scope.LookupId} = t.{scope.State}
-            {scope.ExpectedJoins(scope.LegacyValue)}
-            WHERE ch.{fk} >= $1 AND ch.{fk} < $2
-            GROUP BY 1, 2
+            SELECT r.legacy_code, l.{scope.LookupCode} AS new_code, r.rows, r.amount
+            FROM (
+                SELECT {legacyCode} AS legacy_code, t.{scope.State} AS state, count(*) AS rows, coalesce(sum(ch.{Execution.Ident.Quote(child.AmountColumn)}), 0) AS amount
+                FROM {child.Table.Sql} ch
+                JOIN {scope.LegacyFrom()} ON t.{scope.Key} = ch.{fk}
+                WHERE ch.{fk} >= $1 AND ch.{fk} < $2
+                GROUP BY 1, 2) r
+            LEFT JOIN {scope.Lookup} l ON l.{scope.LookupId} = r.state
             """;
         var chunks = await scope.EachChunkAsync("reconciliation " + child.Table, (c, tx, chunk, token) =>
             ValidationScope.ReadAllAsync(c, tx, sql, r => (Legacy: r.IsDBNull(0) ? null : r.GetString(0), New: r.IsDBNull(1) ? null : r.GetString(1), Rows: r.GetInt64(2), Amount: r.GetDecimal(3)),
