@@ -22,21 +22,27 @@ public sealed class DownstreamEquivalenceCheck : IValidationCheck
             return CheckResult.NotApplicable(Name, missing, watch.Elapsed);
 
         var columns = scope.Settings.ReportColumns.Select(c => "t." + Ident.Quote(c)).ToList();
-        var dims = string.Join("", columns.Select(c => c + ", "));
-        var groupBy = string.Join(", ", Enumerable.Range(1, columns.Count + 2));
+        var dims = string.Join("", columns.Select((c, i) => $"{c} AS d{i}, "));
+        var dimNames = string.Join("", columns.Select((_, i) => $"r.d{i}, "));
+        var groupBy = string.Join(", ", Enumerable.Range(1, columns.Count + 3));
+        var regroup = string.Join(", ", Enumerable.Range(1, columns.Count + 2));
         var day = $"(t.{scope.Time} AT TIME ZONE 'UTC')::date";
+        var legacyCode = scope.LegacyCode(scope.LegacyValue, await scope.LookupCodesAsync(ct).ConfigureAwait(false));
+        // One read of the window's rows, grouped by day, report columns, legacy code and target id; both reports are
+        // built from that small set (the lookup joined to groups, not rows), so both label exactly the same rows.
         var sql = $"""
-            WITH legacy AS (
-                SELECT {day} AS day, {dims}{scope.ExpectedCode(scope.LegacyValue)} AS code, count(*) AS rows, sum(t.{scope.Amount}) AS amount
+            WITH r AS (
+                SELECT {day} AS day, {dims}{legacyCode} AS legacy_code, t.{scope.State} AS state, count(*) AS rows, sum(t.{scope.Amount}) AS amount
                 FROM {scope.LegacyFrom()}
-                {scope.ExpectedJoins(scope.LegacyValue)}
                 WHERE t.{scope.Time} >= $1 AND t.{scope.Time} < $2
                 GROUP BY {groupBy}),
+            legacy AS (
+                SELECT r.day, {dimNames}r.legacy_code AS code, sum(r.rows)::bigint AS rows, sum(r.amount) AS amount
+                FROM r GROUP BY {regroup}),
             modern AS (
-                SELECT {day} AS day, {dims}l.{scope.LookupCode} AS code, count(*) AS rows, sum(t.{scope.Amount}) AS amount
-                FROM {scope.Table} t JOIN {scope.Lookup} l ON l.{scope.LookupId} = t.{scope.State}
-                WHERE t.{scope.Time} >= $1 AND t.{scope.Time} < $2
-                GROUP BY {groupBy}),
+                SELECT r.day, {dimNames}l.{scope.LookupCode} AS code, sum(r.rows)::bigint AS rows, sum(r.amount) AS amount
+                FROM r JOIN {scope.Lookup} l ON l.{scope.LookupId} = r.state
+                GROUP BY {regroup}),
             legacy_only AS (SELECT * FROM legacy EXCEPT SELECT * FROM modern),
             new_only AS (SELECT * FROM modern EXCEPT SELECT * FROM legacy)
             SELECT 'legacy_only' AS side, x::text FROM legacy_only x
