@@ -1,3 +1,4 @@
+using Switchyard.Core.Operations;
 using Switchyard.Core.Validation;
 using Switchyard.Samples.Ledger.Validation;
 
@@ -186,6 +187,35 @@ public sealed class PlantedDefectTests : IClassFixture<MigratedLedger>, IAsyncLi
         {
             await _db.ExecuteAsync($"UPDATE transactions SET amount_minor = amount_minor - 1 WHERE id = {id}");
             await _db.ExecuteAsync("DELETE FROM switchyard.validation_baseline");
+        }
+    }
+
+    [Fact]
+    public async Task UnmappedValueStoredAsTheMapToCode_PassesUnderMapTo_AndIsADefectUnderFail()
+    {
+        // Given a declined row whose status now maps to no code, still stored with the 'declined' id
+        var id = await _db.ScalarAsync<long>("SELECT id FROM transactions WHERE status = 'declined' ORDER BY id LIMIT 1 OFFSET 7");
+        await _db.ExecuteAsync($"UPDATE transactions SET status = 'on_hold' WHERE id = {id}");
+        await _db.ExecuteAsync($"UPDATE transactions SET state_id = (SELECT id FROM transaction_state WHERE code = 'declined') WHERE id = {id}");
+        try
+        {
+            // When the suite runs under map_to: declined, and under the flagship's fail policy
+            var mapTo = new ValidationSuite(_db.Runner(), NormalizationTarget.LedgerTransactionStatus(new UnmappedPolicy(UnmappedAction.MapTo, "declined")),
+                ReconciliationSettings.LedgerFlagship(), _db.Options());
+            var underMapTo = await mapTo.RunAsync(["mismatch", "counts", "reconciliation", "downstream"], false, CancellationToken.None);
+            var underFail = await _db.Suite().RunAsync(["mismatch", "reconciliation", "downstream"], false, CancellationToken.None);
+
+            // Then map_to labels 'on_hold' as declined everywhere; fail counts the row as a mismatch and its money as unlabeled
+            underMapTo.FailingChecks.ShouldBeEmpty(string.Join("\n", underMapTo.Results.Select(r => $"{r.Check}: {r.Detail}")));
+            underFail.FailingChecks.ShouldBe(["mismatch", "reconciliation", "downstream"]);
+            var mismatch = underFail.Results.Single(r => r.Check == "mismatch");
+            mismatch.Failures.ShouldBe(1);
+            mismatch.SampleKeys.ShouldBe([$"id={id}"]);
+            underFail.Results.Single(r => r.Check == "reconciliation").Findings.Select(f => f.Key).ShouldContain("Σ on_hold");
+        }
+        finally
+        {
+            await _db.ExecuteAsync($"UPDATE transactions SET status = 'declined' WHERE id = {id}");
         }
     }
 
