@@ -39,8 +39,14 @@ public sealed record TableFacts(
                 if (!reader.IsDBNull(1)) max = Convert.ToInt64(reader.GetValue(1), System.Globalization.CultureInfo.InvariantCulture);
             }
             var rows = await ScalarAsync<float>(c, tx, "SELECT greatest(reltuples, 0)::real FROM pg_class WHERE oid = to_regclass($1)", token, table).ConfigureAwait(false);
-            // A partitioned table's own relation is empty: its heap is the sum of its partitions'.
-            var heapBytes = await ScalarAsync<long>(c, tx, "SELECT coalesce(sum(pg_relation_size(p.relid)), 0)::bigint FROM pg_partition_tree(to_regclass($1)) p", token, table).ConfigureAwait(false);
+            // A partitioned table's own relation is empty: its heap is the sum of its partitions' (pg_partition_tree
+            // lists nothing for a plain table).
+            var heapBytes = await ScalarAsync<long>(c, tx, """
+                SELECT CASE WHEN c.relkind = 'p'
+                            THEN (SELECT coalesce(sum(pg_relation_size(p.relid)), 0)::bigint FROM pg_partition_tree(c.oid) p)
+                            ELSE pg_relation_size(c.oid) END
+                FROM pg_class c WHERE c.oid = to_regclass($1)
+                """, token, table).ConfigureAwait(false);
             var pages = heapBytes / await ScalarAsync<long>(c, tx, "SELECT current_setting('block_size')::bigint", token).ConfigureAwait(false);
             var columns = new HashSet<string>(StringComparer.Ordinal);
             await using (var cmd = SafeSqlRunner.Command("SELECT attname FROM pg_attribute WHERE attrelid = to_regclass($1) AND attnum > 0 AND NOT attisdropped", c, tx, table))

@@ -39,6 +39,7 @@ public sealed class PlantedDefectTests : IClassFixture<MigratedLedger>, IAsyncLi
         var mismatch = report.Results.Single(r => r.Check == "mismatch");
         mismatch.RowsExamined.ShouldBe(20_000);
         mismatch.Detail.ShouldMatch(@"in ([2-9]|\d{2,}) page chunks");
+        (await _db.Suite().ScopeAsync(CancellationToken.None)).Facts.HeapBytes.ShouldBe(await _db.ScalarAsync<long>("SELECT pg_relation_size('transactions')"));
         report.Results.Single(r => r.Check == "completeness").RowsExamined.ShouldBe(20_000);
         report.Results.Single(r => r.Check == "downstream").RowsExamined.ShouldBe(20_000);
         report.Results.Single(r => r.Check == "catalog").Outcome.ShouldBe(CheckOutcome.Passed);
