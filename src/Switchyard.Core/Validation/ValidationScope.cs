@@ -121,6 +121,25 @@ public sealed class ValidationScope
         return codes.Count > MaxShortcutCodes ? [] : codes;
     }
 
+    /// <summary>The code of each row's target id (<c>t</c>), and the quick proof of a legacy value, for these lookup codes.</summary>
+    public IdCodeSql IdCodes(IReadOnlyList<LookupCode> codes) =>
+        IdCodeSql.For(codes, $"t.{State}", Facts.TypeOf(Target.TargetColumn), Facts.HasSourceColumn ? Facts.TypeOf(Target.SourceColumn) : null);
+
+    /// <summary>
+    /// The condition that a row has both a target id and a legacy value, leaving out a test the catalog already
+    /// guarantees (a NOT NULL column): on a whole-table pass each test is work for every row.
+    /// </summary>
+    public string BothSet
+    {
+        get
+        {
+            var tests = new List<string>();
+            if (!Facts.IsNotNull(Target.TargetColumn)) tests.Add($"t.{State} IS NOT NULL");
+            if (!Facts.HasSourceColumn || !Facts.IsNotNull(Target.SourceColumn)) tests.Add($"{LegacyValue} IS NOT NULL");
+            return tests.Count == 0 ? "true" : string.Join(" AND ", tests);
+        }
+    }
+
     /// <summary>
     /// <see cref="ExpectedCode"/> as one join-free, parallel-safe expression, for checks that label every row: the
     /// value itself when it is a code CodeSql maps to itself (almost every row: one IN test on the raw text); else

@@ -9,8 +9,8 @@ namespace Switchyard.Core.Validation.Checks;
 /// <summary>
 /// mismatch: rows whose target id differs from the mapping of the legacy value, while both exist.
 /// <para>
-/// Every row gets a proof that is exact and cheap: <c>CASE id WHEN 3 THEN legacy = 'settled' ...</c>, the code
-/// itself, for codes CodeSql maps to themselves (asked of the database with CodeSql before the scan); only when that
+/// Every row gets a proof that is exact and cheap: the legacy value is byte for byte the code of its id
+/// (<see cref="IdCodeSql"/>), for codes CodeSql maps to themselves (asked of the database with CodeSql before the scan); only when that
 /// fails (stray case or whitespace, typos, real mismatches) is CodeSql(legacy) compared with the id's code. The
 /// pass counts compared rows and the rows neither proves (suspects). Only when there are suspects does a second read
 /// group them into distinct (legacy value, id) pairs, judged with the full mapping (and the unmapped policy's
@@ -58,7 +58,7 @@ public sealed class MismatchCheck : IValidationCheck
     private sealed class RangeInspector(ValidationScope scope, string unproven)
     {
         private readonly string _legacy = scope.LegacyValue;
-        private string Both => $"t.{scope.State} IS NOT NULL AND {_legacy} IS NOT NULL";
+        private string Both => scope.BothSet;
         private string Unproven => $"({unproven})";
 
         public async Task<RangeFindings> InspectAsync(NpgsqlConnection c, NpgsqlTransaction tx, string range, CancellationToken ct)
@@ -92,20 +92,17 @@ public sealed class MismatchCheck : IValidationCheck
     }
 
     /// <summary>
-    /// The condition "this row is not proven to map to its id": <c>(CASE id WHEN 3 THEN legacy = 'settled' ... ELSE
-    /// false END) IS NOT TRUE AND CodeSql(legacy) IS DISTINCT FROM (CASE id WHEN 3 THEN 'settled' ... END)</c>, most
-    /// frequent id first (<see cref="ValidationScope.LookupCodesAsync"/>; with no codes every row is a suspect). The
-    /// first CASE, over codes CodeSql maps to themselves, settles almost every row with one integer and one text
-    /// comparison; CodeSql runs only for the rest. Either proves the row right because lookup codes are unique.
+    /// The condition "this row is not proven to map to its id": <c>(legacy is exactly its id's code) IS NOT TRUE AND
+    /// CodeSql(legacy) IS DISTINCT FROM (its id's code)</c> (<see cref="IdCodeSql"/>: a constant array indexed by the
+    /// id, or a CASE over the ids, most frequent first; with no codes every row is a suspect). The first test, over
+    /// codes CodeSql maps to themselves, settles almost every row with one element fetch and one byte comparison;
+    /// CodeSql runs only for the rest. Either proves the row right because lookup codes are unique.
     /// </summary>
     private static async Task<string> UnprovenAsync(ValidationScope scope, string legacy, CancellationToken ct)
     {
         var codes = await scope.LookupCodesAsync(ct).ConfigureAwait(false);
         if (codes.Count == 0) return "true";
-        var state = $"t.{scope.State}";
-        var selfMapping = codes.Where(c => c.SelfMapping).Select(c => $"WHEN {Ident.Literal(c.Id)} THEN {legacy} = {Ident.Literal(c.Code)}").ToList();
-        var quick = selfMapping.Count == 0 ? "false" : $"CASE {state} {string.Join(" ", selfMapping)} ELSE false END";
-        var codeOfId = $"CASE {state} {string.Join(" ", codes.Select(c => $"WHEN {Ident.Literal(c.Id)} THEN {Ident.Literal(c.Code)}"))} END";
-        return $"({quick}) IS NOT TRUE AND {scope.Target.CodeSql(legacy)} IS DISTINCT FROM ({codeOfId})";
+        var ids = scope.IdCodes(codes);
+        return $"({ids.IsSelfCode(legacy)}) IS NOT TRUE AND {scope.Target.CodeSql(legacy)} IS DISTINCT FROM {ids.CodeOf}";
     }
 }
