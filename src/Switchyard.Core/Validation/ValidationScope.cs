@@ -62,6 +62,19 @@ public sealed class ValidationScope
     /// <summary>Whether the table has the time column the windows are cut by.</summary>
     public bool HasTimeColumn => ColumnsMissing(Settings.TimeColumn) is null;
 
+    /// <summary>
+    /// The UTC <paramref name="unit"/> (<c>hour</c> or <c>day</c>) of each row's time column. On a timestamp column
+    /// it is <c>date_bin</c> in the column's own type, integer arithmetic per row; the conversion to UTC wall time
+    /// happens once per group. <c>date_trunc(unit, time AT TIME ZONE 'UTC')</c> converts every row to calendar fields
+    /// and back: 15% of a completeness chunk and 28% of a counts chunk on the bench (measured, 250k-row chunks).
+    /// </summary>
+    public UtcBucket TimeBucket(string unit) => Facts.TypeOf(Settings.TimeColumn) switch
+    {
+        "timestamp with time zone" => new($"date_bin('1 {unit}', t.{Time}, 'epoch')", ConvertAfterGrouping: true),
+        "timestamp without time zone" => new($"date_bin('1 {unit}', t.{Time}, 'epoch')", ConvertAfterGrouping: false),
+        _ => new($"date_trunc('{unit}', t.{Time} AT TIME ZONE 'UTC')", ConvertAfterGrouping: false),
+    };
+
     /// <summary>Where the legacy value is read: "the legacy column" or "compat view x".</summary>
     public string LegacySourceName => Facts.HasSourceColumn ? $"column {Target.Table}.{Target.SourceColumn}" : $"compat view {Facts.CompatView}";
 
@@ -299,3 +312,9 @@ public readonly record struct PageChunk(long From, long? To)
 
 /// <summary>A lookup row: its id (as text), its code, and whether CodeSql maps the code to itself.</summary>
 public sealed record LookupCode(string Id, string Code, bool SelfMapping);
+
+/// <summary>A time bucket: <see cref="PerRow"/> groups the rows; <see cref="Utc"/> gives a grouped bucket's UTC wall time.</summary>
+public sealed record UtcBucket(string PerRow, bool ConvertAfterGrouping)
+{
+    public string Utc(string bucket) => ConvertAfterGrouping ? $"({bucket} AT TIME ZONE 'UTC')" : bucket;
+}

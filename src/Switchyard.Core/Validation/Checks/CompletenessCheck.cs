@@ -18,11 +18,13 @@ public sealed class CompletenessCheck : IValidationCheck
         var watch = Stopwatch.StartNew();
         if (scope.NewShapeMissing is { } missing) return CheckResult.NotApplicable(Name, missing, watch.Elapsed);
 
+        var hour = scope.HasTimeColumn ? scope.TimeBucket("hour") : new UtcBucket("timestamp 'epoch'", ConvertAfterGrouping: false);
         var sql = $"""
-            SELECT {(scope.HasTimeColumn ? $"date_trunc('hour', t.{scope.Time} AT TIME ZONE 'UTC')" : "timestamp 'epoch'")} AS hour, count(*) AS n, count(*) FILTER (WHERE t.{scope.State} IS NULL) AS missing
-            FROM {scope.Table} t
-            WHERE t.{scope.Key} >= $1 AND t.{scope.Key} < $2
-            GROUP BY 1
+            SELECT {hour.Utc("g.bucket")} AS hour, g.n, g.missing
+            FROM (SELECT {hour.PerRow} AS bucket, count(*) AS n, count(*) FILTER (WHERE t.{scope.State} IS NULL) AS missing
+                  FROM {scope.Table} t
+                  WHERE t.{scope.Key} >= $1 AND t.{scope.Key} < $2
+                  GROUP BY 1) g
             """;
         var chunks = await scope.EachChunkAsync(Name, async (c, tx, chunk, token) =>
         {

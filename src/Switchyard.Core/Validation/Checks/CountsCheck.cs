@@ -18,9 +18,10 @@ public sealed class CountsCheck : IValidationCheck
         var watch = Stopwatch.StartNew();
         if ((scope.LegacyMissing ?? scope.ColumnsMissing(scope.Settings.TimeColumn)) is { } missing) return CheckResult.NotApplicable(Name, missing, watch.Elapsed);
 
+        var day = scope.TimeBucket("day");
         var sql = $"""
-            SELECT g.day, {scope.ExpectedCode("g.legacy")} AS legacy_code, l.{scope.LookupCode} AS new_code, sum(g.n)::bigint
-            FROM (SELECT (t.{scope.Time} AT TIME ZONE 'UTC')::date::text AS day, {scope.LegacyValue} AS legacy, t.{scope.State} AS state_id, count(*) AS n
+            SELECT {day.Utc("g.day")}::date::text, {scope.ExpectedCode("g.legacy")} AS legacy_code, l.{scope.LookupCode} AS new_code, sum(g.n)::bigint
+            FROM (SELECT {day.PerRow} AS day, {scope.LegacyValue} AS legacy, t.{scope.State} AS state_id, count(*) AS n
                   FROM {scope.LegacyFrom()}
                   WHERE t.{scope.Key} >= $1 AND t.{scope.Key} < $2
                   GROUP BY 1, 2, 3) g

@@ -26,21 +26,21 @@ public sealed class DownstreamEquivalenceCheck : IValidationCheck
         var dimNames = string.Join("", columns.Select((_, i) => $"r.d{i}, "));
         var groupBy = string.Join(", ", Enumerable.Range(1, columns.Count + 3));
         var regroup = string.Join(", ", Enumerable.Range(1, columns.Count + 2));
-        var day = $"(t.{scope.Time} AT TIME ZONE 'UTC')::date";
+        var day = scope.TimeBucket("day");
         var legacyCode = scope.LegacyCode(scope.LegacyValue, await scope.LookupCodesAsync(ct).ConfigureAwait(false));
         // One read of the window's rows, grouped by day, report columns, legacy code and target id; both reports are
         // built from that small set (the lookup joined to groups, not rows), so both label exactly the same rows.
         var sql = $"""
             WITH r AS (
-                SELECT {day} AS day, {dims}{legacyCode} AS legacy_code, t.{scope.State} AS state, count(*) AS rows, sum(t.{scope.Amount}) AS amount
+                SELECT {day.PerRow} AS day, {dims}{legacyCode} AS legacy_code, t.{scope.State} AS state, count(*) AS rows, sum(t.{scope.Amount}) AS amount
                 FROM {scope.LegacyFrom()}
                 WHERE t.{scope.Time} >= $1 AND t.{scope.Time} < $2
                 GROUP BY {groupBy}),
             legacy AS (
-                SELECT r.day, {dimNames}r.legacy_code AS code, sum(r.rows)::bigint AS rows, sum(r.amount) AS amount
+                SELECT {day.Utc("r.day")}::date AS day, {dimNames}r.legacy_code AS code, sum(r.rows)::bigint AS rows, sum(r.amount) AS amount
                 FROM r GROUP BY {regroup}),
             modern AS (
-                SELECT r.day, {dimNames}l.{scope.LookupCode} AS code, sum(r.rows)::bigint AS rows, sum(r.amount) AS amount
+                SELECT {day.Utc("r.day")}::date AS day, {dimNames}l.{scope.LookupCode} AS code, sum(r.rows)::bigint AS rows, sum(r.amount) AS amount
                 FROM r JOIN {scope.Lookup} l ON l.{scope.LookupId} = r.state
                 GROUP BY {regroup}),
             legacy_only AS (SELECT * FROM legacy EXCEPT SELECT * FROM modern),
@@ -68,14 +68,19 @@ public sealed class DownstreamEquivalenceCheck : IValidationCheck
             [.. findings.Take(scope.Options.SampleKeys).Select(f => f.Key)], watch.Elapsed, detail) with { Findings = findings };
     }
 
-    /// <summary>Whole UTC days, grouped so each window holds about one key chunk's worth of rows.</summary>
+    /// <summary>
+    /// Whole UTC days, grouped so each window holds about one key chunk's worth of rows. A timestamp column holds UTC
+    /// wall time: its bounds go out as timestamps (DateTimeKind.Unspecified), so the session's time zone never shifts them.
+    /// </summary>
     private static async Task<IReadOnlyList<(DateTime From, DateTime To)>> DayWindowsAsync(ValidationScope scope, CancellationToken ct)
     {
         var range = await scope.Sql.QueryAsync($"SELECT min(t.{scope.Time}), max(t.{scope.Time}) FROM {scope.Table} t",
             r => r.IsDBNull(0) ? ((DateTime, DateTime)?)null : (r.GetFieldValue<DateTime>(0), r.GetFieldValue<DateTime>(1)), ct).ConfigureAwait(false);
         if (range[0] is not { } span) return [];
-        var first = span.Item1.ToUniversalTime().Date;
-        var last = span.Item2.ToUniversalTime().Date.AddDays(1);
+        var kind = scope.Facts.TypeOf(scope.Settings.TimeColumn) == "timestamp without time zone" ? DateTimeKind.Unspecified : DateTimeKind.Utc;
+        static DateTime UtcDate(DateTime t) => (t.Kind == DateTimeKind.Unspecified ? t : t.ToUniversalTime()).Date;
+        var first = UtcDate(span.Item1);
+        var last = UtcDate(span.Item2).AddDays(1);
         var days = Math.Max(1, (int)(last - first).TotalDays);
         // reltuples is 0 on a never-analyzed table; the key span is then the safer guess (smaller windows, not one huge one).
         var rows = scope.Facts.EstimatedRows > 0 ? scope.Facts.EstimatedRows : (scope.Facts.MaxKey ?? 0) - (scope.Facts.MinKey ?? 0) + 1.0;
@@ -83,7 +88,7 @@ public sealed class DownstreamEquivalenceCheck : IValidationCheck
         var step = (int)Math.Clamp(scope.Options.ChunkKeys / perDay, 1, days);
         var windows = new List<(DateTime, DateTime)>();
         for (var d = first; d < last; d = d.AddDays(step))
-            windows.Add((DateTime.SpecifyKind(d, DateTimeKind.Utc), DateTime.SpecifyKind(d.AddDays(step) < last ? d.AddDays(step) : last, DateTimeKind.Utc)));
+            windows.Add((DateTime.SpecifyKind(d, kind), DateTime.SpecifyKind(d.AddDays(step) < last ? d.AddDays(step) : last, kind)));
         return windows;
     }
 }
