@@ -109,7 +109,7 @@ public static class RunbookBuilder
         var limit = new ValidationOptions().SinglePassMaxBytes;
         var gib = size.Bytes / (1024.0 * 1024 * 1024);
         var mismatch = size.Bytes <= limit
-            ? $"The mismatch check reads {size.Table} (~{gib:F1} GiB) in one parallel sequential scan through a small ring buffer, so the payments' cached pages stay cached; the other checks read it in short chunks."
+            ? $"The completeness, orphans, mismatch and counts checks each read {size.Table} (~{gib:F1} GiB) in one parallel sequential scan through a small ring buffer, so the payments' cached pages stay cached; reconciliation and downstream read it in short key and day chunks."
             : $"The suite reads all of {size.Table} (~{gib:F1} GiB, above the {limit / (1024 * 1024)} MB single-pass limit) in short chunks.";
         return mismatch + " Chunk scans (key and TID ranges) do not use the ring buffer a plain sequential scan uses, so on a table larger than shared_buffers they push the payments' cached pages out: run the suite at low traffic and watch the canary p99 while it runs.";
     }

@@ -6,8 +6,9 @@ using Switchyard.Core.Validation.Checks;
 namespace Switchyard.Core.Validation;
 
 /// <summary>
-/// The checks that gate every phase, run in order against one table. Each check works in short key or day chunks, so
-/// the suite is safe during business hours. The engine's gate runs it before Cutover and before Contract.
+/// The checks that gate every phase, run in order against one table. A check reads the table in one ring-buffered
+/// parallel pass (a heap within the single-pass limit) or in short page, key or day chunks, so the suite is safe during
+/// business hours. The engine's gate runs it before Cutover and before Contract.
 /// </summary>
 public sealed class ValidationSuite
 {

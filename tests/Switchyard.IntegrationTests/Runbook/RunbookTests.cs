@@ -35,7 +35,7 @@ public sealed class RunbookTests(LedgerDatabase db) : IClassFixture<LedgerDataba
         ];
         foreach (var heading in expected) markdown.ShouldContain("\n" + heading + "\n");
         // SRE is told how the suite reads the table and warned that chunk scans push the payments' cached pages out
-        markdown.ShouldContain($"The mismatch check reads {plan.TargetTable}");
+        markdown.ShouldContain($"The completeness, orphans, mismatch and counts checks each read {plan.TargetTable}");
         markdown.ShouldContain("push the payments' cached pages out");
         foreach (var phase in Enum.GetValues<MigrationPhase>())
         {
@@ -108,7 +108,7 @@ public sealed class RunbookTests(LedgerDatabase db) : IClassFixture<LedgerDataba
         var large = RunbookRenderer.Markdown(RunbookBuilder.Build(plan, big));
 
         // Then
-        small.ShouldContain("The mismatch check reads public.transactions");
+        small.ShouldContain("The completeness, orphans, mismatch and counts checks each read public.transactions");
         small.ShouldContain("in one parallel sequential scan through a small ring buffer");
         large.ShouldContain("~4.0 GiB, above the 2048 MB single-pass limit) in short chunks");
         large.ShouldNotContain("one parallel sequential scan");

@@ -23,7 +23,7 @@ public class MigratedLedger : LedgerDatabase
 
     /// <summary>
     /// Small chunks, so even a test-sized ledger is checked in several key and page ranges; with
-    /// <paramref name="singlePass"/> the mismatch check reads the table in one parallel pass as it does for any table
+    /// <paramref name="singlePass"/> completeness, orphans, mismatch and counts read the table in one parallel pass as it does for any table
     /// within the default size limit.
     /// </summary>
     public ValidationOptions Options(MigrationShape? shape = null, bool singlePass = false) =>

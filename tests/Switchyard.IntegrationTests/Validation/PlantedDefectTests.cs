@@ -45,8 +45,10 @@ public sealed class PlantedDefectTests : IClassFixture<MigratedLedger>, IAsyncLi
         report.Results.Single(r => r.Check == "catalog").Outcome.ShouldBe(CheckOutcome.Passed);
     }
 
-    [Fact]
-    public async Task StateIdNull_CompletenessFails_NamingTheRowItsDayAndHour()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task StateIdNull_CompletenessFails_NamingTheRowItsDayAndHour(bool singlePass)
     {
         // Given one row of the newest day without a state
         var id = await _db.ScalarAsync<long>("SELECT id FROM transactions ORDER BY created_at DESC LIMIT 1 OFFSET 3");
@@ -55,7 +57,7 @@ public sealed class PlantedDefectTests : IClassFixture<MigratedLedger>, IAsyncLi
         try
         {
             // When
-            var result = await _db.CheckAsync("completeness");
+            var result = await _db.CheckAsync("completeness", _db.Options(singlePass: singlePass));
 
             // Then
             result.Outcome.ShouldBe(CheckOutcome.Failed);
@@ -71,15 +73,15 @@ public sealed class PlantedDefectTests : IClassFixture<MigratedLedger>, IAsyncLi
     }
 
     [Fact]
-    public async Task CleanBackfilledLedger_MismatchInOneParallelPass_ComparesEveryRow()
+    public async Task CleanBackfilledLedger_OnePassChecks_ReadEveryRowAndPass()
     {
         // When the table is within the single-pass limit
-        var result = await _db.CheckAsync("mismatch", _db.Options(singlePass: true));
+        var results = (await _db.Suite(_db.Options(singlePass: true)).RunAsync(["completeness", "orphans", "mismatch", "counts"], false, CancellationToken.None)).Results;
 
         // Then
-        result.Outcome.ShouldBe(CheckOutcome.Passed, result.Detail);
-        result.RowsExamined.ShouldBe(20_000);
-        result.Detail.ShouldEndWith("in 1 parallel pass");
+        results.ShouldAllBe(r => r.Outcome == CheckOutcome.Passed, string.Join("\n", results.Select(r => $"{r.Check}: {r.Detail}")));
+        results.ShouldAllBe(r => r.RowsExamined == 20_000);
+        results.Single(r => r.Check == "mismatch").Detail.ShouldEndWith("in 1 parallel pass");
     }
 
     [Theory]
@@ -134,8 +136,10 @@ public sealed class PlantedDefectTests : IClassFixture<MigratedLedger>, IAsyncLi
         }
     }
 
-    [Fact]
-    public async Task DroppedLookupRowWithoutForeignKey_OrphansFails_CountingEveryRowOfThatId()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task DroppedLookupRowWithoutForeignKey_OrphansFails_CountingEveryRowOfThatId(bool singlePass)
     {
         // Given no foreign key, and the 'voided' lookup row deleted
         var expected = await _db.ScalarAsync<long>("SELECT count(*) FROM transactions WHERE state_id = 6");
@@ -145,7 +149,7 @@ public sealed class PlantedDefectTests : IClassFixture<MigratedLedger>, IAsyncLi
         try
         {
             // When
-            var result = await _db.CheckAsync("orphans");
+            var result = await _db.CheckAsync("orphans", _db.Options(singlePass: singlePass));
             var catalog = await _db.CheckAsync("catalog");
 
             // Then
@@ -246,8 +250,10 @@ public sealed class PlantedDefectTests : IClassFixture<MigratedLedger>, IAsyncLi
         }
     }
 
-    [Fact]
-    public async Task RowMissingFromOneWindow_CountsFails_NamingThatDayAndCode()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task RowMissingFromOneWindow_CountsFails_NamingThatDayAndCode(bool singlePass)
     {
         // Given one settled row whose state was lost
         var id = await _db.ScalarAsync<long>("SELECT id FROM transactions WHERE status = 'settled' ORDER BY id LIMIT 1 OFFSET 5000");
@@ -257,7 +263,7 @@ public sealed class PlantedDefectTests : IClassFixture<MigratedLedger>, IAsyncLi
         try
         {
             // When
-            var result = await _db.CheckAsync("counts");
+            var result = await _db.CheckAsync("counts", _db.Options(singlePass: singlePass));
 
             // Then
             result.Outcome.ShouldBe(CheckOutcome.Failed);

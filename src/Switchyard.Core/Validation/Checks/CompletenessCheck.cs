@@ -19,18 +19,18 @@ public sealed class CompletenessCheck : IValidationCheck
         if (scope.NewShapeMissing is { } missing) return CheckResult.NotApplicable(Name, missing, watch.Elapsed);
 
         var hour = scope.HasTimeColumn ? scope.TimeBucket("hour") : new UtcBucket("timestamp 'epoch'", ConvertAfterGrouping: false);
-        var sql = $"""
-            SELECT {hour.Utc("g.bucket")} AS hour, g.n, g.missing
-            FROM (SELECT {hour.PerRow} AS bucket, count(*) AS n, count(*) FILTER (WHERE t.{scope.State} IS NULL) AS missing
-                  FROM {scope.Table} t
-                  WHERE t.{scope.Key} >= $1 AND t.{scope.Key} < $2
-                  GROUP BY 1) g
-            """;
-        var chunks = await scope.EachChunkAsync(Name, async (c, tx, chunk, token) =>
+        var (chunks, _) = await scope.EachPassAsync(Name, async (c, tx, range, token) =>
         {
-            var hours = await ValidationScope.ReadAllAsync(c, tx, sql, r => (Hour: r.GetDateTime(0), Rows: r.GetInt64(1), Missing: r.GetInt64(2)), token, chunk.From, chunk.To).ConfigureAwait(false);
+            var sql = $"""
+                SELECT {hour.Utc("g.bucket")} AS hour, g.n, g.missing
+                FROM (SELECT {hour.PerRow} AS bucket, count(*) AS n, count(*) FILTER (WHERE t.{scope.State} IS NULL) AS missing
+                      FROM {scope.Table} t
+                      WHERE {range}
+                      GROUP BY 1) g
+                """;
+            var hours = await ValidationScope.ReadAllAsync(c, tx, sql, r => (Hour: r.GetDateTime(0), Rows: r.GetInt64(1), Missing: r.GetInt64(2)), token).ConfigureAwait(false);
             var keys = hours.Any(h => h.Missing > 0)
-                ? await scope.SampleKeysAsync(c, tx, $"{scope.Table} t", $"t.{scope.State} IS NULL", chunk, token).ConfigureAwait(false)
+                ? await scope.SampleKeysAsync(c, tx, $"{scope.Table} t", range, $"t.{scope.State} IS NULL", token).ConfigureAwait(false)
                 : [];
             return (Hours: hours, Keys: keys);
         }, ct).ConfigureAwait(false);

@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Globalization;
+using Npgsql;
 
 namespace Switchyard.Core.Validation.Checks;
 
@@ -19,19 +21,24 @@ public sealed class CountsCheck : IValidationCheck
         if ((scope.LegacyMissing ?? scope.ColumnsMissing(scope.Settings.TimeColumn)) is { } missing) return CheckResult.NotApplicable(Name, missing, watch.Elapsed);
 
         var day = scope.TimeBucket("day");
-        var sql = $"""
+        string Sql(string range) => $"""
             SELECT {day.Utc("g.day")}::date::text, {scope.ExpectedCode("g.legacy")} AS legacy_code, l.{scope.LookupCode} AS new_code, sum(g.n)::bigint
             FROM (SELECT {day.PerRow} AS day, {scope.LegacyValue} AS legacy, t.{scope.State} AS state_id, count(*) AS n
                   FROM {scope.LegacyFrom()}
-                  WHERE t.{scope.Key} >= $1 AND t.{scope.Key} < $2
+                  WHERE {range}
                   GROUP BY 1, 2, 3) g
             LEFT JOIN {scope.Lookup} l ON l.{scope.LookupId} = g.state_id
             {scope.ExpectedJoins("g.legacy")}
             GROUP BY 1, 2, 3
             """;
-        var chunks = await scope.EachChunkAsync(Name, (c, tx, chunk, token) =>
-            ValidationScope.ReadAllAsync(c, tx, sql, r => (Day: r.GetString(0), Legacy: r.IsDBNull(1) ? null : r.GetString(1), New: r.IsDBNull(2) ? null : r.GetString(2), Rows: r.GetInt64(3)),
-                token, chunk.From, chunk.To), ct).ConfigureAwait(false);
+        Task<List<(string Day, string? Legacy, string? New, long Rows)>> Read(NpgsqlConnection c, NpgsqlTransaction tx, string range, CancellationToken token) =>
+            ValidationScope.ReadAllAsync(c, tx, Sql(range), r => (Day: r.GetString(0), Legacy: r.IsDBNull(1) ? null : r.GetString(1), New: r.IsDBNull(2) ? null : r.GetString(2), Rows: r.GetInt64(3)), token);
+        // While the legacy column is on the table: one pass or page chunks; once only the compat view has it, key
+        // chunks joined to the view.
+        var chunks = scope.Facts.HasSourceColumn
+            ? (await scope.EachPassAsync(Name, Read, ct).ConfigureAwait(false)).Results
+            : await scope.EachChunkAsync(Name, (c, tx, chunk, token) => Read(c, tx,
+                string.Create(CultureInfo.InvariantCulture, $"t.{scope.Key} >= {chunk.From} AND t.{scope.Key} < {chunk.To}"), token), ct).ConfigureAwait(false);
 
         var legacy = new Dictionary<(string Day, string Code), long>();
         var modern = new Dictionary<(string Day, string Code), long>();

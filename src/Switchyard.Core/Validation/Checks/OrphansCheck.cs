@@ -18,22 +18,22 @@ public sealed class OrphansCheck : IValidationCheck
         var watch = Stopwatch.StartNew();
         if (scope.NewShapeMissing is { } missing) return CheckResult.NotApplicable(Name, missing, watch.Elapsed);
 
-        var sql = $"""
-            SELECT g.state_id, g.n, l.{scope.LookupId} IS NULL AS orphan
-            FROM (SELECT t.{scope.State} AS state_id, count(*) AS n
-                  FROM {scope.Table} t
-                  WHERE t.{scope.Key} >= $1 AND t.{scope.Key} < $2 AND t.{scope.State} IS NOT NULL
-                  GROUP BY 1) g
-            LEFT JOIN {scope.Lookup} l ON l.{scope.LookupId} = g.state_id
-            """;
-        var chunks = await scope.EachChunkAsync(Name, async (c, tx, chunk, token) =>
+        var (chunks, _) = await scope.EachPassAsync(Name, async (c, tx, range, token) =>
         {
-            var groups = await ValidationScope.ReadAllAsync(c, tx, sql, r => (StateId: r.GetValue(0), Rows: r.GetInt64(1), Orphan: r.GetBoolean(2)), token, chunk.From, chunk.To).ConfigureAwait(false);
+            var sql = $"""
+                SELECT g.state_id, g.n, l.{scope.LookupId} IS NULL AS orphan
+                FROM (SELECT t.{scope.State} AS state_id, count(*) AS n
+                      FROM {scope.Table} t
+                      WHERE {range} AND t.{scope.State} IS NOT NULL
+                      GROUP BY 1) g
+                LEFT JOIN {scope.Lookup} l ON l.{scope.LookupId} = g.state_id
+                """;
+            var groups = await ValidationScope.ReadAllAsync(c, tx, sql, r => (StateId: r.GetValue(0), Rows: r.GetInt64(1), Orphan: r.GetBoolean(2)), token).ConfigureAwait(false);
             var keys = new List<long>();
             foreach (var g in groups.Where(g => g.Orphan))
             {
                 if (keys.Count >= scope.Options.SampleKeys) break;
-                keys.AddRange(await scope.SampleKeysAsync(c, tx, $"{scope.Table} t", $"t.{scope.State} = $3", chunk, token, g.StateId).ConfigureAwait(false));
+                keys.AddRange(await scope.SampleKeysAsync(c, tx, $"{scope.Table} t", range, $"t.{scope.State} = $1", token, g.StateId).ConfigureAwait(false));
             }
             return (Groups: groups, Keys: keys);
         }, ct).ConfigureAwait(false);
