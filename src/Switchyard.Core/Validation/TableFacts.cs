@@ -5,7 +5,7 @@ using Switchyard.Core.Operations;
 namespace Switchyard.Core.Validation;
 
 /// <summary>What the catalog says about the migrating table when the suite starts: which columns, lookup and view exist, the key range and the heap's size in pages.</summary>
-/// <param name="ColumnDetails">Each column's type and NOT NULL flag; null when not read.</param>
+/// <param name="Columns">Each column's type and NOT NULL flag, by name; null when not read.</param>
 public sealed record TableFacts(
     bool TableExists,
     bool HasSourceColumn,
@@ -16,15 +16,14 @@ public sealed record TableFacts(
     long? MaxKey,
     double EstimatedRows,
     long Pages = 0,
-    IReadOnlySet<string>? Columns = null,
-    long HeapBytes = 0,
-    IReadOnlyDictionary<string, ColumnFact>? ColumnDetails = null)
+    IReadOnlyDictionary<string, ColumnFact>? Columns = null,
+    long HeapBytes = 0)
 {
     /// <summary>Whether the catalog guarantees <paramref name="column"/> holds no NULL (false when unknown).</summary>
-    public bool IsNotNull(string column) => ColumnDetails?.GetValueOrDefault(column)?.NotNull == true;
+    public bool IsNotNull(string column) => Columns?.GetValueOrDefault(column)?.NotNull == true;
 
     /// <summary>The column's type as <c>format_type</c> prints it (e.g. <c>smallint</c>, <c>text</c>), or null when unknown.</summary>
-    public string? TypeOf(string column) => ColumnDetails?.GetValueOrDefault(column)?.Type;
+    public string? TypeOf(string column) => Columns?.GetValueOrDefault(column)?.Type;
 
     public static async Task<TableFacts> ReadAsync(SafeSqlRunner sql, NormalizationTarget target, ReconciliationSettings settings, CancellationToken ct)
     {
@@ -56,11 +55,11 @@ public sealed record TableFacts(
                 FROM pg_class c WHERE c.oid = to_regclass($1)
                 """, token, table).ConfigureAwait(false);
             var pages = heapBytes / await ScalarAsync<long>(c, tx, "SELECT current_setting('block_size')::bigint", token).ConfigureAwait(false);
-            var details = new Dictionary<string, ColumnFact>(StringComparer.Ordinal);
+            var columns = new Dictionary<string, ColumnFact>(StringComparer.Ordinal);
             await using (var cmd = SafeSqlRunner.Command("SELECT attname, format_type(atttypid, NULL), attnotnull FROM pg_attribute WHERE attrelid = to_regclass($1) AND attnum > 0 AND NOT attisdropped", c, tx, table))
             await using (var reader = await cmd.ExecuteReaderAsync(token).ConfigureAwait(false))
-                while (await reader.ReadAsync(token).ConfigureAwait(false)) details[reader.GetString(0)] = new ColumnFact(reader.GetString(1), reader.GetBoolean(2));
-            return new TableFacts(true, hasSource, hasTarget, hasLookup, view, min, max, rows, pages, details.Keys.ToHashSet(StringComparer.Ordinal), heapBytes, details);
+                while (await reader.ReadAsync(token).ConfigureAwait(false)) columns[reader.GetString(0)] = new ColumnFact(reader.GetString(1), reader.GetBoolean(2));
+            return new TableFacts(true, hasSource, hasTarget, hasLookup, view, min, max, rows, pages, columns, heapBytes);
         }, ct, description: $"read catalog facts of {target.Table}").ConfigureAwait(false);
     }
 

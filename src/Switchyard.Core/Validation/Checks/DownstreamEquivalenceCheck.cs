@@ -77,7 +77,7 @@ public sealed class DownstreamEquivalenceCheck : IValidationCheck
         var range = await scope.Sql.QueryAsync($"SELECT min(t.{scope.Time}), max(t.{scope.Time}) FROM {scope.Table} t",
             r => r.IsDBNull(0) ? ((DateTime, DateTime)?)null : (r.GetFieldValue<DateTime>(0), r.GetFieldValue<DateTime>(1)), ct).ConfigureAwait(false);
         if (range[0] is not { } span) return [];
-        var kind = scope.Facts.TypeOf(scope.Settings.TimeColumn) == "timestamp without time zone" ? DateTimeKind.Unspecified : DateTimeKind.Utc;
+        var kind = scope.TimeIsUtcWallClock ? DateTimeKind.Unspecified : DateTimeKind.Utc;
         static DateTime UtcDate(DateTime t) => (t.Kind == DateTimeKind.Unspecified ? t : t.ToUniversalTime()).Date;
         var first = UtcDate(span.Item1);
         var last = UtcDate(span.Item2).AddDays(1);
