@@ -152,7 +152,7 @@ internal static class ValidateCommands
     {
         var option = new Option<long>("--single-pass-max-mb")
         {
-            Description = "Tables with at most this many MB of heap get the mismatch check as one parallel, ring-buffered scan; larger ones are read in page chunks. 0: always chunks.",
+            Description = "Tables with at most this many MB of heap get the completeness, orphans, mismatch and counts checks as one parallel, ring-buffered scan each; larger ones are read in page chunks. 0: always chunks.",
             DefaultValueFactory = _ => 2048,
         };
         option.Validators.Add(r =>
