@@ -42,6 +42,7 @@ public sealed class PlantedDefectTests : IClassFixture<MigratedLedger>, IAsyncLi
         (await _db.Suite().ScopeAsync(CancellationToken.None)).Facts.HeapBytes.ShouldBe(await _db.ScalarAsync<long>("SELECT pg_relation_size('transactions')"));
         report.Results.Single(r => r.Check == "completeness").RowsExamined.ShouldBe(20_000);
         report.Results.Single(r => r.Check == "downstream").RowsExamined.ShouldBe(20_000);
+        report.Results.Single(r => r.Check == "reconciliation").RowsExamined.ShouldBe(20_000);
         report.Results.Single(r => r.Check == "catalog").Outcome.ShouldBe(CheckOutcome.Passed);
     }
 
@@ -187,6 +188,7 @@ public sealed class PlantedDefectTests : IClassFixture<MigratedLedger>, IAsyncLi
             result.Failures.ShouldBe(1);
             result.SampleKeys.ShouldBe([$"account_id={account}"]);
             result.Findings.Single().Note!.ShouldContain("baseline");
+            result.RowsExamined.ShouldBe(20_000);
         }
         finally
         {
