@@ -15,6 +15,9 @@ public static class MigratedLedgerShape
     public const string TriggerName = "transactions_state_standin";
     public const string CompatView = "transactions_compat";
 
+    /// <summary>The (target id, legacy column) index the Validated shape builds, as the flagship spec does.</summary>
+    public static string PairIndexName(NormalizationTarget t) => $"{t.Table.Name}_{t.TargetColumn}_{t.SourceColumn}_idx";
+
     /// <summary>Applies the steps up to <paramref name="shape"/> to a freshly seeded legacy ledger.</summary>
     public static async Task ApplyAsync(NpgsqlDataSource dataSource, MigrationShape shape, CancellationToken ct, NormalizationTarget? target = null)
     {
@@ -53,6 +56,8 @@ public static class MigratedLedgerShape
         {
             steps.Add($"ALTER TABLE {table} VALIDATE CONSTRAINT {Ident.Quote(t.Table.Name + "_" + t.TargetColumn + "_fkey")}");
             steps.Add($"CREATE INDEX {Ident.Quote(t.Table.Name + "_" + t.TargetColumn + "_idx")} ON {table} ({state})");
+            // The flagship's pair index: the mismatch check reads its distinct pairs; it goes with the legacy column at Contract.
+            steps.Add($"CREATE INDEX {Ident.Quote(PairIndexName(t))} ON {table} ({state}, {source})");
             steps.Add($"ALTER TABLE {table} ALTER COLUMN {state} SET NOT NULL");
         }
         if (shape >= MigrationShape.Contracted)

@@ -126,9 +126,9 @@ internal static class ValidateCommands
     }
 
     /// <summary>Chunking and sampling options shared by validate and the bench.</summary>
-    internal sealed record TuningOptions(Option<long> ChunkKeys, Option<int> Workers, Option<double?> SamplePercent, Option<long> SampleRows, Option<long> SinglePassMaxMb)
+    internal sealed record TuningOptions(Option<long> ChunkKeys, Option<int> Workers, Option<double?> SamplePercent, Option<long> SampleRows, Option<long> SinglePassMaxMb, Option<string> MismatchRead)
     {
-        public IEnumerable<Option> All => [ChunkKeys, Workers, SamplePercent, SampleRows, SinglePassMaxMb];
+        public IEnumerable<Option> All => [ChunkKeys, Workers, SamplePercent, SampleRows, SinglePassMaxMb, MismatchRead];
 
         /// <summary>The tuning options over <paramref name="from"/> (a spec's options), or over the defaults.</summary>
         public ValidationOptions Read(ParseResult p, ValidationOptions? from = null) => (from ?? new ValidationOptions()) with
@@ -138,6 +138,7 @@ internal static class ValidateCommands
             SamplePercent = p.GetValue(SamplePercent),
             SampleRows = p.GetValue(SampleRows),
             SinglePassMaxBytes = checked(p.GetValue(SinglePassMaxMb) * 1024 * 1024),
+            MismatchFromPairIndex = p.GetValue(MismatchRead) == "auto",
         };
     }
 
@@ -146,7 +147,25 @@ internal static class ValidateCommands
         new Option<int>("--workers") { Description = "Chunks checked at once.", DefaultValueFactory = _ => 2 },
         new Option<double?>("--sample-percent") { Description = "TABLESAMPLE SYSTEM percent for the sampling check (default: derived from --sample-rows)." },
         new Option<long>("--sample-rows") { Description = "Rows the sampling check aims for.", DefaultValueFactory = _ => 10_000 },
-        SinglePassMaxMbOption());
+        SinglePassMaxMbOption(),
+        MismatchReadOption());
+
+    private static Option<string> MismatchReadOption()
+    {
+        var option = new Option<string>("--mismatch-read")
+        {
+            Description = "auto: the mismatch check reads the distinct (legacy value, id) pairs of an index on (target id, legacy column) by skip scan when the table has one, else the heap. heap: always read every heap row.",
+            DefaultValueFactory = _ => "auto",
+        };
+        option.CompletionSources.Add("auto", "heap");
+        option.Validators.Add(r =>
+        {
+            var value = r.GetValueOrDefault<string>();
+            if (value is not ("auto" or "heap"))
+                r.AddError($"--mismatch-read must be auto or heap, got '{value}'. Pass --mismatch-read heap to read every heap row, or leave it out to use a pair index when there is one.");
+        });
+        return option;
+    }
 
     private static Option<long> SinglePassMaxMbOption()
     {

@@ -72,12 +72,16 @@ public sealed partial class SafeSqlRunner
         return new StatementOutcome(attempts, waited, [.. holdersSeen.Values], started.Elapsed);
     }
 
-    /// <summary>Runs work in one transaction with <c>SET LOCAL</c> timeouts, retrying transient failures a bounded number of times.</summary>
+    /// <summary>
+    /// Runs work in one transaction with <c>SET LOCAL</c> timeouts, retrying transient failures a bounded number of times.
+    /// READ COMMITTED unless <paramref name="isolation"/> asks for one snapshot across several statements.
+    /// </summary>
     public async Task<T> InTransactionAsync<T>(
         Func<NpgsqlConnection, NpgsqlTransaction, CancellationToken, Task<T>> work,
         CancellationToken ct,
         TransactionTimeouts? timeouts = null,
-        string description = "transaction")
+        string description = "transaction",
+        System.Data.IsolationLevel isolation = System.Data.IsolationLevel.ReadCommitted)
     {
         var attempts = 0;
         try
@@ -86,7 +90,7 @@ public sealed partial class SafeSqlRunner
             {
                 attempts++;
                 await using var connection = await DataSource.OpenConnectionAsync(token).ConfigureAwait(false);
-                await using var tx = await connection.BeginTransactionAsync(token).ConfigureAwait(false);
+                await using var tx = await connection.BeginTransactionAsync(isolation, token).ConfigureAwait(false);
                 await SetLocalTimeoutsAsync(connection, tx, timeouts?.LockTimeout ?? Options.LockTimeout,
                     timeouts?.StatementTimeout ?? Options.StatementTimeout, token).ConfigureAwait(false);
                 var result = await work(connection, tx, token).ConfigureAwait(false);

@@ -6,6 +6,7 @@ namespace Switchyard.Core.Validation;
 
 /// <summary>What the catalog says about the migrating table when the suite starts: which columns, lookup and view exist, the key range and the heap's size in pages.</summary>
 /// <param name="Columns">Each column's type and NOT NULL flag, by name; null when not read.</param>
+/// <param name="PairIndex">An index on (target id, legacy column) the mismatch check can read instead of the heap, while both columns exist.</param>
 public sealed record TableFacts(
     bool TableExists,
     bool HasSourceColumn,
@@ -17,7 +18,8 @@ public sealed record TableFacts(
     double EstimatedRows,
     long Pages = 0,
     IReadOnlyDictionary<string, ColumnFact>? Columns = null,
-    long HeapBytes = 0)
+    long HeapBytes = 0,
+    PairIndex? PairIndex = null)
 {
     /// <summary>Whether the catalog guarantees <paramref name="column"/> holds no NULL (false when unknown).</summary>
     public bool IsNotNull(string column) => Columns?.GetValueOrDefault(column)?.NotNull == true;
@@ -59,7 +61,8 @@ public sealed record TableFacts(
             await using (var cmd = SafeSqlRunner.Command("SELECT attname, format_type(atttypid, NULL), attnotnull FROM pg_attribute WHERE attrelid = to_regclass($1) AND attnum > 0 AND NOT attisdropped", c, tx, table))
             await using (var reader = await cmd.ExecuteReaderAsync(token).ConfigureAwait(false))
                 while (await reader.ReadAsync(token).ConfigureAwait(false)) columns[reader.GetString(0)] = new ColumnFact(reader.GetString(1), reader.GetBoolean(2));
-            return new TableFacts(true, hasSource, hasTarget, hasLookup, view, min, max, rows, pages, columns, heapBytes);
+            var pairIndex = hasSource && hasTarget ? await PairIndex.FindAsync(c, tx, target, token).ConfigureAwait(false) : null;
+            return new TableFacts(true, hasSource, hasTarget, hasLookup, view, min, max, rows, pages, columns, heapBytes, pairIndex);
         }, ct, description: $"read catalog facts of {target.Table}").ConfigureAwait(false);
     }
 

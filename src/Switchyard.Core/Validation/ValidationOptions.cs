@@ -20,6 +20,20 @@ public sealed record ValidationOptions
     /// <value>The default is 2 GiB.</value>
     public long SinglePassMaxBytes { get; init; } = 2L << 30;
 
+    /// <summary>
+    /// Whether the mismatch check reads the distinct (legacy value, id) pairs from a <see cref="PairIndex"/> by skip
+    /// scan when the table has one, instead of reading every heap row; false always reads the heap.
+    /// </summary>
+    /// <value>The default is true.</value>
+    public bool MismatchFromPairIndex { get; init; } = true;
+
+    /// <summary>
+    /// Above this many distinct pairs in the pair index the mismatch check stops the skip scan and reads the heap: each
+    /// pair costs one index descent and one judged row, which only pays while the pairs are few (a status column has tens).
+    /// </summary>
+    /// <value>The default is 10,000.</value>
+    public int PairIndexMaxPairs { get; init; } = 10_000;
+
     /// <summary>How many failing keys a check reports.</summary>
     /// <value>The default is 5.</value>
     public int SampleKeys { get; init; } = 5;
@@ -57,6 +71,7 @@ public sealed record ValidationOptions
         if (ChunkKeys < 1) throw new SwitchyardException($"chunk size must be at least 1 key, got {ChunkKeys}.", "Pass a chunk size such as --chunk-keys 250000.");
         if (Workers is < 1 or > 64) throw new SwitchyardException($"workers must be between 1 and 64, got {Workers}.", "Pass --workers 2 on a small machine.");
         if (SinglePassMaxBytes < 0) throw new SwitchyardException($"single-pass limit must be zero or more bytes, got {SinglePassMaxBytes}.", "Pass --single-pass-max-mb 0 to always read in chunks, or a size such as 2048.");
+        if (PairIndexMaxPairs < 1) throw new SwitchyardException($"pair index limit must be at least 1 pair, got {PairIndexMaxPairs}.");
         if (SampleKeys is < 0 or > 1000) throw new SwitchyardException($"sample keys must be between 0 and 1000, got {SampleKeys}.");
         if (SampleRows < 1) throw new SwitchyardException($"sample rows must be at least 1, got {SampleRows}.");
         if (SamplePercent is { } p && (p <= 0 || p > 100)) throw new SwitchyardException($"sample percent must be in (0, 100], got {p}.", "Pass --sample-percent 1 for a 1% sample.");

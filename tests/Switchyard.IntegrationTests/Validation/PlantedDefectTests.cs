@@ -17,8 +17,21 @@ public sealed class PlantedDefectTests : IClassFixture<MigratedLedger>, IAsyncLi
 
     public async Task InitializeAsync() => _before = await _db.InvariantsAsync();
 
+    /// <summary>How the mismatch check reads the table: heap page chunks, one parallel heap pass, or the pair index.</summary>
+    public enum Read { PageChunks, SinglePass, PairIndex }
+
+    private const string PairIndex = "transactions_state_id_status_idx";
+
+    /// <summary>The options for <paramref name="read"/>; the pair index exists only for <see cref="Read.PairIndex"/> (dropped after each test).</summary>
+    private async Task<ValidationOptions> ReadingAsync(Read read)
+    {
+        if (read == Read.PairIndex) await _db.ExecuteAsync($"CREATE INDEX IF NOT EXISTS {PairIndex} ON transactions (state_id, status)");
+        return _db.Options(singlePass: read == Read.SinglePass) with { MismatchFromPairIndex = read == Read.PairIndex };
+    }
+
     public async Task DisposeAsync()
     {
+        await _db.ExecuteAsync($"DROP INDEX IF EXISTS {PairIndex}");
         var after = await _db.InvariantsAsync();
         after.SameMoneyAs(_before).ShouldBeTrue($"before: {_before}\nafter: {after}");
         after.StateMissing.ShouldBe(0);
@@ -86,9 +99,10 @@ public sealed class PlantedDefectTests : IClassFixture<MigratedLedger>, IAsyncLi
     }
 
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public async Task WrongStateId_MismatchFails_WithCountAndKeys(bool singlePass)
+    [InlineData(Read.PageChunks)]
+    [InlineData(Read.SinglePass)]
+    [InlineData(Read.PairIndex)]
+    public async Task WrongStateId_MismatchFails_WithCountAndKeys(Read read)
     {
         // Given two settled rows pointing at 'refunded'
         var ids = await Ids("SELECT id FROM transactions WHERE status = 'settled' ORDER BY id LIMIT 2 OFFSET 100");
@@ -96,7 +110,7 @@ public sealed class PlantedDefectTests : IClassFixture<MigratedLedger>, IAsyncLi
         try
         {
             // When
-            var result = await _db.CheckAsync("mismatch", _db.Options(singlePass: singlePass));
+            var result = await _db.CheckAsync("mismatch", await ReadingAsync(read));
 
             // Then
             result.Outcome.ShouldBe(CheckOutcome.Failed);
@@ -104,6 +118,7 @@ public sealed class PlantedDefectTests : IClassFixture<MigratedLedger>, IAsyncLi
             result.RowsExamined.ShouldBe(20_000);
             result.SampleKeys.ShouldBe(ids.Select(i => $"id={i}"));
             result.Detail.ShouldContain("\"settled\"→4");
+            result.Detail.ShouldContain(read == Read.PairIndex ? $"of index {PairIndex} (skip scan)" : read == Read.SinglePass ? "in 1 parallel pass" : "page chunks");
             (await _db.CheckAsync("sampling", _db.Options() with { SamplePercent = 100 })).Failures.ShouldBe(2);
         }
         finally
@@ -113,19 +128,21 @@ public sealed class PlantedDefectTests : IClassFixture<MigratedLedger>, IAsyncLi
     }
 
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public async Task DirtyLegacyValueWithWrongId_MismatchFails_WhileDirtyValuesWithRightIdsPass(bool singlePass)
+    [InlineData(Read.PageChunks)]
+    [InlineData(Read.SinglePass)]
+    [InlineData(Read.PairIndex)]
+    public async Task DirtyLegacyValueWithWrongId_MismatchFails_WhileDirtyValuesWithRightIdsPass(Read read)
     {
         // Given a row with stray case/whitespace and a row with a known typo, both pointing at 'voided'
         var dirty = await _db.ScalarAsync<long>("SELECT id FROM transactions WHERE status <> lower(btrim(status)) AND lower(btrim(status)) <> 'voided' ORDER BY id LIMIT 1");
         var typo = await _db.ScalarAsync<long>("SELECT id FROM transactions WHERE status IN ('setled', 'captrued', 'auth') ORDER BY id LIMIT 1");
-        (await _db.CheckAsync("mismatch", _db.Options(singlePass: singlePass))).Outcome.ShouldBe(CheckOutcome.Passed);
+        var options = await ReadingAsync(read);
+        (await _db.CheckAsync("mismatch", options)).Outcome.ShouldBe(CheckOutcome.Passed);
         await _db.ExecuteAsync($"UPDATE transactions SET state_id = 6 WHERE id IN ({dirty}, {typo})");
         try
         {
             // When
-            var result = await _db.CheckAsync("mismatch", _db.Options(singlePass: singlePass));
+            var result = await _db.CheckAsync("mismatch", options);
 
             // Then
             result.Failures.ShouldBe(2);
@@ -197,8 +214,10 @@ public sealed class PlantedDefectTests : IClassFixture<MigratedLedger>, IAsyncLi
         }
     }
 
-    [Fact]
-    public async Task UnmappedValueStoredAsTheMapToCode_PassesUnderMapTo_AndIsADefectUnderFail()
+    [Theory]
+    [InlineData(Read.PageChunks)]
+    [InlineData(Read.PairIndex)]
+    public async Task UnmappedValueStoredAsTheMapToCode_PassesUnderMapTo_AndIsADefectUnderFail(Read read)
     {
         // Given a declined row whose status now maps to no code, still stored with the 'declined' id
         var id = await _db.ScalarAsync<long>("SELECT id FROM transactions WHERE status = 'declined' ORDER BY id LIMIT 1 OFFSET 7");
@@ -207,10 +226,11 @@ public sealed class PlantedDefectTests : IClassFixture<MigratedLedger>, IAsyncLi
         try
         {
             // When the suite runs under map_to: declined, and under the flagship's fail policy
+            var options = await ReadingAsync(read);
             var mapTo = new ValidationSuite(_db.Runner(), NormalizationTarget.LedgerTransactionStatus(new UnmappedPolicy(UnmappedAction.MapTo, "declined")),
-                ReconciliationSettings.LedgerFlagship(), _db.Options());
+                ReconciliationSettings.LedgerFlagship(), options);
             var underMapTo = await mapTo.RunAsync(["mismatch", "counts", "reconciliation", "downstream"], false, CancellationToken.None);
-            var underFail = await _db.Suite().RunAsync(["mismatch", "reconciliation", "downstream"], false, CancellationToken.None);
+            var underFail = await _db.Suite(options).RunAsync(["mismatch", "reconciliation", "downstream"], false, CancellationToken.None);
 
             // Then map_to labels 'on_hold' as declined everywhere; fail counts the row as a mismatch and its money as unlabeled
             underMapTo.FailingChecks.ShouldBeEmpty(string.Join("\n", underMapTo.Results.Select(r => $"{r.Check}: {r.Detail}")));
@@ -337,6 +357,47 @@ public sealed class PlantedDefectTests : IClassFixture<MigratedLedger>, IAsyncLi
             .ShouldBe(["foreign_key_validated", "target_index_valid", "target_not_null", "compat_view_columns"], ignoreOrder: true);
         asValidated.Outcome.ShouldBe(CheckOutcome.Failed);
         asValidated.SampleKeys.ShouldBe(["foreign_key_validated", "target_index_valid", "target_not_null"]);
+    }
+
+    [Fact]
+    public async Task CleanBackfilledLedger_PairIndex_ProvesEveryRowFromItsDistinctPairs()
+    {
+        // Given the pair index on the clean ledger
+        var options = await ReadingAsync(Read.PairIndex);
+        var distinct = await _db.ScalarAsync<long>("SELECT count(*) FROM (SELECT DISTINCT state_id, status FROM transactions) d");
+
+        // When
+        var result = await _db.CheckAsync("mismatch", options);
+
+        // Then every row is counted once, and each distinct (status, state_id) pair was judged
+        result.Outcome.ShouldBe(CheckOutcome.Passed, result.Detail);
+        result.RowsExamined.ShouldBe(20_000);
+        result.Detail.ShouldEndWith($"in {distinct} distinct (value, id) pairs of index {PairIndex} (skip scan)");
+        distinct.ShouldBeGreaterThan(7);
+    }
+
+    [Theory]
+    [InlineData(Read.PageChunks)]
+    [InlineData(Read.SinglePass)]
+    [InlineData(Read.PairIndex)]
+    public async Task RowWithoutStateYet_IsNotExaminedByMismatch(Read read)
+    {
+        // Given one row the backfill has not reached (no state_id), with a status that maps to nothing
+        var id = await _db.ScalarAsync<long>("SELECT id FROM transactions ORDER BY id LIMIT 1 OFFSET 42");
+        await _db.ExecuteAsync($"UPDATE transactions SET state_id = NULL WHERE id = {id}");
+        try
+        {
+            // When
+            var result = await _db.CheckAsync("mismatch", await ReadingAsync(read));
+
+            // Then it is left to completeness: not examined, not a mismatch
+            result.Outcome.ShouldBe(CheckOutcome.Passed, result.Detail);
+            result.RowsExamined.ShouldBe(19_999);
+        }
+        finally
+        {
+            await Repair(id);
+        }
     }
 
     [Fact]

@@ -28,6 +28,7 @@ public sealed class ValidatedShapeTests : IClassFixture<ValidatedLedger>
     {
         // Given the valid index gone and a CONCURRENTLY build that failed half-way (duplicates), leaving an INVALID index
         await _db.ExecuteAsync("DROP INDEX transactions_state_id_idx");
+        await _db.ExecuteAsync("DROP INDEX transactions_state_id_status_idx");
         await Should.ThrowAsync<Npgsql.PostgresException>(() => _db.ExecuteAsync("CREATE UNIQUE INDEX CONCURRENTLY transactions_state_id_broken ON transactions (state_id)"));
         try
         {
@@ -43,6 +44,7 @@ public sealed class ValidatedShapeTests : IClassFixture<ValidatedLedger>
         {
             await _db.ExecuteAsync("DROP INDEX IF EXISTS transactions_state_id_broken");
             await _db.ExecuteAsync("CREATE INDEX transactions_state_id_idx ON transactions (state_id)");
+            await _db.ExecuteAsync("CREATE INDEX transactions_state_id_status_idx ON transactions (state_id, status)");
         }
     }
 }

@@ -66,6 +66,33 @@ public sealed class ValidateCliTests : IClassFixture<MigratedLedger>
     }
 
     [Fact]
+    public async Task MismatchRead_HeapIgnoresThePairIndex_AndAnUnknownValueIsRefused()
+    {
+        // Given the pair index on the backfilled ledger
+        await _db.ExecuteAsync("CREATE INDEX IF NOT EXISTS transactions_state_id_status_idx ON transactions (state_id, status)");
+        try
+        {
+            // When
+            var auto = await CliRunner.RunAsync(["validate", "-c", _db.ConnectionString, "--checks", "mismatch", "--json"]);
+            var heap = await CliRunner.RunAsync(["validate", "-c", _db.ConnectionString, "--checks", "mismatch", "--json", "--mismatch-read", "heap"]);
+            var bogus = await CliRunner.RunAsync(["validate", "-c", _db.ConnectionString, "--checks", "mismatch", "--mismatch-read", "index"]);
+
+            // Then
+            auto.ExitCode.ShouldBe(0, auto.StdErr);
+            heap.ExitCode.ShouldBe(0, heap.StdErr);
+            auto.StdOut.ShouldContain("of index transactions_state_id_status_idx (skip scan)");
+            heap.StdOut.ShouldContain("in 1 parallel pass");
+            bogus.ExitCode.ShouldNotBe(0);
+            bogus.ExitCode.ShouldNotBe(ValidateCommandsExitCodes.ChecksFailed);
+            bogus.StdErr.ShouldContain("--mismatch-read must be auto or heap, got 'index'.");
+        }
+        finally
+        {
+            await _db.ExecuteAsync("DROP INDEX IF EXISTS transactions_state_id_status_idx");
+        }
+    }
+
+    [Fact]
     public async Task UnknownCheckName_ClearErrorNonZero_NothingJournaled()
     {
         var before = await _db.ScalarAsync<long>("SELECT count(*) FROM pg_class WHERE relname = 'validation_results'") > 0

@@ -33,26 +33,34 @@ public sealed class MismatchCheck : IValidationCheck
         var watch = Stopwatch.StartNew();
         if (scope.LegacyMissing is { } missing) return CheckResult.NotApplicable(Name, missing, watch.Elapsed);
 
+        string? heapBecause = null;
+        if (scope.Facts.HasSourceColumn && scope.Options.MismatchFromPairIndex && scope.Facts.PairIndex is { } index
+            && scope.Facts.TypeOf(scope.Target.SourceColumn) is not null && scope.Facts.TypeOf(scope.Target.TargetColumn) is not null)
+        {
+            if (await PairIndexMismatch.ReadAsync(scope, index, ct).ConfigureAwait(false) is { } viaIndex)
+                return Result(scope, [viaIndex], $"distinct (value, id) pairs of index {index.Name} (skip scan)", watch, viaIndex.DistinctPairs);
+            heapBecause = $" (index {index.Name} holds more than {scope.Options.PairIndexMaxPairs:N0} distinct pairs, so the heap was read)";
+        }
+
         var inspector = new RangeInspector(scope, await UnprovenAsync(scope, scope.LegacyValue, ct).ConfigureAwait(false));
         var (chunks, unit) = scope.Facts.HasSourceColumn
             ? await scope.EachPassAsync(Name, inspector.InspectAsync, ct).ConfigureAwait(false)
             : (await scope.EachChunkAsync(Name, (c, tx, chunk, token) => inspector.InspectAsync(c, tx,
                 string.Create(CultureInfo.InvariantCulture, $"t.{scope.Key} >= {chunk.From} AND t.{scope.Key} < {chunk.To}"), token), ct).ConfigureAwait(false), "key chunks");
 
-        var failures = chunks.Sum(c => c.Failures);
-        var pairs = chunks.SelectMany(c => c.Pairs).Distinct().Take(10).ToList();
-        var detail = failures == 0
-            ? $"every id matches CodeSql({scope.LegacySourceName}) in {chunks.Count} {unit}"
-            : $"{failures} rows disagree; legacy value→id pairs: {string.Join(", ", pairs)}";
-        return CheckResult.Of(Name, chunks.Sum(c => c.Compared), failures, scope.Options.ThresholdFor(Name),
-            scope.FirstKeys(chunks.SelectMany(c => c.Keys)), watch.Elapsed, detail);
+        return Result(scope, chunks, unit, watch, chunks.Count, heapBecause);
     }
 
-    /// <summary>What one range (a chunk, or the whole table) found.</summary>
-    private sealed record RangeFindings(long Compared, long Failures, List<long> Keys, List<string> Pairs);
-
-    /// <summary>A (legacy value, id) pair the proof did not cover, and how many rows have it.</summary>
-    private sealed record Suspect(string Legacy, string StateId, long Rows);
+    private CheckResult Result(ValidationScope scope, IReadOnlyList<RangeFindings> parts, string unit, Stopwatch watch, int unitCount, string? note = null)
+    {
+        var failures = parts.Sum(c => c.Failures);
+        var pairs = parts.SelectMany(c => c.Pairs).Distinct().Take(10).ToList();
+        var detail = failures == 0
+            ? $"every id matches CodeSql({scope.LegacySourceName}) in {unitCount} {unit}{note}"
+            : $"{failures} rows disagree; legacy value→id pairs: {string.Join(", ", pairs)} (read in {unitCount} {unit}){note}";
+        return CheckResult.Of(Name, parts.Sum(c => c.Compared), failures, scope.Options.ThresholdFor(Name),
+            scope.FirstKeys(parts.SelectMany(c => c.Keys)), watch.Elapsed, detail);
+    }
 
     /// <summary>The statements run over one range, given as a condition on <c>t</c>.</summary>
     private sealed class RangeInspector(ValidationScope scope, string unproven)
@@ -65,21 +73,14 @@ public sealed class MismatchCheck : IValidationCheck
         {
             var passSql = $"SELECT count(*), count(*) FILTER (WHERE {Unproven}) FROM {scope.LegacyFrom()} WHERE {range} AND {Both}";
             var (compared, unproven) = (await ValidationScope.ReadAllAsync(c, tx, passSql, r => (r.GetInt64(0), r.GetInt64(1)), ct).ConfigureAwait(false))[0];
-            var findings = new RangeFindings(compared, 0, [], []);
+            var findings = new RangeFindings(compared, 0, [], [], 0);
             if (unproven == 0) return findings;
 
             // The few distinct suspect pairs, judged with the full mapping.
             var suspects = await ValidationScope.ReadAllAsync(c, tx,
                 $"SELECT {_legacy}, t.{scope.State}::text, count(*) FROM {scope.LegacyFrom()} WHERE {range} AND {Both} AND {Unproven} GROUP BY 1, 2",
                 r => new Suspect(r.GetString(0), r.GetString(1), r.GetInt64(2)), ct).ConfigureAwait(false);
-            var judgeSql = $"""
-                SELECT p.legacy, p.state_id, p.rows
-                FROM jsonb_to_recordset($1::jsonb) AS p(legacy text, state_id text, rows bigint)
-                {scope.ExpectedJoins("p.legacy")}
-                WHERE p.state_id IS DISTINCT FROM {scope.ExpectedId}::text
-                """;
-            var json = JsonSerializer.Serialize(suspects.Select(s => new { legacy = s.Legacy, state_id = s.StateId, rows = s.Rows }));
-            var bad = await ValidationScope.ReadAllAsync(c, tx, judgeSql, r => new Suspect(r.GetString(0), r.GetString(1), r.GetInt64(2)), ct, json).ConfigureAwait(false);
+            var bad = await Suspect.DisagreeingAsync(scope, c, tx, suspects, ct).ConfigureAwait(false);
             var pairCondition = $"{_legacy} = $1 AND t.{scope.State}::text = $2";
             foreach (var pair in bad)
             {
