@@ -29,7 +29,8 @@ public sealed class SpecLoaderTests
         target.CodeSql("x").ShouldBe(expected.CodeSql("x"));
         target.Codes.ShouldBe(expected.Codes);
         (target with { Aliases = expected.Aliases, Codes = expected.Codes }).ShouldBe(expected);
-        spec.Operations.Select(o => o.Kind).ShouldBe(["normalize_column", "add_foreign_key", "create_index", "set_not_null", "drop_column"]);
+        spec.Operations.Select(o => o.Kind).ShouldBe(["normalize_column", "add_foreign_key", "create_index", "create_index", "set_not_null", "drop_column"]);
+        spec.Operations.OfType<CreateIndexOperation>().Select(i => string.Join(",", i.Columns)).ShouldBe(["state_id", "state_id,status"]);
     }
 
     [Fact]
@@ -45,9 +46,9 @@ public sealed class SpecLoaderTests
         plan.Phases.Select(p => p.Phase).ShouldBe([MigrationPhase.Expand, MigrationPhase.Backfill, MigrationPhase.Validate, MigrationPhase.Cutover, MigrationPhase.Contract]);
         plan.Phases.Single(p => p.PointOfNoReturn).Phase.ShouldBe(MigrationPhase.Contract);
         plan.FlagKey.ShouldBe("public.transactions.status");
-        var index = plan.Steps.Single(s => s.Sql.Contains("CREATE INDEX CONCURRENTLY", StringComparison.Ordinal));
-        index.Concurrently.ShouldBeTrue();
-        index.Statement!.RepairBeforeRetry.ShouldNotBeNull();
+        var indexes = plan.Steps.Where(s => s.Sql.Contains("CREATE INDEX CONCURRENTLY", StringComparison.Ordinal)).ToList();
+        indexes.Select(i => i.Key).ShouldBe(["validate.transactions.transactions_state_id_idx", "validate.transactions.transactions_state_id_status_idx"]);
+        indexes.ShouldAllBe(i => i.Concurrently && i.Statement!.RepairBeforeRetry != null && i.Phase == MigrationPhase.Validate);
         plan.Steps.ShouldAllBe(s => !s.RewritesTable);
         plan.Steps.Where(s => s.Phase == MigrationPhase.Expand).ShouldAllBe(s => s.Rollback != null);
         plan.Steps.Single(s => s.Sql.Contains("FOREIGN KEY", StringComparison.Ordinal)).Sql.ShouldEndWith("NOT VALID");

@@ -11,8 +11,8 @@ public sealed class BadSpecTests(LedgerDatabase db) : IClassFixture<LedgerDataba
         // name, spec text, expected file:line:col suffix, expected words
         { "malformed", "migration: x\noperations:\n  - normalize_column: {table: transactions\n", ":4:1", "malformed YAML" },
         { "unknown-op", Flagship.Replace("  - create_index:", "  - create_indexx:", StringComparison.Ordinal), ":29:5", "unknown operation 'create_indexx'" },
-        { "unknown-table", Flagship.Replace("  - set_not_null:\n      table: transactions", "  - set_not_null:\n      table: transaction", StringComparison.Ordinal), ":35:14", "table public.transaction does not exist" },
-        { "unknown-column", Flagship.Replace("      column: status\n      compat_view", "      column: stats\n      compat_view", StringComparison.Ordinal), ":40:15", "column public.transactions.stats does not exist" },
+        { "unknown-table", Flagship.Replace("  - set_not_null:\n      table: transactions", "  - set_not_null:\n      table: transaction", StringComparison.Ordinal), ":42:14", "table public.transaction does not exist" },
+        { "unknown-column", Flagship.Replace("      column: status\n      compat_view", "      column: stats\n      compat_view", StringComparison.Ordinal), ":47:15", "column public.transactions.stats does not exist" },
         { "unmapped", Flagship.Replace("        auth: authorized\n", "", StringComparison.Ordinal), ":21:17", "'auth'" },
     };
 
