@@ -155,6 +155,23 @@ public sealed class PairIndexTests(TestDatabase db) : IClassFixture<TestDatabase
     }
 
     [Fact]
+    public async Task TableAboveTheSinglePassLimit_ReadsPageChunks_AndSaysWhyNotTheIndex()
+    {
+        // Given the pair index, and a table larger than the single-pass limit (0: every table is)
+        await SeedAsync();
+        await db.ExecuteAsync("CREATE INDEX pairs_pair_idx ON pairs (state_id, status)");
+
+        // When
+        var result = await MismatchAsync(new ValidationOptions { ChunkKeys = 1_000, SinglePassMaxBytes = 0 });
+
+        // Then
+        result.Failures.ShouldBe(2);
+        result.RowsExamined.ShouldBe(2_999);
+        result.Detail.ShouldContain("page chunks");
+        result.Detail.ShouldEndWith("(index pairs_pair_idx not used: its row count would hold one snapshot over a table above the single-pass limit)");
+    }
+
+    [Fact]
     public async Task MorePairsThanTheLimit_ReadsTheHeapInstead_AndSaysSo()
     {
         // Given the pair index and a limit below the table's six pairs

@@ -26,7 +26,7 @@ public sealed class PlantedDefectTests : IClassFixture<MigratedLedger>, IAsyncLi
     private async Task<ValidationOptions> ReadingAsync(Read read)
     {
         if (read == Read.PairIndex) await _db.ExecuteAsync($"CREATE INDEX IF NOT EXISTS {PairIndex} ON transactions (state_id, status)");
-        return _db.Options(singlePass: read == Read.SinglePass) with { MismatchFromPairIndex = read == Read.PairIndex };
+        return _db.Options(singlePass: read != Read.PageChunks) with { MismatchFromPairIndex = read == Read.PairIndex };
     }
 
     public async Task DisposeAsync()

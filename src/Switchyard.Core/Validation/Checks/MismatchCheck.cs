@@ -37,9 +37,12 @@ public sealed class MismatchCheck : IValidationCheck
         if (scope.Facts.HasSourceColumn && scope.Options.MismatchFromPairIndex && scope.Facts.PairIndex is { } index
             && scope.Facts.TypeOf(scope.Target.SourceColumn) is not null && scope.Facts.TypeOf(scope.Target.TargetColumn) is not null)
         {
-            if (await PairIndexMismatch.ReadAsync(scope, index, ct).ConfigureAwait(false) is { } viaIndex)
+            if (!scope.SinglePass)
+                heapBecause = $" (index {index.Name} not used: its row count would hold one snapshot over a table above the single-pass limit)";
+            else if (await PairIndexMismatch.ReadAsync(scope, index, ct).ConfigureAwait(false) is { } viaIndex)
                 return Result(scope, [viaIndex], $"distinct (value, id) pairs of index {index.Name} (skip scan)", watch, viaIndex.DistinctPairs);
-            heapBecause = $" (index {index.Name} holds more than {scope.Options.PairIndexMaxPairs:N0} distinct pairs, so the heap was read)";
+            else
+                heapBecause = $" (index {index.Name} holds more than {scope.Options.PairIndexMaxPairs:N0} distinct pairs, so the heap was read)";
         }
 
         var inspector = new RangeInspector(scope, await UnprovenAsync(scope, scope.LegacyValue, ct).ConfigureAwait(false));
