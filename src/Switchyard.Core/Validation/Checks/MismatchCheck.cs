@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text.Json;
 using Npgsql;
 using Switchyard.Core.Execution;
 
@@ -19,7 +18,8 @@ namespace Switchyard.Core.Validation.Checks;
 /// <para>
 /// While the legacy column is on the table the check reads the heap: one parallel pass for a table within
 /// <see cref="ValidationOptions.SinglePassMaxBytes"/>, else heap page chunks; once only a compat view has the legacy
-/// value, key ranges joined to the view.
+/// value, key ranges joined to the view. A table within the limit that has a <see cref="PairIndex"/> is not read row
+/// by row at all (<see cref="PairIndexMismatch"/>): every distinct pair is judged once, and the rows only counted.
 /// </para>
 /// </summary>
 public sealed class MismatchCheck : IValidationCheck
@@ -34,13 +34,12 @@ public sealed class MismatchCheck : IValidationCheck
         if (scope.LegacyMissing is { } missing) return CheckResult.NotApplicable(Name, missing, watch.Elapsed);
 
         string? heapBecause = null;
-        if (scope.Facts.HasSourceColumn && scope.Options.MismatchFromPairIndex && scope.Facts.PairIndex is { } index
-            && scope.Facts.TypeOf(scope.Target.SourceColumn) is not null && scope.Facts.TypeOf(scope.Target.TargetColumn) is not null)
+        if (scope.Facts.HasSourceColumn && scope.Options.MismatchFromPairIndex && scope.Facts.PairIndex is { } index)
         {
             if (!scope.SinglePass)
                 heapBecause = $" (index {index.Name} not used: its row count would hold one snapshot over a table above the single-pass limit)";
-            else if (await PairIndexMismatch.ReadAsync(scope, index, ct).ConfigureAwait(false) is { } viaIndex)
-                return Result(scope, [viaIndex], $"distinct (value, id) pairs of index {index.Name} (skip scan)", watch, viaIndex.DistinctPairs);
+            else if (await PairIndexMismatch.ReadAsync(scope, index, ct).ConfigureAwait(false) is ({ } viaIndex, var distinctPairs))
+                return Result(scope, [viaIndex], $"distinct (value, id) pairs of index {index.Name} (skip scan)", watch, distinctPairs);
             else
                 heapBecause = $" (index {index.Name} holds more than {scope.Options.PairIndexMaxPairs:N0} distinct pairs, so the heap was read)";
         }
@@ -76,7 +75,7 @@ public sealed class MismatchCheck : IValidationCheck
         {
             var passSql = $"SELECT count(*), count(*) FILTER (WHERE {Unproven}) FROM {scope.LegacyFrom()} WHERE {range} AND {Both}";
             var (compared, unproven) = (await ValidationScope.ReadAllAsync(c, tx, passSql, r => (r.GetInt64(0), r.GetInt64(1)), ct).ConfigureAwait(false))[0];
-            var findings = new RangeFindings(compared, 0, [], [], 0);
+            var findings = new RangeFindings(compared, 0, [], []);
             if (unproven == 0) return findings;
 
             // The few distinct suspect pairs, judged with the full mapping.
@@ -86,11 +85,7 @@ public sealed class MismatchCheck : IValidationCheck
             var bad = await Suspect.DisagreeingAsync(scope, c, tx, suspects, ct).ConfigureAwait(false);
             var pairCondition = $"{_legacy} = $1 AND t.{scope.State}::text = $2";
             foreach (var pair in bad)
-            {
-                findings.Pairs.Add($"{JsonSerializer.Serialize(pair.Legacy)}→{pair.StateId}");
-                if (findings.Keys.Count < scope.Options.SampleKeys)
-                    findings.Keys.AddRange(await scope.SampleKeysAsync(c, tx, scope.LegacyFrom(), range, pairCondition, ct, pair.Legacy, pair.StateId).ConfigureAwait(false));
-            }
+                await findings.AddDisagreeingAsync(scope, c, tx, scope.LegacyFrom(), range, pairCondition, pair, ct).ConfigureAwait(false);
             return findings with { Failures = bad.Sum(p => p.Rows) };
         }
     }

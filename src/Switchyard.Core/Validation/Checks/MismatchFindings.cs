@@ -4,8 +4,17 @@ using Npgsql;
 namespace Switchyard.Core.Validation.Checks;
 
 /// <summary>What the mismatch check found in one range (a chunk, the whole table, or the pair index).</summary>
-/// <param name="DistinctPairs">The distinct (legacy value, id) pairs judged; counted only by the pair index read.</param>
-internal sealed record RangeFindings(long Compared, long Failures, List<long> Keys, List<string> Pairs, int DistinctPairs);
+internal sealed record RangeFindings(long Compared, long Failures, List<long> Keys, List<string> Pairs)
+{
+    /// <summary>Names a pair that disagrees and, while fewer keys than the sample size are held, adds its first keys.</summary>
+    /// <param name="pairCondition">The pair's rows, with the legacy value as $1 and the id as $2.</param>
+    public async Task AddDisagreeingAsync(ValidationScope scope, NpgsqlConnection c, NpgsqlTransaction tx, string from, string range, string pairCondition, Suspect pair, CancellationToken ct)
+    {
+        Pairs.Add($"{JsonSerializer.Serialize(pair.Legacy)}→{pair.StateId}");
+        if (Keys.Count < scope.Options.SampleKeys)
+            Keys.AddRange(await scope.SampleKeysAsync(c, tx, from, range, pairCondition, ct, pair.Legacy, pair.StateId).ConfigureAwait(false));
+    }
+}
 
 /// <summary>A (legacy value, id) pair to judge, and how many rows have it (0 when not counted).</summary>
 internal sealed record Suspect(string Legacy, string StateId, long Rows)

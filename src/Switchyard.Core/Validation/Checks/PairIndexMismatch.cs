@@ -1,6 +1,5 @@
 using System.Data;
 using System.Globalization;
-using System.Text.Json;
 using Npgsql;
 using Switchyard.Core.Execution;
 
@@ -20,9 +19,12 @@ namespace Switchyard.Core.Validation.Checks;
 /// </summary>
 internal static class PairIndexMismatch
 {
-    /// <summary>The findings, or null when the index holds more than <see cref="ValidationOptions.PairIndexMaxPairs"/> pairs (read the heap then).</summary>
-    public static Task<RangeFindings?> ReadAsync(ValidationScope scope, PairIndex index, CancellationToken ct) =>
-        scope.Sql.InTransactionAsync(async (c, tx, token) =>
+    /// <summary>
+    /// The findings and how many distinct pairs were judged, or null when the index holds more than
+    /// <see cref="ValidationOptions.PairIndexMaxPairs"/> pairs (read the heap then).
+    /// </summary>
+    public static Task<(RangeFindings Findings, int DistinctPairs)?> ReadAsync(ValidationScope scope, PairIndex index, CancellationToken ct) =>
+        scope.Sql.InTransactionAsync<(RangeFindings, int)?>(async (c, tx, token) =>
         {
             var pairs = await DistinctPairsAsync(scope, index, c, tx, token).ConfigureAwait(false);
             if (pairs.Count > scope.Options.PairIndexMaxPairs) return null;
@@ -35,19 +37,17 @@ internal static class PairIndexMismatch
                        set_config('max_parallel_workers_per_gather', '{(scope.Options.Workers - 1).ToString(CultureInfo.InvariantCulture)}', true)
                 """, token).ConfigureAwait(false);
             var compared = (await ValidationScope.ReadAllAsync(c, tx, $"SELECT count(*) FROM {scope.Table} t WHERE {scope.BothSet}", r => r.GetInt64(0), token).ConfigureAwait(false))[0];
-            var findings = new RangeFindings(compared, 0, [], [], pairs.Count);
+            var findings = new RangeFindings(compared, 0, [], []);
 
             var bad = await Suspect.DisagreeingAsync(scope, c, tx, pairs, token).ConfigureAwait(false);
             var failures = 0L;
             var pairCondition = PairCondition(scope);
             foreach (var pair in bad)
             {
-                findings.Pairs.Add($"{JsonSerializer.Serialize(pair.Legacy)}→{pair.StateId}");
                 failures += (await ValidationScope.ReadAllAsync(c, tx, $"SELECT count(*) FROM {scope.Table} t WHERE {pairCondition}", r => r.GetInt64(0), token, pair.Legacy, pair.StateId).ConfigureAwait(false))[0];
-                if (findings.Keys.Count < scope.Options.SampleKeys)
-                    findings.Keys.AddRange(await scope.SampleKeysAsync(c, tx, scope.Table + " t", "true", pairCondition, token, pair.Legacy, pair.StateId).ConfigureAwait(false));
+                await findings.AddDisagreeingAsync(scope, c, tx, scope.Table + " t", "true", pairCondition, pair, token).ConfigureAwait(false);
             }
-            return findings with { Failures = failures };
+            return (findings with { Failures = failures }, pairs.Count);
         }, ct, description: $"mismatch (skip scan over index {index.Name})", isolation: IsolationLevel.RepeatableRead);
 
     /// <summary>
