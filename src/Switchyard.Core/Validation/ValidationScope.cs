@@ -209,8 +209,7 @@ public sealed class ValidationScope
             {
                 results[i] = await Sql.InTransactionAsync(async (c, tx, t) =>
                 {
-                    await using (var set = SafeSqlRunner.Command(settings, c, tx))
-                        await set.ExecuteNonQueryAsync(t).ConfigureAwait(false);
+                    await ApplySettingsAsync(c, tx, settings, t).ConfigureAwait(false);
                     return await work(c, tx, chunks[i], t).ConfigureAwait(false);
                 }, token, description: describe(chunks[i])).ConfigureAwait(false);
             }).ConfigureAwait(false);
@@ -268,6 +267,13 @@ public sealed class ValidationScope
             return (await EachPageChunkAsync(what, (c, tx, chunk, token) => work(c, tx, chunk.Condition("t"), token), ct).ConfigureAwait(false), "page chunks");
         var one = await EachAsync([0], SinglePassSettings, _ => $"{what} (one parallel pass over {Target.Table})", (c, tx, _, token) => work(c, tx, "true", token), ct).ConfigureAwait(false);
         return (one, "parallel pass");
+    }
+
+    /// <summary>Runs a <c>SELECT set_config(…, true)</c> statement: planner and JIT settings for the rest of the transaction only.</summary>
+    internal static async Task ApplySettingsAsync(NpgsqlConnection c, NpgsqlTransaction tx, string settings, CancellationToken ct)
+    {
+        await using var cmd = SafeSqlRunner.Command(settings, c, tx);
+        await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
     }
 
     /// <summary>Reads every row of a query into a list.</summary>

@@ -97,8 +97,7 @@ public static class SeqScanBaseline
     public static Task<(long Rows, TimeSpan Elapsed)> MeasureAsync(SafeSqlRunner sql, QualifiedName table, CancellationToken ct) =>
         sql.InTransactionAsync(async (c, tx, token) =>
         {
-            await using (var off = SafeSqlRunner.Command("SELECT set_config('enable_indexonlyscan', 'off', true), set_config('enable_indexscan', 'off', true), set_config('enable_bitmapscan', 'off', true)", c, tx))
-                await off.ExecuteNonQueryAsync(token).ConfigureAwait(false);
+            await ValidationScope.ApplySettingsAsync(c, tx, "SELECT set_config('enable_indexonlyscan', 'off', true), set_config('enable_indexscan', 'off', true), set_config('enable_bitmapscan', 'off', true)", token).ConfigureAwait(false);
             return await CountAsync(c, tx, table, token).ConfigureAwait(false);
         }, ct, description: $"count(*) over {table} (sequential scan baseline)");
 

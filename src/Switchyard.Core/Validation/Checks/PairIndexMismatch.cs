@@ -32,7 +32,7 @@ internal static class PairIndexMismatch
             // The count reads the heap in one parallel sequential scan, never an index-only scan: the planner costs
             // those with pg_class.relallvisible, which is stale between vacuums. Measured on the 5M-row bench after
             // updating every tenth row: the planner's index-only count took 1.1 s against 0.26 s for the heap.
-            await Settings(c, tx, $"""
+            await ValidationScope.ApplySettingsAsync(c, tx, $"""
                 SELECT set_config('enable_seqscan', 'on', true), set_config('enable_indexscan', 'off', true), set_config('enable_indexonlyscan', 'off', true),
                        set_config('max_parallel_workers_per_gather', '{(scope.Options.Workers - 1).ToString(CultureInfo.InvariantCulture)}', true)
                 """, token).ConfigureAwait(false);
@@ -56,7 +56,7 @@ internal static class PairIndexMismatch
     /// </summary>
     private static async Task<List<Suspect>> DistinctPairsAsync(ValidationScope scope, PairIndex index, NpgsqlConnection c, NpgsqlTransaction tx, CancellationToken ct)
     {
-        await Settings(c, tx, "SELECT set_config('enable_seqscan', 'off', true), set_config('enable_bitmapscan', 'off', true), set_config('jit', 'off', true)", ct).ConfigureAwait(false);
+        await ValidationScope.ApplySettingsAsync(c, tx, "SELECT set_config('enable_seqscan', 'off', true), set_config('enable_bitmapscan', 'off', true), set_config('jit', 'off', true)", ct).ConfigureAwait(false);
         var (state, legacy) = ($"t.{scope.State}", $"t.{Ident.Quote(scope.Target.SourceColumn)}");
         var order = index.LegacyFirst ? $"{legacy}, {state}" : $"{state}, {legacy}";
         var previous = index.LegacyFirst ? "p.legacy, p.state" : "p.state, p.legacy";
@@ -78,10 +78,4 @@ internal static class PairIndexMismatch
     /// <summary>Rows with one pair ($1 legacy value, $2 id, both as text): equality on the columns' own types, so the pair index answers it.</summary>
     private static string PairCondition(ValidationScope scope) =>
         $"t.{Ident.Quote(scope.Target.SourceColumn)} = CAST($1 AS {scope.Facts.TypeOf(scope.Target.SourceColumn)}) AND t.{scope.State} = CAST($2 AS {scope.Facts.TypeOf(scope.Target.TargetColumn)})";
-
-    private static async Task Settings(NpgsqlConnection c, NpgsqlTransaction tx, string sql, CancellationToken ct)
-    {
-        await using var cmd = SafeSqlRunner.Command(sql, c, tx);
-        await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-    }
 }
