@@ -37,33 +37,67 @@ internal static class RunbookCommands
 
     public static Command Evidence()
     {
-        var command = new Command("evidence", "Export a migration's journal (steps, timings, events, validation results) as a compliance record with a sha256 content checksum; or --verify an exported file.");
+        var command = new Command("evidence", "Export a migration's journal (steps, timings, hash-chained events, validation results) as a compliance record, signed with --sign-key; or --verify an exported file.");
         var migration = new Argument<string?>("migration") { Description = "The migration's name.", Arity = ArgumentArity.ZeroOrOne };
         var format = new Option<string>("--format") { Description = "json or markdown.", DefaultValueFactory = _ => "json" };
         format.AcceptOnlyFromAmong("json", "markdown");
         var output = new Option<string?>("--out") { Description = "Write to this file instead of stdout." };
-        var verify = new Option<string?>("--verify") { Description = "Check an exported file (JSON or markdown): exit 0 when its checksum matches, 4 when it was altered." };
+        var signKey = new Option<string?>("--sign-key") { Description = "Sign the export with this ECDSA P-256 private key (PKCS#8 PEM; make one with `evidence keygen`)." };
+        var verify = new Option<string?>("--verify") { Description = "Check an exported file (JSON or markdown): checksum, event hash chain, markdown tables, signature. Exit 0 when intact, 4 when altered or not signed by --public-key." };
+        var publicKey = new Option<string?>("--public-key") { Description = "With --verify: the public key (PEM) the record must be signed by. Without it, verify proves integrity only, not authenticity." };
         command.Arguments.Add(migration);
-        foreach (var o in new Option[] { format, output, verify }) command.Options.Add(o);
+        foreach (var o in new Option[] { format, output, signKey, verify, publicKey }) command.Options.Add(o);
+        command.Subcommands.Add(EvidenceKeygen());
         CommandAction.Set(command, async (ctx, ct) =>
         {
-            if (ctx.ParseResult.GetValue(verify) is { } file)
-            {
-                if (!File.Exists(file)) throw new SwitchyardException($"{file}: no such file.", "Name a file written by `switchyard evidence ... --out FILE`.");
-                var result = EvidenceVerifier.Verify(await File.ReadAllTextAsync(file, ct).ConfigureAwait(false), file);
-                CliOutput.Plain(result.Valid
-                    ? $"verified: {file} (migration {result.Migration}) sha256 {result.ComputedChecksum}"
-                    : $"TAMPERED: {file} records sha256 {result.RecordedChecksum} but its content hashes to {result.ComputedChecksum}");
-                return result.Valid ? 0 : 4;
-            }
+            if (ctx.ParseResult.GetValue(verify) is { } file) return await VerifyAsync(file, ctx.ParseResult.GetValue(publicKey), ct).ConfigureAwait(false);
+            if (ctx.ParseResult.GetValue(publicKey) is not null)
+                throw new SwitchyardException("--public-key only checks a file: use it with --verify FILE.", "Sign an export with --sign-key PRIVATE.pem; verify it with --verify FILE --public-key PUBLIC.pem.");
             var name = ctx.ParseResult.GetValue(migration)
                 ?? throw new SwitchyardException("Name the migration to export, e.g. `switchyard evidence 001-normalize-transaction-status`.", "List migrations with `switchyard status`.");
+            // The key is read before anything is exported: a bad key path fails fast and writes nothing.
+            using var key = ctx.ParseResult.GetValue(signKey) is { } keyPath ? EvidenceKeys.LoadPrivate(keyPath) : null;
             await ctx.ConnectAsync(ct, LedgerCommands.ManagedDatabase).ConfigureAwait(false);
             var record = await new EvidenceExporter(ctx.Sql()).ExportAsync(name, ct).ConfigureAwait(false);
+            if (key is not null) record = record.SignWith(key);
             var text = ctx.ParseResult.GetValue(format) == "markdown" ? EvidenceMarkdown.Render(record) : record.ToJson();
             await WriteAsync(text, ctx.ParseResult.GetValue(output), ct).ConfigureAwait(false);
-            if (ctx.ParseResult.GetValue(output) is { } path) CliOutput.Plain($"evidence for {name} written to {path}; sha256 {record.Checksum}");
+            if (ctx.ParseResult.GetValue(output) is { } path)
+                CliOutput.Plain($"evidence for {name} written to {path}; sha256 {record.Checksum}; " + (record.Signature is { } s ? $"signed by key {s.KeyId}" : "unsigned: integrity only, not authenticity"));
             return 0;
+        });
+        return command;
+    }
+
+    private static async Task<int> VerifyAsync(string file, string? publicKeyPath, CancellationToken ct)
+    {
+        if (!File.Exists(file)) throw new SwitchyardException($"{file}: no such file.", "Name a file written by `switchyard evidence ... --out FILE`.");
+        using var key = publicKeyPath is null ? null : EvidenceKeys.LoadPublic(publicKeyPath);
+        var result = EvidenceVerifier.Verify(await File.ReadAllTextAsync(file, ct).ConfigureAwait(false), file, key);
+        if (result.Valid)
+        {
+            CliOutput.Plain($"verified: {file} (migration {result.Migration}) sha256 {result.ComputedChecksum}; {result.Authenticity}");
+            CliOutput.Plain($"event chain: {result.Chain.Describe()}");
+            return 0;
+        }
+        var problems = result.Problems();
+        CliOutput.Plain($"{(result.Signature is SignatureStatus.Missing or SignatureStatus.WrongKey && problems.Count == 1 ? "NOT AUTHENTIC" : "TAMPERED")}: {file}: {problems[0]}");
+        foreach (var more in problems.Skip(1)) CliOutput.Plain("  also: " + more);
+        return 4;
+    }
+
+    private static Command EvidenceKeygen()
+    {
+        var command = new Command("keygen", "Make an ECDSA P-256 key pair for signing evidence: the private key (mode 600) stays with the operator, the public key goes to reviewers.");
+        var output = new Option<string>("--out") { Description = "Directory to write evidence-signing-key.pem and evidence-signing-key.pub.pem into.", Required = true };
+        command.Options.Add(output);
+        CommandAction.Set(command, (ctx, _) =>
+        {
+            var (privatePath, publicPath, keyId) = EvidenceKeys.Generate(ctx.ParseResult.GetValue(output)!);
+            CliOutput.Plain($"private key: {privatePath} (mode 600; sign with `switchyard evidence MIGRATION --sign-key {privatePath}`)");
+            CliOutput.Plain($"public key:  {publicPath} (give to reviewers: `switchyard evidence --verify FILE --public-key {publicPath}`)");
+            CliOutput.Plain($"key id:      {keyId}");
+            return Task.FromResult(0);
         });
         return command;
     }

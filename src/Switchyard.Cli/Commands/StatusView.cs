@@ -28,6 +28,7 @@ internal static class StatusView
                 ("flag", s.Flag is null ? "-" : $"{s.Flag.FlagKey}: reads {s.Flag.ReadMode} {s.Flag.ReadPercent}%, writes {s.Flag.WriteMode} (v{s.Flag.Version})"),
                 ("control", s.Control.AbortRequested ? "abort requested" : s.Control.Paused ? "paused" : "running allowed"),
                 ("updated", m.UpdatedAt.ToString("u", CultureInfo.InvariantCulture)),
+                ("journal chain", s.EventChain?.Describe() ?? "-"),
             ]);
             CliOutput.Table(null, ["phase", "step", "status", "attempts", "error"],
                 s.Steps.Select(st => (IReadOnlyList<string>)[st.Phase, st.Key, st.Status, st.Attempts.ToString(CultureInfo.InvariantCulture), st.Error ?? ""]));

@@ -26,6 +26,9 @@ public sealed record MigrationStatus(MigrationRecord Migration, IReadOnlyList<St
 
     /// <summary>The guards' signal values read now, the throttle decision they lead to, and the last one journaled; null when not asked for.</summary>
     public Guards.GuardStatus? Guards { get; init; }
+
+    /// <summary>The walk of the migration's event hash chain in the database (edited, deleted or reordered events show here).</summary>
+    public Journal.Chain.EventChainVerdict? EventChain { get; init; }
 }
 
 /// <summary>Operator controls written to <c>switchyard.control</c>.</summary>

@@ -2,6 +2,7 @@ using Switchyard.Core.Backfill;
 using Switchyard.Core.Execution;
 using Switchyard.Core.Guards;
 using Switchyard.Core.Journal;
+using Switchyard.Core.Journal.Chain;
 using Switchyard.Core.Planning;
 
 namespace Switchyard.Core.Engine;
@@ -106,6 +107,7 @@ public sealed class MigrationControl(SafeSqlRunner sql)
             {
                 Backfill = await BackfillProgressReader.ReadAsync(sql, r.Name, ct).ConfigureAwait(false),
                 Guards = guardStatus,
+                EventChain = await EventChainReader.VerifyAsync(sql, r.Id, ct).ConfigureAwait(false),
             });
         }
         return result;

@@ -6,7 +6,8 @@ namespace Switchyard.Core.Evidence;
 
 /// <summary>
 /// Exports a migration's journal — the migration row, its steps with timings, every event (who: OS user, database
-/// user, application), operator control, and validation results when that table exists — read in one transaction.
+/// user, application) with their hash chain and its head, operator control, and validation results when that table
+/// exists — read in one snapshot.
 /// </summary>
 public sealed class EvidenceExporter
 {
@@ -46,13 +47,17 @@ public sealed class EvidenceExporter
                 ["migration"] = record,
                 ["steps"] = new JsonArray([.. await RowsAsync(c, tx, "SELECT to_jsonb(s)::text FROM switchyard.steps s WHERE migration_id = $1 ORDER BY id", token, id).ConfigureAwait(false)]),
                 ["events"] = new JsonArray([.. await RowsAsync(c, tx, "SELECT to_jsonb(e)::text FROM switchyard.events e WHERE migration_id = $1 ORDER BY id", token, id).ConfigureAwait(false)]),
+                // The chain's head makes a deleted last event visible; null in a journal that predates the chain.
+                ["chain"] = await ScalarAsync<bool>(c, tx, "SELECT to_regclass('switchyard.event_chain_heads') IS NOT NULL", token).ConfigureAwait(false)
+                    ? (await RowsAsync(c, tx, "SELECT jsonb_build_object('seq', seq, 'hash', hash, 'event_id', event_id)::text FROM switchyard.event_chain_heads WHERE chain_key = $1", token, id).ConfigureAwait(false)).FirstOrDefault()
+                    : null,
                 ["control"] = (await RowsAsync(c, tx, "SELECT to_jsonb(k)::text FROM switchyard.control k WHERE migration_id = $1", token, id).ConfigureAwait(false)).FirstOrDefault(),
                 ["validation_results"] = await ScalarAsync<bool>(c, tx, "SELECT to_regclass('switchyard.validation_results') IS NOT NULL", token).ConfigureAwait(false)
                     ? new JsonArray([.. await RowsAsync(c, tx, "SELECT to_jsonb(v)::text FROM switchyard.validation_results v WHERE migration_id = $1 ORDER BY recorded_at, run_id, check_name", token, id).ConfigureAwait(false)])
                     : null,
             };
             return content;
-        }, ct, description: "export evidence").ConfigureAwait(false);
+        }, ct, description: "export evidence", isolation: System.Data.IsolationLevel.RepeatableRead).ConfigureAwait(false);
         return EvidenceRecord.Seal(content);
     }
 

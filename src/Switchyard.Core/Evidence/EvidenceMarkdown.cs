@@ -21,6 +21,7 @@ public static class EvidenceMarkdown
             ("spec checksum", Str(m["spec_checksum"])), ("created", Str(m["created_at"])), ("updated", Str(m["updated_at"])),
             ("database", Str(c["database"])), ("exported at", Str(c["exported_at"])), ("exported by", Str(c["exported_by"])),
             ("content sha256", record.Checksum),
+            ("signature", record.Signature is { } sig ? $"{EvidenceSignature.Algorithm} by key {sig.KeyId}" : "unsigned: integrity only, not authenticity"),
         })
             sb.Append("| ").Append(k).Append(" | ").Append(Cell(v)).AppendLine(" |");
 
@@ -45,7 +46,7 @@ public static class EvidenceMarkdown
         }
 
         sb.AppendLine().AppendLine(JsonMarker).AppendLine()
-          .AppendLine("Verify with `switchyard evidence --verify FILE`: the sha256 of the canonical JSON of `content` must equal `checksum.value`.")
+          .AppendLine("Verify with `switchyard evidence --verify FILE --public-key PUB.pem`: the signature and the sha256 of the canonical JSON of `content`, the event hash chain, and the tables above against this record.")
           .AppendLine().AppendLine("```json").AppendLine(record.ToJson()).AppendLine("```");
         return sb.ToString();
     }

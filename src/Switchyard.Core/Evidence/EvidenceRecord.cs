@@ -4,12 +4,15 @@ using System.Text.Json.Nodes;
 namespace Switchyard.Core.Evidence;
 
 /// <summary>
-/// A migration's compliance record: the journal rows as exported (<see cref="Content"/>) and the sha256 of their
-/// canonical JSON. Serialized as <c>{"content": ..., "checksum": {...}}</c>; markdown embeds the same JSON.
+/// A migration's compliance record: the journal rows as exported (<see cref="Content"/>, events with their hash
+/// chain), the sha256 of their canonical JSON, and optionally the operator's signature over the same bytes.
+/// Serialized as <c>{"format", "checksum", "signature"?, "content"}</c>; markdown embeds the same JSON.
 /// </summary>
-public sealed record EvidenceRecord(JsonObject Content, string Checksum)
+public sealed record EvidenceRecord(JsonObject Content, string Checksum, EvidenceSignature? Signature = null)
 {
-    public const string Format = "switchyard-evidence/1";
+    /// <summary>Version 2 adds the event hash chain and the signature; version 1 records still verify (integrity only).</summary>
+    public const string Format = "switchyard-evidence/2";
+    public const string FormatV1 = "switchyard-evidence/1";
     public const string Algorithm = "sha256";
     public const string Canonicalization = "json, object keys sorted by ordinal, no whitespace";
 
@@ -17,50 +20,33 @@ public sealed record EvidenceRecord(JsonObject Content, string Checksum)
 
     public static EvidenceRecord Seal(JsonObject content) => new(content, CanonicalJson.Sha256(content));
 
-    public string ToJson() => new JsonObject
-    {
-        ["format"] = Format,
-        ["checksum"] = new JsonObject { ["algorithm"] = Algorithm, ["canonicalization"] = Canonicalization, ["value"] = Checksum },
-        ["content"] = JsonNode.Parse(Content.ToJsonString()),
-    }.ToJsonString(Indented);
-}
+    /// <summary>The same record signed with the operator's private key.</summary>
+    public EvidenceRecord SignWith(System.Security.Cryptography.ECDsa key) => this with { Signature = EvidenceSignature.Sign(Content, key) };
 
-/// <summary>Whether an exported record still matches its checksum.</summary>
-public sealed record EvidenceVerification(bool Valid, string RecordedChecksum, string ComputedChecksum, string? Migration);
-
-/// <summary>Reads an exported record (JSON, or markdown with the JSON embedded) and recomputes its checksum.</summary>
-public static class EvidenceVerifier
-{
-    public static EvidenceVerification Verify(string text, string source = "<evidence>")
+    public string ToJson()
     {
-        var json = ExtractJson(text, source);
-        JsonNode? doc;
-        try
+        var doc = new JsonObject
         {
-            doc = JsonNode.Parse(json);
-        }
-        catch (JsonException e)
-        {
-            throw new SwitchyardException($"{source}: not valid evidence JSON (line {e.LineNumber + 1}): {e.Message}", "Verify the file `switchyard evidence` wrote, unmodified.");
-        }
-        var recorded = doc?["checksum"]?["value"]?.GetValue<string>()
-            ?? throw new SwitchyardException($"{source}: no checksum.value in the record.", "Verify the file `switchyard evidence` wrote.");
-        var content = doc["content"] as JsonObject
-            ?? throw new SwitchyardException($"{source}: no content object in the record.", "Verify the file `switchyard evidence` wrote.");
-        var computed = CanonicalJson.Sha256(content);
-        return new EvidenceVerification(string.Equals(recorded, computed, StringComparison.Ordinal), recorded, computed,
-            content["migration"]?["name"]?.GetValue<string>());
+            ["format"] = Content["format"]?.DeepClone() ?? Format,
+            ["checksum"] = new JsonObject { ["algorithm"] = Algorithm, ["canonicalization"] = Canonicalization, ["value"] = Checksum },
+        };
+        if (Signature is not null) doc["signature"] = Signature.ToJson();
+        doc["content"] = Content.DeepClone();
+        return doc.ToJsonString(Indented);
     }
 
-    /// <summary>The record itself, or the JSON block a markdown export embeds after its marker.</summary>
-    private static string ExtractJson(string text, string source)
+    /// <summary>Reads a record's JSON strictly (see <see cref="EvidenceJson"/>); verification is <see cref="EvidenceVerifier"/>'s.</summary>
+    public static EvidenceRecord Parse(string json, EvidenceJson reader)
     {
-        var trimmed = text.TrimStart();
-        if (trimmed.StartsWith('{')) return trimmed;
-        var marker = text.IndexOf(EvidenceMarkdown.JsonMarker, StringComparison.Ordinal);
-        if (marker < 0) throw new SwitchyardException($"{source}: neither evidence JSON nor a markdown export with its embedded record.", "Verify the file `switchyard evidence` wrote.");
-        var start = text.IndexOf("```json\n", marker, StringComparison.Ordinal) + "```json\n".Length;
-        var end = text.IndexOf("\n```", start, StringComparison.Ordinal);
-        return text[start..end];
+        var doc = reader.ParseObject(json);
+        var format = reader.String(doc, "format", "format");
+        if (format is not (Format or FormatV1))
+            throw reader.Malformed($"format is \"{format}\"; this version reads {Format} and {FormatV1}");
+        var checksum = reader.Object(doc, "checksum", "checksum");
+        var signature = reader.OptionalObject(doc, "signature", "signature");
+        if (signature is not null && reader.String(signature, "algorithm", "signature.algorithm") is var algorithm && algorithm != EvidenceSignature.Algorithm)
+            throw reader.Malformed($"signature.algorithm is \"{algorithm}\"; this version verifies {EvidenceSignature.Algorithm}");
+        return new EvidenceRecord(reader.Object(doc, "content", "content"), reader.String(checksum, "value", "checksum.value"),
+            signature is null ? null : new EvidenceSignature(reader.String(signature, "key_id", "signature.key_id"), reader.String(signature, "value", "signature.value")));
     }
 }

@@ -1,4 +1,5 @@
 using Switchyard.Core.Execution;
+using Switchyard.Core.Journal.Chain;
 
 namespace Switchyard.Core.Journal;
 
@@ -113,7 +114,7 @@ public static class JournalSchema
     /// <summary>Creates what is missing, each statement its own safe command.</summary>
     public static async Task EnsureAsync(SafeSqlRunner sql, CancellationToken ct)
     {
-        foreach (var statement in Statements)
+        foreach (var statement in Statements.Concat(EventChainSchema.Statements))
             await sql.ExecuteDdlAsync(new DdlStatement(statement, []), ct).ConfigureAwait(false);
     }
 }
