@@ -24,7 +24,8 @@ public sealed class EvidenceJson(string source)
         }
         catch (JsonException e)
         {
-            throw Malformed($"not valid evidence JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}): {OneLine(e.Message)}");
+            var where = e.LineNumber is { } line ? $" at line {line + 1}, byte {e.BytePositionInLine + 1}" : "";
+            throw Malformed($"not valid evidence JSON{where}: {Reason(e.Message)}");
         }
         return doc as JsonObject ?? throw Malformed($"the record is a JSON {Kind(doc)}, not an object");
     }
@@ -84,5 +85,15 @@ public sealed class EvidenceJson(string source)
         _ => node.GetValueKind().ToString().ToLowerInvariant(),
     };
 
-    private static string OneLine(string message) => message.ReplaceLineEndings(" ");
+    /// <summary>The parser's reason without the position it appends (already said) and its final period.</summary>
+    private static string Reason(string message)
+    {
+        var text = message.ReplaceLineEndings(" ");
+        foreach (var tail in new[] { " Path:", " LineNumber:" })
+        {
+            var at = text.IndexOf(tail, StringComparison.Ordinal);
+            if (at >= 0) text = text[..at];
+        }
+        return text.TrimEnd().TrimEnd('.');
+    }
 }

@@ -96,7 +96,7 @@ public static class EvidenceVerifier
     {
         var normalized = text.ReplaceLineEndings("\n");
         var marker = normalized.IndexOf(EvidenceMarkdown.JsonMarker, StringComparison.Ordinal);
-        if (marker < 0) throw json.Malformed("neither evidence JSON nor a markdown export with its embedded record (no \"" + EvidenceMarkdown.JsonMarker + "\" section)");
+        if (marker < 0) throw json.Malformed("neither evidence JSON nor a markdown export with its embedded record (no \"" + EvidenceMarkdown.JsonMarker + "\" section; truncated, or not an evidence file)");
         const string open = "```json\n";
         var start = normalized.IndexOf(open, marker, StringComparison.Ordinal);
         if (start < 0) throw json.Malformed("the \"" + EvidenceMarkdown.JsonMarker + "\" section has no ```json block (truncated?)");

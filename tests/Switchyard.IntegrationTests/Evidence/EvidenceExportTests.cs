@@ -59,6 +59,8 @@ public sealed class EvidenceExportTests(MigratedLedger db) : IClassFixture<Migra
         events.Count.ShouldBe((int)await db.ScalarAsync<long>("SELECT count(*) FROM switchyard.events WHERE migration_id IS NOT NULL"));
         events.ShouldContain(e => e!["kind"]!.GetValue<string>() == "flags_flipped");
         events.ShouldAllBe(e => e!["os_user"]!.GetValue<string>().Length > 0 && e["db_user"]!.GetValue<string>().Length > 0);
+        verified.Chain.Intact.ShouldBeTrue(verified.Chain.Describe());
+        verified.Chain.Chained.ShouldBe(events.Count);
         var results = content["validation_results"]!.AsArray();
         results.Count.ShouldBeGreaterThan(0);
         results.ShouldAllBe(r => r!["outcome"]!.GetValue<string>() != "failed");
