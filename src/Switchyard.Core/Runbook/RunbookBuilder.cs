@@ -209,7 +209,7 @@ public static class RunbookBuilder
             [
                 "Report equivalence: the regulatory report (per day, currency, status: count and Σ amount) is computed from the old and the new shape and must match line by line before Cutover.",
                 $"Reconciliation: row count, Σ amount_minor and per-account balance checksums of {plan.TargetTable} are equal before and after; results are stored in switchyard.validation_results.",
-                $"Evidence: `switchyard evidence {name} --format json --out evidence.json` exports the journal (steps, timings, events with OS and database user, validation results) with a sha256 content checksum that detects any later edit.",
+                $"Evidence: `switchyard evidence {name} --format json --out evidence.json` exports the journal (steps, timings, events with OS and database user, validation results) with its event hash chain and a sha256 content checksum; add `--sign-key` so reviewers can prove with the public key who exported it and that nothing changed since.",
                 "No row, cent or report line changes: the backfill only fills the new column; amounts are never written.",
             ]),
         ]);

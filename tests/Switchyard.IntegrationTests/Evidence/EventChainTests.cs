@@ -38,13 +38,8 @@ public sealed class EventChainTests(JournalDatabase db) : IClassFixture<JournalD
         var cli = await CliRunner.RunAsync(["status", "-m", "chain-edited", "--no-guards", "-c", db.ConnectionString]);
 
         // Then
-        foreach (var verdict in new[] { status, exported })
-        {
-            verdict.Break.ShouldNotBeNull();
-            verdict.Break.Kind.ShouldBe(ChainBreakKind.Edited);
-            verdict.Break.EventId.ShouldBe(edited);
-            verdict.Describe().ShouldContain($"BROKEN at event {edited}: edited");
-        }
+        ShouldBreakAt([status, exported], ChainBreakKind.Edited, edited, "content no longer matches its hash");
+        status.Describe().ShouldContain($"BROKEN at event {edited}: edited");
         cli.ExitCode.ShouldBe(0, cli.StdErr);
         cli.StdOut.ShouldContain($"BROKEN at event {edited}: edited");
     }
@@ -62,13 +57,7 @@ public sealed class EventChainTests(JournalDatabase db) : IClassFixture<JournalD
         var exported = await ExportChainAsync("chain-rehashed");
 
         // Then
-        foreach (var verdict in new[] { status, exported })
-        {
-            verdict.Break.ShouldNotBeNull();
-            verdict.Break.Kind.ShouldBe(ChainBreakKind.Edited);
-            verdict.Break.EventId.ShouldBe(ids[2]);
-            verdict.Break.Detail.ShouldContain($"event {ids[1]} was edited and re-hashed");
-        }
+        ShouldBreakAt([status, exported], ChainBreakKind.Edited, ids[2], $"event {ids[1]} was edited and re-hashed");
     }
 
     [Fact]
@@ -84,13 +73,7 @@ public sealed class EventChainTests(JournalDatabase db) : IClassFixture<JournalD
         var exported = await ExportChainAsync("chain-deleted");
 
         // Then
-        foreach (var verdict in new[] { status, exported })
-        {
-            verdict.Break.ShouldNotBeNull();
-            verdict.Break.Kind.ShouldBe(ChainBreakKind.Deleted);
-            verdict.Break.EventId.ShouldBe(ids[2]);
-            verdict.Break.Detail.ShouldContain("1 event(s) missing from the chain before event");
-        }
+        ShouldBreakAt([status, exported], ChainBreakKind.Deleted, ids[2], "1 event(s) missing from the chain before event");
     }
 
     [Fact]
@@ -106,13 +89,7 @@ public sealed class EventChainTests(JournalDatabase db) : IClassFixture<JournalD
         var exported = await ExportChainAsync("chain-tail");
 
         // Then
-        foreach (var verdict in new[] { status, exported })
-        {
-            verdict.Break.ShouldNotBeNull();
-            verdict.Break.Kind.ShouldBe(ChainBreakKind.Deleted);
-            verdict.Break.EventId.ShouldBe(ids[^1]);
-            verdict.Break.Detail.ShouldContain("the last 1 event(s) of the chain are missing");
-        }
+        ShouldBreakAt([status, exported], ChainBreakKind.Deleted, ids[^1], "the last 1 event(s) of the chain are missing");
     }
 
     [Fact]
@@ -127,9 +104,7 @@ public sealed class EventChainTests(JournalDatabase db) : IClassFixture<JournalD
         var status = await StatusChainAsync("chain-swapped");
 
         // Then
-        status.Break.ShouldNotBeNull();
-        status.Break.Kind.ShouldBe(ChainBreakKind.Reordered);
-        status.Break.EventId.ShouldBe(ids[2]);
+        ShouldBreakAt([status], ChainBreakKind.Reordered, ids[2], $"was chained after event {ids[1]}, but now follows event {ids[0]}");
     }
 
     [Fact]
@@ -184,6 +159,17 @@ public sealed class EventChainTests(JournalDatabase db) : IClassFixture<JournalD
         // Then
         exported.Intact.ShouldBeTrue(exported.Describe());
         exported.Chained.ShouldBe(1);
+    }
+
+    private static void ShouldBreakAt(EventChainVerdict[] verdicts, ChainBreakKind kind, long eventId, string detail)
+    {
+        foreach (var verdict in verdicts)
+        {
+            verdict.Break.ShouldNotBeNull();
+            verdict.Break.Kind.ShouldBe(kind, verdict.Describe());
+            verdict.Break.EventId.ShouldBe(eventId);
+            verdict.Break.Detail.ShouldContain(detail);
+        }
     }
 
     private async Task<EventChainVerdict> StatusChainAsync(string name) =>
