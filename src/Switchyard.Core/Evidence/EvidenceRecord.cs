@@ -47,6 +47,7 @@ public sealed record EvidenceRecord(JsonObject Content, string Checksum, Evidenc
         if (signature is not null && reader.String(signature, "algorithm", "signature.algorithm") is var algorithm && algorithm != EvidenceSignature.Algorithm)
             throw reader.Malformed($"signature.algorithm is \"{algorithm}\"; this version verifies {EvidenceSignature.Algorithm}");
         return new EvidenceRecord(reader.Object(doc, "content", "content"), reader.String(checksum, "value", "checksum.value"),
-            signature is null ? null : new EvidenceSignature(reader.String(signature, "key_id", "signature.key_id"), reader.String(signature, "value", "signature.value")));
+            signature is null ? null : new EvidenceSignature(reader.String(signature, "key_id", "signature.key_id"), reader.String(signature, "value", "signature.value"),
+                reader.OptionalString(signature, "public_key", "signature.public_key")));
     }
 }

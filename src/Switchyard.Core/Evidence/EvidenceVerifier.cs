@@ -9,7 +9,7 @@ public enum SignatureStatus
 {
     /// <summary>No signature and no key asked for: integrity only, not authenticity.</summary>
     Unsigned,
-    /// <summary>Signed, but no public key was given to check it with.</summary>
+    /// <summary>Signed, and the signature matches the key the record names, but no trusted public key was given.</summary>
     NotChecked,
     /// <summary>Signed by the given public key over exactly this content.</summary>
     Valid,
@@ -17,7 +17,7 @@ public enum SignatureStatus
     Missing,
     /// <summary>Signed by another key than the one given.</summary>
     WrongKey,
-    /// <summary>Signed by the given key, but not over this content: changed after signing.</summary>
+    /// <summary>Signed by the given (or the named) key, but not over this content: changed after signing.</summary>
     Invalid,
 }
 
@@ -37,7 +37,7 @@ public sealed record EvidenceVerification(string RecordedChecksum, string Comput
         {
             SignatureStatus.Missing => ["unsigned: the record carries no signature, so it cannot prove who exported it (export it with --sign-key)"],
             SignatureStatus.WrongKey => [$"signed by key {SignedBy}, not by the --public-key given"],
-            SignatureStatus.Invalid => [$"the signature by key {SignedBy} does not cover this content: the record was changed after signing"],
+            SignatureStatus.Invalid => [$"the signature by key {SignedBy} does not cover this content (or does not match its key): the record was changed after signing"],
             _ => Array.Empty<string>(),
         },
         .. ChecksumMatches ? Array.Empty<string>() : [$"checksum: records sha256 {RecordedChecksum} but the content hashes to {ComputedChecksum}"],
@@ -49,7 +49,7 @@ public sealed record EvidenceVerification(string RecordedChecksum, string Comput
     public string Authenticity => Signature switch
     {
         SignatureStatus.Valid => $"signed by key {SignedBy}",
-        SignatureStatus.NotChecked => $"signed by key {SignedBy}, not checked (pass --public-key): integrity only, not authenticity",
+        SignatureStatus.NotChecked => $"signed by key {SignedBy}, which this file names itself; pass --public-key to prove who signed: integrity only, not authenticity",
         _ => "unsigned: integrity only, not authenticity",
     };
 }
@@ -74,7 +74,12 @@ public static class EvidenceVerifier
     private static SignatureStatus SignatureOf(EvidenceRecord record, ECDsa? publicKey)
     {
         if (record.Signature is not { } signature) return publicKey is null ? SignatureStatus.Unsigned : SignatureStatus.Missing;
-        if (publicKey is null) return SignatureStatus.NotChecked;
+        if (publicKey is null)
+        {
+            // Without a trusted key the signature still proves the content unchanged since signing by the key it names.
+            using var embedded = signature.EmbeddedKey();
+            return embedded is not null && signature.Verifies(record.Content, embedded) ? SignatureStatus.NotChecked : SignatureStatus.Invalid;
+        }
         if (signature.Verifies(record.Content, publicKey)) return SignatureStatus.Valid;
         return string.Equals(signature.KeyId, EvidenceKeys.KeyId(publicKey), StringComparison.Ordinal) ? SignatureStatus.Invalid : SignatureStatus.WrongKey;
     }
