@@ -108,6 +108,22 @@ public sealed class EventChainTests(JournalDatabase db) : IClassFixture<JournalD
     }
 
     [Fact]
+    public async Task EventChain_EventWrittenAroundTheTrigger_StatusAndVerifyNameItAsInserted()
+    {
+        // Given
+        var id = await db.MigrationWithEventsAsync("chain-bypassed", 3);
+
+        // When an event is inserted with triggers off (no hash)
+        await db.TamperAsync($"INSERT INTO switchyard.events (migration_id, os_user, kind, message) VALUES ({id}, 'ops', 'note', 'backdated approval')");
+        var inserted = (await db.EventIdsAsync(id))[^1];
+        var status = await StatusChainAsync("chain-bypassed");
+        var exported = await ExportChainAsync("chain-bypassed");
+
+        // Then
+        ShouldBreakAt([status, exported], ChainBreakKind.Inserted, inserted, "was written around the chain trigger");
+    }
+
+    [Fact]
     public async Task EventChain_ConcurrentWriters_OneLinearChain()
     {
         // Given
