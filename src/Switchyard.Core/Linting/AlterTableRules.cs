@@ -127,6 +127,15 @@ internal static class AlterTableRules
             findings.Add(LintFinding.For(LintRules.UniqueWithoutIndex, statement,
                 $"ADD COLUMN {where} UNIQUE/PRIMARY KEY builds an index under ACCESS EXCLUSIVE on {table}.", table.ToString(), column));
         }
+        // A column constraint cannot be NOT VALID: REFERENCES here is always a validated foreign key.
+        if (rest.Find(0, "references") is var references and >= 0)
+        {
+            var at = references + 1;
+            var referenced = rest.ReadName(ref at);
+            findings.Add(LintFinding.For(LintRules.ForeignKeyWithoutNotValid, statement,
+                $"ADD COLUMN {where} REFERENCES {referenced} adds a validated foreign key: ACCESS EXCLUSIVE on {table} while {table} is scanned to validate it, and SHARE ROW EXCLUSIVE on {referenced}.",
+                table.ToString(), column));
+        }
     }
 
     private static void AlterColumn(SqlStatement statement, TokenSpan a, QualifiedName table, LintContext context, List<LintFinding> findings)

@@ -30,7 +30,7 @@ public static class SqlLinter
 
         foreach (var row in report.Statements)
         {
-            var findings = await WithCatalogFactsAsync(row.Findings, probe, ct).ConfigureAwait(false);
+            var findings = await WithCatalogFactsAsync(row, context, probe, ct).ConfigureAwait(false);
             var measured = measurements[row.Index];
             findings = MeasurementWins(findings, measured, statements[row.Index], context);
             rows.Add(row with { Findings = findings, Measurement = measured });
@@ -49,18 +49,22 @@ public static class SqlLinter
     }
 
     /// <summary>Rename/drop become errors when the catalog shows users; SET NOT NULL is fine when a validated check exists.</summary>
-    private static async Task<IReadOnlyList<LintFinding>> WithCatalogFactsAsync(IReadOnlyList<LintFinding> findings, ColumnUsageProbe probe, CancellationToken ct)
+    /// <remarks>A user that an earlier statement of the file drops (the migration's own trigger function) is not one.</remarks>
+    private static async Task<IReadOnlyList<LintFinding>> WithCatalogFactsAsync(StatementReport row, LintContext context, ColumnUsageProbe probe, CancellationToken ct)
     {
-        var result = new List<LintFinding>(findings.Count);
-        foreach (var f in findings)
+        var result = new List<LintFinding>(row.Findings.Count);
+        foreach (var f in row.Findings)
         {
             if (f.Table is { } table && f.TargetColumn is { } column &&
                 (f.RuleId == LintRules.DropColumnInUse.Id || f.RuleId == LintRules.RenameInUse.Id))
             {
-                var users = await probe.UsersOfAsync(table, column, ct).ConfigureAwait(false);
+                var found = await probe.UsersOfAsync(table, column, ct).ConfigureAwait(false);
+                var dropped = found.Where(u => u.ObjectKey is { } key && context.DroppedBefore(key, row.Index)).Select(u => u.Description).ToList();
+                var users = found.Select(u => u.Description).Except(dropped).ToList();
+                var droppedNote = dropped.Count > 0 ? " Dropped by an earlier statement of this file, so not counted: " + string.Join("; ", dropped) + "." : "";
                 result.Add(users.Count > 0
-                    ? f with { Severity = LintSeverity.Error, Message = f.Message + " Still used in the database by: " + string.Join("; ", users) + "." }
-                    : f with { Message = f.Message + " No view, trigger, function or recorded statement in the database uses it; application code cannot be checked from here." });
+                    ? f with { Severity = LintSeverity.Error, Message = f.Message + " Still used in the database by: " + string.Join("; ", users) + "." + droppedNote }
+                    : f with { Message = f.Message + droppedNote + $" No {(dropped.Count > 0 ? "other " : "")}view, trigger, function or recorded statement in the database uses it; application code cannot be checked from here." });
                 continue;
             }
             if (f.RuleId == LintRules.SetNotNullWithoutCheck.Id && f.Table is { } t && f.TargetColumn is { } c &&

@@ -21,6 +21,7 @@ public static class StatementRules
             return findings;
         }
         if (SessionSettingStarts.Contains(t[0].Value)) TrackTimeouts(t, statement, context);
+        DroppedObjects.Track(statement, t, context);
 
         if (statement.StartsWith("create")) takesTableLock = CreateStatement(statement, t, context, findings);
         else if (statement.StartsWith("drop", "index")) takesTableLock = DropIndex(statement, t, findings);
