@@ -41,7 +41,7 @@ public static class SqlLinter
     private static (LintReport Report, LintContext Context, IReadOnlyList<SqlStatement> Statements) AnalyzeCore(string sql, string source)
     {
         var context = new LintContext(source);
-        var statements = SqlSplitter.Split(sql, source);
+        var statements = DoBlocks.Expand(SqlSplitter.Split(sql, source), sql);
         var rows = statements
             .Select(s => new StatementReport(s.Index, s.Line, s.Column, s.Text, s.InTransactionBlock, StatementRules.Evaluate(s, context), null))
             .ToList();

@@ -189,5 +189,7 @@ public static class StatementRules
 
     internal static LintFinding ConcurrentlyInBlock(SqlStatement statement, string what) =>
         LintFinding.For(LintRules.ConcurrentlyInTransaction, statement,
-            $"{what} inside the transaction block opened at line {statement.TransactionBlockLine}: PostgreSQL refuses it (ERROR: cannot run inside a transaction block).");
+            statement.DoBlockLine is { } doLine
+                ? $"{what} inside the DO block at line {doLine}: a DO body runs as one transaction and PostgreSQL refuses it (ERROR: cannot be executed from a function)."
+                : $"{what} inside the transaction block opened at line {statement.TransactionBlockLine}: PostgreSQL refuses it (ERROR: cannot run inside a transaction block).");
 }
