@@ -79,6 +79,7 @@ public static class SqlLinter
 
     private static IReadOnlyList<LintFinding> MeasurementWins(IReadOnlyList<LintFinding> findings, StatementMeasurement measured, SqlStatement statement, LintContext context)
     {
+        if (measured.Status == MeasurementStatus.Failed) return UnmeasuredFallsBackToTheManual(findings, measured, statement, context);
         if (measured.Status != MeasurementStatus.Measured) return findings;
         var result = new List<LintFinding>(findings.Count + 1);
         foreach (var f in findings)
@@ -106,5 +107,16 @@ public static class SqlLinter
                 unexpected[0]));
         }
         return result;
+    }
+
+    /// <summary>
+    /// A statement the clone could not run has no measurement to clear it: when no rule has flagged it and the manual
+    /// says it takes ACCESS EXCLUSIVE on a table that exists, it is reported (it may rewrite or scan that table).
+    /// </summary>
+    private static IReadOnlyList<LintFinding> UnmeasuredFallsBackToTheManual(IReadOnlyList<LintFinding> findings, StatementMeasurement measured, SqlStatement statement, LintContext context)
+    {
+        if (findings.Any(f => f.Severity >= LintSeverity.Warning) || DocumentedLocks.AccessExclusiveTable(statement, context) is not { } table) return findings;
+        return [.. findings, LintFinding.For(LintRules.UnmeasuredAccessExclusive, statement,
+            $"Takes ACCESS EXCLUSIVE on {table} (PostgreSQL manual), but it {measured.Note}: whether it also rewrites or scans {table} is unknown.", table.ToString())];
     }
 }

@@ -33,8 +33,12 @@ public static class StatementRules
             takesTableLock = true;
         }
         else if (statement.StartsWith("alter", "table")) takesTableLock = AlterTableRules.Evaluate(statement, t, context, findings);
-        else if (statement.StartsWith("drop", "table") || statement.StartsWith("truncate") || statement.StartsWith("lock") ||
-                 statement.StartsWith("drop", "trigger") || statement.StartsWith("alter", "index") || statement.StartsWith("drop", "materialized", "view"))
+        else if (statement.StartsWith("truncate")) takesTableLock = WholeTableStatements.Truncate(statement, t, context, findings);
+        else if (statement.StartsWith("lock")) takesTableLock = WholeTableStatements.Lock(statement, t, context, findings);
+        else if (statement.StartsWith("refresh", "materialized", "view")) takesTableLock = WholeTableStatements.Refresh(statement, t, findings);
+        else if (statement.StartsWith("update") || statement.StartsWith("delete", "from")) WholeTableStatements.Dml(statement, t, context, findings);
+        else if (statement.StartsWith("drop", "table") || statement.StartsWith("drop", "trigger") || statement.StartsWith("alter", "index") ||
+                 statement.StartsWith("drop", "materialized", "view"))
         {
             takesTableLock = true;
         }

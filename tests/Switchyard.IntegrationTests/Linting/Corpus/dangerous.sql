@@ -118,3 +118,16 @@ COMMIT;
 -- expect: SY009
 -- lock: public.chargebacks=AccessExclusive
 ALTER TABLE chargebacks RENAME TO disputes;
+
+-- expect: SY020
+-- lock: public.disputes=AccessExclusive
+-- rewrite: public.disputes
+ALTER TABLE disputes SET UNLOGGED;
+
+-- expect: SY021
+-- lock: public.accounts=Share
+LOCK TABLE accounts IN SHARE MODE;
+
+-- expect: SY023
+-- lock: public.merchants=RowExclusive
+UPDATE merchants SET merchant_category_code = lower(merchant_category_code);
