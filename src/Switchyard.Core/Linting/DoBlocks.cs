@@ -20,12 +20,7 @@ internal static class DoBlocks
         if (!statements.Any(s => s.StartsWith("do"))) return statements;
         var positions = new FilePositions(sql);
         var result = new List<SqlStatement>(statements.Count);
-        foreach (var statement in statements)
-        {
-            var inner = new List<SqlStatement>();
-            Collect(statement, positions, inner, 0);
-            result.AddRange(inner);
-        }
+        foreach (var statement in statements) Collect(statement, positions, result, 0);
         return [.. result.Select((s, i) => s with { Index = i })];
     }
 

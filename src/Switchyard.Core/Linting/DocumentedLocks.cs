@@ -16,12 +16,18 @@ internal static class DocumentedLocks
         if (statement.StartsWith("alter", "table") && AlterTableTakesAccessExclusive(t)) at = t.Skip(t.Skip(2, "if", "exists"), "only");
         else if (statement.StartsWith("drop", "table")) at = t.Skip(2, "if", "exists");
         else if (statement.StartsWith("truncate")) at = t.Skip(t.Skip(1, "table"), "only");
-        else if (statement.StartsWith("lock") && t.Find(1, "in") < 0) at = t.Skip(t.Skip(1, "table"), "only");
+        else if (statement.StartsWith("lock") && LockModeIsAccessExclusive(t)) at = t.Skip(t.Skip(1, "table"), "only");
         else if (statement.StartsWith("refresh", "materialized", "view") && !t.Is(3, "concurrently")) at = 3;
         else if (statement.StartsWith("drop", "trigger") && t.Find(2, "on") is var on and >= 0) at = on + 1;
-        else if (statement.StartsWith("lock") && t.Find(1, "in") is var mode and >= 0 && t.Is(mode + 1, "access", "exclusive")) at = t.Skip(t.Skip(1, "table"), "only");
         if (at < 0) return null;
         return t.ReadName(ref at) is { } table && !context.IsNewTable(table) ? table : null;
+    }
+
+    /// <summary><c>LOCK name</c> without <c>IN … MODE</c> is ACCESS EXCLUSIVE.</summary>
+    private static bool LockModeIsAccessExclusive(TokenSpan t)
+    {
+        var mode = t.Find(1, "in");
+        return mode < 0 || t.Is(mode + 1, "access", "exclusive");
     }
 
     /// <summary>Most ALTER TABLE actions take ACCESS EXCLUSIVE; these are the documented lighter ones.</summary>
