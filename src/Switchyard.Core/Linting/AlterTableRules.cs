@@ -39,6 +39,9 @@ internal static class AlterTableRules
             }
             if (action.Is(0, "detach", "partition") && action.Contains("concurrently") && statement.InTransactionBlock)
                 findings.Add(StatementRules.ConcurrentlyInBlock(statement, "DETACH PARTITION CONCURRENTLY"));
+            if (!isNew && RewritingSet(action) is { } what)
+                findings.Add(LintFinding.For(LintRules.TableRewriteStatement, statement,
+                    $"ALTER TABLE {table} {what} writes a new copy of {table} and its indexes under ACCESS EXCLUSIVE.", table.ToString()));
             if (action.Is(0, "add")) Add(statement, action, table, isNew, context, findings);
             else if (!isNew && action.Is(0, "alter")) AlterColumn(statement, action, table, context, findings);
             else if (!isNew && action.Is(0, "drop")) DropColumn(statement, action, table, findings);
@@ -127,6 +130,15 @@ internal static class AlterTableRules
             findings.Add(LintFinding.For(LintRules.UniqueWithoutIndex, statement,
                 $"ADD COLUMN {where} UNIQUE/PRIMARY KEY builds an index under ACCESS EXCLUSIVE on {table}.", table.ToString(), column));
         }
+        // A column constraint cannot be NOT VALID: REFERENCES here is always a validated foreign key.
+        if (rest.Find(0, "references") is var references and >= 0)
+        {
+            var at = references + 1;
+            var referenced = rest.ReadName(ref at);
+            findings.Add(LintFinding.For(LintRules.ForeignKeyWithoutNotValid, statement,
+                $"ADD COLUMN {where} REFERENCES {referenced} adds a validated foreign key: ACCESS EXCLUSIVE on {table} while {table} is scanned to validate it, and SHARE ROW EXCLUSIVE on {referenced}.",
+                table.ToString(), column));
+        }
     }
 
     private static void AlterColumn(SqlStatement statement, TokenSpan a, QualifiedName table, LintContext context, List<LintFinding> findings)
@@ -174,6 +186,14 @@ internal static class AlterTableRules
         findings.Add(LintFinding.For(LintRules.RenameInUse, statement,
             $"RENAME COLUMN {table}.{column} TO {a[i + 2].Value}: running code that uses {column} fails from the moment it commits.", table.ToString(), column));
     }
+
+    /// <summary>SET LOGGED / UNLOGGED / TABLESPACE / ACCESS METHOD (each copies the table), as written, or null.</summary>
+    private static string? RewritingSet(TokenSpan a) =>
+        a.Is(0, "set", "logged") ? "SET LOGGED"
+        : a.Is(0, "set", "unlogged") ? "SET UNLOGGED"
+        : a.Is(0, "set", "tablespace") ? "SET TABLESPACE"
+        : a.Is(0, "set", "access", "method") ? "SET ACCESS METHOD"
+        : null;
 
     /// <summary>The column of a <c>CHECK (col IS NOT NULL)</c> starting at the opening parenthesis, or null.</summary>
     private static string? IsNotNullCheck(TokenSpan a, int open)

@@ -8,6 +8,7 @@ public sealed class LintContext
     private readonly HashSet<string> _createdTables = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (string Table, string Column)> _notNullChecks = new(StringComparer.Ordinal);
     private readonly HashSet<(string Table, string Column)> _validatedNotNull = [];
+    private readonly Dictionary<string, int> _dropped = new(StringComparer.Ordinal);
 
     public LintContext(string source) => Source = source;
 
@@ -41,6 +42,12 @@ public sealed class LintContext
     }
 
     public bool HasValidatedNotNullCheck(QualifiedName table, string column) => _validatedNotNull.Contains((table.ToString(), column));
+
+    /// <summary>A DROP of a function, trigger or view (key from <see cref="DroppedObjects"/>) at statement <paramref name="index"/>.</summary>
+    public void ObjectDropped(string key, int index) => _dropped.TryAdd(key, index);
+
+    /// <summary>True when a statement before <paramref name="index"/> dropped the object.</summary>
+    public bool DroppedBefore(string key, int index) => _dropped.TryGetValue(key, out var at) && at < index;
 
     public void TransactionBlockEnded()
     {

@@ -96,11 +96,32 @@ public static class LintRules
         "A spec step took a stronger lock on the schema clone than its plan declares; the engine waits outside the lock queue only for holders conflicting with the declared mode.",
         "Declare the measured lock on the step (Planning) so the conflict gate waits for the right holders.");
 
+    public static readonly LintRule TableRewriteStatement = new("SY020", "table-rewrite-statement", LintSeverity.Error,
+        "SET LOGGED / UNLOGGED, SET TABLESPACE, SET ACCESS METHOD, TRUNCATE and REFRESH MATERIALIZED VIEW write a new copy of the relation under ACCESS EXCLUSIVE: nothing can read or write it until they finish (TRUNCATE also deletes every row).",
+        "Schedule it in a maintenance window, or build the new shape online (new table + backfill + switch); REFRESH MATERIALIZED VIEW CONCURRENTLY with a unique index.",
+        LockMode.AccessExclusive, AssumedRewrite: true);
+
+    public static readonly LintRule ExplicitTableLock = new("SY021", "explicit-table-lock", LintSeverity.Error,
+        "LOCK TABLE (ACCESS EXCLUSIVE unless a mode is given) holds the lock until the transaction ends: every statement after it in the transaction runs with the table blocked, and the LOCK itself queues every later reader and writer while it waits.",
+        "Drop the LOCK: each DDL statement takes the lock it needs, briefly, under lock_timeout with retry.",
+        LockMode.AccessExclusive);
+
+    public static readonly LintRule UnmeasuredAccessExclusive = new("SY022", "unmeasured-access-exclusive", LintSeverity.Error,
+        "The statement takes ACCESS EXCLUSIVE per the PostgreSQL manual but failed on the schema clone, so whether it only changes the catalog or also rewrites or scans the table was not measured.",
+        "Fix what made it fail on the clone (the measured-lock column says why) and lint again; or express the change as add-new-column + backfill + switch.",
+        LockMode.AccessExclusive);
+
+    public static readonly LintRule WholeTableDml = new("SY023", "whole-table-dml", LintSeverity.Error,
+        "UPDATE or DELETE without WHERE changes every row of a live table in one transaction: each row stays locked against concurrent writes until commit, and the WAL and dead tuples of the whole table arrive at once (standbys lag, vacuum falls behind).",
+        "Change rows in primary-key batches of a few thousand, each its own transaction, with a pause between batches (as Switchyard's backfill does).",
+        LockMode.RowExclusive);
+
     public static IReadOnlyList<LintRule> All { get; } =
     [
         IndexWithoutConcurrently, DropIndexWithoutConcurrently, ConcurrentlyInTransaction, ForeignKeyWithoutNotValid,
         CheckWithoutNotValid, SetNotNullWithoutCheck, VolatileDefault, ColumnTypeChange, RenameInUse, DropColumnInUse,
         MissingLockTimeout, MissingStatementTimeout, TableRewriteMaintenance, NotNullColumnWithoutDefault, UniqueWithoutIndex,
-        StableDefaultFrozen, MeasuredRewrite, ReindexWithoutConcurrently, PlanLockUnderDeclared,
+        StableDefaultFrozen, MeasuredRewrite, ReindexWithoutConcurrently, PlanLockUnderDeclared, TableRewriteStatement,
+        ExplicitTableLock, UnmeasuredAccessExclusive, WholeTableDml,
     ];
 }

@@ -95,16 +95,26 @@ public sealed class SchemaClone : IAsyncDisposable
         if (b.SslMode is SslMode.Require or SslMode.VerifyCA or SslMode.VerifyFull) parts.Add($"sslmode={b.SslMode.ToString().ToLowerInvariant()}");
         if (b.Password is { Length: > 0 } password)
         {
-            var file = Path.Combine(work, "pgpass-" + b.Database);
-            File.WriteAllText(file, $"*:*:*:*:{EscapePass(password)}\n", Encoding.UTF8);
-            File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-            parts.Add($"passfile={Quote(file)}");
+            parts.Add($"passfile={Quote(WritePassfile(work, password))}");
         }
         else if (b.Passfile is { } passfile)
         {
             parts.Add($"passfile={Quote(passfile)}");
         }
         return string.Join(' ', parts);
+    }
+
+    /// <summary>
+    /// The password in a libpq password file, created mode 600 (libpq ignores a file others can read) and without a
+    /// byte-order mark: a BOM makes the first line's host field never match, and libpq then asks for a password.
+    /// </summary>
+    private static string WritePassfile(string work, string password)
+    {
+        var file = Path.Combine(work, "pgpass");
+        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite };
+        using var writer = new StreamWriter(file, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), options);
+        writer.Write($"*:*:*:*:{EscapePass(password)}\n");
+        return file;
     }
 
     private static string Quote(string value) => "'" + value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "\\'", StringComparison.Ordinal) + "'";

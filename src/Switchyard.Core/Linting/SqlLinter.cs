@@ -30,7 +30,7 @@ public static class SqlLinter
 
         foreach (var row in report.Statements)
         {
-            var findings = await WithCatalogFactsAsync(row.Findings, probe, ct).ConfigureAwait(false);
+            var findings = await WithCatalogFactsAsync(row, context, probe, ct).ConfigureAwait(false);
             var measured = measurements[row.Index];
             findings = MeasurementWins(findings, measured, statements[row.Index], context);
             rows.Add(row with { Findings = findings, Measurement = measured });
@@ -41,7 +41,7 @@ public static class SqlLinter
     private static (LintReport Report, LintContext Context, IReadOnlyList<SqlStatement> Statements) AnalyzeCore(string sql, string source)
     {
         var context = new LintContext(source);
-        var statements = SqlSplitter.Split(sql, source);
+        var statements = DoBlocks.Expand(SqlSplitter.Split(sql, source), sql);
         var rows = statements
             .Select(s => new StatementReport(s.Index, s.Line, s.Column, s.Text, s.InTransactionBlock, StatementRules.Evaluate(s, context), null))
             .ToList();
@@ -49,18 +49,22 @@ public static class SqlLinter
     }
 
     /// <summary>Rename/drop become errors when the catalog shows users; SET NOT NULL is fine when a validated check exists.</summary>
-    private static async Task<IReadOnlyList<LintFinding>> WithCatalogFactsAsync(IReadOnlyList<LintFinding> findings, ColumnUsageProbe probe, CancellationToken ct)
+    /// <remarks>A user that an earlier statement of the file drops (the migration's own trigger function) is not one.</remarks>
+    private static async Task<IReadOnlyList<LintFinding>> WithCatalogFactsAsync(StatementReport row, LintContext context, ColumnUsageProbe probe, CancellationToken ct)
     {
-        var result = new List<LintFinding>(findings.Count);
-        foreach (var f in findings)
+        var result = new List<LintFinding>(row.Findings.Count);
+        foreach (var f in row.Findings)
         {
             if (f.Table is { } table && f.TargetColumn is { } column &&
                 (f.RuleId == LintRules.DropColumnInUse.Id || f.RuleId == LintRules.RenameInUse.Id))
             {
-                var users = await probe.UsersOfAsync(table, column, ct).ConfigureAwait(false);
+                var found = await probe.UsersOfAsync(table, column, ct).ConfigureAwait(false);
+                var dropped = found.Where(u => u.ObjectKey is { } key && context.DroppedBefore(key, row.Index)).Select(u => u.Description).ToList();
+                var users = found.Select(u => u.Description).Except(dropped).ToList();
+                var droppedNote = dropped.Count > 0 ? " Dropped by an earlier statement of this file, so not counted: " + string.Join("; ", dropped) + "." : "";
                 result.Add(users.Count > 0
-                    ? f with { Severity = LintSeverity.Error, Message = f.Message + " Still used in the database by: " + string.Join("; ", users) + "." }
-                    : f with { Message = f.Message + " No view, trigger, function or recorded statement in the database uses it; application code cannot be checked from here." });
+                    ? f with { Severity = LintSeverity.Error, Message = f.Message + " Still used in the database by: " + string.Join("; ", users) + "." + droppedNote }
+                    : f with { Message = f.Message + droppedNote + $" No {(dropped.Count > 0 ? "other " : "")}view, trigger, function or recorded statement in the database uses it; application code cannot be checked from here." });
                 continue;
             }
             if (f.RuleId == LintRules.SetNotNullWithoutCheck.Id && f.Table is { } t && f.TargetColumn is { } c &&
@@ -75,6 +79,7 @@ public static class SqlLinter
 
     private static IReadOnlyList<LintFinding> MeasurementWins(IReadOnlyList<LintFinding> findings, StatementMeasurement measured, SqlStatement statement, LintContext context)
     {
+        if (measured.Status == MeasurementStatus.Failed) return UnmeasuredFallsBackToTheManual(findings, measured, statement, context);
         if (measured.Status != MeasurementStatus.Measured) return findings;
         var result = new List<LintFinding>(findings.Count + 1);
         foreach (var f in findings)
@@ -102,5 +107,16 @@ public static class SqlLinter
                 unexpected[0]));
         }
         return result;
+    }
+
+    /// <summary>
+    /// A statement the clone could not run has no measurement to clear it: when no rule has flagged it and the manual
+    /// says it takes ACCESS EXCLUSIVE on a table that exists, it is reported (it may rewrite or scan that table).
+    /// </summary>
+    private static IReadOnlyList<LintFinding> UnmeasuredFallsBackToTheManual(IReadOnlyList<LintFinding> findings, StatementMeasurement measured, SqlStatement statement, LintContext context)
+    {
+        if (findings.Any(f => f.Severity >= LintSeverity.Warning) || DocumentedLocks.AccessExclusiveTable(statement, context) is not { } table) return findings;
+        return [.. findings, LintFinding.For(LintRules.UnmeasuredAccessExclusive, statement,
+            $"Takes ACCESS EXCLUSIVE on {table} (PostgreSQL manual), but it {measured.Note}: whether it also rewrites or scans {table} is unknown.", table.ToString())];
     }
 }

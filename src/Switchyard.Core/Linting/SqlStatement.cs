@@ -11,6 +11,9 @@ public sealed record SqlStatement(int Index, string Text, IReadOnlyList<SqlToken
 {
     public int StartOffset => Tokens[0].Offset;
 
+    /// <summary>Line of the <c>DO</c> whose body runs this statement, if any (see <see cref="DoBlocks"/>).</summary>
+    public int? DoBlockLine { get; init; }
+
     /// <summary>True when the statement starts with these words, e.g. <c>StartsWith("alter", "table")</c>.</summary>
     public bool StartsWith(params string[] words)
     {

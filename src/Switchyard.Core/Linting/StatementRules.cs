@@ -21,6 +21,7 @@ public static class StatementRules
             return findings;
         }
         if (SessionSettingStarts.Contains(t[0].Value)) TrackTimeouts(t, statement, context);
+        DroppedObjects.Track(statement, t, context);
 
         if (statement.StartsWith("create")) takesTableLock = CreateStatement(statement, t, context, findings);
         else if (statement.StartsWith("drop", "index")) takesTableLock = DropIndex(statement, t, findings);
@@ -32,8 +33,12 @@ public static class StatementRules
             takesTableLock = true;
         }
         else if (statement.StartsWith("alter", "table")) takesTableLock = AlterTableRules.Evaluate(statement, t, context, findings);
-        else if (statement.StartsWith("drop", "table") || statement.StartsWith("truncate") || statement.StartsWith("lock") ||
-                 statement.StartsWith("drop", "trigger") || statement.StartsWith("alter", "index") || statement.StartsWith("drop", "materialized", "view"))
+        else if (statement.StartsWith("truncate")) takesTableLock = WholeTableStatements.Truncate(statement, t, context, findings);
+        else if (statement.StartsWith("lock")) takesTableLock = WholeTableStatements.Lock(statement, t, context, findings);
+        else if (statement.StartsWith("refresh", "materialized", "view")) takesTableLock = WholeTableStatements.Refresh(statement, t, findings);
+        else if (statement.StartsWith("update") || statement.StartsWith("delete", "from")) WholeTableStatements.Dml(statement, t, context, findings);
+        else if (statement.StartsWith("drop", "table") || statement.StartsWith("drop", "trigger") || statement.StartsWith("alter", "index") ||
+                 statement.StartsWith("drop", "materialized", "view"))
         {
             takesTableLock = true;
         }
@@ -188,5 +193,7 @@ public static class StatementRules
 
     internal static LintFinding ConcurrentlyInBlock(SqlStatement statement, string what) =>
         LintFinding.For(LintRules.ConcurrentlyInTransaction, statement,
-            $"{what} inside the transaction block opened at line {statement.TransactionBlockLine}: PostgreSQL refuses it (ERROR: cannot run inside a transaction block).");
+            statement.DoBlockLine is { } doLine
+                ? $"{what} inside the DO block at line {doLine}: a DO body runs as one transaction and PostgreSQL refuses it (ERROR: cannot be executed from a function)."
+                : $"{what} inside the transaction block opened at line {statement.TransactionBlockLine}: PostgreSQL refuses it (ERROR: cannot run inside a transaction block).");
 }

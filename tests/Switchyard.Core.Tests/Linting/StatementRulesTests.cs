@@ -31,6 +31,16 @@ public sealed class StatementRulesTests
     [InlineData("ALTER TABLE t ADD CONSTRAINT k EXCLUDE USING gist (r WITH &&)", "SY015")]
     [InlineData("ALTER TABLE t ADD COLUMN at timestamptz DEFAULT current_timestamp", "SY016")]
     [InlineData("REINDEX TABLE t", "SY018")]
+    [InlineData("ALTER TABLE t ADD COLUMN m bigint REFERENCES merchants (id)", "SY004")]
+    [InlineData("ALTER TABLE t ADD COLUMN IF NOT EXISTS m bigint CONSTRAINT m_fk REFERENCES public.merchants", "SY004")]
+    [InlineData("ALTER TABLE t SET UNLOGGED", "SY020")]
+    [InlineData("ALTER TABLE t SET TABLESPACE slow", "SY020")]
+    [InlineData("TRUNCATE TABLE t", "SY020")]
+    [InlineData("REFRESH MATERIALIZED VIEW v", "SY020")]
+    [InlineData("LOCK TABLE t", "SY021")]
+    [InlineData("LOCK t IN SHARE ROW EXCLUSIVE MODE", "SY021")]
+    [InlineData("UPDATE t SET a = lower(a)", "SY023")]
+    [InlineData("DELETE FROM ONLY t", "SY023")]
     public void Each_hazard_is_reported_with_its_stable_rule_id(string sql, string rule) =>
         Rules(sql).ShouldBe([rule]);
 
@@ -45,6 +55,12 @@ public sealed class StatementRulesTests
     [InlineData("ALTER TABLE t ALTER COLUMN c SET DEFAULT 0, ALTER COLUMN c DROP NOT NULL, DROP CONSTRAINT k")]
     [InlineData("CREATE TABLE n (id bigint); CREATE INDEX ON n (id); ALTER TABLE n ADD COLUMN u uuid NOT NULL DEFAULT gen_random_uuid(), ADD PRIMARY KEY (id)")]
     [InlineData("VACUUM ANALYZE t")]
+    [InlineData("LOCK TABLE t IN ACCESS SHARE MODE")]
+    [InlineData("REFRESH MATERIALIZED VIEW CONCURRENTLY v")]
+    [InlineData("UPDATE t SET a = lower(a) WHERE id BETWEEN 1 AND 5000")]
+    [InlineData("DELETE FROM t WHERE id < 100")]
+    [InlineData("CREATE TABLE n (id bigint); UPDATE n SET id = id + 1; TRUNCATE n")]
+    [InlineData("ALTER TABLE t ADD COLUMN m bigint, ADD CONSTRAINT m_fk FOREIGN KEY (m) REFERENCES merchants (id) NOT VALID")]
     [InlineData("SELECT 'CREATE INDEX i ON t (a); VACUUM FULL'")]
     public void Safe_forms_raise_no_alarm(string sql) => Rules(sql).ShouldBeEmpty();
 

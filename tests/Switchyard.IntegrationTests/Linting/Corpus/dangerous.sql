@@ -118,3 +118,21 @@ COMMIT;
 -- expect: SY009
 -- lock: public.chargebacks=AccessExclusive
 ALTER TABLE chargebacks RENAME TO disputes;
+
+-- expect: SY020
+-- lock: public.disputes=AccessExclusive
+-- rewrite: public.disputes
+ALTER TABLE disputes SET UNLOGGED;
+
+-- expect: SY021
+-- lock: public.accounts=Share
+LOCK TABLE accounts IN SHARE MODE;
+
+-- expect: SY023
+-- lock: public.merchants=RowExclusive
+UPDATE merchants SET merchant_category_code = lower(merchant_category_code);
+
+-- A column constraint cannot be NOT VALID: this is a validated foreign key under ACCESS EXCLUSIVE.
+-- expect: SY004
+-- lock: public.transactions=AccessExclusive public.merchants=ShareRowExclusive
+ALTER TABLE transactions ADD COLUMN merchant2_id bigint REFERENCES merchants (id);
