@@ -38,7 +38,7 @@ public static class ConnectedClients
         var clients = new List<ConnectedClient>();
         if (registered)
             clients.AddRange(await sql.QueryAsync(Registered, Read, ct, flagKey, heartbeatWindow).ConfigureAwait(false));
-        clients.AddRange(await sql.QueryAsync(UnregisteredListeners + (registered ? NotRegistered : "ORDER BY s.pid"), Read, ct, JournalSchema.FlagsChannel).ConfigureAwait(false));
+        clients.AddRange(await sql.QueryAsync(UnregisteredListeners + (registered ? NotRegistered : " ORDER BY s.pid"), Read, ct, JournalSchema.FlagsChannel).ConfigureAwait(false));
         return clients;
     }
 

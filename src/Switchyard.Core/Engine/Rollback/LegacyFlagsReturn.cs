@@ -61,7 +61,7 @@ public sealed class LegacyFlagsReturn(MigrationJournal journal, RollbackOptions 
     private async Task WaitForAcksAsync(MigrationRecord record, string key, long version, CancellationToken ct)
     {
         var started = options.Time.GetTimestamp();
-        var reported = TimeSpan.MinValue;
+        TimeSpan? reported = null;
         while (true)
         {
             var clients = await ConnectedClients.ReadAsync(journal.Sql, key, options.HeartbeatWindow, ct).ConfigureAwait(false);
@@ -85,7 +85,7 @@ public sealed class LegacyFlagsReturn(MigrationJournal journal, RollbackOptions 
                     $"Rollback of '{record.Name}' refused: {behind.Count} of {clients.Count} connected Compat client(s) did not acknowledge {key} version {version} (legacy) within {seconds}s: {string.Join("; ", behind)}. Flags are at legacy; nothing was dropped.",
                     $"Those instances may still read the new shape: fix or restart them (an application LISTENing without Switchyard.Compat acknowledgements must be upgraded or stopped), then re-run `switchyard rollback --confirm {record.Name}`.");
             }
-            if (waited - reported >= ReportEvery)
+            if (reported is null || waited - reported >= ReportEvery)
             {
                 options.Progress?.Report($"flags: waiting for {behind.Count} of {clients.Count} Compat client(s) to acknowledge {key} version {version} ({waited.TotalSeconds:F0}s): {string.Join("; ", behind)}");
                 reported = waited;
