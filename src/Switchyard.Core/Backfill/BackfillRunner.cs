@@ -38,7 +38,7 @@ public sealed partial class BackfillRunner
         foreach (var w in warnings) LogWarning(_logger, w);
         if (target.FallbackCode is { } mapTo && preflight.Unmapped.Values.Count > 0)
             await store.AppendEventAsync(request.MigrationName, "backfill.unmapped_mapped",
-                $"map_to: {preflight.Unmapped.Rows} row(s) of {target.Table}.{target.SourceColumn} map to no code and get '{mapTo}': {preflight.Unmapped}",
+                $"map_to '{mapTo}': legacy values of {target.Table}.{target.SourceColumn} that map to no code, {preflight.Unmapped}",
                 new { policy = target.Unmapped.ToString(), code = mapTo, preflight.Unmapped.Rows, preflight.Unmapped.DistinctValues, values = preflight.Unmapped.Values }, ct).ConfigureAwait(false);
 
         var statements = new BackfillStatements(target, codeIds, null);
