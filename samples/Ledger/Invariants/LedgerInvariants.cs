@@ -20,6 +20,9 @@ public sealed record LedgerInvariants(
     long? StateMissing,
     long? StatusStateDisagreements)
 {
+    /// <summary>Rows whose status maps to no code (NULL included) that the map_to policy gave its code; null without map_to.</summary>
+    public long? PolicyMapped { get; init; }
+
     /// <summary>The money facts only (counts, sums, balances), which must be equal before and after any step.</summary>
     public bool SameMoneyAs(LedgerInvariants other) =>
         Transactions == other.Transactions && SumAmountMinor == other.SumAmountMinor && BalanceChecksum == other.BalanceChecksum
@@ -28,5 +31,6 @@ public sealed record LedgerInvariants(
     public override string ToString() =>
         $"transactions={Transactions} Σamount_minor={SumAmountMinor} balances_md5={BalanceChecksum} chargebacks={Chargebacks} " +
         $"Σchargeback_minor={ChargebackSumMinor} state_missing={StateMissing?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "n/a"} " +
-        $"status_state_disagreements={StatusStateDisagreements?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "n/a"}";
+        $"status_state_disagreements={StatusStateDisagreements?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "n/a"}" +
+        (PolicyMapped is { } mapped ? $" policy_mapped={mapped.ToString(System.Globalization.CultureInfo.InvariantCulture)}" : "");
 }

@@ -55,11 +55,14 @@ internal static class LedgerCommands
 
         var invariants = new Command("invariants", "Print the ledger invariants: row count, Σ amounts, balance checksum, status/state agreement.");
         var invJson = GlobalOptions.Json();
+        var invSpec = new Option<string?>("--spec") { Description = "Migration spec whose mapping (aliases, unmapped policy) judges status/state agreement, as `validate --spec` does. Default: the ledger flagship." };
         invariants.Options.Add(invJson);
+        invariants.Options.Add(invSpec);
         CommandAction.Set(invariants, async (ctx, ct) =>
         {
+            var mapping = ValidateCommands.TargetOf(ctx.ParseResult.GetValue(invSpec)).Target;
             await ctx.ConnectAsync(ct, ManagedDatabase).ConfigureAwait(false);
-            var inv = await LedgerInvariantsReader.ReadAsync(ctx.DataSource, ct).ConfigureAwait(false);
+            var inv = await LedgerInvariantsReader.ReadAsync(ctx.DataSource, null, mapping, ct).ConfigureAwait(false);
             if (ctx.ParseResult.GetValue(invJson)) CliOutput.WriteJson(inv);
             else CliOutput.Plain(inv.ToString());
             return 0;

@@ -85,7 +85,11 @@ internal static class MigrationCommands
         var to = new Option<string?>("--to") { Description = "Keep this phase, undo the later ones." };
         var migration = MigrationOption();
         var specPath = new Option<string?>("--spec") { Description = "The migration's spec. Default: the path the journal recorded." };
+        var confirm = new Option<string?>("--confirm") { Description = "The migration's name: needed once flags have left legacy (rollback returns them and waits for every Compat client)." };
+        var ackTimeout = new Option<int>("--ack-timeout-seconds") { Description = "How long to wait for every connected Compat client to acknowledge the legacy flags before refusing.", DefaultValueFactory = _ => 30 };
         var json = GlobalOptions.Json();
+        command.Options.Add(confirm);
+        command.Options.Add(ackTimeout);
         command.Options.Add(to);
         command.Options.Add(migration);
         command.Options.Add(specPath);
@@ -100,7 +104,13 @@ internal static class MigrationCommands
             var record = await new MigrationControl(sql).FindAsync(ctx.ParseResult.GetValue(migration), ct).ConfigureAwait(false);
             var path = ctx.ParseResult.GetValue(specPath) ?? record.SpecPath
                 ?? throw new SwitchyardException($"The journal has no spec path for '{record.Name}'.", "Pass --spec <path of its YAML spec>.");
-            var result = await new MigrationRollback(sql).RollbackAsync(SpecLoader.LoadFile(path), toPhase, ct).ConfigureAwait(false);
+            var options = new Core.Engine.Rollback.RollbackOptions
+            {
+                Confirm = ctx.ParseResult.GetValue(confirm),
+                AckTimeout = TimeSpan.FromSeconds(ctx.ParseResult.GetValue(ackTimeout)),
+                Progress = CliOutput.PlainLines,
+            };
+            var result = await new MigrationRollback(sql).RollbackAsync(SpecLoader.LoadFile(path), toPhase, options, ct).ConfigureAwait(false);
             Print(result, ctx.ParseResult.GetValue(json));
             return 0;
         });

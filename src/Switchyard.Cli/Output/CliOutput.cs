@@ -23,6 +23,14 @@ internal static class CliOutput
     /// <summary>Unwrapped text on stdout, for values scripts capture (Spectre would wrap at the console width).</summary>
     public static void Plain(string text) => Console.Out.WriteLine(text);
 
+    /// <summary>Progress lines printed with <see cref="Plain"/> as they come (synchronously, in order).</summary>
+    public static IProgress<string> PlainLines { get; } = new PlainProgress();
+
+    private sealed class PlainProgress : IProgress<string>
+    {
+        public void Report(string value) => Plain(value);
+    }
+
     public static void Info(string text) => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(text)}[/]");
 
     public static void Success(string text) => AnsiConsole.MarkupLine($"[green]{Markup.Escape(text)}[/]");

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
+using Switchyard.Compat.Acks;
 
 namespace Switchyard.Compat.Flags;
 
@@ -16,6 +17,7 @@ public sealed class FlagClient : ICompatFlags, IAsyncDisposable
     private readonly FlagClientOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly FlagAcknowledger _acks;
     private readonly ConcurrentDictionary<string, CompatFlag> _flags = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<string> _notified = new();
     private readonly CancellationTokenSource _stop = new();
@@ -36,10 +38,14 @@ public sealed class FlagClient : ICompatFlags, IAsyncDisposable
         _options = options;
         _time = options.TimeProvider;
         _logger = logger;
+        _acks = new FlagAcknowledger(logger);
     }
 
     /// <summary>Raised after a newer flag value is applied to the cache (on a background thread; keep handlers short).</summary>
     public event Action<FlagChange>? Changed;
+
+    /// <summary>This client's id in <c>switchyard.compat_clients</c>, where it acknowledges every flag version it applies.</summary>
+    public Guid ClientId => _acks.ClientId;
 
     /// <summary>Whether the LISTEN connection is up right now.</summary>
     public bool IsListening => _listening;
@@ -65,6 +71,7 @@ public sealed class FlagClient : ICompatFlags, IAsyncDisposable
         var client = new FlagClient(dataSource, options, logger ?? NullLogger.Instance);
         try
         {
+            await FlagAcknowledger.EnsureTablesAsync(dataSource, client._logger, ct).ConfigureAwait(false);
             if (options.Listen)
             {
                 try
@@ -109,6 +116,8 @@ public sealed class FlagClient : ICompatFlags, IAsyncDisposable
                 _notified.Enqueue(e.Payload);
             };
             await connection.OpenAsync(ct).ConfigureAwait(false);
+            // Before LISTEN, on this connection: the engine knows the client is connected while this backend lives.
+            await _acks.RegisterListenerAsync(connection, ct).ConfigureAwait(false);
             await using (var listen = new NpgsqlCommand($"LISTEN {FlagClientOptions.Channel}", connection))
                 await listen.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
             _listening = true;
@@ -196,6 +205,7 @@ public sealed class FlagClient : ICompatFlags, IAsyncDisposable
         {
             Apply(await FlagStoreReader.ReadKeysAsync(connection, [.. keys], ct).ConfigureAwait(false), FlagSource.Notification, removeMissing: false);
         }
+        if (reloadAll || keys.Count > 0) await _acks.AcknowledgeAsync(connection, All, ct).ConfigureAwait(false);
     }
 
     private async Task PollLoopAsync(CancellationToken ct)
@@ -230,7 +240,10 @@ public sealed class FlagClient : ICompatFlags, IAsyncDisposable
         var connection = await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
-            return Apply(await FlagStoreReader.ReadAllAsync(connection, ct).ConfigureAwait(false), source, removeMissing: true);
+            var changed = Apply(await FlagStoreReader.ReadAllAsync(connection, ct).ConfigureAwait(false), source, removeMissing: true);
+            // Every reload acknowledges what the cache holds: the heartbeat of a client whose listener is down.
+            await _acks.AcknowledgeAsync(connection, All, ct).ConfigureAwait(false);
+            return changed;
         }
     }
 
@@ -309,6 +322,7 @@ public sealed class FlagClient : ICompatFlags, IAsyncDisposable
         if (_listener is not null) await _listener.DisposeAsync().ConfigureAwait(false);
         _listener = null;
         _listening = false;
+        await _acks.UnregisterAsync(_dataSource).ConfigureAwait(false);
         _stop.Dispose();
     }
 }

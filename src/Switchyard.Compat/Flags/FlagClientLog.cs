@@ -18,4 +18,7 @@ internal static partial class FlagClientLog
 
     [LoggerMessage(EventId = 7005, Level = LogLevel.Warning, Message = "switchyard.flags does not exist yet; every flag reads as legacy until the engine creates it")]
     public static partial void StoreMissing(ILogger logger);
+
+    [LoggerMessage(EventId = 7006, Level = LogLevel.Warning, Message = "Could not acknowledge flag versions in switchyard.compat_flag_acks; a rollback will wait for this client and refuse")]
+    public static partial void AckFailed(ILogger logger, Exception exception);
 }

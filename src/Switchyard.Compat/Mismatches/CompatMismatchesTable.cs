@@ -42,30 +42,6 @@ public static class CompatMismatchesTable
         WHERE flag_key = $1 AND updated_at > now() - $2::interval
         """;
 
-    /// <summary>Creates the schema and table when missing; serialized by an advisory lock so a fleet starting at once does not race.</summary>
-    public static async Task EnsureAsync(NpgsqlDataSource dataSource, CancellationToken ct)
-    {
-        ArgumentNullException.ThrowIfNull(dataSource);
-        var connection = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
-        {
-            var tx = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
-            await using (tx.ConfigureAwait(false))
-            {
-                foreach (var sql in new[]
-                {
-                    "SET LOCAL lock_timeout = '2s'",
-                    "SET LOCAL statement_timeout = '10s'",
-                    "SELECT pg_advisory_xact_lock(hashtext('switchyard.compat_mismatches'))",
-                    "CREATE SCHEMA IF NOT EXISTS switchyard",
-                    CreateSql,
-                })
-                {
-                    await using var cmd = new NpgsqlCommand(sql, connection, tx);
-                    await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-                }
-                await tx.CommitAsync(ct).ConfigureAwait(false);
-            }
-        }
-    }
+    /// <summary>Creates the schema and table when missing.</summary>
+    public static Task EnsureAsync(NpgsqlDataSource dataSource, CancellationToken ct) => CompatSchema.EnsureAsync(dataSource, [CreateSql], ct);
 }

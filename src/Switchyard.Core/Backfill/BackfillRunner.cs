@@ -31,12 +31,17 @@ public sealed partial class BackfillRunner
         await using var guard = await RunGuard.AcquireAsync(_sql.DataSource, request.MigrationName, ct).ConfigureAwait(false);
         var store = new BackfillStore(_sql);
 
-        var preflight = await new UnmappedPreflight(_sql).RunAsync(target, ct).ConfigureAwait(false);
+        var codes = new LookupCodes(_sql, target);
+        var codeIds = await codes.LoadAsync(ct).ConfigureAwait(false);
+        var preflight = await new UnmappedPreflight(_sql).RunAsync(target, [.. codeIds.Keys], ct).ConfigureAwait(false);
         var warnings = preflight.Warnings(target).ToList();
         foreach (var w in warnings) LogWarning(_logger, w);
+        if (target.FallbackCode is { } mapTo && preflight.Unmapped.Values.Count > 0)
+            await store.AppendEventAsync(request.MigrationName, "backfill.unmapped_mapped",
+                $"map_to '{mapTo}': legacy values of {target.Table}.{target.SourceColumn} that map to no code, {preflight.Unmapped}",
+                new { policy = target.Unmapped.ToString(), code = mapTo, preflight.Unmapped.Rows, preflight.Unmapped.DistinctValues, values = preflight.Unmapped.Values }, ct).ConfigureAwait(false);
 
-        var codes = new LookupCodes(_sql, target);
-        var statements = new BackfillStatements(target, await codes.LoadAsync(ct).ConfigureAwait(false), null);
+        var statements = new BackfillStatements(target, codeIds, null);
         if (target.Unmapped.Action == UnmappedAction.AddToLookup)
         {
             // Codes first, so the batches find every value in the literal list; one read-only scan, no row locks.

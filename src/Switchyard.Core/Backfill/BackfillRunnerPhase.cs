@@ -25,7 +25,8 @@ public sealed class BackfillRunnerPhase(BackfillOptions options, IReadOnlyList<I
             BackfillAborted a => new BackfillPhaseResult(false, stats.RowsUpdated, stats.RowsUpdated, (int)stats.Batches, "aborted: " + a.Reason),
             BackfillFailed f => throw new SwitchyardException(
                 $"Backfill stopped at unmapped values (policy {target.Unmapped}): {f.Unmapped}.",
-                "Add aliases or codes to the spec, or choose another unmapped policy (map_to / add_to_lookup), then re-run apply: finished ranges are not repeated."),
+                UnmappedLegacyValues.Hint(target, f.Unmapped.Values.FirstOrDefault(v => v.Value != "<null>")?.NormalizedCode, f.Unmapped.Values.Any(v => v.Value == "<null>"))
+                    + " Then re-run apply: finished ranges are not repeated."),
             _ => throw new InvalidOperationException($"Unknown backfill outcome {outcome.GetType().Name}."),
         };
     }

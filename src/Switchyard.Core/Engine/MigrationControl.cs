@@ -26,9 +26,19 @@ public sealed class MigrationControl(SafeSqlRunner sql)
         return active.Count switch
         {
             1 => active[0],
-            0 => throw new SwitchyardException("No active migration.", "Name one with --migration, or start one with `switchyard apply <spec>`."),
+            0 => throw await NoActiveAsync(ct).ConfigureAwait(false),
             _ => throw new SwitchyardException($"{active.Count} active migrations: {string.Join(", ", active.Select(a => a.Name))}.", "Name one with --migration <name>."),
         };
+    }
+
+    /// <summary>"No active migration", naming the last one (e.g. completed by Contract) so the next command can name it.</summary>
+    private async Task<SwitchyardException> NoActiveAsync(CancellationToken ct)
+    {
+        if ((await _journal.AllAsync(ct).ConfigureAwait(false)).LastOrDefault() is not { } last)
+            return new SwitchyardException("No active migration: the journal holds none.", "Start one with `switchyard apply <spec>`.");
+        var what = last.State == MigrationStates.Completed ? "completed (Contract, the point of no return, is done)" : $"{last.State} (phase {last.Phase})";
+        return new SwitchyardException($"No active migration: the last one, '{last.Name}' on {last.TargetTable}, is {what}.",
+            $"Name it with --migration {last.Name} (e.g. `switchyard status --migration {last.Name}`), or start another with `switchyard apply <spec>`.");
     }
 
     /// <summary>Flips the migration's flag. Needs Validate finished (app v2 deployed is the operator's call, said in the plan).</summary>

@@ -40,6 +40,8 @@ public sealed class MigrationEngine(SafeSqlRunner sql, IBackfillPhase? backfill 
 
     public async Task<RunResult> ApplyAsync(MigrationSpec spec, ApplyOptions options, CancellationToken ct)
     {
+        if (options.Confirm is { } confirm && confirm != spec.Name)
+            throw new SwitchyardException($"--confirm '{confirm}' does not match the migration name '{spec.Name}': nothing was run.", $"Re-run with `--confirm {spec.Name}` (the spec's migration: name).");
         var plan = await PlanAsync(spec, ct).ConfigureAwait(false);
         await _journal.EnsureSchemaAsync(ct).ConfigureAwait(false);
         await using var runLock = await MigrationLock.AcquireAsync(sql.DataSource, plan.TargetTable, ct).ConfigureAwait(false);

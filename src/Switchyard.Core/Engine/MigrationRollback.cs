@@ -1,3 +1,4 @@
+using Switchyard.Core.Engine.Rollback;
 using Switchyard.Core.Execution;
 using Switchyard.Core.Journal;
 using Switchyard.Core.Planning;
@@ -12,7 +13,10 @@ public sealed class MigrationRollback(SafeSqlRunner sql)
 
     /// <param name="spec">The migration's spec (its plan holds each step's undo).</param>
     /// <param name="to">Keep this phase and undo the later ones; null undoes everything, Expand included.</param>
-    public async Task<RunResult> RollbackAsync(MigrationSpec spec, MigrationPhase? to, CancellationToken ct)
+    public Task<RunResult> RollbackAsync(MigrationSpec spec, MigrationPhase? to, CancellationToken ct) => RollbackAsync(spec, to, new RollbackOptions(), ct);
+
+    /// <param name="options">--confirm and the wait for Compat clients, needed once flags have left legacy.</param>
+    public async Task<RunResult> RollbackAsync(MigrationSpec spec, MigrationPhase? to, RollbackOptions options, CancellationToken ct)
     {
         if (!await _journal.ExistsAsync(ct).ConfigureAwait(false) || await _journal.FindAsync(spec.Name, ct).ConfigureAwait(false) is not { } record)
             throw new SwitchyardException($"No migration named '{spec.Name}' in the journal: nothing to roll back.", "Check `switchyard status` for the migrations this database knows.");
@@ -24,6 +28,8 @@ public sealed class MigrationRollback(SafeSqlRunner sql)
         if (plan.Phase(MigrationPhase.Contract).Steps.Any(s => s.Kind != StepKind.Gate && steps.TryGetValue(s.Key, out var r) && r.Status is StepStatuses.Done or StepStatuses.Running or StepStatuses.Failed))
             throw new SwitchyardException($"'{record.Name}' has started Contract, the point of no return: the old shape cannot be restored by rollback.",
                 "Finish it with `switchyard apply <spec> --confirm " + record.Name + "`; downstream readers use the compat view meanwhile.");
+        if (to is null || to < MigrationPhase.Cutover)
+            await new LegacyFlagsReturn(_journal, options).ReturnAsync(record, plan, ct).ConfigureAwait(false);
         await _journal.EventAsync(record.Id, "rollback_started", $"rollback {record.Name} to {to?.ToString() ?? "before Expand"}", new { to = to?.ToString() }, ct).ConfigureAwait(false);
         var undone = new List<string>();
         var undo = plan.Steps.Where(s => to is null || s.Phase > to.Value).Reverse().ToList();

@@ -1,3 +1,4 @@
+using Switchyard.Core.Backfill;
 using Switchyard.Core.Catalog;
 using Switchyard.Core.Execution;
 using Switchyard.Core.Operations;
@@ -58,7 +59,7 @@ public static class SpecCatalogCheck
                     await Column(n, t.Table, t.KeyColumn, "key").ConfigureAwait(false);
                     created.Add((t.LookupTable, null));
                     created.Add((t.Table, t.TargetColumn));
-                    if (t.Unmapped.Action == UnmappedAction.Fail) await UnmappedAsync(n, sql, ct).ConfigureAwait(false);
+                    if (t.Unmapped.Action != UnmappedAction.MapTo) await UnmappedAsync(n, sql, ct).ConfigureAwait(false);
                     break;
                 case CreateIndexOperation i:
                     foreach (var col in i.Columns) await Column(i, i.Table, col, "columns").ConfigureAwait(false);
@@ -81,14 +82,19 @@ public static class SpecCatalogCheck
         return live;
     }
 
+    /// <summary>Exact, before Expand: under fail every unmapped value (NULL and '' included) refuses; under add_to_lookup NULL does (it cannot become a code).</summary>
     private static async Task UnmappedAsync(NormalizeColumnOperation n, SafeSqlRunner sql, CancellationToken ct)
     {
         var t = n.Target;
-        var rows = await sql.QueryAsync(NormalizationSql.UnmappedValues(t), r => (Code: r.IsDBNull(0) ? "" : r.GetString(0), Rows: r.GetInt64(1)), ct, (object)t.Codes.ToArray()).ConfigureAwait(false);
-        if (rows.Count == 0) return;
-        var list = string.Join(", ", rows.Select(r => $"'{r.Code}' ({r.Rows} rows)"));
+        var listing = await UnmappedLegacyValues.ReadAsync(sql, t, t.Codes, SampleKeys, ct).ConfigureAwait(false);
+        if (t.Unmapped.Action == UnmappedAction.AddToLookup)
+            listing = listing with { Values = [.. listing.Values.Where(v => v.Value is null)], DistinctValues = listing.HasNull ? 1 : 0, Rows = listing.Values.Where(v => v.Value is null).Sum(v => v.Rows) };
+        if (listing.Values.Count == 0) return;
+        var why = t.Unmapped.Action == UnmappedAction.AddToLookup ? "NULL cannot be added to the lookup as a code" : "they map to no code";
         throw new SpecException(n.At(n.FieldLocations.ContainsKey("unmapped") ? "unmapped" : "aliases"),
-            $"{t.Table}.{t.SourceColumn} has values that map to no code in {t.LookupTable} and the policy is unmapped: fail — {list}.",
-            $"Map each under aliases: (e.g. `{rows[0].Code}: <code>`), add it to lookup.codes, or choose `unmapped: {{ map_to: <code> }}` or `unmapped: add_to_lookup`.");
+            $"{t.Table}.{t.SourceColumn} has legacy values the policy unmapped: {t.Unmapped} cannot take ({why} in {t.LookupTable}) — {listing}. Nothing was created.",
+            UnmappedLegacyValues.Hint(t, listing));
     }
+
+    private const int SampleKeys = 5;
 }

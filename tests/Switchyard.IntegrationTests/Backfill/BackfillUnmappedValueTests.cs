@@ -72,7 +72,10 @@ public sealed class BackfillUnmappedValueTests : IClassFixture<DirtyExpandedLedg
         var after = await _db.InvariantsAsync();
         after.SameMoneyAs(before).ShouldBeTrue();
         after.StateMissing.ShouldBe(0);
-        after.StatusStateDisagreements.ShouldBe(unknown, "only the rows mapped to 'unknown' differ from their canonical status");
+        after.StatusStateDisagreements.ShouldBe(unknown, "judged by the flagship's fail mapping, the rows mapped to 'unknown' differ from their status");
+        var byPolicy = await Switchyard.Samples.Ledger.Invariants.LedgerInvariantsReader.ReadAsync(_db.DataSource, null, target, CancellationToken.None);
+        byPolicy.StatusStateDisagreements.ShouldBe(0, "judged by the map_to mapping, as validate judges, they agree");
+        byPolicy.PolicyMapped.ShouldBe(unknown);
     }
 
     [Fact]

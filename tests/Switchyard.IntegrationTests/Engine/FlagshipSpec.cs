@@ -20,4 +20,12 @@ internal static class FlagshipSpec
     public static MigrationEngine Engine(TestDatabase db, SafeSqlOptions? options = null) => new(db.Runner(options));
 
     public static string[] Connect(TestDatabase db) => ["-c", db.ConnectionString];
+
+    /// <summary>Runs the flagship through Validate and flips its flags to reads new_only / writes new (app v2 reads only state_id).</summary>
+    public static async Task CutOverNewOnlyAsync(TestDatabase db)
+    {
+        var reached = await Engine(db).ApplyAsync(Load(), new ApplyOptions { To = Switchyard.Core.Planning.MigrationPhase.Validate }, CancellationToken.None);
+        reached.State.ShouldNotBe("failed", reached.Message);
+        await new MigrationControl(db.Runner()).CutoverAsync(Name, "new_only", 100, "new", CancellationToken.None);
+    }
 }

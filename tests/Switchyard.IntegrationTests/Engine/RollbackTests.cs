@@ -1,4 +1,5 @@
 using Switchyard.Core.Engine;
+using Switchyard.Core.Engine.Rollback;
 using Switchyard.Core.Planning;
 using Switchyard.IntegrationTests.Infrastructure;
 
@@ -23,7 +24,7 @@ public sealed class RollbackTests(LedgerDatabase db) : IClassFixture<LedgerDatab
             if (phase == MigrationPhase.Cutover)
                 await new MigrationControl(db.Runner()).CutoverAsync(null, "new", 50, "both", CancellationToken.None);
             (await FlagshipSpec.SnapshotAsync(db)).SameAs(startCatalog).ShouldBeFalse($"{phase} changed nothing?");
-            var result = await rollback.RollbackAsync(spec, null, CancellationToken.None);
+            var result = await rollback.RollbackAsync(spec, null, new RollbackOptions { Confirm = FlagshipSpec.Name }, CancellationToken.None);
 
             // Then the catalog is exactly the starting one and no money moved
             result.State.ShouldBe("rolled_back");
