@@ -106,6 +106,7 @@ public sealed class MigrationControl(SafeSqlRunner sql)
             {
                 Backfill = await BackfillProgressReader.ReadAsync(sql, r.Name, ct).ConfigureAwait(false),
                 Guards = guardStatus,
+                Runner = await Runners.RunnerStatusReader.ReadAsync(sql, MigrationLock.Name(r.TargetTable), null, ct).ConfigureAwait(false),
             });
         }
         return result;
