@@ -16,9 +16,18 @@ public sealed record RunnerRecord(string LockName, Guid RunId, string? Migration
         last_beat >= clock_timestamp() - $2::interval, extract(epoch FROM clock_timestamp() - last_beat)::float8
         """;
 
-    internal static RunnerRecord Read(Npgsql.NpgsqlDataReader r) => new(r.GetString(0), r.GetGuid(1), r.IsDBNull(2) ? null : r.GetString(2), r.GetString(3),
-        r.GetString(4), r.GetInt32(5), r.GetFieldValue<DateTimeOffset>(6), r.GetInt32(7), r.GetFieldValue<DateTimeOffset>(8), r.GetFieldValue<DateTimeOffset>(9),
-        r.GetBoolean(10), r.GetDouble(11));
+    /// <summary>
+    /// Alive when it beat within the stale window, unless it ran on this host and its process is gone: a runner killed
+    /// a moment ago on the same machine is known dead at once, elsewhere only once its heartbeat is stale.
+    /// </summary>
+    internal static RunnerRecord Read(Npgsql.NpgsqlDataReader r)
+    {
+        var (host, osPid, processStarted) = (r.GetString(4), r.GetInt32(5), r.GetFieldValue<DateTimeOffset>(6));
+        var beating = r.GetBoolean(10);
+        return new(r.GetString(0), r.GetGuid(1), r.IsDBNull(2) ? null : r.GetString(2), r.GetString(3), host, osPid, processStarted,
+            r.GetInt32(7), r.GetFieldValue<DateTimeOffset>(8), r.GetFieldValue<DateTimeOffset>(9),
+            beating && !ThisProcess.GoneFromThisHost(host, osPid, processStarted), r.GetDouble(11));
+    }
 }
 
 /// <summary>This process, as the runners table records it.</summary>
@@ -32,5 +41,21 @@ internal static class ThisProcess
     {
         using var self = Process.GetCurrentProcess();
         return new DateTimeOffset(self.StartTime.ToUniversalTime(), TimeSpan.Zero);
+    }
+
+    /// <summary>True when the runner ran on this host and no process with its pid and start time runs here now.</summary>
+    public static bool GoneFromThisHost(string host, int osPid, DateTimeOffset processStartedAt)
+    {
+        if (!string.Equals(host, Host, StringComparison.Ordinal)) return false;
+        try
+        {
+            using var process = Process.GetProcessById(osPid);
+            // A reused pid belongs to a process started later.
+            return (new DateTimeOffset(process.StartTime.ToUniversalTime(), TimeSpan.Zero) - processStartedAt).Duration() > TimeSpan.FromSeconds(1);
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
+        {
+            return true;
+        }
     }
 }
