@@ -29,8 +29,8 @@ public sealed partial class BackfillRunner
         var target = request.Target;
         await BackfillSchema.EnsureAsync(_sql, ct).ConfigureAwait(false);
         await using var guard = await RunGuard.AcquireAsync(_sql.DataSource, request.MigrationName, target.Table.ToString(), ct).ConfigureAwait(false);
-        throttles = [new RunnerLeaseThrottle(guard), .. throttles];
         var store = new BackfillStore(_sql);
+        throttles = [new RunnerLeaseThrottle(guard, (note, token) => store.AppendEventAsync(request.MigrationName, "backfill.lock_retaken", note, null, token)), .. throttles];
 
         var preflight = await new UnmappedPreflight(_sql).RunAsync(target, ct).ConfigureAwait(false);
         var warnings = preflight.Warnings(target).ToList();

@@ -46,6 +46,7 @@ public sealed class RunnerTakeBackTests(LedgerDatabase db) : IClassFixture<Ledge
         result.State.ShouldBe("waiting");
         (await db.ScalarAsync<string>("SELECT state FROM switchyard.migrations")).ShouldBe("waiting");
         (await db.ScalarAsync<long>("SELECT count(*) FROM switchyard.steps WHERE status = 'failed'")).ShouldBe(0);
+        (await db.ScalarAsync<long>("SELECT count(*) FROM switchyard.events WHERE kind = 'runner_lock_retaken'")).ShouldBeGreaterThan(0);
         var after = await db.InvariantsAsync();
         after.SameMoneyAs(before).ShouldBeTrue();
         after.StateMissing.ShouldBe(0);
