@@ -27,23 +27,47 @@ internal static class StatusView
                 ("point of no return", s.PointOfNoReturnPassed ? "passed (Contract started)" : "not reached: rollback restores the old shape"),
                 ("flag", s.Flag is null ? "-" : $"{s.Flag.FlagKey}: reads {s.Flag.ReadMode} {s.Flag.ReadPercent}%, writes {s.Flag.WriteMode} (v{s.Flag.Version})"),
                 ("control", s.Control.AbortRequested ? "abort requested" : s.Control.Paused ? "paused" : "running allowed"),
+                ("runner", Runner(s)),
                 ("updated", m.UpdatedAt.ToString("u", CultureInfo.InvariantCulture)),
                 ("journal chain", s.EventChain?.Describe() ?? "-"),
             ]);
             CliOutput.Table(null, ["phase", "step", "status", "attempts", "error"],
                 s.Steps.Select(st => (IReadOnlyList<string>)[st.Phase, st.Key, st.Status, st.Attempts.ToString(CultureInfo.InvariantCulture), st.Error ?? ""]));
-            if (s.Backfill is { } b) PrintBackfill(b);
+            if (s.Backfill is { } b) PrintBackfill(b, s.RunnerGone ? Runner(s) : null);
             if (s.Guards is { } g) PrintGuards(g);
             foreach (var e in s.RecentEvents)
                 CliOutput.Plain($"  {e.At:HH:mm:ss} {e.Kind} [{e.OsUser}/{e.ApplicationName}] {e.Message}");
         }
     }
 
-    private static void PrintBackfill(BackfillProgress b)
+    private static string Runner(MigrationStatus s) => s.Runner switch
+    {
+        { Alive: true } r => "live: " + r.Describe(),
+        { } r when s.RunnerGone => string.Create(CultureInfo.InvariantCulture,
+            $"gone since {r.LastBeat.ToUniversalTime():u} (no heartbeat for {r.SecondsSinceBeat:F0}s; was host {r.Host}, OS pid {r.OsPid}): re-run apply to continue"),
+        null when s.RunnerGone => "gone (no runner holds the table): re-run apply to continue",
+        _ => "none",
+    };
+
+    /// <param name="gone">Set when the runner is gone: a rate and ETA would describe a process that no longer runs.</param>
+    private static void PrintBackfill(BackfillProgress b, string? gone)
+    {
+        if (gone is not null && b.State == "running")
+            CliOutput.Plain(string.Create(CultureInfo.InvariantCulture, $"backfill: not running, its runner is {gone}; {b.RowsDone:N0} / ~{b.RowsEstimated:N0} rows, {b.Fraction:P1} of keys"));
+        else
+            PrintBackfillLine(b);
+        PrintWorkers(b);
+    }
+
+    private static void PrintBackfillLine(BackfillProgress b)
     {
         var eta = b.Eta is { } e ? e.TotalSeconds.ToString("F0", CultureInfo.InvariantCulture) + " s" : "-";
         CliOutput.Plain(string.Create(CultureInfo.InvariantCulture,
             $"backfill: {b.State}, {b.RowsDone:N0} / ~{b.RowsEstimated:N0} rows, {b.Fraction:P1} of keys, {b.RowsPerSecond:N0} rows/s, ETA {eta}{(b.Reason is null ? "" : " — " + b.Reason)}"));
+    }
+
+    private static void PrintWorkers(BackfillProgress b)
+    {
         CliOutput.Table(null, ["worker", "keys", "next key", "rows", "batches", "batch keys", "state"],
             b.Workers.Select(w => (IReadOnlyList<string>)
             [

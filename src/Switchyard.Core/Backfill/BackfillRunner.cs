@@ -28,8 +28,9 @@ public sealed partial class BackfillRunner
         request.Validate();
         var target = request.Target;
         await BackfillSchema.EnsureAsync(_sql, ct).ConfigureAwait(false);
-        await using var guard = await RunGuard.AcquireAsync(_sql.DataSource, request.MigrationName, ct).ConfigureAwait(false);
+        await using var guard = await RunGuard.AcquireAsync(_sql.DataSource, request.MigrationName, target.Table.ToString(), ct).ConfigureAwait(false);
         var store = new BackfillStore(_sql);
+        throttles = [new RunnerLeaseThrottle(guard, (note, token) => store.AppendEventAsync(request.MigrationName, "backfill.lock_retaken", note, null, token)), .. throttles];
 
         var codes = new LookupCodes(_sql, target);
         var codeIds = await codes.LoadAsync(ct).ConfigureAwait(false);
@@ -66,7 +67,11 @@ public sealed partial class BackfillRunner
         var plan = await store.StartAsync(request.MigrationName, target, request.Options.Workers, ct).ConfigureAwait(false);
         var run = new BackfillRun(request.MigrationName, plan, _time);
         if (plan.AlreadyCompleted)
+        {
+            // Every row is filled, but the step is not journaled done: the final ANALYZE may be what failed. Run it now.
+            await AnalyzeAsync(request, ct).ConfigureAwait(false);
             return new BackfillCompleted(run.Stats(warnings));
+        }
 
         await store.AppendEventAsync(request.MigrationName, plan.Resumed ? "backfill.resumed" : "backfill.started",
             $"backfill run {plan.RunNo} of {target.Table}.{target.TargetColumn}: keys {plan.MinKey}..{plan.MaxKey}, {plan.Ranges.Count} range(s), ~{plan.RowsEstimated} rows",
@@ -95,11 +100,18 @@ public sealed partial class BackfillRunner
             reason ?? $"backfill of {target.Table}.{target.TargetColumn} completed: {stats.RowsUpdated} rows updated in {stats.Batches} batches",
             new { stats.RowsUpdated, stats.Batches, stats.Retries, stats.Splits, stats.ThrottleWaits, elapsed_seconds = stats.Elapsed.TotalSeconds, unmapped = (outcome as BackfillFailed)?.Unmapped.Values },
             ct).ConfigureAwait(false);
-        if (outcome is BackfillCompleted && request.Options.AnalyzeWhenDone)
-            await _sql.ExecuteDdlAsync(new DdlStatement($"ANALYZE {target.Table.Sql}", []), ct).ConfigureAwait(false);
+        if (outcome is BackfillCompleted) await AnalyzeAsync(request, ct).ConfigureAwait(false);
         progress?.Report(run.Snapshot(outcome.State, reason));
         return outcome;
     }
+
+    /// <summary>
+    /// ANALYZE takes SHARE UPDATE EXCLUSIVE, so it is declared: the runner then sees (and names) an autovacuum on the
+    /// table, and queues so autovacuum yields instead of failing every short attempt behind it.
+    /// </summary>
+    private Task AnalyzeAsync(BackfillRequest request, CancellationToken ct) => request.Options.AnalyzeWhenDone
+        ? _sql.ExecuteDdlAsync(DdlStatement.On(request.Target.Table, LockMode.ShareUpdateExclusive, $"ANALYZE {request.Target.Table.Sql}"), ct)
+        : Task.CompletedTask;
 
     /// <summary>Where a migration's backfill stands, read from the journal (for <c>switchyard status</c>); null when it never started.</summary>
     public Task<BackfillProgress?> ReadProgressAsync(string migration, CancellationToken ct) => BackfillProgressReader.ReadAsync(_sql, migration, ct);

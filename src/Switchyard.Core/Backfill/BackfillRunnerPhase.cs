@@ -16,6 +16,9 @@ public sealed class BackfillRunnerPhase(BackfillOptions options, IReadOnlyList<I
         var runner = new BackfillRunner(run.Sql, loggers?.CreateLogger<BackfillRunner>(), time);
         // The operator's pause/abort always counts, whatever else the caller plugged in.
         IReadOnlyList<IBackfillThrottle> all = [new OperatorControlThrottle(run.Sql, time), .. throttles];
+        // The table's runner lock is checked (and taken back if its session died) before every batch, not only every step.
+        if (run.Lease is { } lease)
+            all = [new RunnerLeaseThrottle(lease, (note, token) => run.Journal.EventAsync(run.MigrationId, "runner_lock_retaken", note, null, token)), .. all];
         var outcome = await runner.RunAsync(new BackfillRequest(run.Name, target, options), all, progress, ct).ConfigureAwait(false);
         var stats = outcome.Stats;
         return outcome switch

@@ -29,6 +29,12 @@ public sealed record MigrationStatus(MigrationRecord Migration, IReadOnlyList<St
 
     /// <summary>The walk of the migration's event hash chain in the database (edited, deleted or reordered events show here).</summary>
     public Journal.Chain.EventChainVerdict? EventChain { get; init; }
+
+    /// <summary>The heartbeat row of the table's runner, live or gone; null when none is recorded.</summary>
+    public Runners.RunnerRecord? Runner { get; init; }
+
+    /// <summary>The journal says running, but no runner beats: the process is gone (since the row's last beat, when there is one).</summary>
+    public bool RunnerGone => Migration.State == Journal.MigrationStates.Running && Runner is not { Alive: true };
 }
 
 /// <summary>Operator controls written to <c>switchyard.control</c>.</summary>

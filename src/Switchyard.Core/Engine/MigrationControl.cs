@@ -118,6 +118,7 @@ public sealed class MigrationControl(SafeSqlRunner sql)
                 Backfill = await BackfillProgressReader.ReadAsync(sql, r.Name, ct).ConfigureAwait(false),
                 Guards = guardStatus,
                 EventChain = await EventChainReader.VerifyAsync(sql, r.Id, ct).ConfigureAwait(false),
+                Runner = await Runners.RunnerStatusReader.ReadAsync(sql, MigrationLock.Name(r.TargetTable), null, ct).ConfigureAwait(false),
             });
         }
         return result;

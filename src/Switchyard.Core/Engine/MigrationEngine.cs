@@ -44,7 +44,7 @@ public sealed class MigrationEngine(SafeSqlRunner sql, IBackfillPhase? backfill 
             throw new SwitchyardException($"--confirm '{confirm}' does not match the migration name '{spec.Name}': nothing was run.", $"Re-run with `--confirm {spec.Name}` (the spec's migration: name).");
         var plan = await PlanAsync(spec, ct).ConfigureAwait(false);
         await _journal.EnsureSchemaAsync(ct).ConfigureAwait(false);
-        await using var runLock = await MigrationLock.AcquireAsync(sql.DataSource, plan.TargetTable, ct).ConfigureAwait(false);
+        await using var runLock = await MigrationLock.AcquireAsync(sql.DataSource, plan.TargetTable, spec.Name, ct).ConfigureAwait(false);
         var record = await _journal.FindAsync(spec.Name, ct).ConfigureAwait(false);
         var other = (await _journal.ActiveAsync(ct).ConfigureAwait(false)).FirstOrDefault(m => m.TargetTable == plan.TargetTable.ToString() && m.Name != spec.Name);
         if (other is not null)
@@ -73,7 +73,9 @@ public sealed class MigrationEngine(SafeSqlRunner sql, IBackfillPhase? backfill 
             await _journal.EventAsync(record.Id, "abort_cleared", "A new apply run clears the earlier abort request.", null, ct).ConfigureAwait(false);
         }
         await _journal.EventAsync(record.Id, "run_started", $"apply {spec.Name} (to {options.To?.ToString() ?? "the next gate"})", new { to = options.To?.ToString(), spec = plan.SpecPath }, ct).ConfigureAwait(false);
-        var run = new MigrationRun(record.Id, record.Name, plan, sql, _journal);
+        if (runLock.TookOverFrom is { } gone)
+            await _journal.EventAsync(record.Id, "runner_taken_over", $"took over from a runner that is gone: {gone.Describe()}", new { gone.Host, gone.OsPid, gone.ProcessStartedAt, gone.LastBeat }, ct).ConfigureAwait(false);
+        var run = new MigrationRun(record.Id, record.Name, plan, sql, _journal) { Lease = runLock };
         return await RunPhasesAsync(run, record, options, ct).ConfigureAwait(false);
     }
 
@@ -105,6 +107,8 @@ public sealed class MigrationEngine(SafeSqlRunner sql, IBackfillPhase? backfill 
             foreach (var step in phase.Steps)
             {
                 if (done.Contains(step.Key)) continue;
+                if (run.Lease is { } lease && await lease.EnsureHeldAsync(ct).ConfigureAwait(false) is { } retaken)
+                    await _journal.EventAsync(run.MigrationId, "runner_lock_retaken", $"before {step.Key}: {retaken}", null, ct).ConfigureAwait(false);
                 var control = await _journal.ControlAsync(run.MigrationId, ct).ConfigureAwait(false);
                 if (control.AbortRequested || control.Paused)
                 {
@@ -188,7 +192,8 @@ public sealed class MigrationEngine(SafeSqlRunner sql, IBackfillPhase? backfill 
                     return null;
             }
         }
-        catch (Exception e) when (e is SwitchyardException or Npgsql.NpgsqlException)
+        // A runner that lost its lock stops without writing: the migration is not failed, and may have a new owner.
+        catch (Exception e) when ((e is SwitchyardException or Npgsql.NpgsqlException) && e is not Runners.RunnerLeaseLostException)
         {
             await _journal.StepFinishedAsync(id, step.Key, StepStatuses.Failed, e.Message, CancellationToken.None).ConfigureAwait(false);
             await _journal.SetStateAsync(id, MigrationStates.Failed, CancellationToken.None).ConfigureAwait(false);

@@ -23,7 +23,7 @@ public sealed class MigrationRollback(SafeSqlRunner sql)
         if (record.State == MigrationStates.RolledBack && to is null)
             return new RunResult(record.Name, record.Phase, record.State, "Already rolled back.", []);
         var plan = await new MigrationEngine(sql).PlanAsync(spec, ct).ConfigureAwait(false);
-        await using var runLock = await MigrationLock.AcquireAsync(sql.DataSource, plan.TargetTable, ct).ConfigureAwait(false);
+        await using var runLock = await MigrationLock.AcquireAsync(sql.DataSource, plan.TargetTable, record.Name, ct).ConfigureAwait(false);
         var steps = (await _journal.StepsAsync(record.Id, ct).ConfigureAwait(false)).ToDictionary(s => s.Key);
         if (plan.Phase(MigrationPhase.Contract).Steps.Any(s => s.Kind != StepKind.Gate && steps.TryGetValue(s.Key, out var r) && r.Status is StepStatuses.Done or StepStatuses.Running or StepStatuses.Failed))
             throw new SwitchyardException($"'{record.Name}' has started Contract, the point of no return: the old shape cannot be restored by rollback.",

@@ -11,6 +11,9 @@ public sealed record MigrationRun(long MigrationId, string Name, MigrationPlan P
     /// <summary>The phase a gate being checked opens (Validate or Contract), so the gate knows the shape the table should be in.</summary>
     /// <value>The default is <see cref="MigrationPhase.Validate"/>.</value>
     public MigrationPhase GatePhase { get; init; } = MigrationPhase.Validate;
+
+    /// <summary>The table's runner lock, which a long phase checks before each batch; null when the caller holds none.</summary>
+    public Runners.RunnerLease? Lease { get; init; }
 }
 
 /// <summary>What the backfill phase did.</summary>

@@ -9,7 +9,7 @@ internal static class LockHolderProbe
         SELECT l.pid, l.mode, l.granted,
                coalesce(a.application_name, ''), coalesce(a.state, ''),
                coalesce(extract(epoch FROM now() - a.xact_start), 0)::float8,
-               left(coalesce(a.query, ''), 200)
+               left(coalesce(a.query, ''), 200), coalesce(a.backend_type, '')
         FROM pg_locks l
         LEFT JOIN pg_stat_activity a ON a.pid = l.pid
         WHERE l.locktype = 'relation'
@@ -33,7 +33,7 @@ internal static class LockHolderProbe
             while (await reader.ReadAsync(ct).ConfigureAwait(false))
             {
                 found.Add(new BlockingSession(reader.GetInt32(0), reader.GetString(1), reader.GetBoolean(2), reader.GetString(3),
-                    reader.GetString(4), reader.GetDouble(5), reader.GetString(6)));
+                    reader.GetString(4), reader.GetDouble(5), reader.GetString(6)) { BackendType = reader.GetString(7) });
             }
         }
         return found;

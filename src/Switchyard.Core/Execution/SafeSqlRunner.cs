@@ -45,7 +45,8 @@ public sealed partial class SafeSqlRunner
                 await using var connection = await DataSource.OpenConnectionAsync(token).ConfigureAwait(false);
                 if (attempts > 1 && statement.RepairBeforeRetry is { } repair)
                     await RunBareAsync(connection, repair, Options.ConcurrentStatementTimeout, Options.ConcurrentStatementTimeout, token).ConfigureAwait(false);
-                waited += await WaitForConflictingHoldersAsync(connection, statement, holdersSeen, token).ConfigureAwait(false);
+                var gate = await WaitForConflictingHoldersAsync(connection, statement, holdersSeen, token).ConfigureAwait(false);
+                waited += gate.Waited;
                 if (statement.Concurrently)
                 {
                     // CONCURRENTLY cannot run in a transaction block. Its lock (SHARE UPDATE EXCLUSIVE) does not block
@@ -54,7 +55,7 @@ public sealed partial class SafeSqlRunner
                     return;
                 }
                 await using var tx = await connection.BeginTransactionAsync(token).ConfigureAwait(false);
-                await SetLocalTimeoutsAsync(connection, tx, Options.LockTimeout, Options.StatementTimeout, token).ConfigureAwait(false);
+                await SetLocalTimeoutsAsync(connection, tx, gate.QueueLockTimeout ?? Options.LockTimeout, Options.StatementTimeout, token).ConfigureAwait(false);
                 await using (var cmd = new NpgsqlCommand(statement.Sql, connection, tx))
                     await cmd.ExecuteNonQueryAsync(token).ConfigureAwait(false);
                 await tx.CommitAsync(token).ConfigureAwait(false);
@@ -177,29 +178,45 @@ public sealed partial class SafeSqlRunner
     /// <summary>
     /// Entering the lock queue while a conflicting lock is held makes every later reader and writer queue behind us.
     /// So we wait outside the queue until no conflicting holder is left that could hold us up for long (see
-    /// <see cref="SafeSqlOptions.ShortHolderGrace"/>), then try under lock_timeout.
+    /// <see cref="SafeSqlOptions.ShortHolderGrace"/>), then try under lock_timeout, saying who we wait for every few
+    /// seconds. When autovacuum is the only holder and queueing is harmless, we queue so it yields (<see cref="AutovacuumYield"/>).
     /// </summary>
-    private async Task<TimeSpan> WaitForConflictingHoldersAsync(NpgsqlConnection connection, DdlStatement statement, Dictionary<int, BlockingSession> seen, CancellationToken ct)
+    private async Task<(TimeSpan Waited, TimeSpan? QueueLockTimeout)> WaitForConflictingHoldersAsync(NpgsqlConnection connection, DdlStatement statement, Dictionary<int, BlockingSession> seen, CancellationToken ct)
     {
-        if (statement.Locks.Count == 0) return TimeSpan.Zero;
+        if (statement.Locks.Count == 0) return (TimeSpan.Zero, null);
         var start = _time.GetTimestamp();
-        var lastReport = TimeSpan.Zero;
+        TimeSpan? lastReport = null;
         while (true)
         {
             var holders = (await LockHolderProbe.ConflictingHoldersAsync(connection, statement.Locks, ct).ConfigureAwait(false))
                 .Where(h => MayHoldLong(h, Options.ShortHolderGrace)).ToList();
             var waited = _time.GetElapsedTime(start);
-            if (holders.Count == 0) return waited;
+            if (holders.Count == 0) return (waited, null);
             foreach (var h in holders) seen[h.Pid] = h;
+            if (AutovacuumYield.Applies(statement, holders))
+            {
+                var queueTimeout = AutovacuumYield.QueueLockTimeout(await DeadlockTimeoutAsync(connection, ct).ConfigureAwait(false), Options.LockTimeout);
+                LogQueueingBehindAutovacuum(_logger, string.Join("; ", holders), queueTimeout.TotalMilliseconds);
+                return (waited, queueTimeout);
+            }
             if (waited >= Options.ConflictWaitBudget)
-                throw new LockNotAcquiredException(statement.Sql, 0, holders);
-            if (waited - lastReport >= TimeSpan.FromSeconds(5))
+                throw LockNotAcquiredException.WaitedOutsideQueue(statement.Sql, waited, holders);
+            if (lastReport is null || waited - lastReport.Value >= HolderReportInterval)
             {
                 lastReport = waited;
-                LogWaitingForHolders(_logger, waited.TotalSeconds, string.Join("; ", holders));
+                LogWaitingForHolders(_logger, waited.TotalSeconds, Options.ConflictWaitBudget.TotalSeconds, string.Join("; ", holders));
             }
             await Task.Delay(Options.ConflictPollInterval, _time, ct).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>How often a wait outside the lock queue says whom it waits for.</summary>
+    private static readonly TimeSpan HolderReportInterval = TimeSpan.FromSeconds(5);
+
+    private static async Task<TimeSpan> DeadlockTimeoutAsync(NpgsqlConnection connection, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand("SELECT setting::bigint FROM pg_settings WHERE name = 'deadlock_timeout'", connection);
+        return TimeSpan.FromMilliseconds((long)(await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false))!);
     }
 
     /// <summary>A young statement that is running ends soon; one idle in its transaction or itself waiting may not.</summary>
@@ -244,6 +261,9 @@ public sealed partial class SafeSqlRunner
     [LoggerMessage(EventId = 1001, Level = LogLevel.Warning, Message = "Attempt {Attempt}/{Max} failed ({Reason}); retrying in {DelayMs:F0} ms: {What}")]
     private static partial void LogRetry(ILogger logger, int attempt, int max, string reason, double delayMs, string what);
 
-    [LoggerMessage(EventId = 1002, Level = LogLevel.Information, Message = "Waiting {Seconds:F1}s outside the lock queue for conflicting holders: {Holders}")]
-    private static partial void LogWaitingForHolders(ILogger logger, double seconds, string holders);
+    [LoggerMessage(EventId = 1002, Level = LogLevel.Warning, Message = "Waiting outside the lock queue ({Seconds:F0}s of {Budget:F0}s) for: {Holders}")]
+    private static partial void LogWaitingForHolders(ILogger logger, double seconds, double budget, string holders);
+
+    [LoggerMessage(EventId = 1003, Level = LogLevel.Warning, Message = "Only autovacuum holds the table ({Holders}): queueing with lock_timeout {LockTimeoutMs:F0} ms so PostgreSQL cancels it after deadlock_timeout")]
+    private static partial void LogQueueingBehindAutovacuum(ILogger logger, string holders, double lockTimeoutMs);
 }

@@ -56,6 +56,27 @@ public sealed class SessionAdvisoryLock : IAsyncDisposable
         return $"held by pid {reader.GetInt32(0)} (application_name '{reader.GetString(1)}', user {reader.GetString(2)}, from {reader.GetString(3)}, connected since {reader.GetFieldValue<DateTimeOffset>(4):u})";
     }
 
+    /// <summary>The server process of the session that holds the lock.</summary>
+    public int BackendPid => _connection.ProcessID;
+
+    /// <summary>
+    /// True while the session holding the lock is alive. False once it was terminated or the server restarted: the
+    /// lock went with it, and this process must take it again before relying on it. Not thread-safe, like the connection.
+    /// </summary>
+    public async Task<bool> SessionAliveAsync(CancellationToken ct)
+    {
+        try
+        {
+            await using var cmd = new NpgsqlCommand("SELECT 1", _connection);
+            await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception e) when (e is NpgsqlException or InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         // A pooled connection keeps its session (and the lock) after Dispose, so release it explicitly.
@@ -65,7 +86,7 @@ public sealed class SessionAdvisoryLock : IAsyncDisposable
             cmd.Parameters.AddWithValue(_key);
             await cmd.ExecuteScalarAsync(CancellationToken.None).ConfigureAwait(false);
         }
-        catch (NpgsqlException)
+        catch (Exception e) when (e is NpgsqlException or InvalidOperationException)
         {
             // The connection is gone, and the lock with it.
         }
