@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Switchyard.Cli.Options;
 using Switchyard.Cli.Output;
 using Switchyard.Core;
 using Switchyard.Core.Engine;
@@ -16,19 +17,15 @@ internal static class MigrationCommands
 
     private static Option<string?> MigrationOption() => new("--migration", "-m") { Description = "Migration name. Default: the one active migration." };
 
-    private static readonly Option<int> LockTimeoutMs = new("--lock-timeout-ms") { Description = "lock_timeout of every DDL attempt, in ms.", DefaultValueFactory = _ => 200, Recursive = true };
+    private static readonly Option<int> LockTimeoutMs = CliOptions.Number("--lock-timeout-ms", "lock_timeout of every DDL attempt, in ms.", 200, 1, 600_000, "200");
 
-    private static readonly Option<int> HolderWaitSeconds = new("--holder-wait-seconds") { Description = "How long a DDL step waits outside the lock queue for conflicting holders before failing with their pids.", DefaultValueFactory = _ => 120, Recursive = true };
+    private static readonly Option<int> HolderWaitSeconds = CliOptions.Number("--holder-wait-seconds", "How long a DDL step waits outside the lock queue for conflicting holders before failing with their pids.", 120, 0, 86_400, "120");
 
     private static SafeSqlOptions RunnerOptions(CliContext ctx) => new()
     {
         LockTimeout = TimeSpan.FromMilliseconds(ctx.ParseResult.GetValue(LockTimeoutMs)),
         ConflictWaitBudget = TimeSpan.FromSeconds(ctx.ParseResult.GetValue(HolderWaitSeconds)),
     };
-
-    private static MigrationPhase? Phase(string? text) => text is null ? null
-        : Enum.TryParse<MigrationPhase>(text, true, out var p) && Enum.IsDefined(p) ? p
-        : throw new SwitchyardException($"'{text}' is not a phase.", "Use expand, backfill, validate, cutover or contract.");
 
     public static Command Plan()
     {
@@ -53,9 +50,9 @@ internal static class MigrationCommands
     {
         var command = new Command("apply", "Run a migration as far as its gates allow; re-running continues from the journal.");
         var spec = SpecArgument();
-        var to = new Option<string?>("--to") { Description = "Stop after this phase: expand, backfill, validate, cutover, contract." };
+        var to = CliOptions.OptionalEnum<MigrationPhase>("--to", "Stop after this phase.");
         var confirm = new Option<string?>("--confirm") { Description = "The migration's name: allows Contract, the point of no return." };
-        var batch = new Option<int>("--batch-size") { Description = "Rows per backfill batch.", DefaultValueFactory = _ => 5000 };
+        var batch = CliOptions.Number("--batch-size", "Rows per backfill batch.", 5000, 1, 1_000_000, "5000");
         var json = GlobalOptions.Json();
         command.Arguments.Add(spec);
         command.Options.Add(to);
@@ -68,7 +65,7 @@ internal static class MigrationCommands
         CommandAction.Set(command, async (ctx, ct) =>
         {
             var loaded = SpecLoader.LoadFile(ctx.ParseResult.GetValue(spec)!);
-            var toPhase = Phase(ctx.ParseResult.GetValue(to));
+            var toPhase = ctx.ParseResult.GetValue(to);
             await ctx.ConnectAsync(ct, LedgerCommands.ManagedDatabase).ConfigureAwait(false);
             var sql = ctx.Sql(RunnerOptions(ctx));
             await using var plugged = await ApplyPlugins.BuildAsync(ctx, sql, ctx.ParseResult.GetValue(batch), loaded, ct).ConfigureAwait(false);
@@ -82,7 +79,7 @@ internal static class MigrationCommands
     public static Command Rollback()
     {
         var command = new Command("rollback", "Undo the phases after --to (default: everything), newest step first. Refused once Contract started.");
-        var to = new Option<string?>("--to") { Description = "Keep this phase, undo the later ones." };
+        var to = CliOptions.OptionalEnum<MigrationPhase>("--to", "Keep this phase, undo the later ones.");
         var migration = MigrationOption();
         var specPath = new Option<string?>("--spec") { Description = "The migration's spec. Default: the path the journal recorded." };
         var json = GlobalOptions.Json();
@@ -94,7 +91,7 @@ internal static class MigrationCommands
         command.Options.Add(json);
         CommandAction.Set(command, async (ctx, ct) =>
         {
-            var toPhase = Phase(ctx.ParseResult.GetValue(to));
+            var toPhase = ctx.ParseResult.GetValue(to);
             await ctx.ConnectAsync(ct, LedgerCommands.ManagedDatabase).ConfigureAwait(false);
             var sql = ctx.Sql(RunnerOptions(ctx));
             var record = await new MigrationControl(sql).FindAsync(ctx.ParseResult.GetValue(migration), ct).ConfigureAwait(false);
@@ -133,9 +130,10 @@ internal static class MigrationCommands
     public static Command Cutover()
     {
         var command = new Command("cutover", "Flip the migration's read/write flags (switchyard.flags); every flip is journaled.");
-        var reads = new Option<string>("--reads") { Description = "legacy | shadow | new | new_only", Required = true };
-        var percent = new Option<int>("--percent") { Description = "Share of reads served by the new shape (with --reads new).", DefaultValueFactory = _ => 100 };
-        var writes = new Option<string>("--writes") { Description = "legacy | both | new", DefaultValueFactory = _ => "both" };
+        var reads = CliOptions.Choice("--reads", "Where reads go.", null, "legacy", "shadow", "new", "new_only");
+        reads.Required = true;
+        var percent = CliOptions.Number("--percent", "Share of reads served by the new shape (with --reads new).", 100, 0, 100, "10");
+        var writes = CliOptions.Choice("--writes", "Where writes go.", "both", "legacy", "both", "new");
         var migration = MigrationOption();
         var json = GlobalOptions.Json();
         foreach (var o in new Option[] { reads, percent, writes, migration, json }) command.Options.Add(o);

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Switchyard.Cli.Options;
 using Switchyard.Cli.Output;
 using Switchyard.Core;
 using Switchyard.Core.Evidence;
@@ -15,9 +16,9 @@ internal static class RunbookCommands
     {
         var command = new Command("runbook", "Write the change-board runbook of a spec: summary and risk, phases with SQL, locks, durations, go/no-go, signals, rollback, point of no return, sequencing, and who is told what.");
         var spec = new Argument<string>("spec") { Description = "Path of the YAML migration spec." };
-        var format = new Option<RunbookFormat>("--format") { Description = "markdown or html.", DefaultValueFactory = _ => RunbookFormat.Markdown };
+        var format = CliOptions.Enum("--format", "markdown or html.", RunbookFormat.Markdown);
         var output = new Option<string?>("--out") { Description = "Write to this file instead of stdout." };
-        var backfillRate = new Option<double>("--backfill-rows-per-second") { Description = "Backfill rate for the estimates (measure with `switchyard bench backfill`).", DefaultValueFactory = _ => new RunbookRates().BackfillRowsPerSecond };
+        var backfillRate = CliOptions.Number("--backfill-rows-per-second", "Backfill rate for the estimates (measure with `switchyard bench backfill`).", new RunbookRates().BackfillRowsPerSecond, 1, double.MaxValue, "20000");
         command.Arguments.Add(spec);
         foreach (var o in new Option[] { format, output, backfillRate }) command.Options.Add(o);
         CommandAction.Set(command, async (ctx, ct) =>
@@ -39,8 +40,7 @@ internal static class RunbookCommands
     {
         var command = new Command("evidence", "Export a migration's journal (steps, timings, events, validation results) as a compliance record with a sha256 content checksum; or --verify an exported file.");
         var migration = new Argument<string?>("migration") { Description = "The migration's name.", Arity = ArgumentArity.ZeroOrOne };
-        var format = new Option<string>("--format") { Description = "json or markdown.", DefaultValueFactory = _ => "json" };
-        format.AcceptOnlyFromAmong("json", "markdown");
+        var format = CliOptions.Choice("--format", "json or markdown.", "json", "json", "markdown");
         var output = new Option<string?>("--out") { Description = "Write to this file instead of stdout." };
         var verify = new Option<string?>("--verify") { Description = "Check an exported file (JSON or markdown): exit 0 when its checksum matches, 4 when it was altered." };
         command.Arguments.Add(migration);
