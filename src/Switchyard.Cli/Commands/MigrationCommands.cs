@@ -69,8 +69,11 @@ internal static class MigrationCommands
             await ctx.ConnectAsync(ct, LedgerCommands.ManagedDatabase).ConfigureAwait(false);
             var sql = ctx.Sql(RunnerOptions(ctx));
             await using var plugged = await ApplyPlugins.BuildAsync(ctx, sql, ctx.ParseResult.GetValue(batch), loaded, ct).ConfigureAwait(false);
-            var result = await plugged.Engine.ApplyAsync(loaded, new ApplyOptions { To = toPhase, Confirm = ctx.ParseResult.GetValue(confirm) }, ct).ConfigureAwait(false);
-            Print(result, ctx.ParseResult.GetValue(json));
+            var asJson = ctx.ParseResult.GetValue(json);
+            // Each done line as its step finishes: the backfill's progress lines then follow the steps they come after.
+            var stepDone = asJson ? null : new Action<string>(key => CliOutput.Plain($"  done: {key}"));
+            var result = await plugged.Engine.ApplyAsync(loaded, new ApplyOptions { To = toPhase, Confirm = ctx.ParseResult.GetValue(confirm), StepDone = stepDone }, ct).ConfigureAwait(false);
+            Print(result, asJson, stepsPrinted: stepDone is not null);
             return result.State is MigrationStates.Failed or MigrationStates.Paused ? 5 : 0;
         });
         return command;
@@ -172,14 +175,17 @@ internal static class MigrationCommands
         return command;
     }
 
-    private static void Print(RunResult result, bool json)
+    private static void Print(RunResult result, bool json, bool stepsPrinted = false)
     {
         if (json)
         {
             CliOutput.WriteJson(result);
             return;
         }
-        foreach (var step in result.StepsRun) CliOutput.Plain($"  done: {step}");
+        if (!stepsPrinted)
+        {
+            foreach (var step in result.StepsRun) CliOutput.Plain($"  done: {step}");
+        }
         CliOutput.Plain($"{result.Migration}: phase {result.Phase}, {result.State}");
         CliOutput.Plain(result.Message);
     }
