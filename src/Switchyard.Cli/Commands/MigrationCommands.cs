@@ -38,6 +38,12 @@ internal static class MigrationCommands
         {
             var loaded = SpecLoader.LoadFile(ctx.ParseResult.GetValue(spec)!);
             await ctx.ConnectAsync(ct, LedgerCommands.ManagedDatabase).ConfigureAwait(false);
+            if (await CompletedMigration.DescribeAsync(ctx.Sql(), loaded.Name, ct).ConfigureAwait(false) is { } done)
+            {
+                if (ctx.ParseResult.GetValue(json)) CliOutput.WriteJson(new { migration = loaded.Name, state = MigrationStates.Completed, message = done });
+                else CliOutput.Plain(done);
+                return 0;
+            }
             var plan = await new MigrationEngine(ctx.Sql()).PlanAsync(loaded, ct).ConfigureAwait(false);
             if (ctx.ParseResult.GetValue(json)) CliOutput.WriteJson(plan);
             else PlanView.Print(plan);

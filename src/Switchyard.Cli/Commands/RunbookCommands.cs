@@ -3,6 +3,7 @@ using Switchyard.Cli.Options;
 using Switchyard.Cli.Output;
 using Switchyard.Core;
 using Switchyard.Core.Evidence;
+using Switchyard.Core.Journal;
 using Switchyard.Core.Planning;
 using Switchyard.Core.Runbook;
 using Switchyard.Core.Spec;
@@ -19,17 +20,33 @@ internal static class RunbookCommands
         var format = CliOptions.Enum("--format", "markdown or html.", RunbookFormat.Markdown);
         var output = new Option<string?>("--out") { Description = "Write to this file instead of stdout." };
         var backfillRate = CliOptions.Number("--backfill-rows-per-second", "Backfill rate for the estimates (measure with `switchyard bench backfill`).", new RunbookRates().BackfillRowsPerSecond, 1, double.MaxValue, "20000");
+        var owner = new Option<string?>("--owner") { Description = "Who owns the change (printed in the change record and sign-off). Default: a blank to fill in." };
+        var approvers = new Option<string[]>("--approver") { Description = "Who approves the change (repeatable). Default: a blank to fill in.", AllowMultipleArgumentsPerToken = false };
+        var window = new Option<string?>("--change-window") { Description = "The change window, e.g. \"2026-12-03 02:00-04:00 UTC\". Default: a blank to fill in." };
         command.Arguments.Add(spec);
-        foreach (var o in new Option[] { format, output, backfillRate }) command.Options.Add(o);
+        foreach (var o in new Option[] { format, output, backfillRate, owner, approvers, window }) command.Options.Add(o);
         CommandAction.Set(command, async (ctx, ct) =>
         {
             var loaded = SpecLoader.LoadFile(ctx.ParseResult.GetValue(spec)!);
-            await ctx.ConnectAsync(ct, LedgerCommands.ManagedDatabase).ConfigureAwait(false);
+            var target = await ctx.ConnectAsync(ct, LedgerCommands.ManagedDatabase).ConfigureAwait(false);
             var sql = ctx.Sql();
+            if (await CompletedMigration.DescribeAsync(sql, loaded.Name, ct).ConfigureAwait(false) is { } done)
+            {
+                CliOutput.Plain(done);
+                return 0;
+            }
             var live = await SpecCatalogCheck.CheckAsync(loaded, sql, ct).ConfigureAwait(false);
             var plan = MigrationPlanner.Build(loaded, live);
             var size = await TableSizeReader.ReadAsync(sql, plan.TargetTable, ct).ConfigureAwait(false);
-            var doc = RunbookBuilder.Build(plan, size, new RunbookRates { BackfillRowsPerSecond = ctx.ParseResult.GetValue(backfillRate) }, sql.Options);
+            var header = new RunbookHeader
+            {
+                GeneratedAt = ctx.Time.GetUtcNow(),
+                Target = target.Describe(),
+                Owner = ctx.ParseResult.GetValue(owner),
+                Approvers = ctx.ParseResult.GetValue(approvers) ?? [],
+                ChangeWindow = ctx.ParseResult.GetValue(window),
+            };
+            var doc = RunbookBuilder.Build(plan, size, new RunbookRates { BackfillRowsPerSecond = ctx.ParseResult.GetValue(backfillRate) }, sql.Options, header);
             await WriteAsync(RunbookRenderer.Render(doc, ctx.ParseResult.GetValue(format)), ctx.ParseResult.GetValue(output), ct).ConfigureAwait(false);
             return 0;
         });
