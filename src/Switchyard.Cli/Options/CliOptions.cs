@@ -80,7 +80,7 @@ internal static class CliOptions
             var text = r.Tokens.Count > 0 ? r.Tokens[0].Value : "";
             var unknown = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Where(w => !values.Contains(w)).ToList();
             if (unknown.Count > 0 || string.IsNullOrWhiteSpace(text))
-                r.AddError($"{name} takes a comma-separated list of {string.Join(", ", values)}; got '{text}'{(unknown.Count > 0 ? $" ('{unknown[0]}' is not one)" : "")}.");
+                r.AddError($"{name} must be a comma-separated list of {string.Join(", ", values)}; {(unknown.Count > 0 ? $"'{unknown[0]}' is not one" : "it is empty")} (got '{text}').");
             return text;
         },
     };
