@@ -30,6 +30,9 @@ internal sealed class CliContext : IAsyncDisposable
     public bool Verbose { get; }
     public LocalClusterOptions LocalOptions { get; }
     public ILoggerFactory LoggerFactory { get; }
+
+    /// <summary>The clock commands stamp what they print with.</summary>
+    public TimeProvider Time { get; } = TimeProvider.System;
     public ConnectionSettings? Target { get; private set; }
 
     /// <summary>Resolves the target database and checks that it answers, with a clear error when it does not.</summary>

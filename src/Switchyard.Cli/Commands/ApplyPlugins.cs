@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Switchyard.Cli.Options;
 using Switchyard.Cli.Output;
 using Switchyard.Core;
 using Switchyard.Core.Backfill;
@@ -17,32 +18,18 @@ namespace Switchyard.Cli.Commands;
 /// </summary>
 internal static class ApplyPlugins
 {
-    public static readonly Option<int> Workers = new("--workers")
-    {
-        Description = "Parallel backfill workers on disjoint key ranges.",
-        DefaultValueFactory = _ => Math.Clamp(Environment.ProcessorCount, 1, 8),
-    };
+    public static readonly Option<int> Workers = CliOptions.Number("--workers", "Parallel backfill workers on disjoint key ranges.", Math.Clamp(Environment.ProcessorCount, 1, 8), 1, 64, "4");
 
-    public static readonly Option<double> MaxRowsPerSecond = new("--max-rows-per-second")
-    {
-        Description = "Backfill rate limit (0 = none).",
-        DefaultValueFactory = _ => 0,
-    };
+    public static readonly Option<double> MaxRowsPerSecond = CliOptions.Number("--max-rows-per-second", "Backfill rate limit (0 = none).", 0d, 0, double.MaxValue, "20000");
 
     public static readonly Option<string[]> Standbys = StandbyConnections.Option("NAME=CONNECTION of a standby whose replay the guards watch via a heartbeat (repeatable). The managed cluster's standbys are included.");
 
     public static readonly Option<bool> NoGuards = new("--no-guards") { Description = "Run without guards (not for production)." };
 
-    public static readonly Option<int> MetricsPort = new("--metrics-port")
-    {
-        Description = "Serve Prometheus metrics on 127.0.0.1:PORT while running (0 = off).",
-        DefaultValueFactory = _ => 0,
-    };
+    public static readonly Option<int> MetricsPort = CliOptions.Number("--metrics-port", "Serve Prometheus metrics on 127.0.0.1:PORT while running (0 = off).", 0, 0, 65535, "9187");
 
     public static void AddTo(Command command)
     {
-        Workers.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 1 or > 64) r.AddError("--workers must be between 1 and 64."); });
-        MaxRowsPerSecond.Validators.Add(r => { if (r.GetValueOrDefault<double>() < 0) r.AddError("--max-rows-per-second must be 0 (no limit) or more."); });
         foreach (var option in new Option[] { Workers, MaxRowsPerSecond, Standbys, NoGuards, MetricsPort }) command.Options.Add(option);
     }
 

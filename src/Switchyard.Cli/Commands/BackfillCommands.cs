@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Spectre.Console;
+using Switchyard.Cli.Options;
 using Switchyard.Cli.Output;
 using Switchyard.Core;
 using Switchyard.Core.Backfill;
@@ -21,12 +22,17 @@ internal static class BackfillCommands
         var migration = new Option<string>("--migration") { Description = "Migration name: the key of the backfill's cursors in the journal.", DefaultValueFactory = _ => "001-normalize-transaction-status" };
 
         var run = new Command("run", "Backfill state_id from status on a database already expanded; resumes from committed cursors.");
-        var workers = new Option<int>("--workers") { Description = "Parallel workers (first start only).", DefaultValueFactory = _ => new BackfillOptions().Workers };
-        var rate = new Option<double?>("--max-rows-per-second") { Description = "Rows/s limit across all workers." };
+        var workers = CliOptions.Number("--workers", "Parallel workers (first start only).", new BackfillOptions().Workers, 1, 64, "4");
+        var rate = CliOptions.OptionalNumber("--max-rows-per-second", "Rows/s limit across all workers.", 1d, double.MaxValue, "20000");
         var unmapped = new Option<string>("--unmapped") { Description = "fail | map_to:<code> | add_to_lookup", DefaultValueFactory = _ => "fail" };
-        var targetMs = new Option<int>("--target-batch-ms") { Description = "Time per batch the size adapts to.", DefaultValueFactory = _ => 200 };
-        var initial = new Option<long>("--initial-batch-keys") { DefaultValueFactory = _ => new BackfillOptions().InitialBatchKeys, Description = "Key width of the first batch." };
-        var max = new Option<long>("--max-batch-keys") { DefaultValueFactory = _ => new BackfillOptions().MaxBatchKeys, Description = "Largest key width of a batch." };
+        unmapped.Validators.Add(r =>
+        {
+            if (r.Tokens.Count > 0 && !TryParsePolicy(r.Tokens[0].Value, out _))
+                r.AddError($"--unmapped must be fail, add_to_lookup or map_to:<code>, got '{r.Tokens[0].Value}'. Pass e.g. --unmapped map_to:declined.");
+        });
+        var targetMs = CliOptions.Number("--target-batch-ms", "Time per batch the size adapts to.", 200, 1, 60_000, "200");
+        var initial = CliOptions.Number("--initial-batch-keys", "Key width of the first batch.", new BackfillOptions().InitialBatchKeys, 1, long.MaxValue, "1000");
+        var max = CliOptions.Number("--max-batch-keys", "Largest key width of a batch.", new BackfillOptions().MaxBatchKeys, 1, long.MaxValue, "50000");
         var json = GlobalOptions.Json();
         foreach (var o in new Option[] { migration, workers, rate, unmapped, targetMs, initial, max, json }) run.Options.Add(o);
         CommandAction.Set(run, async (ctx, ct) =>
@@ -115,11 +121,18 @@ internal static class BackfillCommands
             $"{p.State}: {p.RowsDone:N0} / ~{p.RowsEstimated:N0} rows, {p.Fraction:P1} of keys, {p.RowsPerSecond:N0} rows/s, ETA {eta}{reason}");
     }
 
-    private static UnmappedPolicy ParsePolicy(string text) => text.Trim() switch
+    private static UnmappedPolicy ParsePolicy(string text) => TryParsePolicy(text, out var policy) ? policy
+        : throw new SwitchyardException($"--unmapped '{text}' is not a policy.", "Use fail, add_to_lookup, or map_to:<code> (e.g. map_to:declined).");
+
+    private static bool TryParsePolicy(string text, out UnmappedPolicy policy)
     {
-        "fail" => UnmappedPolicy.Fail,
-        "add_to_lookup" => new UnmappedPolicy(UnmappedAction.AddToLookup),
-        var s when s.StartsWith("map_to:", StringComparison.Ordinal) && s.Length > 7 => new UnmappedPolicy(UnmappedAction.MapTo, s[7..].Trim()),
-        var s => throw new SwitchyardException($"--unmapped '{s}' is not a policy.", "Use fail, add_to_lookup, or map_to:<code> (e.g. map_to:declined)."),
-    };
+        policy = text.Trim() switch
+        {
+            "fail" => UnmappedPolicy.Fail,
+            "add_to_lookup" => new UnmappedPolicy(UnmappedAction.AddToLookup),
+            var s when s.StartsWith("map_to:", StringComparison.Ordinal) && s[7..].Trim().Length > 0 => new UnmappedPolicy(UnmappedAction.MapTo, s[7..].Trim()),
+            _ => null!,
+        };
+        return policy is not null;
+    }
 }

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Npgsql;
+using Switchyard.Cli.Options;
 using Switchyard.Cli.Output;
 using Switchyard.Core;
 using Switchyard.Core.Backfill.Bench;
@@ -23,19 +24,11 @@ internal static class BenchCommands
     {
         var bench = new Command("bench", "Benchmarks that print ratios against a baseline measured in the same run.");
         var backfill = new Command("backfill", "Seed two identical ledgers, prepare both to the post-Expand shape, time the naive single UPDATE and Switchyard's backfill.");
-        var rows = new Option<long>("--rows") { Description = "Transactions per ledger.", DefaultValueFactory = _ => 1_000_000 };
-        rows.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<long>() < 1) r.AddError($"--rows must be at least 1, got {r.GetValueOrDefault<long>()}. Pass e.g. --rows 5000000.");
-        });
-        var workers = new Option<int>("--workers") { Description = "Backfill workers (default: the core count).", DefaultValueFactory = _ => Math.Clamp(Environment.ProcessorCount, 1, 8) };
-        workers.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int>() is < 1 or > 64) r.AddError($"--workers must be between 1 and 64, got {r.GetValueOrDefault<int>()}.");
-        });
+        var rows = CliOptions.Number("--rows", "Transactions per ledger.", 1_000_000L, 1, long.MaxValue, "5000000");
+        var workers = CliOptions.Number("--workers", "Backfill workers (default: the core count).", Math.Clamp(Environment.ProcessorCount, 1, 8), 1, 64, "4");
         var foreignKey = new Option<bool>("--foreign-key") { Description = "Also add the NOT VALID foreign key on state_id before timing (both sides pay its check)." };
-        var withLoad = new Option<double?>("--with-load") { Description = "Run the payments workload (app v1) at this many operations per second against each ledger: a baseline window, then during its backfill; adds the foreground p99 with and without each backfill." };
-        var baselineSeconds = new Option<double>("--baseline-seconds") { Description = "With --with-load: the no-backfill window measured before each side.", DefaultValueFactory = _ => 5 };
+        var withLoad = CliOptions.OptionalNumber("--with-load", "Run the payments workload (app v1) at this many operations per second against each ledger: a baseline window, then during its backfill; adds the foreground p99 with and without each backfill.", 1d, 1_000_000d, "100");
+        var baselineSeconds = CliOptions.Number("--baseline-seconds", "With --with-load: the no-backfill window measured before each side.", 5d, 0.1, 3600, "5");
         var json = GlobalOptions.Json();
         backfill.Options.Add(withLoad);
         backfill.Options.Add(baselineSeconds);
@@ -53,8 +46,6 @@ internal static class BenchCommands
             await using var ours = await FreshLedgerAsync(ctx, server, SwitchyardDatabase, seed, !asJson, ct).ConfigureAwait(false);
             var tps = ctx.ParseResult.GetValue(withLoad);
             var window = ctx.ParseResult.GetValue(baselineSeconds);
-            if (window is <= 0 or > 3600)
-                throw new SwitchyardException($"--baseline-seconds must be between 0 and 3600, got {window}.", "Pass e.g. --baseline-seconds 5.");
             await using var load = tps is { } rate ? new BackfillForegroundLoad(naive, ours, rate, TimeSpan.FromSeconds(window)) : null;
             if (!asJson) CliOutput.Info(load is null ? "Timing the naive UPDATE, then Switchyard's backfill..." : $"Timing the naive UPDATE, then Switchyard's backfill, each under {tps} ops/s of payments traffic after a {window:0.#} s baseline window...");
             var result = await new BackfillBenchmark().RunAsync(naive, ours,

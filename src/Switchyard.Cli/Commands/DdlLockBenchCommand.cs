@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Switchyard.Cli.Options;
 using Switchyard.Cli.Output;
 using Switchyard.Samples.Ledger.Bench;
 using Switchyard.Samples.Ledger.Seeding;
@@ -14,10 +15,10 @@ internal static class DdlLockBenchCommand
     public static Command Build()
     {
         var command = new Command("ddl-lock", "In a fresh ledger, hold ACCESS SHARE on transactions for --hold-seconds while readers run, and measure their p50/p99/max with no DDL, a plain ALTER, a lock_timeout retry loop and Switchyard's runner.");
-        var hold = new Option<double>("--hold-seconds") { Description = "How long the holder's transaction stays open, per mode.", DefaultValueFactory = _ => 10 };
-        var readers = new Option<int>("--readers") { Description = "Reader/writer sessions (primary-key reads, one in five a tiny update).", DefaultValueFactory = _ => 4 };
-        var rate = new Option<int>("--rate") { Description = "Operations per second over all readers (open loop).", DefaultValueFactory = _ => 200 };
-        var rows = new Option<long>("--rows") { Description = "Transactions in the benchmark ledger.", DefaultValueFactory = _ => 50_000 };
+        var hold = CliOptions.Number("--hold-seconds", "How long the holder's transaction stays open, per mode.", 10d, 0.1, 3600, "10");
+        var readers = CliOptions.Number("--readers", "Reader/writer sessions (primary-key reads, one in five a tiny update).", 4, 1, 64, "4");
+        var rate = CliOptions.Number("--rate", "Operations per second over all readers (open loop).", 200, 1, 100_000, "200");
+        var rows = CliOptions.Number("--rows", "Transactions in the benchmark ledger.", 50_000L, 1, long.MaxValue, "50000");
         var json = GlobalOptions.Json();
         command.Options.Add(hold);
         command.Options.Add(readers);

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Switchyard.Cli.Demo;
+using Switchyard.Cli.Options;
 using Switchyard.Cli.Output;
 
 namespace Switchyard.Cli.Commands;
@@ -13,8 +14,8 @@ internal static class DemoCommand
     public static Command Build()
     {
         var demo = new Command("demo", "The flagship status → state migration on a fresh ledger in the managed cluster (with a streaming standby), under live payments traffic, with a report.");
-        var rows = new Option<long>("--rows") { Description = "Transactions to seed.", DefaultValueFactory = _ => 200_000 };
-        var tps = new Option<double>("--tps") { Description = "Payment operations started per second (open loop).", DefaultValueFactory = _ => 100 };
+        var rows = CliOptions.Number("--rows", "Transactions to seed.", 200_000L, 1, long.MaxValue, "200000");
+        var tps = CliOptions.Number("--tps", "Payment operations started per second (open loop).", 100d, 1, 1_000_000, "100");
         var duration = new Option<TimeSpan>("--duration")
         {
             Description = "Time under traffic from baseline to the end of Contract (about); each gate is held for a twelfth of it, the backfill takes a seventh.",

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Npgsql;
+using Switchyard.Cli.Options;
 using Switchyard.Cli.Output;
 using Switchyard.Compat.Bench;
 using Switchyard.Core.Connections;
@@ -14,16 +15,8 @@ internal static class FlagBenchCommand
     public static Command Build()
     {
         var flags = new Command("flags", "Flip a benchmark flag N times and time how long each of M library instances takes to apply it (NOTIFY only, polling off); baseline: the UPDATE's own round trip.");
-        var instances = new Option<int>("--instances") { Description = "Library instances, each with its own pool and LISTEN connection.", DefaultValueFactory = _ => 20 };
-        instances.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int>() is < 1 or > 150) r.AddError($"--instances must be between 1 and 150 (each holds a connection), got {r.GetValueOrDefault<int>()}.");
-        });
-        var flips = new Option<int>("--flips") { Description = "Flips, one at a time.", DefaultValueFactory = _ => 30 };
-        flips.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int>() < 1) r.AddError($"--flips must be at least 1, got {r.GetValueOrDefault<int>()}.");
-        });
+        var instances = CliOptions.Number("--instances", "Library instances, each with its own pool and LISTEN connection (at most 150: each holds a connection).", 20, 1, 150, "20");
+        var flips = CliOptions.Number("--flips", "Flips, one at a time.", 30, 1, int.MaxValue, "30");
         var json = GlobalOptions.Json();
         flags.Options.Add(instances);
         flags.Options.Add(flips);

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Npgsql;
 using Spectre.Console;
+using Switchyard.Cli.Options;
 using Switchyard.Cli.Output;
 using Switchyard.Core;
 using Switchyard.Samples.Ledger.Invariants;
@@ -20,11 +21,7 @@ internal static class LedgerCommands
         var ledger = new Command("ledger", "The sample card-payments ledger (legacy shape: transactions.status text).");
 
         var seed = new Command("seed", "Create the ledger tables and load N transactions with binary COPY.");
-        var rows = new Option<long>("--rows") { Description = "Transactions to load.", DefaultValueFactory = _ => 100_000 };
-        rows.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<long>() < 0) r.AddError($"--rows must be zero or more, got {r.GetValueOrDefault<long>()}. Pass a count such as --rows 100000.");
-        });
+        var rows = CliOptions.Number("--rows", "Transactions to load.", 100_000L, 0, long.MaxValue, "100000");
         var replace = new Option<bool>("--replace") { Description = "Drop an existing ledger in the target database first." };
         var json = GlobalOptions.Json();
         seed.Options.Add(rows);

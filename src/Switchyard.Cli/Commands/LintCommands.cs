@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Npgsql;
+using Switchyard.Cli.Options;
 using Switchyard.Cli.Output;
 using Switchyard.Core;
 using Switchyard.Core.Execution;
@@ -25,7 +26,7 @@ internal static class LintCommands
         var lint = new Command("lint", "Check a SQL file for statements that lock or rewrite busy tables; measure real locks on a schema clone of the target. Exit 0 clean, 1 warnings (--fail-on warning), 2 errors, 3 could not run.");
         var file = new Argument<string>("file") { Description = "The .sql file to lint, or a migration spec (.yaml): its plan's DDL is linted." };
         var json = GlobalOptions.Json();
-        var failOn = new Option<LintFailOn>("--fail-on") { Description = "Lowest severity that fails the run: error (exit 2), warning (exit 1), none.", DefaultValueFactory = _ => LintFailOn.Error };
+        var failOn = CliOptions.Enum("--fail-on", "Lowest severity that fails the run: error (exit 2), warning (exit 1), none.", LintFailOn.Error);
         var staticOnly = new Option<bool>("--static") { Description = "Rules only: do not connect, clone the schema or measure locks." };
         lint.Arguments.Add(file);
         lint.Options.Add(json);

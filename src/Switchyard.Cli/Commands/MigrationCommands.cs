@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Switchyard.Cli.Options;
 using Switchyard.Cli.Output;
 using Switchyard.Core;
 using Switchyard.Core.Engine;
@@ -16,19 +17,15 @@ internal static class MigrationCommands
 
     private static Option<string?> MigrationOption() => new("--migration", "-m") { Description = "Migration name. Default: the one active migration." };
 
-    private static readonly Option<int> LockTimeoutMs = new("--lock-timeout-ms") { Description = "lock_timeout of every DDL attempt, in ms.", DefaultValueFactory = _ => 200, Recursive = true };
+    private static readonly Option<int> LockTimeoutMs = CliOptions.Number("--lock-timeout-ms", "lock_timeout of every DDL attempt, in ms.", 200, 1, 600_000, "200");
 
-    private static readonly Option<int> HolderWaitSeconds = new("--holder-wait-seconds") { Description = "How long a DDL step waits outside the lock queue for conflicting holders before failing with their pids.", DefaultValueFactory = _ => 120, Recursive = true };
+    private static readonly Option<int> HolderWaitSeconds = CliOptions.Number("--holder-wait-seconds", "How long a DDL step waits outside the lock queue for conflicting holders before failing with their pids.", 120, 0, 86_400, "120");
 
     private static SafeSqlOptions RunnerOptions(CliContext ctx) => new()
     {
         LockTimeout = TimeSpan.FromMilliseconds(ctx.ParseResult.GetValue(LockTimeoutMs)),
         ConflictWaitBudget = TimeSpan.FromSeconds(ctx.ParseResult.GetValue(HolderWaitSeconds)),
     };
-
-    private static MigrationPhase? Phase(string? text) => text is null ? null
-        : Enum.TryParse<MigrationPhase>(text, true, out var p) && Enum.IsDefined(p) ? p
-        : throw new SwitchyardException($"'{text}' is not a phase.", "Use expand, backfill, validate, cutover or contract.");
 
     public static Command Plan()
     {
@@ -41,6 +38,12 @@ internal static class MigrationCommands
         {
             var loaded = SpecLoader.LoadFile(ctx.ParseResult.GetValue(spec)!);
             await ctx.ConnectAsync(ct, LedgerCommands.ManagedDatabase).ConfigureAwait(false);
+            if (await CompletedMigration.DescribeAsync(ctx.Sql(), loaded.Name, ct).ConfigureAwait(false) is { } done)
+            {
+                if (ctx.ParseResult.GetValue(json)) CliOutput.WriteJson(new { migration = loaded.Name, state = MigrationStates.Completed, message = done });
+                else CliOutput.Plain(done);
+                return 0;
+            }
             var plan = await new MigrationEngine(ctx.Sql()).PlanAsync(loaded, ct).ConfigureAwait(false);
             if (ctx.ParseResult.GetValue(json)) CliOutput.WriteJson(plan);
             else PlanView.Print(plan);
@@ -53,9 +56,9 @@ internal static class MigrationCommands
     {
         var command = new Command("apply", "Run a migration as far as its gates allow; re-running continues from the journal.");
         var spec = SpecArgument();
-        var to = new Option<string?>("--to") { Description = "Stop after this phase: expand, backfill, validate, cutover, contract." };
+        var to = CliOptions.OptionalEnum<MigrationPhase>("--to", "Stop after this phase.");
         var confirm = new Option<string?>("--confirm") { Description = "The migration's name: allows Contract, the point of no return." };
-        var batch = new Option<int>("--batch-size") { Description = "Rows per backfill batch.", DefaultValueFactory = _ => 5000 };
+        var batch = CliOptions.Number("--batch-size", "Rows per backfill batch.", 5000, 1, 1_000_000, "5000");
         var json = GlobalOptions.Json();
         command.Arguments.Add(spec);
         command.Options.Add(to);
@@ -68,12 +71,15 @@ internal static class MigrationCommands
         CommandAction.Set(command, async (ctx, ct) =>
         {
             var loaded = SpecLoader.LoadFile(ctx.ParseResult.GetValue(spec)!);
-            var toPhase = Phase(ctx.ParseResult.GetValue(to));
+            var toPhase = ctx.ParseResult.GetValue(to);
             await ctx.ConnectAsync(ct, LedgerCommands.ManagedDatabase).ConfigureAwait(false);
             var sql = ctx.Sql(RunnerOptions(ctx));
             await using var plugged = await ApplyPlugins.BuildAsync(ctx, sql, ctx.ParseResult.GetValue(batch), loaded, ct).ConfigureAwait(false);
-            var result = await plugged.Engine.ApplyAsync(loaded, new ApplyOptions { To = toPhase, Confirm = ctx.ParseResult.GetValue(confirm) }, ct).ConfigureAwait(false);
-            Print(result, ctx.ParseResult.GetValue(json));
+            var asJson = ctx.ParseResult.GetValue(json);
+            // Each done line as its step finishes: the backfill's progress lines then follow the steps they come after.
+            var stepDone = asJson ? null : new Action<string>(key => CliOutput.Plain($"  done: {key}"));
+            var result = await plugged.Engine.ApplyAsync(loaded, new ApplyOptions { To = toPhase, Confirm = ctx.ParseResult.GetValue(confirm), StepDone = stepDone }, ct).ConfigureAwait(false);
+            Print(result, asJson, stepsPrinted: stepDone is not null);
             return result.State is MigrationStates.Failed or MigrationStates.Paused ? 5 : 0;
         });
         return command;
@@ -82,7 +88,7 @@ internal static class MigrationCommands
     public static Command Rollback()
     {
         var command = new Command("rollback", "Undo the phases after --to (default: everything), newest step first. Refused once Contract started.");
-        var to = new Option<string?>("--to") { Description = "Keep this phase, undo the later ones." };
+        var to = CliOptions.OptionalEnum<MigrationPhase>("--to", "Keep this phase, undo the later ones.");
         var migration = MigrationOption();
         var specPath = new Option<string?>("--spec") { Description = "The migration's spec. Default: the path the journal recorded." };
         var confirm = new Option<string?>("--confirm") { Description = "The migration's name: needed once flags have left legacy (rollback returns them and waits for every Compat client)." };
@@ -98,7 +104,7 @@ internal static class MigrationCommands
         command.Options.Add(json);
         CommandAction.Set(command, async (ctx, ct) =>
         {
-            var toPhase = Phase(ctx.ParseResult.GetValue(to));
+            var toPhase = ctx.ParseResult.GetValue(to);
             await ctx.ConnectAsync(ct, LedgerCommands.ManagedDatabase).ConfigureAwait(false);
             var sql = ctx.Sql(RunnerOptions(ctx));
             var record = await new MigrationControl(sql).FindAsync(ctx.ParseResult.GetValue(migration), ct).ConfigureAwait(false);
@@ -143,9 +149,10 @@ internal static class MigrationCommands
     public static Command Cutover()
     {
         var command = new Command("cutover", "Flip the migration's read/write flags (switchyard.flags); every flip is journaled.");
-        var reads = new Option<string>("--reads") { Description = "legacy | shadow | new | new_only", Required = true };
-        var percent = new Option<int>("--percent") { Description = "Share of reads served by the new shape (with --reads new).", DefaultValueFactory = _ => 100 };
-        var writes = new Option<string>("--writes") { Description = "legacy | both | new", DefaultValueFactory = _ => "both" };
+        var reads = CliOptions.Choice("--reads", "Where reads go.", null, "legacy", "shadow", "new", "new_only");
+        reads.Required = true;
+        var percent = CliOptions.Number("--percent", "Share of reads served by the new shape (with --reads new).", 100, 0, 100, "10");
+        var writes = CliOptions.Choice("--writes", "Where writes go.", "both", "legacy", "both", "new");
         var migration = MigrationOption();
         var json = GlobalOptions.Json();
         foreach (var o in new Option[] { reads, percent, writes, migration, json }) command.Options.Add(o);
@@ -184,14 +191,17 @@ internal static class MigrationCommands
         return command;
     }
 
-    private static void Print(RunResult result, bool json)
+    private static void Print(RunResult result, bool json, bool stepsPrinted = false)
     {
         if (json)
         {
             CliOutput.WriteJson(result);
             return;
         }
-        foreach (var step in result.StepsRun) CliOutput.Plain($"  done: {step}");
+        if (!stepsPrinted)
+        {
+            foreach (var step in result.StepsRun) CliOutput.Plain($"  done: {step}");
+        }
         CliOutput.Plain($"{result.Migration}: phase {result.Phase}, {result.State}");
         CliOutput.Plain(result.Message);
     }

@@ -1,7 +1,9 @@
 using System.CommandLine;
+using Switchyard.Cli.Options;
 using Switchyard.Cli.Output;
 using Switchyard.Core;
 using Switchyard.Core.Evidence;
+using Switchyard.Core.Journal;
 using Switchyard.Core.Planning;
 using Switchyard.Core.Runbook;
 using Switchyard.Core.Spec;
@@ -15,20 +17,36 @@ internal static class RunbookCommands
     {
         var command = new Command("runbook", "Write the change-board runbook of a spec: summary and risk, phases with SQL, locks, durations, go/no-go, signals, rollback, point of no return, sequencing, and who is told what.");
         var spec = new Argument<string>("spec") { Description = "Path of the YAML migration spec." };
-        var format = new Option<RunbookFormat>("--format") { Description = "markdown or html.", DefaultValueFactory = _ => RunbookFormat.Markdown };
+        var format = CliOptions.Enum("--format", "markdown or html.", RunbookFormat.Markdown);
         var output = new Option<string?>("--out") { Description = "Write to this file instead of stdout." };
-        var backfillRate = new Option<double>("--backfill-rows-per-second") { Description = "Backfill rate for the estimates (measure with `switchyard bench backfill`).", DefaultValueFactory = _ => new RunbookRates().BackfillRowsPerSecond };
+        var backfillRate = CliOptions.Number("--backfill-rows-per-second", "Backfill rate for the estimates (measure with `switchyard bench backfill`).", new RunbookRates().BackfillRowsPerSecond, 1, double.MaxValue, "20000");
+        var owner = new Option<string?>("--owner") { Description = "Who owns the change (printed in the change record and sign-off). Default: a blank to fill in." };
+        var approvers = new Option<string[]>("--approver") { Description = "Who approves the change (repeatable). Default: a blank to fill in.", AllowMultipleArgumentsPerToken = false };
+        var window = new Option<string?>("--change-window") { Description = "The change window, e.g. \"2026-12-03 02:00-04:00 UTC\". Default: a blank to fill in." };
         command.Arguments.Add(spec);
-        foreach (var o in new Option[] { format, output, backfillRate }) command.Options.Add(o);
+        foreach (var o in new Option[] { format, output, backfillRate, owner, approvers, window }) command.Options.Add(o);
         CommandAction.Set(command, async (ctx, ct) =>
         {
             var loaded = SpecLoader.LoadFile(ctx.ParseResult.GetValue(spec)!);
-            await ctx.ConnectAsync(ct, LedgerCommands.ManagedDatabase).ConfigureAwait(false);
+            var target = await ctx.ConnectAsync(ct, LedgerCommands.ManagedDatabase).ConfigureAwait(false);
             var sql = ctx.Sql();
+            if (await CompletedMigration.DescribeAsync(sql, loaded.Name, ct).ConfigureAwait(false) is { } done)
+            {
+                CliOutput.Plain(done);
+                return 0;
+            }
             var live = await SpecCatalogCheck.CheckAsync(loaded, sql, ct).ConfigureAwait(false);
             var plan = MigrationPlanner.Build(loaded, live);
             var size = await TableSizeReader.ReadAsync(sql, plan.TargetTable, ct).ConfigureAwait(false);
-            var doc = RunbookBuilder.Build(plan, size, new RunbookRates { BackfillRowsPerSecond = ctx.ParseResult.GetValue(backfillRate) }, sql.Options);
+            var header = new RunbookHeader
+            {
+                GeneratedAt = ctx.Time.GetUtcNow(),
+                Target = target.Describe(),
+                Owner = ctx.ParseResult.GetValue(owner),
+                Approvers = ctx.ParseResult.GetValue(approvers) ?? [],
+                ChangeWindow = ctx.ParseResult.GetValue(window),
+            };
+            var doc = RunbookBuilder.Build(plan, size, new RunbookRates { BackfillRowsPerSecond = ctx.ParseResult.GetValue(backfillRate) }, sql.Options, header);
             await WriteAsync(RunbookRenderer.Render(doc, ctx.ParseResult.GetValue(format)), ctx.ParseResult.GetValue(output), ct).ConfigureAwait(false);
             return 0;
         });
@@ -39,8 +57,7 @@ internal static class RunbookCommands
     {
         var command = new Command("evidence", "Export a migration's journal (steps, timings, hash-chained events, validation results) as a compliance record, signed with --sign-key; or --verify an exported file.");
         var migration = new Argument<string?>("migration") { Description = "The migration's name.", Arity = ArgumentArity.ZeroOrOne };
-        var format = new Option<string>("--format") { Description = "json or markdown.", DefaultValueFactory = _ => "json" };
-        format.AcceptOnlyFromAmong("json", "markdown");
+        var format = CliOptions.Choice("--format", "json or markdown.", "json", "json", "markdown");
         var output = new Option<string?>("--out") { Description = "Write to this file instead of stdout." };
         var signKey = new Option<string?>("--sign-key") { Description = "Sign the export with this ECDSA P-256 private key (PKCS#8 PEM; make one with `evidence keygen`)." };
         var verify = new Option<string?>("--verify") { Description = "Check an exported file (JSON or markdown): checksum, event hash chain, markdown tables, signature. Exit 0 when intact, 4 when altered or not signed by --public-key." };

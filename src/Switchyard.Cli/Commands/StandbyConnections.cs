@@ -12,11 +12,21 @@ namespace Switchyard.Cli.Commands;
 /// </summary>
 internal static class StandbyConnections
 {
-    public static Option<string[]> Option(string description) => new("--standby")
+    public static Option<string[]> Option(string description)
     {
-        Description = description,
-        AllowMultipleArgumentsPerToken = false,
-    };
+        var option = new Option<string[]>("--standby")
+        {
+            Description = description,
+            HelpName = "NAME=CONNECTION",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        option.Validators.Add(r =>
+        {
+            if (r.Tokens.Select(t => t.Value).FirstOrDefault(e => NameEnd(e) < 0) is { } bad)
+                r.AddError($"--standby '{Shown(bad)}' is not NAME=CONNECTION. Write e.g. --standby replica1=\"Host=10.0.0.2;Port=5432;Username=switchyard;Database=ledger\".");
+        });
+        return option;
+    }
 
     /// <summary>Standby name → connection string to the target database on that standby. Call after ConnectAsync.</summary>
     public static Dictionary<string, string> Resolve(CliContext ctx, Option<string[]> option)
@@ -30,13 +40,17 @@ internal static class StandbyConnections
         }
         foreach (var entry in ctx.ParseResult.GetValue(option) ?? [])
         {
-            var eq = entry.IndexOf('=', StringComparison.Ordinal);
-            if (eq <= 0 || eq == entry.Length - 1)
-                throw new SwitchyardException($"--standby '{Shown(entry)}' is not NAME=CONNECTION.",
-                    "Write e.g. --standby replica1=\"Host=10.0.0.2;Port=5432;Username=switchyard;Database=ledger\".");
+            var eq = NameEnd(entry); // checked by the parser: every entry is NAME=CONNECTION
             standbys[entry[..eq]] = ConnectionResolver.Parse(entry[(eq + 1)..], "--standby");
         }
         return standbys;
+    }
+
+    /// <summary>Index of the '=' after a non-empty NAME and before a non-empty CONNECTION; -1 when the entry is not NAME=CONNECTION.</summary>
+    private static int NameEnd(string entry)
+    {
+        var eq = entry.IndexOf('=', StringComparison.Ordinal);
+        return eq <= 0 || eq == entry.Length - 1 ? -1 : eq;
     }
 
     /// <summary>The entry up to the first character that may start a password (';', ':', '@'), so none is ever printed.</summary>

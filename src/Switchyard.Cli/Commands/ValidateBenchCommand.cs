@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using Switchyard.Cli.Options;
 using Switchyard.Cli.Output;
 using Switchyard.Core;
 using Switchyard.Core.Operations;
@@ -22,12 +23,8 @@ internal static class ValidateBenchCommand
     public static Command AddTo(Command bench)
     {
         var validate = new Command("validate", "Time the full mismatch check against a plain SELECT count(*) over the same table (target: ratio ≤ 1.5).");
-        var rows = new Option<long>("--rows") { Description = "Transactions to seed.", DefaultValueFactory = _ => 5_000_000 };
-        rows.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<long>() < 1) r.AddError($"--rows must be at least 1, got {r.GetValueOrDefault<long>()}.");
-        });
-        var repeat = new Option<int>("--repeat") { Description = "Measured rounds (after one warm-up count and mismatch check).", DefaultValueFactory = _ => 3 };
+        var rows = CliOptions.Number("--rows", "Transactions to seed.", 5_000_000L, 1, long.MaxValue, "5000000");
+        var repeat = CliOptions.Number("--repeat", "Measured rounds (after one warm-up count and mismatch check).", 3, 1, 100, "3");
         var reuse = new Option<bool>("--reuse") { Description = "Reuse a ledger already seeded and migrated by an earlier bench run in the target database." };
         var replace = new Option<bool>("--replace") { Description = "Drop an existing ledger in a database named with --connection." };
         var json = GlobalOptions.Json();

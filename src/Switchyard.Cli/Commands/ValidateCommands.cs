@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Switchyard.Cli.Options;
 using Switchyard.Cli.Output;
 using Switchyard.Core;
 using Switchyard.Core.Operations;
@@ -17,14 +18,9 @@ internal static class ValidateCommands
     public static Command Build()
     {
         var validate = new Command("validate", "Prove no row, cent or report line changed: completeness, mismatch, orphans, counts, reconciliation, downstream report, sampling, catalog.");
-        var checks = new Option<string?>("--checks") { Description = $"Comma-separated checks to run (default: all): {string.Join(", ", ValidationSuite.AllChecks.Select(c => c.Name))}." };
+        var checks = CliOptions.ListOf("--checks", $"Comma-separated checks to run (default: all): {string.Join(", ", ValidationSuite.AllChecks.Select(c => c.Name))}.", [.. ValidationSuite.AllChecks.Select(c => c.Name)]);
         var json = GlobalOptions.Json();
-        var phase = new Option<string>("--phase")
-        {
-            Description = "The phase the table has completed, which decides the catalog expectations: expanded, backfilled, validated, cutover, contracted.",
-            DefaultValueFactory = _ => "backfilled",
-        };
-        phase.AcceptOnlyFromAmong("expanded", "backfilled", "validated", "cutover", "contracted");
+        var phase = CliOptions.Enum("--phase", "The phase the table has completed, which decides the catalog expectations.", MigrationShape.Backfilled);
         var spec = new Option<string?>("--spec") { Description = "Migration spec (YAML) whose normalize_column operation to validate. Default: the ledger flagship (transactions.status → transaction_state)." };
         var recordBaseline = new Option<bool>("--record-baseline") { Description = "Record per-account row counts and Σ amounts now (before the backfill), for reconciliation to compare against; then exit." };
         var tuning = Tuning();
@@ -40,7 +36,7 @@ internal static class ValidateCommands
             var names = ParseChecks(ctx.ParseResult.GetValue(checks));
             ValidationSuite.Select(names);
             var (flagshipOrSpec, settings, specOptions) = TargetOf(ctx.ParseResult.GetValue(spec));
-            var options = tuning.Read(ctx.ParseResult, specOptions) with { Shape = Enum.Parse<MigrationShape>(ctx.ParseResult.GetValue(phase)!, ignoreCase: true) };
+            var options = tuning.Read(ctx.ParseResult, specOptions) with { Shape = ctx.ParseResult.GetValue(phase) };
             options.Validate();
             var target = await ctx.ConnectAsync(ct, LedgerCommands.ManagedDatabase).ConfigureAwait(false);
             var sql = ctx.Sql();
@@ -143,42 +139,10 @@ internal static class ValidateCommands
     }
 
     internal static TuningOptions Tuning() => new(
-        new Option<long>("--chunk-keys") { Description = "Primary-key range per chunk; each chunk is one short transaction.", DefaultValueFactory = _ => 250_000 },
-        new Option<int>("--workers") { Description = "Chunks checked at once.", DefaultValueFactory = _ => 2 },
-        new Option<double?>("--sample-percent") { Description = "TABLESAMPLE SYSTEM percent for the sampling check (default: derived from --sample-rows)." },
-        new Option<long>("--sample-rows") { Description = "Rows the sampling check aims for.", DefaultValueFactory = _ => 10_000 },
-        SinglePassMaxMbOption(),
-        MismatchReadOption());
-
-    private static Option<string> MismatchReadOption()
-    {
-        var option = new Option<string>("--mismatch-read")
-        {
-            Description = "auto: the mismatch check reads the distinct (legacy value, id) pairs of an index on (target id, legacy column) by skip scan when the table has one, else the heap. heap: always read every heap row.",
-            DefaultValueFactory = _ => "auto",
-        };
-        option.CompletionSources.Add("auto", "heap");
-        option.Validators.Add(r =>
-        {
-            var value = r.GetValueOrDefault<string>();
-            if (value is not ("auto" or "heap"))
-                r.AddError($"--mismatch-read must be auto or heap, got '{value}'. Pass --mismatch-read heap to read every heap row, or leave it out to use a pair index when there is one.");
-        });
-        return option;
-    }
-
-    private static Option<long> SinglePassMaxMbOption()
-    {
-        var option = new Option<long>("--single-pass-max-mb")
-        {
-            Description = "Tables with at most this many MB of heap get the completeness, orphans, mismatch and counts checks as one parallel, ring-buffered scan each; larger ones are read in page chunks. 0: always chunks.",
-            DefaultValueFactory = _ => 2048,
-        };
-        option.Validators.Add(r =>
-        {
-            var mb = r.GetValueOrDefault<long>();
-            if (mb is < 0 or > 1L << 40) r.AddError($"--single-pass-max-mb must be between 0 and {1L << 40}, got {mb}. Pass 0 to always read in chunks.");
-        });
-        return option;
-    }
+        CliOptions.Number("--chunk-keys", "Primary-key range per chunk; each chunk is one short transaction.", 250_000L, 1, long.MaxValue, "250000"),
+        CliOptions.Number("--workers", "Chunks checked at once.", 2, 1, 64, "2"),
+        CliOptions.OptionalNumber("--sample-percent", "TABLESAMPLE SYSTEM percent for the sampling check (default: derived from --sample-rows).", 0.0001, 100d, "1"),
+        CliOptions.Number("--sample-rows", "Rows the sampling check aims for.", 10_000L, 1, long.MaxValue, "10000"),
+        CliOptions.Number("--single-pass-max-mb", "Tables with at most this many MB of heap get the completeness, orphans, mismatch and counts checks as one parallel, ring-buffered scan each; larger ones are read in page chunks. 0: always chunks.", 2048L, 0, 1L << 40, "2048"),
+        CliOptions.Choice("--mismatch-read", "auto: the mismatch check reads the distinct (legacy value, id) pairs of an index on (target id, legacy column) by skip scan when the table has one, else the heap. heap: always read every heap row.", "auto", "auto", "heap"));
 }

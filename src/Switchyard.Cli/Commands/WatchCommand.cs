@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Spectre.Console;
 using Spectre.Console.Rendering;
+using Switchyard.Cli.Options;
 using Switchyard.Cli.Output;
 using Switchyard.Core;
 using Switchyard.Core.Backfill;
@@ -18,11 +19,11 @@ internal static class WatchCommand
         var standby = StandbyConnections.Option("NAME=CONNECTION of a standby to read the heartbeat on (repeatable). The managed cluster's standbys are included.");
         var table = new Option<string?>("--table") { Description = "schema.table whose dead tuples and autovacuum to show, e.g. public.transactions." };
         var canary = new Option<bool>("--canary") { Description = "Run the canary probe (a primary-key read and a tiny upsert into switchyard.canary)." };
-        var longTx = new Option<double>("--long-transaction-seconds") { Description = "Report transactions open longer than this.", DefaultValueFactory = _ => 60 };
-        var interval = new Option<double>("--interval") { Description = "Seconds between refreshes.", DefaultValueFactory = _ => 2 };
-        var count = new Option<int>("--count") { Description = "Stop after this many refreshes (0: until Ctrl+C).", DefaultValueFactory = _ => 0 };
+        var longTx = CliOptions.Number("--long-transaction-seconds", "Report transactions open longer than this.", 60d, 0, double.MaxValue, "60");
+        var interval = CliOptions.Number("--interval", "Seconds between refreshes.", 2d, 0.05, 3600, "2");
+        var count = CliOptions.Number("--count", "Stop after this many refreshes (0: until Ctrl+C).", 0, 0, int.MaxValue, "10");
         var migration = new Option<string?>("--migration") { Description = "Also show this migration's backfill progress from the journal." };
-        var metricsPort = new Option<int?>("--metrics-port") { Description = "Serve Prometheus metrics on http://127.0.0.1:PORT/metrics while watching." };
+        var metricsPort = CliOptions.OptionalNumber("--metrics-port", "Serve Prometheus metrics on http://127.0.0.1:PORT/metrics while watching.", 1, 65535, "9187");
         var json = GlobalOptions.Json();
         foreach (var o in new Option[] { standby, table, canary, longTx, interval, count, migration, metricsPort, json }) watch.Options.Add(o);
 
@@ -30,7 +31,6 @@ internal static class WatchCommand
         {
             await ctx.ConnectAsync(ct, LedgerCommands.ManagedDatabase).ConfigureAwait(false);
             var every = TimeSpan.FromSeconds(ctx.ParseResult.GetValue(interval));
-            if (every <= TimeSpan.Zero) throw new SwitchyardException("--interval must be positive.", "Use e.g. --interval 2.");
             var options = new GuardOptions
             {
                 SampleInterval = TimeSpan.Zero,

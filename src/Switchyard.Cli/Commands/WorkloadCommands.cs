@@ -3,6 +3,7 @@ using System.CommandLine.Parsing;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Npgsql;
+using Switchyard.Cli.Options;
 using Switchyard.Cli.Output;
 using Switchyard.Core.Connections;
 using Switchyard.Samples.Ledger.App.V1;
@@ -17,14 +18,14 @@ internal static partial class WorkloadCommands
     {
         var workload = new Command("workload", "Payments traffic against the sample ledger (open loop, HdrHistogram latencies).");
         var run = new Command("run", "Drive a fixed rate of authorizations, captures, settlements, refunds, chargebacks, balance and risk reads, and the regulatory report.");
-        var tps = new Option<double>("--tps") { Description = "Operations started per second, whatever the latency.", DefaultValueFactory = _ => 100 };
+        var tps = CliOptions.Number("--tps", "Operations started per second, whatever the latency.", 100d, 0.001, 1_000_000, "200");
         var duration = new Option<TimeSpan>("--duration")
         {
             Description = "How long to run: 30s, 2m, 1m30s, 500ms, or plain seconds.",
             DefaultValueFactory = _ => TimeSpan.FromSeconds(30),
             CustomParser = ParseDuration,
         };
-        var maxInFlight = new Option<int>("--max-in-flight") { Description = "Operations in flight at once (and pooled connections).", DefaultValueFactory = _ => 32 };
+        var maxInFlight = CliOptions.Number("--max-in-flight", "Operations in flight at once (and pooled connections).", 32, 1, 10_000, "32");
         var reportEvery = new Option<TimeSpan>("--report-every")
         {
             Description = "Interval of the regulatory report.",

@@ -13,6 +13,10 @@ public sealed record ApplyOptions
     /// <summary>The migration's name, repeated to allow Contract (the point of no return).</summary>
     /// <value>The default is null: apply stops before Contract.</value>
     public string? Confirm { get; init; }
+
+    /// <summary>Called with each step's key as soon as it is done, so output about it comes before what the next step prints.</summary>
+    /// <value>The default is null: the caller reads <see cref="RunResult.StepsRun"/> at the end.</value>
+    public Action<string>? StepDone { get; init; }
 }
 
 /// <summary>Where a run (apply or rollback) left the migration, and why it stopped.</summary>

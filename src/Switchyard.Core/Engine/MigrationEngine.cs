@@ -119,6 +119,7 @@ public sealed class MigrationEngine(SafeSqlRunner sql, IBackfillPhase? backfill 
                 if (stopped is not null) return await StopAsync(record, phaseName, MigrationStates.Paused, stopped, ran, ct).ConfigureAwait(false);
                 ran.Add(step.Key);
                 done.Add(step.Key);
+                options.StepDone?.Invoke(step.Key);
             }
             if (options.To == phase.Phase)
                 return await StopAsync(record, phaseName, MigrationStates.Waiting, $"Reached {phase.Phase} (--to). Next gate: {phase.Gate}", ran, ct).ConfigureAwait(false);

@@ -187,7 +187,9 @@ public sealed partial class GuardSet : IBackfillThrottle, IAsyncDisposable
         }
         _lastJournaled = key;
         SwitchyardMetrics.RecordDecision(migration ?? "", decision, changed: true);
-        LogDecision(_logger, decision.Action, decision.Reason ?? "healthy");
+        // Healthy is news only when it follows a slow-down or pause: information, not a warning an operator must act on.
+        if (decision.Action == ThrottleAction.Proceed) LogHealthy(_logger, decision.Reason ?? "healthy");
+        else LogDecision(_logger, decision.Action, decision.Reason ?? "");
         return decision;
     }
 
@@ -209,6 +211,9 @@ public sealed partial class GuardSet : IBackfillThrottle, IAsyncDisposable
 
     [LoggerMessage(EventId = 6002, Level = LogLevel.Warning, Message = "Guard decision {Action}: {Reason}")]
     private static partial void LogDecision(ILogger logger, ThrottleAction action, string reason);
+
+    [LoggerMessage(EventId = 6004, Level = LogLevel.Information, Message = "Guard decision Proceed: {Reason}")]
+    private static partial void LogHealthy(ILogger logger, string reason);
 
     [LoggerMessage(EventId = 6003, Level = LogLevel.Error, Message = "Rolled back read flag {Flag} to legacy: {Reason}")]
     private static partial void LogRolledBack(ILogger logger, string flag, string reason);

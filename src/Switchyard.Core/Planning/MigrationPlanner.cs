@@ -48,7 +48,7 @@ public static class MigrationPlanner
         if (flagKey is not null)
         {
             steps.Add(new PlanStep("cutover.flags", MigrationPhase.Cutover, StepKind.Cutover,
-                $"People flip {flagKey} with `switchyard cutover`: reads shadow → new at 1/10/50/100% → new_only; writes both → new",
+                $"People flip {flagKey} with `switchyard cutover --reads <mode> --percent <n> --writes <mode>`: reads shadow → new at 1/10/50/100% → new_only; writes both → new",
                 $"UPDATE switchyard.flags SET read_mode = ..., read_percent = ..., write_mode = ... WHERE flag_key = {Ident.Literal(flagKey)}",
                 LockMode.None, null, false,
                 new PlanRollback("Flip the flags back to legacy reads and writes (instant).",
@@ -77,7 +77,7 @@ public static class MigrationPlanner
     {
         MigrationPhase.Expand => "Automatic: every Expand step done. From here app v2 may deploy (it writes both shapes; the trigger covers v1).",
         MigrationPhase.Backfill => "Automatic: the backfill reached the end of the table with no unmapped values.",
-        MigrationPhase.Validate => "People: app v2 deployed to every instance. Then flip flags with `switchyard cutover` (this starts Cutover).",
+        MigrationPhase.Validate => $"People: app v2 deployed to every instance. Then flip flags with `switchyard cutover -m {name} --reads shadow --writes both` (this starts Cutover).",
         MigrationPhase.Cutover => $"People: cutover finished ({flagKey ?? "flags"}: reads new_only, writes new), no app v1 instance left, and Contract confirmed with `switchyard apply <spec> --confirm {name}`.",
         _ => "Point of no return: after Contract the old shape is gone (only the compat view remains); rollback cannot restore it.",
     };

@@ -13,16 +13,16 @@ namespace Switchyard.Core.Runbook;
 /// </summary>
 public static class RunbookBuilder
 {
-    public static RunbookDocument Build(MigrationPlan plan, RunbookTableSize size, RunbookRates? rates = null, SafeSqlOptions? sqlOptions = null)
+    /// <param name="header">Generation time, tool, target, owner, approvers and window; null leaves the change record out.</param>
+    public static RunbookDocument Build(MigrationPlan plan, RunbookTableSize size, RunbookRates? rates = null, SafeSqlOptions? sqlOptions = null, RunbookHeader? header = null)
     {
         rates ??= new RunbookRates();
         rates.Validate();
         sqlOptions ??= new SafeSqlOptions();
-        var sections = new List<RunbookSection>
-        {
-            Summary(plan, size, rates),
-            Sequencing(),
-        };
+        var sections = new List<RunbookSection>();
+        if (header is not null) sections.AddRange(RunbookChangeRecord.Sections(header));
+        sections.Add(Summary(plan, size, rates));
+        sections.Add(Sequencing());
         foreach (var phase in plan.Phases.Where(p => p.Steps.Count > 0 || p.Phase is MigrationPhase.Cutover))
             sections.AddRange(Phase(plan, phase, size, rates, sqlOptions));
         sections.Add(PointOfNoReturn(plan));
@@ -58,12 +58,12 @@ public static class RunbookBuilder
 
     private static RunbookSection Sequencing() => new(2, "Deployment sequencing",
     [
-        new RunbookBullets(
+        new RunbookNumbered(
         [
-            "1. Expand runs before app v2 deploys. App v1 keeps working unchanged: the dual-write trigger fills the new column for every v1 write.",
-            "2. Deploy app v2 (writes both shapes, reads by flag) to every instance during Backfill/Validate. v1 and v2 may run side by side.",
-            "3. Cutover starts only when v2 is fully deployed (no v1 instance reads by flag otherwise): flags go shadow → new at 1% → 10% → 50% → 100% → new_only.",
-            "4. Contract starts only when no v1 instance is left anywhere (including batch jobs and consumers) and the operator confirms the migration name.",
+            "Expand runs before app v2 deploys. App v1 keeps working unchanged: the dual-write trigger fills the new column for every v1 write.",
+            "Deploy app v2 (writes both shapes, reads by flag) to every instance during Backfill/Validate. v1 and v2 may run side by side.",
+            "Cutover starts only when v2 is fully deployed (no v1 instance reads by flag otherwise): flags go shadow → new at 1% → 10% → 50% → 100% → new_only.",
+            "Contract starts only when no v1 instance is left anywhere (including batch jobs and consumers) and the operator confirms the migration name.",
         ]),
     ]);
 
@@ -80,6 +80,7 @@ public static class RunbookBuilder
                 ["gate before the next phase", phase.Gate],
                 ["needs people", phase.GateNeedsPeople ? "yes" : "no"],
                 ["point of no return", phase.PointOfNoReturn ? "YES: after this phase rollback cannot restore the old shape" : "no"],
+                ["rollback time (estimate)", RollbackTime(phase, sqlOptions)],
             ]),
         ]);
         yield return new RunbookSection(3, $"{phase.Phase}: steps",
@@ -97,8 +98,8 @@ public static class RunbookBuilder
             new RunbookParagraph(phase.PointOfNoReturn
                 ? "None after it completes: this is the point of no return. Before its first step, the earlier phases can still be rolled back."
                 : phase.Phase == MigrationPhase.Expand
-                    ? "`switchyard rollback <spec>` undoes everything, newest step first:"
-                    : $"`switchyard rollback <spec> --to {PreviousPhase(phase.Phase)}` undoes this phase, newest step first:"),
+                    ? $"`switchyard rollback -m {plan.Name}` undoes everything, newest step first (add `--spec <spec>` if the spec is no longer at the path the journal recorded):"
+                    : $"`switchyard rollback -m {plan.Name} --to {PreviousPhase(phase.Phase)}` undoes this phase, newest step first (add `--spec <spec>` if the spec is no longer at the path the journal recorded):"),
             new RunbookBullets(rollbacks.Count > 0 ? rollbacks : ["nothing to undo in this phase"]),
         ]);
     }
@@ -200,7 +201,7 @@ public static class RunbookBuilder
                 $"Watch: `switchyard status` (phase, steps, guards, flags), metrics endpoint, pg_stat_activity for sessions named switchyard*.",
                 $"Pause: `switchyard pause -m {name} --reason \"...\"`; resume: `switchyard resume -m {name}` then `switchyard apply <spec>`.",
                 $"Abort: `switchyard abort -m {name} --reason \"...\"` (stops between steps; what is done stays done).",
-                $"Roll back before Contract: `switchyard rollback <spec> --to <phase>`; read flags back: `switchyard cutover -m {name} --reads legacy`.",
+                $"Roll back before Contract: `switchyard rollback -m {name} --to <phase>` (keeps that phase, undoes the later ones; each phase's table gives the time it takes); read flags back: `switchyard cutover -m {name} --reads legacy`.",
             ]),
         ]);
         yield return new RunbookSection(3, "Compliance",
@@ -228,6 +229,20 @@ public static class RunbookBuilder
         plan.Phases.FirstOrDefault(p => p.PointOfNoReturn && p.Steps.Count > 0) is { } p
             ? $"Phase {p.Phase}: once its first step runs, the old shape is gone and rollback cannot restore it; it needs `--confirm {plan.Name}`. Everything before it can be rolled back."
             : "None: every phase of this plan can be rolled back.";
+
+    /// <summary>
+    /// How long undoing the phase takes: its undo statements are catalog-only (drops), so the machine time is under a
+    /// second; the bound is the lock budget when each must wait for conflicting holders.
+    /// </summary>
+    private static string RollbackTime(PlanPhase phase, SafeSqlOptions o)
+    {
+        if (phase.PointOfNoReturn) return "none after it completes (the old shape is gone)";
+        var undo = phase.Steps.Count(s => s.Rollback?.Sql is not null);
+        if (phase.Phase == MigrationPhase.Cutover) return "instant: the flags go back to legacy reads and writes (no DDL)";
+        if (undo == 0) return "nothing to undo in this phase (< 1 s)";
+        var worst = TimeSpan.FromTicks(undo * (o.ConflictWaitBudget + (o.LockTimeout * o.MaxAttempts)).Ticks);
+        return $"< 1 s machine time for {undo} undo statement(s) (catalog only); at most {Duration(worst)} if each waits the full {o.ConflictWaitBudget.TotalSeconds:F0} s for conflicting holders and retries {o.MaxAttempts} times";
+    }
 
     /// <summary>A step's expected duration from table size and the rates (catalog-only DDL counts as zero).</summary>
     public static TimeSpan Estimate(PlanStep step, RunbookTableSize size, RunbookRates rates)

@@ -16,6 +16,9 @@ public sealed record RunbookParagraph(string Text) : RunbookBlock;
 
 public sealed record RunbookBullets(IReadOnlyList<string> Items) : RunbookBlock;
 
+/// <summary>Steps done in this order: a numbered list.</summary>
+public sealed record RunbookNumbered(IReadOnlyList<string> Items) : RunbookBlock;
+
 public sealed record RunbookCode(string Language, string Code) : RunbookBlock;
 
 public sealed record RunbookTable(IReadOnlyList<string> Headers, IReadOnlyList<IReadOnlyList<string>> Rows) : RunbookBlock;

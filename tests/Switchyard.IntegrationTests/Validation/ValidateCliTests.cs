@@ -102,8 +102,8 @@ public sealed class ValidateCliTests : IClassFixture<MigratedLedger>
 
         result.ExitCode.ShouldNotBe(0);
         result.ExitCode.ShouldNotBe(ValidateCommandsExitCodes.ChecksFailed);
-        result.StdErr.ShouldContain("Unknown check: colour.");
-        result.StdErr.ShouldContain("hint: Choose from: catalog, sampling");
+        result.StdErr.ShouldContain("--checks must be a comma-separated list of catalog, sampling");
+        result.StdErr.ShouldContain("'colour' is not one");
         (await _db.ScalarAsync<long>("SELECT count(*) FROM pg_class WHERE relname = 'validation_results'") > 0
             ? await _db.ScalarAsync<long>("SELECT count(*) FROM switchyard.validation_results") : 0).ShouldBe(before);
     }

@@ -34,7 +34,7 @@ public sealed class WorkloadCommandTests : IClassFixture<LedgerDatabase>
     }
 
     [Theory]
-    [InlineData("--tps", "0", "--tps must be above 0")]
+    [InlineData("--tps", "0", "--tps must be between 0.001 and 1000000, got 0.")]
     [InlineData("--duration", "soon", "'soon' is not a positive duration")]
     public async Task Workload_run_rejects_bad_input_with_a_clear_error_and_changes_nothing(string option, string value, string message)
     {
