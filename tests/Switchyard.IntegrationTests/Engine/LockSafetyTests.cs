@@ -108,7 +108,8 @@ public sealed class LockBudgetTests(LedgerDatabase db) : IClassFixture<LedgerDat
         // Then the error and the journal name the holder's pid and application_name; nothing half-done on transactions
         failure.Message.ShouldContain($"pid {holder.ProcessID}");
         failure.Message.ShouldContain("long-report");
-        (await db.ScalarAsync<string>("SELECT status || ':' || error FROM switchyard.steps WHERE step_key = 'expand.transactions.status.add_target'"))!.ShouldContain($"failed:Could not take the lock");
+        (await db.ScalarAsync<string>("SELECT status || ':' || error FROM switchyard.steps WHERE step_key = 'expand.transactions.status.add_target'"))!.ShouldContain("failed:Did not run `ALTER TABLE");
+        (await db.ScalarAsync<string>("SELECT error FROM switchyard.steps WHERE step_key = 'expand.transactions.status.add_target'"))!.ShouldContain("outside the lock queue");
         (await db.ScalarAsync<string>("SELECT state FROM switchyard.migrations")).ShouldBe("failed");
 
         // When the holder ends and apply is re-run
