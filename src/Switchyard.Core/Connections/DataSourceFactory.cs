@@ -11,6 +11,8 @@ public static class DataSourceFactory
         if (string.IsNullOrEmpty(builder.ApplicationName)) builder.ApplicationName = applicationName;
         // Short connect timeout: a wrong host should fail fast with a clear message, not hang.
         if (builder.Timeout == 15) builder.Timeout = 5;
+        // Values travel as parameters; a literal Switchyard still writes must read the same whatever the server default.
+        builder.Options = (builder.Options is { Length: > 0 } options ? options + " " : "") + "-c standard_conforming_strings=on";
         return new NpgsqlDataSourceBuilder(builder.ConnectionString).Build();
     }
 
