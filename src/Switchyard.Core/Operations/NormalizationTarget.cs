@@ -65,12 +65,21 @@ public sealed record NormalizationTarget(
     /// <see cref="AliasTable"/> as one jsonb object built once per statement (an InitPlan): a binary search per row,
     /// however many aliases there are, and nothing of the spec in the SQL text.
     /// </summary>
-    public string CodeSql(string sourceExpression)
+    public string CodeSql(string sourceExpression) => CodeSql(sourceExpression, $"(SELECT jsonb_object_agg(a.alias, a.code) FROM {AliasTable.Sql} a WHERE a.alias IS NOT NULL)");
+
+    /// <summary>
+    /// <see cref="CodeSql(string)"/> with the aliases from <paramref name="aliasMap"/>, a jsonb expression: before
+    /// Expand has filled the alias table, the spec's checks bind <see cref="AliasesJson"/> as a parameter instead.
+    /// </summary>
+    public string CodeSql(string sourceExpression, string aliasMap)
     {
         var normalized = NormalizedSql(sourceExpression);
         if (Aliases.Count == 0) return $"({normalized})";
-        return $"coalesce((SELECT jsonb_object_agg(a.alias, a.code) FROM {AliasTable.Sql} a WHERE a.alias IS NOT NULL) ->> {normalized}, {normalized})";
+        return $"coalesce({aliasMap} ->> {normalized}, {normalized})";
     }
+
+    /// <summary>The aliases as one jsonb object (alias → code), for binding as a parameter.</summary>
+    public string AliasesJson => System.Text.Json.JsonSerializer.Serialize(Aliases);
 
     /// <summary>The code unmapped values resolve to under <see cref="UnmappedAction.MapTo"/>, else null.</summary>
     public string? FallbackCode => Unmapped.Action == UnmappedAction.MapTo ? Unmapped.MapToCode : null;

@@ -84,7 +84,7 @@ public static class SpecCatalogCheck
     private static async Task UnmappedAsync(NormalizeColumnOperation n, SafeSqlRunner sql, CancellationToken ct)
     {
         var t = n.Target;
-        var rows = await sql.QueryAsync(NormalizationSql.UnmappedValues(t), r => (Code: r.IsDBNull(0) ? "" : r.GetString(0), Rows: r.GetInt64(1)), ct, (object)t.Codes.ToArray()).ConfigureAwait(false);
+        var rows = await sql.QueryAsync(NormalizationSql.UnmappedValues(t), r => (Code: r.IsDBNull(0) ? "" : r.GetString(0), Rows: r.GetInt64(1)), ct, t.Codes.ToArray(), t.AliasesJson).ConfigureAwait(false);
         if (rows.Count == 0) return;
         var list = string.Join(", ", rows.Select(r => $"'{r.Code}' ({r.Rows} rows)"));
         throw new SpecException(n.At(n.FieldLocations.ContainsKey("unmapped") ? "unmapped" : "aliases"),
