@@ -63,6 +63,15 @@ public static class MigrationPlanner
 
     public static string FlagKey(NormalizationTarget t) => $"{t.Table.Schema}.{t.Table.Name}.{t.SourceColumn}";
 
+    private const string FlagStepPrefix = "Register flag ";
+    private const string FlagStepSuffix = " (reads legacy, writes legacy)";
+
+    /// <summary>The flag key in the description of Expand's flag step (the journal keeps it; the SQL binds it).</summary>
+    public static string? FlagKeyOf(string? description) =>
+        description is not null && description.StartsWith(FlagStepPrefix, StringComparison.Ordinal) && description.EndsWith(FlagStepSuffix, StringComparison.Ordinal)
+        && description.Length > FlagStepPrefix.Length + FlagStepSuffix.Length
+            ? description[FlagStepPrefix.Length..^FlagStepSuffix.Length] : null;
+
     /// <summary>Ends the key of the gate that opens Contract.</summary>
     public const string ContractGateSuffix = ".gate";
 
@@ -164,7 +173,7 @@ public static class MigrationPlanner
             Ddl(NormalizationSql.CreateTrigger(t), t.Table, LockMode.ShareRowExclusive),
             Undo($"Drop trigger {trigger}", Ddl($"DROP TRIGGER IF EXISTS {Ident.Quote(trigger)} ON {t.Table.Sql}", t.Table, LockMode.AccessExclusive)));
         var flag = FlagKey(t);
-        yield return Step($"expand.{k}.flags", MigrationPhase.Expand, $"Register flag {flag} (reads legacy, writes legacy)",
+        yield return Step($"expand.{k}.flags", MigrationPhase.Expand, FlagStepPrefix + flag + FlagStepSuffix,
             new DdlStatement("INSERT INTO switchyard.flags (flag_key) VALUES ($1) ON CONFLICT (flag_key) DO NOTHING", [], Parameters: [flag]),
             Undo("Reset the flag to legacy reads and writes",
                 new DdlStatement("UPDATE switchyard.flags SET read_mode = 'legacy', read_percent = 0, write_mode = 'legacy', version = version + 1, updated_at = now() WHERE flag_key = $1", [], Parameters: [flag])));
