@@ -35,24 +35,36 @@ public static class SpecLimits
         return new UTF8Encoding(false, false).GetString(buffer, 0, read);
     }
 
-    /// <summary>Refuses text over <see cref="MaxBytes"/> and YAML nested deeper than <see cref="MaxDepth"/>, reading events only (no recursion).</summary>
-    public static void Check(string text, string file)
+    /// <summary>
+    /// Refuses text over <see cref="MaxBytes"/>, and gives a parser that refuses YAML nested deeper than
+    /// <see cref="MaxDepth"/> as it reads: the node builder recurses once per level, so it never gets deep.
+    /// </summary>
+    public static IParser Parser(string text, string file)
     {
         if (text.Length > MaxBytes || Encoding.UTF8.GetByteCount(text) > MaxBytes) throw TooLarge(file);
-        var parser = new Parser(new StringReader(text));
-        var depth = 0;
-        while (parser.MoveNext())
+        return new DepthLimitedParser(new Parser(new StringReader(text)), file);
+    }
+
+    private sealed class DepthLimitedParser(IParser inner, string file) : IParser
+    {
+        private int _depth;
+
+        public ParsingEvent? Current => inner.Current;
+
+        public bool MoveNext()
         {
-            switch (parser.Current)
+            if (!inner.MoveNext()) return false;
+            switch (inner.Current)
             {
-                case MappingStart or SequenceStart when ++depth > MaxDepth:
-                    var at = parser.Current!.Start;
+                case MappingStart or SequenceStart when ++_depth > MaxDepth:
+                    var at = inner.Current!.Start;
                     throw new SpecException(new SpecLocation(file, (int)at.Line, (int)at.Column),
                         $"the YAML is nested more than {MaxDepth} levels deep.", "A spec needs a few levels; remove the extra nesting.");
                 case MappingEnd or SequenceEnd:
-                    depth--;
+                    _depth--;
                     break;
             }
+            return true;
         }
     }
 

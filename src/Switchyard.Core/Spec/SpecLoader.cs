@@ -29,8 +29,7 @@ public static partial class SpecLoader
         var stream = new YamlStream();
         try
         {
-            SpecLimits.Check(text, file);
-            stream.Load(new StringReader(text));
+            stream.Load(SpecLimits.Parser(text, file));
         }
         catch (YamlException e)
         {
