@@ -127,7 +127,12 @@ public static class NormalizationSql
         {
             UnmappedAction.MapTo => $"SELECT l.{id} INTO mapped_id FROM {t.LookupTable.Sql} l WHERE l.{code} = (SELECT a.code FROM {t.AliasTable.Sql} a WHERE a.alias IS NULL);",
             UnmappedAction.AddToLookup => $"""
-                INSERT INTO {t.LookupTable.Sql} ({code}) VALUES (mapped_code) ON CONFLICT ({code}) DO NOTHING;
+                IF mapped_code = '' OR mapped_code ~ '[[:cntrl:]]' THEN
+                            RAISE EXCEPTION USING ERRCODE = '23514',
+                                MESSAGE = format('switchyard: %s = %L on %I.%I row %s normalizes to an empty code or one with a control character; add_to_lookup does not add it to %s', {Ident.Literal(t.SourceColumn)}, NEW.{src}, TG_TABLE_SCHEMA, TG_TABLE_NAME, NEW.{Ident.Quote(t.KeyColumn)}, {Ident.Literal(t.LookupTable.ToString())}),
+                                HINT = 'Write one of the lookup codes, or add an alias for this value to the migration spec.';
+                        END IF;
+                        INSERT INTO {t.LookupTable.Sql} ({code}) VALUES (mapped_code) ON CONFLICT ({code}) DO NOTHING;
                         SELECT l.{id} INTO mapped_id FROM {t.LookupTable.Sql} l WHERE l.{code} = mapped_code;
                 """,
             _ => $"""
