@@ -19,6 +19,9 @@ public static class SpecLimits
     /// <summary>The most aliases one normalize_column may list (10,000 plan in well under a second). <value>50,000.</value></summary>
     public const int MaxAliases = 50_000;
 
+    /// <summary>The longest code or alias, in UTF-8 bytes (each is a unique btree key). <value>2,000.</value></summary>
+    public const int MaxValueBytes = 2000;
+
     /// <summary>Reads at most <see cref="MaxBytes"/> + 1 bytes, so /dev/zero or a huge file is refused without reading it all.</summary>
     public static string ReadFile(string path)
     {

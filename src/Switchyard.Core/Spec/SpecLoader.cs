@@ -132,6 +132,9 @@ public static partial class SpecLoader
                 throw Error(node, $"{what} '{Printable(value)}' contains a control character.", "Remove tabs, newlines and other control characters; with `normalize: [trim]` surrounding whitespace is stripped anyway.");
             if (value.All(c => char.IsWhiteSpace(c) || c is '\u200B' or '\uFEFF'))
                 throw Error(node, $"{what} is only whitespace.", "Write a non-empty code or alias.");
+            // Codes and aliases are unique keys of the lookup and alias tables: a btree entry holds about 2.7 kB.
+            if (System.Text.Encoding.UTF8.GetByteCount(value) > SpecLimits.MaxValueBytes)
+                throw Error(node, $"{what} is longer than {SpecLimits.MaxValueBytes} bytes (the limit).", "Use a shorter code or alias.");
             return value;
         }
 

@@ -61,6 +61,10 @@ public sealed class SpecLimitTests
     }
 
     [Fact]
+    public void Load_CodeOverTheValueLimit_IsRefusedNamingTheLimit() =>
+        SpecErrors.ShouldFailAt(Normalize(codes: $"[settled, {new string('x', SpecLimits.MaxValueBytes + 1)}]"), "v.yaml", "v.yaml:7", $"code is longer than {SpecLimits.MaxValueBytes} bytes");
+
+    [Fact]
     public void Load_IdentifierOf64Bytes_IsRefusedAtItsPosition()
     {
         // Given a column name of 62 ASCII bytes plus one two-byte character: 64 bytes, 63 characters
