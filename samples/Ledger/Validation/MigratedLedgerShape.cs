@@ -1,6 +1,7 @@
 using Npgsql;
 using Switchyard.Core.Execution;
 using Switchyard.Core.Operations;
+using Switchyard.Core.Planning;
 using Switchyard.Core.Validation;
 
 namespace Switchyard.Samples.Ledger.Validation;
@@ -25,7 +26,10 @@ public static class MigratedLedgerShape
         var table = t.Table.Sql;
         var lookup = t.LookupTable.Sql;
         var (id, code, source, state) = (Ident.Quote(t.LookupIdColumn), Ident.Quote(t.LookupCodeColumn), Ident.Quote(t.SourceColumn), Ident.Quote(t.TargetColumn));
-        var codes = string.Join(", ", t.Codes.Select((c, i) => $"({i + 1}, {Ident.Literal(c)})"));
+        var seed = $"INSERT INTO {lookup} ({id}, {code}) SELECT u.n, u.c FROM unnest($1::text[]) WITH ORDINALITY AS u(c, n)";
+        var fill = NormalizationSql.FillAliases(t);
+        // The codes and aliases are bound as parameters, as Expand binds them.
+        var bound = new Dictionary<string, object?[]> { [seed] = [t.Codes.ToArray()], [fill.Sql] = [.. fill.Parameters!] };
         var steps = new List<string>
         {
             // Leftovers of an earlier stand-in run on a reseeded ledger (reseeding drops only the ledger's own tables).
@@ -33,7 +37,10 @@ public static class MigratedLedgerShape
             $"DROP FUNCTION IF EXISTS {Ident.Quote(TriggerName)}() CASCADE",
             // Expand
             $"CREATE TABLE {lookup} ({id} smallint PRIMARY KEY, {code} text NOT NULL UNIQUE)",
-            $"INSERT INTO {lookup} ({id}, {code}) VALUES {codes}",
+            seed,
+            $"DROP TABLE IF EXISTS {t.AliasTable.Sql}",
+            NormalizationSql.CreateAliasTable(t),
+            fill.Sql,
             $"ALTER TABLE {table} ADD COLUMN {state} smallint",
             $"""
             CREATE FUNCTION {Ident.Quote(TriggerName)}() RETURNS trigger LANGUAGE plpgsql AS $fn$
@@ -73,7 +80,8 @@ public static class MigratedLedgerShape
         await using var connection = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
         foreach (var sql in steps)
         {
-            await using var cmd = new NpgsqlCommand(sql, connection) { CommandTimeout = 0 };
+            await using var cmd = SafeSqlRunner.Command(sql, connection, null, bound.GetValueOrDefault(sql) ?? []);
+            cmd.CommandTimeout = 0;
             await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
         }
     }

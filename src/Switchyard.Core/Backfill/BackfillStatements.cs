@@ -1,4 +1,6 @@
 using System.Globalization;
+using Npgsql;
+using NpgsqlTypes;
 using Switchyard.Core.Execution;
 using Switchyard.Core.Operations;
 
@@ -21,18 +23,27 @@ public sealed class BackfillStatements
         TargetColumn = Ident.Quote(target.TargetColumn);
         Table = target.Table.Sql;
         Lookup = target.LookupTable.Sql;
-        var code = target.CodeSql("t." + Source);
-        NormalizedSql = code;
-        var whens = string.Join(' ', codeIds.OrderBy(c => c.Value).Select(c =>
-            $"WHEN {Ident.Literal(c.Key)} THEN {c.Value.ToString(CultureInfo.InvariantCulture)}"));
+        NormalizedSql = target.CodeSql("t." + Source);
+        // The batch binds the lookup's codes and ids ($8, $9) and the aliases ($10) instead of reading them per
+        // statement: values stay data, and the per-row work is one jsonb probe and one short array search.
+        var ordered = codeIds.OrderBy(c => c.Value).ToList();
+        BatchParameters = [
+            new NpgsqlParameter { Value = ordered.Select(c => c.Key).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
+            new NpgsqlParameter { Value = ordered.Select(c => c.Value).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint },
+            new NpgsqlParameter { Value = target.AliasesJson, NpgsqlDbType = NpgsqlDbType.Jsonb },
+        ];
+        var code = target.CodeSql("t." + Source, "$10::jsonb");
         // A code added after the run started (by add_to_lookup, or by the trigger) is still found in the table;
         // what is found nowhere either maps to the policy's code or raises, so no row is ever silently left NULL.
         var unmapped = fallbackId is { } id
             ? id.ToString(CultureInfo.InvariantCulture)
             : $"switchyard.backfill_unmapped(t.{Source}::text, {code})";
         var lookupFallback = $"coalesce((SELECT s.{Ident.Quote(target.LookupIdColumn)} FROM {Lookup} s WHERE s.{Ident.Quote(target.LookupCodeColumn)} = {code}), {unmapped})";
-        MappedSql = whens.Length == 0 ? $"({lookupFallback})" : $"(CASE {code} {whens} ELSE {lookupFallback} END)";
+        MappedSql = $"coalesce(($9::bigint[])[array_position($8::text[], {code})], {lookupFallback})";
     }
+
+    /// <summary>The values <see cref="BatchSql"/> binds as $8 (codes), $9 (their ids) and $10 (aliases, jsonb); fresh copies per batch.</summary>
+    public IReadOnlyList<NpgsqlParameter> BatchParameters { get; }
 
     public string Key { get; }
     public string Source { get; }
@@ -49,7 +60,8 @@ public sealed class BackfillStatements
     /// <summary>
     /// One batch, in one statement so everything commits together: completes the trail window [$1, $2), moves every
     /// other key of the lead window [$6, $7) ahead of time, advances the range cursor to $2 and logs the batch.
-    /// Parameters: $1/$2 trail window, $3 migration, $4 range, $5 run number, $6/$7 lead window (empty when none).
+    /// Parameters: $1/$2 trail window, $3 migration, $4 range, $5 run number, $6/$7 lead window (empty when none),
+    /// $8-$10 <see cref="BatchParameters"/>.
     /// <para>Why two windows: after a bulk load pages are full, so an UPDATE cannot place the new row version on the
     /// same page and must insert into every index (no HOT). Moving half of a page's rows first, in an earlier committed
     /// batch, lets pruning free their space when a later batch reads the page; the other half then updates HOT, with no

@@ -156,6 +156,7 @@ internal sealed class BackfillWorker
             update.Parameters.Add(new NpgsqlParameter { Value = _ctx.Run.Plan.RunNo });
             update.Parameters.Add(new NpgsqlParameter { Value = lead.From });
             update.Parameters.Add(new NpgsqlParameter { Value = lead.To });
+            foreach (var p in _ctx.Statements.BatchParameters) update.Parameters.Add(p.Clone());
             batch.BatchCommands.Add(update);
             await using var reader = await batch.ExecuteReaderAsync(token).ConfigureAwait(false);
             await reader.NextResultAsync(token).ConfigureAwait(false);

@@ -33,6 +33,11 @@ internal sealed class LookupCodes
     public async Task<int> AddMissingAsync(IReadOnlyCollection<string> codes, CancellationToken ct)
     {
         if (codes.Count == 0) return 0;
+        // add_to_lookup must not turn junk into codes: an empty value, or one with a control character, is refused.
+        if (codes.FirstOrDefault(c => c.Length == 0 || c.Any(char.IsControl)) is { } junk)
+            throw new SwitchyardException(
+                $"{_target.Table}.{_target.SourceColumn} has a value that normalizes to {(junk.Length == 0 ? "an empty code" : $"a code with a control character ({string.Concat(junk.Take(40).Select(ch => char.IsControl(ch) ? $"\\u{(int)ch:X4}" : ch.ToString()))})")}; add_to_lookup does not add it to {_target.LookupTable}.",
+                "Map it under aliases (or with unmapped: { map_to: <code> }), or clean those rows first; nothing was added.");
         var lookup = _target.LookupTable.Sql;
         return await _sql.InTransactionAsync(async (c, tx, token) =>
         {

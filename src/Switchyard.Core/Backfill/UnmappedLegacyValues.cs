@@ -36,13 +36,14 @@ public static class UnmappedLegacyValues
     {
         var source = $"t.{Ident.Quote(t.SourceColumn)}::text";
         var key = $"t.{Ident.Quote(t.KeyColumn)}";
-        var code = t.CodeSql(source);
+        // The aliases are bound ($4): before Expand the alias table does not exist yet.
+        var code = t.CodeSql(source, "$4::jsonb");
         var rows = await sql.QueryAsync($"""
             WITH v AS (
                 SELECT {source} AS value, {code} AS code, count(*) AS rows, (array_agg({key}::bigint ORDER BY {key}))[1:$2] AS keys
                 FROM {t.Table.Sql} t
                 WHERE {source} IS NULL
-                   OR ({source} <> ALL (ARRAY(SELECT c FROM unnest($1::text[]) AS c WHERE {t.CodeSql("c")} = c))
+                   OR ({source} <> ALL (ARRAY(SELECT c FROM unnest($1::text[]) AS c WHERE {t.CodeSql("c", "$4::jsonb")} = c))
                        AND ({code} IS NULL OR {code} <> ALL ($1::text[])))
                 GROUP BY 1, 2
             )
@@ -52,7 +53,7 @@ public static class UnmappedLegacyValues
             """,
             r => (Value: new UnmappedLegacyValue(r.IsDBNull(0) ? null : r.GetString(0), r.IsDBNull(1) ? null : r.GetString(1), r.GetInt64(2), r.GetFieldValue<long[]>(3)),
                 Distinct: r.GetInt64(4), Rows: r.GetInt64(5)),
-            ct, codes.ToArray(), sampleKeys, MaxValues).ConfigureAwait(false);
+            ct, codes.ToArray(), sampleKeys, MaxValues, t.AliasesJson).ConfigureAwait(false);
         return rows.Count == 0 ? new UnmappedListing([], 0, 0) : new UnmappedListing([.. rows.Select(r => r.Value)], rows[0].Distinct, rows[0].Rows);
     }
 

@@ -39,6 +39,8 @@ public static class DataSourceFactory
             builder.TcpKeepAliveTime = 30;
             builder.TcpKeepAliveInterval = 10;
         }
+        // Values travel as parameters; a literal Switchyard still writes must read the same whatever the server default.
+        builder.Options = (builder.Options is { Length: > 0 } options ? options + " " : "") + "-c standard_conforming_strings=on";
         return new NpgsqlDataSourceBuilder(builder.ConnectionString).Build();
     }
 

@@ -92,9 +92,10 @@ public sealed class MigrationControl(SafeSqlRunner sql)
     }
 
     /// <summary>The flag key the migration's Expand registered (the literal in its flags step).</summary>
+    /// <summary>The flag key Expand registered, read back from its step's description (its SQL binds the key as a parameter).</summary>
     public static string? FlagKey(IReadOnlyList<StepRecord> steps) =>
         steps.Where(s => s.Key.EndsWith(".flags", StringComparison.Ordinal) && s.Phase == "expand")
-            .Select(s => s.Sql.Split('\'')).Where(p => p.Length > 1).Select(p => p[1]).FirstOrDefault();
+            .Select(s => MigrationPlanner.FlagKeyOf(s.Description)).FirstOrDefault(k => k is not null);
 
     public Task<IReadOnlyList<MigrationStatus>> StatusAsync(string? name, string? flagKey, CancellationToken ct) =>
         StatusAsync(name, flagKey, null, ct);

@@ -5,7 +5,8 @@ namespace Switchyard.Core.Execution;
 /// <param name="Locks">Tables and the lock mode the statement takes on each (empty for new objects).</param>
 /// <param name="Concurrently">True for <c>CREATE/DROP INDEX CONCURRENTLY</c> and friends: run outside any transaction.</param>
 /// <param name="RepairBeforeRetry">Statement run (outside a transaction) before a retry, e.g. dropping the INVALID index a failed concurrent build left.</param>
-public sealed record DdlStatement(string Sql, IReadOnlyList<TableLock> Locks, bool Concurrently = false, string? RepairBeforeRetry = null)
+/// <param name="Parameters">Values bound to <c>$1</c>, <c>$2</c>, … (a spec's codes, aliases, seed rows): values are data, never SQL text.</param>
+public sealed record DdlStatement(string Sql, IReadOnlyList<TableLock> Locks, bool Concurrently = false, string? RepairBeforeRetry = null, IReadOnlyList<object?>? Parameters = null)
 {
     public static DdlStatement On(QualifiedName table, LockMode mode, string sql) => new(sql, [new TableLock(table, mode)]);
 }
@@ -18,3 +19,6 @@ public sealed record StatementOutcome(int Attempts, TimeSpan WaitedForHolders, I
 
 /// <summary>Timeouts for one transaction; null falls back to <see cref="SafeSqlOptions"/>.</summary>
 public sealed record TransactionTimeouts(TimeSpan? LockTimeout = null, TimeSpan? StatementTimeout = null);
+
+/// <summary>A text value bound with no declared type, so PostgreSQL reads it as the column it goes into (a seed row's value).</summary>
+public sealed record UntypedText(string Value);

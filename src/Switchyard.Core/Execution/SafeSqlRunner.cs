@@ -56,7 +56,7 @@ public sealed partial class SafeSqlRunner
                 }
                 await using var tx = await connection.BeginTransactionAsync(token).ConfigureAwait(false);
                 await SetLocalTimeoutsAsync(connection, tx, gate.QueueLockTimeout ?? Options.LockTimeout, Options.StatementTimeout, token).ConfigureAwait(false);
-                await using (var cmd = new NpgsqlCommand(statement.Sql, connection, tx))
+                await using (var cmd = Command(statement.Sql, connection, tx, [.. statement.Parameters ?? []]))
                     await cmd.ExecuteNonQueryAsync(token).ConfigureAwait(false);
                 await tx.CommitAsync(token).ConfigureAwait(false);
             }, ct).ConfigureAwait(false);
@@ -137,7 +137,8 @@ public sealed partial class SafeSqlRunner
     public static NpgsqlCommand Command(string sql, NpgsqlConnection connection, NpgsqlTransaction? tx, params object?[] parameters)
     {
         var cmd = new NpgsqlCommand(sql, connection, tx);
-        foreach (var p in parameters) cmd.Parameters.Add(new NpgsqlParameter { Value = p ?? DBNull.Value });
+        foreach (var p in parameters)
+            cmd.Parameters.Add(p is UntypedText u ? new NpgsqlParameter { Value = u.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Unknown } : new NpgsqlParameter { Value = p ?? DBNull.Value });
         return cmd;
     }
 

@@ -27,11 +27,33 @@ public static class SpecLinter
         foreach (var step in plan.Steps.Where(s => s.Kind == StepKind.Ddl))
         {
             sb.AppendLine(CultureInfo.InvariantCulture, $"-- step {step.Key}: {step.Description}");
-            sb.Append(step.Sql.Trim().TrimEnd(';')).AppendLine(";");
+            sb.Append(WithValues(step).Trim().TrimEnd(';')).AppendLine(";");
             steps[index++] = step;
         }
         return (sb.ToString(), steps);
     }
+
+    /// <summary>
+    /// A lint file is one script, so a step's bound values are written into it as literals read the same under any
+    /// standard_conforming_strings (the engine itself binds them); only the linter's schema clone runs this text.
+    /// </summary>
+    private static string WithValues(PlanStep step)
+    {
+        if (step.Statement?.Parameters is not { Count: > 0 } values) return step.Sql;
+        var sql = step.Sql;
+        for (var i = values.Count; i >= 1; i--)
+            sql = System.Text.RegularExpressions.Regex.Replace(sql, $@"\${i}(?![0-9])", _ => Literal(values[i - 1]));
+        return sql;
+    }
+
+    private static string Literal(object? value) => value switch
+    {
+        null => "NULL",
+        UntypedText u => Ident.Literal(u.Value),
+        string s => Ident.Literal(s),
+        IEnumerable<string?> list => list.Any() ? $"ARRAY[{string.Join(", ", list.Select(Literal))}]::text[]" : "'{}'::text[]",
+        _ => Convert.ToString(value, CultureInfo.InvariantCulture) ?? "NULL",
+    };
 
     public static LintReport Analyze(MigrationPlan plan, SafeSqlOptions options, string source)
     {

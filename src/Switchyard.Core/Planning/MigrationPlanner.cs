@@ -49,10 +49,10 @@ public static class MigrationPlanner
         {
             steps.Add(new PlanStep("cutover.flags", MigrationPhase.Cutover, StepKind.Cutover,
                 $"People flip {flagKey} with `switchyard cutover --reads <mode> --percent <n> --writes <mode>`: reads shadow → new at 1/10/50/100% → new_only; writes both → new",
-                $"UPDATE switchyard.flags SET read_mode = ..., read_percent = ..., write_mode = ... WHERE flag_key = {Ident.Literal(flagKey)}",
+                "UPDATE switchyard.flags SET read_mode = ..., read_percent = ..., write_mode = ... WHERE flag_key = $1",
                 LockMode.None, null, false,
                 new PlanRollback("Flip the flags back to legacy reads and writes (instant).",
-                    $"UPDATE switchyard.flags SET read_mode = 'legacy', read_percent = 0, write_mode = 'legacy' WHERE flag_key = {Ident.Literal(flagKey)}", LockMode.None, null)));
+                    "UPDATE switchyard.flags SET read_mode = 'legacy', read_percent = 0, write_mode = 'legacy' WHERE flag_key = $1", LockMode.None, null)));
         }
         // Steps keep spec order within a phase; the Validate gate goes first in its phase.
         var phases = Enum.GetValues<MigrationPhase>().Select(p => new PlanPhase(p,
@@ -62,6 +62,15 @@ public static class MigrationPlanner
     }
 
     public static string FlagKey(NormalizationTarget t) => $"{t.Table.Schema}.{t.Table.Name}.{t.SourceColumn}";
+
+    private const string FlagStepPrefix = "Register flag ";
+    private const string FlagStepSuffix = " (reads legacy, writes legacy)";
+
+    /// <summary>The flag key in the description of Expand's flag step (the journal keeps it; the SQL binds it).</summary>
+    public static string? FlagKeyOf(string? description) =>
+        description is not null && description.StartsWith(FlagStepPrefix, StringComparison.Ordinal) && description.EndsWith(FlagStepSuffix, StringComparison.Ordinal)
+        && description.Length > FlagStepPrefix.Length + FlagStepSuffix.Length
+            ? description[FlagStepPrefix.Length..^FlagStepSuffix.Length] : null;
 
     /// <summary>Ends the key of the gate that opens Contract.</summary>
     public const string ContractGateSuffix = ".gate";
@@ -116,10 +125,17 @@ public static class MigrationPlanner
             Ddl($"CREATE TABLE IF NOT EXISTS {c.Table.Sql} ({string.Join(", ", columns)})", null, LockMode.None),
             Undo($"Drop table {c.Table}", Ddl($"DROP TABLE IF EXISTS {c.Table.Sql}", c.Table, LockMode.AccessExclusive)));
         if (c.Seed.Count == 0) yield break;
+        // Each value is a bind parameter sent untyped, so PostgreSQL reads it as its column's type; a missing one is DEFAULT.
         var names = c.Columns.Select(x => x.Name).Where(n => c.Seed.Any(r => r.ContainsKey(n))).ToList();
-        var rows = c.Seed.Select(r => "(" + string.Join(", ", names.Select(n => r.TryGetValue(n, out var v) && v is not null ? Ident.Literal(v) : "DEFAULT")) + ")");
-        yield return Step($"expand.{c.Table.Name}.seed", MigrationPhase.Expand, $"Seed {c.Seed.Count} row(s) into {c.Table}",
-            Ddl($"INSERT INTO {c.Table.Sql} ({string.Join(", ", names.Select(Ident.Quote))}) VALUES {string.Join(", ", rows)} ON CONFLICT DO NOTHING", null, LockMode.None),
+        var values = new List<object?>();
+        var rows = c.Seed.Select(r => "(" + string.Join(", ", names.Select(n =>
+        {
+            if (!r.TryGetValue(n, out var v) || v is null) return "DEFAULT";
+            values.Add(new UntypedText(v));
+            return "$" + values.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        })) + ")").ToList();
+        yield return Step($"expand.{c.Table.Name}.seed", MigrationPhase.Expand, $"Seed {c.Seed.Count} row(s) into {c.Table} (values bound as parameters)",
+            new DdlStatement($"INSERT INTO {c.Table.Sql} ({string.Join(", ", names.Select(Ident.Quote))}) VALUES {string.Join(", ", rows)} ON CONFLICT DO NOTHING", [], Parameters: values),
             Nothing("Nothing: the rows go with the table."));
     }
 
@@ -137,8 +153,14 @@ public static class MigrationPlanner
         yield return Step($"expand.{k}.create_lookup", MigrationPhase.Expand, $"Create lookup table {t.LookupTable} ({t.LookupIdColumn}, {t.LookupCodeColumn})",
             Ddl(NormalizationSql.CreateLookupTable(t), null, LockMode.None),
             Undo($"Drop lookup table {t.LookupTable}", Ddl($"DROP TABLE IF EXISTS {t.LookupTable.Sql}", t.LookupTable, LockMode.AccessExclusive)));
-        yield return Step($"expand.{k}.seed_lookup", MigrationPhase.Expand, $"Seed {t.Codes.Count} codes into {t.LookupTable} (ids in listed order)",
-            Ddl(NormalizationSql.SeedLookup(t), null, LockMode.None), Nothing("Nothing: the codes go with the lookup table."));
+        yield return Step($"expand.{k}.seed_lookup", MigrationPhase.Expand, $"Seed {t.Codes.Count} codes into {t.LookupTable} (ids in listed order; the codes bound as $1)",
+            NormalizationSql.SeedLookup(t), Nothing("Nothing: the codes go with the lookup table."));
+        yield return Step($"expand.{k}.create_aliases", MigrationPhase.Expand, $"Create alias table {t.AliasTable} (alias, code) that the trigger, the backfill and validation read",
+            Ddl(NormalizationSql.CreateAliasTable(t), null, LockMode.None),
+            Undo($"Drop alias table {t.AliasTable}", Ddl($"DROP TABLE IF EXISTS {t.AliasTable.Sql}", t.AliasTable, LockMode.AccessExclusive)));
+        yield return Step($"expand.{k}.fill_aliases", MigrationPhase.Expand,
+            $"Fill {t.AliasTable} with {t.Aliases.Count} alias(es){(t.FallbackCode is null ? "" : " and the map_to code")} (bound as $1, $2)",
+            NormalizationSql.FillAliases(t), Nothing("Nothing: the rows go with the alias table."));
         yield return Step($"expand.{k}.add_target", MigrationPhase.Expand, $"Add nullable column {t.Table}.{t.TargetColumn} (no default: catalog-only, no rewrite)",
             Ddl($"ALTER TABLE {t.Table.Sql} ADD COLUMN IF NOT EXISTS {Ident.Quote(t.TargetColumn)} integer", t.Table, LockMode.AccessExclusive),
             Undo($"Drop column {t.Table}.{t.TargetColumn}", Ddl($"ALTER TABLE {t.Table.Sql} DROP COLUMN IF EXISTS {Ident.Quote(t.TargetColumn)}", t.Table, LockMode.AccessExclusive)));
@@ -151,10 +173,10 @@ public static class MigrationPlanner
             Ddl(NormalizationSql.CreateTrigger(t), t.Table, LockMode.ShareRowExclusive),
             Undo($"Drop trigger {trigger}", Ddl($"DROP TRIGGER IF EXISTS {Ident.Quote(trigger)} ON {t.Table.Sql}", t.Table, LockMode.AccessExclusive)));
         var flag = FlagKey(t);
-        yield return Step($"expand.{k}.flags", MigrationPhase.Expand, $"Register flag {flag} (reads legacy, writes legacy)",
-            Ddl($"INSERT INTO switchyard.flags (flag_key) VALUES ({Ident.Literal(flag)}) ON CONFLICT (flag_key) DO NOTHING", null, LockMode.None),
+        yield return Step($"expand.{k}.flags", MigrationPhase.Expand, FlagStepPrefix + flag + FlagStepSuffix,
+            new DdlStatement("INSERT INTO switchyard.flags (flag_key) VALUES ($1) ON CONFLICT (flag_key) DO NOTHING", [], Parameters: [flag]),
             Undo("Reset the flag to legacy reads and writes",
-                Ddl($"UPDATE switchyard.flags SET read_mode = 'legacy', read_percent = 0, write_mode = 'legacy', version = version + 1, updated_at = now() WHERE flag_key = {Ident.Literal(flag)}", null, LockMode.None)));
+                new DdlStatement("UPDATE switchyard.flags SET read_mode = 'legacy', read_percent = 0, write_mode = 'legacy', version = version + 1, updated_at = now() WHERE flag_key = $1", [], Parameters: [flag])));
         yield return new PlanStep($"backfill.{k}", MigrationPhase.Backfill, StepKind.Backfill,
             $"Backfill {t.Table}.{t.TargetColumn} from {t.SourceColumn} in keyset batches (switchyard.role = backfill; idempotent)",
             NormalizationSql.BackfillBatch(t), LockMode.RowExclusive, t.Table.ToString(), false,

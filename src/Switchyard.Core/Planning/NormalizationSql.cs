@@ -9,16 +9,36 @@ namespace Switchyard.Core.Planning;
 /// </summary>
 public static class NormalizationSql
 {
-    public static string TriggerName(NormalizationTarget t) => $"switchyard_sync_{t.SourceColumn}_{t.TargetColumn}";
+    public static string TriggerName(NormalizationTarget t) => Ident.Fit($"switchyard_sync_{t.SourceColumn}_{t.TargetColumn}", $"{t.Table}.{t.SourceColumn}");
 
-    public static QualifiedName TriggerFunction(NormalizationTarget t) => new(t.Table.Schema, $"switchyard_sync_{t.Table.Name}_{t.SourceColumn}");
+    public static QualifiedName TriggerFunction(NormalizationTarget t) => new(t.Table.Schema, Ident.Fit($"switchyard_sync_{t.Table.Name}_{t.SourceColumn}", $"{t.Table}.{t.SourceColumn}"));
 
     /// <summary>The code a legacy value maps to after the unmapped policy: map_to falls back to its code; others may give an unknown code.</summary>
     public static string MappedCodeSql(NormalizationTarget t, string sourceExpression)
     {
         var code = t.CodeSql(sourceExpression);
-        if (t.FallbackCode is not { } fallback) return code;
-        return $"(CASE WHEN EXISTS (SELECT 1 FROM {t.LookupTable.Sql} l WHERE l.{Ident.Quote(t.LookupCodeColumn)} = {code}) THEN {code} ELSE {Ident.Literal(fallback)} END)";
+        if (t.FallbackCode is null) return code;
+        return $"(CASE WHEN EXISTS (SELECT 1 FROM {t.LookupTable.Sql} l WHERE l.{Ident.Quote(t.LookupCodeColumn)} = {code}) THEN {code} ELSE {t.FallbackCodeSql} END)";
+    }
+
+    /// <summary>The alias table (see <see cref="NormalizationTarget.AliasTable"/>); the alias NULL row holds map_to's code.</summary>
+    public static string CreateAliasTable(NormalizationTarget t) =>
+        $"CREATE TABLE IF NOT EXISTS {t.AliasTable.Sql} (alias text UNIQUE, code text NOT NULL)";
+
+    /// <summary>
+    /// Fills the alias table from bind parameters ($1 aliases, $2 codes; a NULL alias is the fallback) in one
+    /// statement, only while it is empty: a re-run after a crash past the commit changes nothing.
+    /// </summary>
+    public static DdlStatement FillAliases(NormalizationTarget t)
+    {
+        var pairs = t.Aliases.OrderBy(a => a.Key, StringComparer.Ordinal).ToList();
+        string?[] aliases = [.. pairs.Select(a => a.Key), .. t.FallbackCode is null ? Array.Empty<string?>() : [null]];
+        string[] codes = [.. pairs.Select(a => a.Value), .. t.FallbackCode is { } f ? [f] : Array.Empty<string>()];
+        return new DdlStatement($"""
+            INSERT INTO {t.AliasTable.Sql} (alias, code)
+            SELECT u.alias, u.code FROM unnest($1::text[], $2::text[]) AS u(alias, code)
+            WHERE NOT EXISTS (SELECT 1 FROM {t.AliasTable.Sql})
+            """, [], Parameters: [aliases, codes]);
     }
 
     public static string CreateLookupTable(NormalizationTarget t) => $"""
@@ -28,16 +48,23 @@ public static class NormalizationSql
         )
         """;
 
-    /// <summary>Ids follow the codes' order (1..n) because one INSERT assigns identity values in VALUES order.</summary>
-    public static string SeedLookup(NormalizationTarget t) =>
-        $"INSERT INTO {t.LookupTable.Sql} ({Ident.Quote(t.LookupCodeColumn)}) VALUES {string.Join(", ", t.Codes.Select(c => $"({Ident.Literal(c)})"))} ON CONFLICT ({Ident.Quote(t.LookupCodeColumn)}) DO NOTHING";
+    /// <summary>
+    /// The codes as one bind parameter; ids follow the codes' order (1..n) because the INSERT assigns identity values
+    /// in the order its SELECT produces rows.
+    /// </summary>
+    public static DdlStatement SeedLookup(NormalizationTarget t) => new($"""
+        INSERT INTO {t.LookupTable.Sql} ({Ident.Quote(t.LookupCodeColumn)})
+        SELECT u.code FROM unnest($1::text[]) WITH ORDINALITY AS u(code, n) ORDER BY u.n
+        ON CONFLICT ({Ident.Quote(t.LookupCodeColumn)}) DO NOTHING
+        """, [], Parameters: [t.Codes.ToArray()]);
 
     /// <summary>Distinct normalized values that map to no code (and how many rows have each): what the fail policy refuses.</summary>
+    /// <remarks>Runs before Expand, so the aliases are bound ($2, <see cref="NormalizationTarget.AliasesJson"/>) rather than read from the alias table.</remarks>
     public static string UnmappedValues(NormalizationTarget t) => $"""
-        SELECT {t.CodeSql("t." + Ident.Quote(t.SourceColumn))} AS code, count(*)
+        SELECT {t.CodeSql("t." + Ident.Quote(t.SourceColumn), "$2::jsonb")} AS code, count(*)
         FROM {t.Table.Sql} t
         WHERE t.{Ident.Quote(t.SourceColumn)} IS NOT NULL
-          AND {t.CodeSql("t." + Ident.Quote(t.SourceColumn))} <> ALL ($1::text[])
+          AND {t.CodeSql("t." + Ident.Quote(t.SourceColumn), "$2::jsonb")} <> ALL ($1::text[])
         GROUP BY 1 ORDER BY 2 DESC LIMIT 20
         """;
 
@@ -93,25 +120,41 @@ public static class NormalizationSql
         var dst = Ident.Quote(t.TargetColumn);
         var id = Ident.Quote(t.LookupIdColumn);
         var code = Ident.Quote(t.LookupCodeColumn);
+        // Only identifiers reach the body: aliases and the fallback code are rows of the alias table, the row's table
+        // comes from TG_TABLE_SCHEMA/TG_TABLE_NAME, and a column name in a message is a literal read the same under
+        // any standard_conforming_strings (the body is parsed in the writer's session, not ours).
         var unmapped = t.Unmapped.Action switch
         {
-            UnmappedAction.MapTo => $"SELECT l.{id} INTO mapped_id FROM {t.LookupTable.Sql} l WHERE l.{code} = {Ident.Literal(t.Unmapped.MapToCode!)};",
+            UnmappedAction.MapTo => $"SELECT l.{id} INTO mapped_id FROM {t.LookupTable.Sql} l WHERE l.{code} = (SELECT a.code FROM {t.AliasTable.Sql} a WHERE a.alias IS NULL);",
             UnmappedAction.AddToLookup => $"""
-                INSERT INTO {t.LookupTable.Sql} ({code}) VALUES (mapped_code) ON CONFLICT ({code}) DO NOTHING;
+                IF mapped_code = '' OR mapped_code ~ '[[:cntrl:]]' THEN
+                            RAISE EXCEPTION USING ERRCODE = '23514',
+                                MESSAGE = format('switchyard: %s = %L on %I.%I row %s normalizes to an empty code or one with a control character; add_to_lookup does not add it to %s', {Ident.Literal(t.SourceColumn)}, NEW.{src}, TG_TABLE_SCHEMA, TG_TABLE_NAME, NEW.{Ident.Quote(t.KeyColumn)}, {Ident.Literal(t.LookupTable.ToString())}),
+                                HINT = 'Write one of the lookup codes, or add an alias for this value to the migration spec.';
+                        END IF;
+                        INSERT INTO {t.LookupTable.Sql} ({code}) VALUES (mapped_code) ON CONFLICT ({code}) DO NOTHING;
                         SELECT l.{id} INTO mapped_id FROM {t.LookupTable.Sql} l WHERE l.{code} = mapped_code;
                 """,
             _ => $"""
                 RAISE EXCEPTION USING ERRCODE = '23514',
-                            MESSAGE = format('switchyard: %s = %L on %s row %s maps to no code in %s (unmapped policy: fail)', {Ident.Literal(t.SourceColumn)}, NEW.{src}, {Ident.Literal(t.Table.ToString())}, NEW.{Ident.Quote(t.KeyColumn)}, {Ident.Literal(t.LookupTable.ToString())}),
+                            MESSAGE = format('switchyard: %s = %L on %I.%I row %s maps to no code in %s (unmapped policy: fail)', {Ident.Literal(t.SourceColumn)}, NEW.{src}, TG_TABLE_SCHEMA, TG_TABLE_NAME, NEW.{Ident.Quote(t.KeyColumn)}, {Ident.Literal(t.LookupTable.ToString())}),
                             HINT = 'Write one of the lookup codes, or add an alias or another unmapped policy to the migration spec.';
                 """,
         };
-        return $$"""
-            CREATE OR REPLACE FUNCTION {{TriggerFunction(t).Sql}}() RETURNS trigger LANGUAGE plpgsql AS $switchyard$
+        var alias = t.Aliases.Count == 0 ? "" : $"""
+
+                    SELECT a.code INTO alias_code FROM {t.AliasTable.Sql} a WHERE a.alias = mapped_code;
+                    IF alias_code IS NOT NULL THEN
+                        mapped_code := alias_code;
+                    END IF;
+            """;
+        var body = $$"""
+
             DECLARE
                 legacy_written boolean;
                 target_written boolean;
                 mapped_code text;
+                alias_code text;
                 mapped_id integer;
             BEGIN
                 -- The backfill computes the value itself; it must not pay for this trigger on every row.
@@ -130,14 +173,14 @@ public static class NormalizationSql
                     END IF;
                 END IF;
                 IF legacy_written AND NEW.{{src}} IS NOT NULL THEN
-                    mapped_code := {{t.CodeSql("NEW." + src)}};
+                    mapped_code := {{t.NormalizedSql("NEW." + src)}};{{alias}}
                     SELECT l.{{id}} INTO mapped_id FROM {{t.LookupTable.Sql}} l WHERE l.{{code}} = mapped_code;
                     IF mapped_id IS NULL THEN
                         {{unmapped}}
                     END IF;
                     IF target_written AND NEW.{{dst}} IS DISTINCT FROM mapped_id THEN
                         RAISE EXCEPTION USING ERRCODE = '23514',
-                            MESSAGE = format('switchyard: %s row %s was written with %s = %L (code %s) and %s = %s, which disagree', {{Ident.Literal(t.Table.ToString())}}, NEW.{{Ident.Quote(t.KeyColumn)}}, {{Ident.Literal(t.SourceColumn)}}, NEW.{{src}}, mapped_code, {{Ident.Literal(t.TargetColumn)}}, NEW.{{dst}}),
+                            MESSAGE = format('switchyard: %I.%I row %s was written with %s = %L (code %s) and %s = %s, which disagree', TG_TABLE_SCHEMA, TG_TABLE_NAME, NEW.{{Ident.Quote(t.KeyColumn)}}, {{Ident.Literal(t.SourceColumn)}}, NEW.{{src}}, mapped_code, {{Ident.Literal(t.TargetColumn)}}, NEW.{{dst}}),
                             HINT = 'Write both columns consistently, or only one of them: the other is derived.';
                     END IF;
                     NEW.{{dst}} := mapped_id;
@@ -145,14 +188,17 @@ public static class NormalizationSql
                     SELECT l.{{code}} INTO mapped_code FROM {{t.LookupTable.Sql}} l WHERE l.{{id}} = NEW.{{dst}};
                     IF mapped_code IS NULL THEN
                         RAISE EXCEPTION USING ERRCODE = '23503',
-                            MESSAGE = format('switchyard: %s = %s on %s row %s is not an id in %s', {{Ident.Literal(t.TargetColumn)}}, NEW.{{dst}}, {{Ident.Literal(t.Table.ToString())}}, NEW.{{Ident.Quote(t.KeyColumn)}}, {{Ident.Literal(t.LookupTable.ToString())}});
+                            MESSAGE = format('switchyard: %s = %s on %I.%I row %s is not an id in %s', {{Ident.Literal(t.TargetColumn)}}, NEW.{{dst}}, TG_TABLE_SCHEMA, TG_TABLE_NAME, NEW.{{Ident.Quote(t.KeyColumn)}}, {{Ident.Literal(t.LookupTable.ToString())}});
                     END IF;
                     NEW.{{src}} := mapped_code;
                 END IF;
                 RETURN NEW;
             END
-            $switchyard$
+
             """;
+        // A tag the body cannot contain: a quoted identifier holding `$switchyard$` must not end the body early.
+        var tag = Ident.DollarTag(body);
+        return $"CREATE OR REPLACE FUNCTION {TriggerFunction(t).Sql}() RETURNS trigger LANGUAGE plpgsql AS {tag}{body}{tag}";
     }
 
     public static string CreateTrigger(NormalizationTarget t) =>

@@ -19,13 +19,13 @@ public static partial class SpecLoader
             var table = target?.Table;
             return defaults with
             {
-                TimeColumn = OptionalText(map, "time_column") ?? defaults.TimeColumn,
-                AmountColumn = OptionalText(map, "amount_column") ?? defaults.AmountColumn,
-                BalanceGroupColumn = OptionalText(map, "balance_group_column") ?? defaults.BalanceGroupColumn,
+                TimeColumn = OptionalIdentifier(map, "time_column") ?? defaults.TimeColumn,
+                AmountColumn = OptionalIdentifier(map, "amount_column") ?? defaults.AmountColumn,
+                BalanceGroupColumn = OptionalIdentifier(map, "balance_group_column") ?? defaults.BalanceGroupColumn,
                 BalanceBuckets = Optional(map, "balances") is { } b ? Balances(b, codes) : [],
                 ChildTables = Optional(map, "child_tables") is { } c ? Children(c, table?.Schema ?? "public") : [],
-                ReportColumns = Optional(map, "report_columns") is { } r ? Columns(r, "report_columns") : [],
-                CompatView = OptionalText(map, "compat_view") is { } v ? QualifiedName.Parse(v, table?.Schema ?? "public") : null,
+                ReportColumns = Optional(map, "report_columns") is { } r ? [.. Columns(r, "report_columns").Select((c, i) => Identifier(((YamlSequenceNode)r).Children[i], "report_columns"))] : [],
+                CompatView = Optional(map, "compat_view") is { } v ? Relation(v, "compat_view", table?.Schema ?? "public") : null,
             };
         }
 
@@ -71,7 +71,7 @@ public static partial class SpecLoader
             {
                 var map = Map(item, "child table", "`{ table: chargebacks, key: transaction_id, amount: amount_minor }`");
                 Only(map, "table", "key", "amount");
-                return new ChildTable(QualifiedName.Parse(RequiredText(map, "table", "chargebacks"), schema), RequiredText(map, "key", "transaction_id"), RequiredText(map, "amount", "amount_minor"));
+                return new ChildTable(Relation(Required(map, "table", "`table: chargebacks`"), "table", schema), RequiredIdentifier(map, "key", "transaction_id"), RequiredIdentifier(map, "amount", "amount_minor"));
             })];
         }
 

@@ -19,7 +19,9 @@ public static partial class SpecLoader
     {
         if (!File.Exists(path))
             throw new SpecException(new SpecLocation(path, 0, 0), "spec file not found.", "Pass the path of a YAML spec, e.g. samples/Ledger/specs/001-normalize-transaction-status.yaml.");
-        return Load(File.ReadAllText(path), path);
+        if (Directory.Exists(path))
+            throw new SpecException(new SpecLocation(path, 0, 0), "the spec path is a directory.", "Pass the path of a YAML spec file.");
+        return Load(SpecLimits.ReadFile(path), path);
     }
 
     public static MigrationSpec Load(string text, string file)
@@ -27,7 +29,7 @@ public static partial class SpecLoader
         var stream = new YamlStream();
         try
         {
-            stream.Load(new StringReader(text));
+            stream.Load(SpecLimits.Parser(text, file));
         }
         catch (YamlException e)
         {
@@ -93,6 +95,52 @@ public static partial class SpecLoader
 
         public string? OptionalText(YamlMappingNode map, string key) => Optional(map, key) is { } n ? Text(n, key) : null;
 
+        /// <summary>
+        /// A name that becomes a PostgreSQL identifier: at most 63 bytes (PostgreSQL would silently cut a longer one,
+        /// and the catalog checks would then look for a name that does not exist) and no control characters.
+        /// </summary>
+        public string Identifier(YamlNode node, string what) => Identifier(Text(node, what), node, what);
+
+        private string Identifier(string name, YamlNode node, string what)
+        {
+            var bytes = System.Text.Encoding.UTF8.GetByteCount(name);
+            if (bytes > Ident.MaxBytes)
+                throw Error(node, $"'{what}' is {bytes} bytes long; PostgreSQL identifiers hold at most {Ident.MaxBytes} bytes.", $"Use a name of at most {Ident.MaxBytes} bytes (UTF-8).");
+            if (name.Any(char.IsControl))
+                throw Error(node, $"'{what}' contains a control character.", "Remove the tab, newline or other control character from the name.");
+            return name;
+        }
+
+        public string RequiredIdentifier(YamlMappingNode map, string key, string example) => Identifier(Required(map, key, $"`{key}: {example}`"), key);
+
+        public string? OptionalIdentifier(YamlMappingNode map, string key) => Optional(map, key) is { } n ? Identifier(n, key) : null;
+
+        /// <summary>A <c>table</c> or <c>schema.table</c> whose parts are identifiers.</summary>
+        public QualifiedName Relation(YamlNode node, string what, string defaultSchema = "public")
+        {
+            var name = QualifiedName.Parse(Text(node, what), defaultSchema);
+            Identifier(name.Schema, node, what + " schema");
+            Identifier(name.Name, node, what);
+            return name;
+        }
+
+        /// <summary>A code or alias: data the mapping compares, so never empty and never holding control characters.</summary>
+        public string Code(YamlNode node, string what)
+        {
+            var value = Text(node, what);
+            if (value.Any(char.IsControl))
+                throw Error(node, $"{what} '{Printable(value)}' contains a control character.", "Remove tabs, newlines and other control characters; with `normalize: [trim]` surrounding whitespace is stripped anyway.");
+            if (value.All(c => char.IsWhiteSpace(c) || c is '\u200B' or '\uFEFF'))
+                throw Error(node, $"{what} is only whitespace.", "Write a non-empty code or alias.");
+            // Codes and aliases are unique keys of the lookup and alias tables: a btree entry holds about 2.7 kB.
+            if (System.Text.Encoding.UTF8.GetByteCount(value) > SpecLimits.MaxValueBytes)
+                throw Error(node, $"{what} is longer than {SpecLimits.MaxValueBytes} bytes (the limit).", "Use a shorter code or alias.");
+            return value;
+        }
+
+        private static string Printable(string value) =>
+            string.Concat(value.Take(40).Select(c => char.IsControl(c) ? $"\\u{(int)c:X4}" : c.ToString()));
+
         public bool Bool(YamlMappingNode map, string key, bool fallback)
         {
             if (Optional(map, key) is not { } n) return fallback;
@@ -145,13 +193,13 @@ public static partial class SpecLoader
             return op with { Location = At(keyNode), FieldLocations = Fields(map) };
         }
 
-        private QualifiedName Table(YamlMappingNode map, string key = "table") => QualifiedName.Parse(RequiredText(map, key, "transactions"));
+        private QualifiedName Table(YamlMappingNode map, string key = "table") => Relation(Required(map, key, "`table: transactions`"), key);
 
         private ColumnDefinition Column(YamlNode node)
         {
             var map = Map(node, "column", "`{ name: note, type: text }`");
             Only(map, "name", "type", "nullable", "default", "primary_key");
-            return new ColumnDefinition(RequiredText(map, "name", "note"), RequiredText(map, "type", "text"), Bool(map, "nullable", true),
+            return new ColumnDefinition(RequiredIdentifier(map, "name", "note"), RequiredText(map, "type", "text"), Bool(map, "nullable", true),
                 OptionalText(map, "default"), Bool(map, "primary_key", false));
         }
 
@@ -186,7 +234,7 @@ public static partial class SpecLoader
         private AddColumnOperation AddColumn(YamlMappingNode map)
         {
             Only(map, "table", "name", "type", "nullable", "default");
-            var column = new ColumnDefinition(RequiredText(map, "name", "note"), RequiredText(map, "type", "text"), Bool(map, "nullable", true), OptionalText(map, "default"));
+            var column = new ColumnDefinition(RequiredIdentifier(map, "name", "note"), RequiredText(map, "type", "text"), Bool(map, "nullable", true), OptionalText(map, "default"));
             if (!column.Nullable && column.Default is null)
                 throw Error(map, $"add_column '{column.Name}' is NOT NULL without a default: existing rows would violate it.",
                     "Add it nullable, backfill it, then use set_not_null; or give a constant default.");
@@ -200,6 +248,7 @@ public static partial class SpecLoader
             var lookupNode = Map(Required(map, "lookup", "`lookup: { table: transaction_state, codes: [...] }`"), "lookup", "`{ table: transaction_state, id: id, code: code, codes: [...] }`");
             Only(lookupNode, "table", "id", "code", "codes");
             var codes = TextList(lookupNode, "codes", "authorized, settled");
+            foreach (var c in ((YamlSequenceNode)Required(lookupNode, "codes", "")).Children) Code(c, "code");
             var dup = codes.GroupBy(c => c, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
             if (dup is not null) throw Error(Required(lookupNode, "codes", ""), $"code '{dup.Key}' is listed twice.", "List each code once.");
 
@@ -221,8 +270,12 @@ public static partial class SpecLoader
             if (Optional(map, "aliases") is { } aliasNode)
             {
                 var am = Map(aliasNode, "aliases", "`aliases: { setled: settled }`");
+                if (am.Children.Count > SpecLimits.MaxAliases)
+                    throw Error(aliasNode, $"{am.Children.Count} aliases; one normalize_column may list at most {SpecLimits.MaxAliases}.",
+                        "Clean the legacy values first, or map the rest with `unmapped: { map_to: <code> }`.");
                 foreach (var (k, v) in am.Children)
                 {
+                    Code(k, "alias");
                     var code = Text(v, "alias target");
                     if (!codes.Contains(code))
                         throw Error(v, $"alias '{Text(k, "alias")}' maps to '{code}', which is not one of the lookup codes.", $"Map it to one of: {string.Join(", ", codes)}.");
@@ -236,15 +289,15 @@ public static partial class SpecLoader
                 {
                     YamlScalarNode { Value: "fail" } => UnmappedPolicy.Fail,
                     YamlScalarNode { Value: "add_to_lookup" } => new UnmappedPolicy(UnmappedAction.AddToLookup),
-                    YamlMappingNode m when Optional(m, "map_to") is { } to && m.Children.Count == 1 => codes.Contains(Text(to, "map_to"))
+                    YamlMappingNode m when Optional(m, "map_to") is { } to && m.Children.Count == 1 => codes.Contains(Code(to, "map_to"))
                         ? new UnmappedPolicy(UnmappedAction.MapTo, Text(to, "map_to"))
                         : throw Error(to, $"map_to '{Text(to, "map_to")}' is not one of the lookup codes.", $"Use one of: {string.Join(", ", codes)}, or add it to lookup.codes."),
                     _ => throw Error(un, "unknown unmapped policy.", "Write `unmapped: fail`, `unmapped: { map_to: <code> }` or `unmapped: add_to_lookup`."),
                 };
             }
-            var target = new NormalizationTarget(table, OptionalText(map, "key") ?? "id", RequiredText(map, "column", "status"),
-                RequiredText(map, "target_column", "state_id"), QualifiedName.Parse(RequiredText(lookupNode, "table", "transaction_state"), table.Schema),
-                OptionalText(lookupNode, "id") ?? "id", OptionalText(lookupNode, "code") ?? "code", trim, lower, aliases, unmapped, codes);
+            var target = new NormalizationTarget(table, OptionalIdentifier(map, "key") ?? "id", RequiredIdentifier(map, "column", "status"),
+                RequiredIdentifier(map, "target_column", "state_id"), Relation(Required(lookupNode, "table", "`table: transaction_state`"), "table", table.Schema),
+                OptionalIdentifier(lookupNode, "id") ?? "id", OptionalIdentifier(lookupNode, "code") ?? "code", trim, lower, aliases, unmapped, codes);
             return new NormalizeColumnOperation(target);
         }
 
@@ -255,7 +308,8 @@ public static partial class SpecLoader
                 throw Error(c, "create_index always builds CONCURRENTLY: a plain CREATE INDEX blocks every write for the whole build.", "Remove `concurrently: false`.");
             var table = Table(map);
             var columns = TextList(map, "columns", "state_id");
-            var name = OptionalText(map, "name") ?? $"{table.Name}_{string.Join("_", columns)}_idx";
+            foreach (var column in ((YamlSequenceNode)Required(map, "columns", "")).Children) Identifier(column, "columns");
+            var name = OptionalIdentifier(map, "name") ?? Ident.Fit($"{table.Name}_{string.Join("_", columns)}_idx", $"{table}({string.Join(",", columns)})");
             return new CreateIndexOperation(table, name, columns, Bool(map, "unique", false));
         }
 
@@ -263,25 +317,25 @@ public static partial class SpecLoader
         {
             Only(map, "table", "column", "references", "name");
             var table = Table(map);
-            var column = RequiredText(map, "column", "state_id");
+            var column = RequiredIdentifier(map, "column", "state_id");
             var refs = Map(Required(map, "references", "`references: { table: transaction_state, column: id }`"), "references", "`{ table: transaction_state, column: id }`");
             Only(refs, "table", "column");
-            return new AddForeignKeyOperation(table, column, QualifiedName.Parse(RequiredText(refs, "table", "transaction_state"), table.Schema),
-                OptionalText(refs, "column") ?? "id", OptionalText(map, "name") ?? $"{table.Name}_{column}_fkey");
+            return new AddForeignKeyOperation(table, column, Relation(Required(refs, "table", "`table: transaction_state`"), "table", table.Schema),
+                OptionalIdentifier(refs, "column") ?? "id", OptionalIdentifier(map, "name") ?? Ident.Fit($"{table.Name}_{column}_fkey", $"{table}.{column}"));
         }
 
         private SetNotNullOperation NotNull(YamlMappingNode map)
         {
             Only(map, "table", "column");
-            return new SetNotNullOperation(Table(map), RequiredText(map, "column", "state_id"));
+            return new SetNotNullOperation(Table(map), RequiredIdentifier(map, "column", "state_id"));
         }
 
         private DropColumnOperation DropColumn(YamlMappingNode map)
         {
             Only(map, "table", "column", "compat_view");
             var table = Table(map);
-            return new DropColumnOperation(table, RequiredText(map, "column", "status"),
-                OptionalText(map, "compat_view") is { } v ? QualifiedName.Parse(v, table.Schema) : null);
+            return new DropColumnOperation(table, RequiredIdentifier(map, "column", "status"),
+                Optional(map, "compat_view") is { } v ? Relation(v, "compat_view", table.Schema) : null);
         }
 
         private RawSqlOperation RawSql(YamlMappingNode map)

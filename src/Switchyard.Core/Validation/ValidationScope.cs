@@ -97,7 +97,7 @@ public sealed class ValidationScope
     /// </summary>
     public string ExpectedJoins(string legacyExpression) =>
         $"LEFT JOIN {Lookup} m ON m.{LookupCode} = {Target.CodeSql(legacyExpression)} " +
-        $"LEFT JOIN {Lookup} f ON m.{LookupId} IS NULL AND f.{LookupCode} = {(Target.FallbackCode is { } code ? Ident.Literal(code) : "NULL")}";
+        $"LEFT JOIN {Lookup} f ON m.{LookupId} IS NULL AND f.{LookupCode} = {Target.FallbackCodeSql}";
 
     /// <summary>The canonical code the legacy way gives (after <see cref="ExpectedJoins"/>).</summary>
     public string ExpectedCode(string legacyExpression) => $"coalesce(m.{LookupCode}, f.{LookupCode}, {Target.CodeSql(legacyExpression)})";
@@ -166,7 +166,7 @@ public sealed class ValidationScope
     {
         if (codes.Count == 0) return $"(SELECT {ExpectedCode(legacyExpression)} FROM (SELECT) AS one {ExpectedJoins(legacyExpression)})";
         var mapped = Target.CodeSql(legacyExpression);
-        var otherwise = Target.FallbackCode is { } fallback && codes.Any(c => c.Code == fallback) ? Ident.Literal(fallback) : mapped;
+        var otherwise = Target.FallbackCode is { } fallback && codes.Any(c => c.Code == fallback) ? Target.FallbackCodeSql : mapped;
         var slow = $"CASE WHEN {mapped} IN ({string.Join(", ", codes.Select(c => Ident.Literal(c.Code)))}) THEN {mapped} ELSE {otherwise} END";
         var self = codes.Where(c => c.SelfMapping).Select(c => Ident.Literal(c.Code)).ToList();
         return self.Count == 0 ? $"({slow})" : $"CASE WHEN {legacyExpression} IN ({string.Join(", ", self)}) THEN {legacyExpression} ELSE {slow} END";

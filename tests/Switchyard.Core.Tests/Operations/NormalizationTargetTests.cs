@@ -5,11 +5,14 @@ namespace Switchyard.Core.Tests.Operations;
 public sealed class NormalizationTargetTests
 {
     [Fact]
-    public void CodeSql_TrimsLowersAndFoldsAliases()
+    public void CodeSql_TrimsLowersAndReadsAliasesFromTheAliasTable()
     {
+        // Given / When
         var sql = NormalizationTarget.LedgerTransactionStatus().CodeSql("t.\"status\"");
 
-        sql.ShouldBe("(CASE lower(btrim(t.\"status\")) WHEN 'auth' THEN 'authorized' WHEN 'captrued' THEN 'captured' WHEN 'setled' THEN 'settled' ELSE lower(btrim(t.\"status\")) END)");
+        // Then
+        var normalized = $"lower(btrim(t.\"status\", {NormalizationTarget.TrimCharactersSql}))";
+        sql.ShouldBe($"coalesce((SELECT jsonb_object_agg(a.alias, a.code) FROM \"public\".\"transaction_state_aliases\" a WHERE a.alias IS NOT NULL) ->> {normalized}, {normalized})");
     }
 
     [Fact]
@@ -20,9 +23,16 @@ public sealed class NormalizationTargetTests
     }
 
     [Fact]
-    public void CodeSql_QuotesAliasLiterals()
+    public void CodeSql_HostileAlias_NeverReachesTheSqlText()
     {
-        var target = NormalizationTarget.LedgerTransactionStatus() with { Aliases = new Dictionary<string, string> { ["it's"] = "settled" } };
-        target.CodeSql("s").ShouldContain("WHEN 'it''s' THEN 'settled'");
+        // Given
+        var target = NormalizationTarget.LedgerTransactionStatus() with { Aliases = new Dictionary<string, string> { ["x'$switchyard$; DROP TABLE t; --\\"] = "settled" } };
+
+        // When
+        var sql = target.CodeSql("s");
+
+        // Then
+        sql.ShouldNotContain("DROP");
+        sql.ShouldNotContain("settled");
     }
 }

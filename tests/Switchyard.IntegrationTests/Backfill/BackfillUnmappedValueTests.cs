@@ -94,4 +94,37 @@ public sealed class BackfillUnmappedValueTests : IClassFixture<DirtyExpandedLedg
         after.StateMissing.ShouldBe(0);
         after.StatusStateDisagreements.ShouldBe(0);
     }
+
+    [Fact]
+    public async Task AddToLookup_ValuesOfUnicodeWhitespace_AreTrimmedNotAddedAndAnEmptyCodeIsRefused()
+    {
+        // Given one row whose status is a tab and no-break spaces around a code, and one that is only Unicode whitespace
+        await _db.ResetAsync();
+        var (padded, blank) = (await _db.ScalarAsync<long>("SELECT min(id) FROM transactions WHERE status = 'settled'"), await _db.ScalarAsync<long>("SELECT max(id) FROM transactions WHERE status = 'settled'"));
+        // (as the backfill role, which the dual-write trigger lets through)
+        await _db.ExecuteAsync($"BEGIN; SET LOCAL switchyard.role = 'backfill'; UPDATE transactions SET status = E'\\tsettled\\u00a0' WHERE id = {padded}; UPDATE transactions SET status = E'\\u00a0\\u3000 ' WHERE id = {blank}; COMMIT;");
+        var lookupBefore = await _db.ScalarAsync<long>("SELECT count(*) FROM transaction_state");
+        try
+        {
+            // When the backfill runs under add_to_lookup
+            var target = ExpandedLedger.Target with { Unmapped = new UnmappedPolicy(UnmappedAction.AddToLookup) };
+            var refused = await Should.ThrowAsync<Switchyard.Core.SwitchyardException>(() =>
+                _db.Backfill().RunAsync(new BackfillRequest("unmapped-junk", target, ExpandedLedger.SmallBatches()), [], null, CancellationToken.None));
+
+            // Then the empty code is refused with a clear message and no junk code reached the lookup
+            refused.Message.ShouldContain("normalizes to an empty code; add_to_lookup does not add it");
+            (await _db.ScalarAsync<long>("SELECT count(*) FROM transaction_state WHERE code = '' OR code ~ '[[:space:]]' OR code <> btrim(code, E'\\u00a0')")).ShouldBe(0);
+            (await _db.ScalarAsync<long>("SELECT count(*) FROM transaction_state")).ShouldBe(lookupBefore);
+
+            // And with the blank row gone, the padded one maps to its code
+            await _db.ExecuteAsync($"UPDATE transactions SET status = 'settled' WHERE id = {blank}");
+            var outcome = await _db.Backfill().RunAsync(new BackfillRequest("unmapped-junk-2", target, ExpandedLedger.SmallBatches()), [], null, CancellationToken.None);
+            outcome.ShouldBeOfType<BackfillCompleted>();
+            (await _db.ScalarAsync<string>($"SELECT s.code FROM transactions t JOIN transaction_state s ON s.id = t.state_id WHERE t.id = {padded}")).ShouldBe("settled");
+        }
+        finally
+        {
+            await _db.ExecuteAsync($"BEGIN; SET LOCAL switchyard.role = 'backfill'; UPDATE transactions SET status = 'settled' WHERE id IN ({padded}, {blank}); COMMIT;");
+        }
+    }
 }

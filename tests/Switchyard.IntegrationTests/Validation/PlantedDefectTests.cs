@@ -223,6 +223,8 @@ public sealed class PlantedDefectTests : IClassFixture<MigratedLedger>, IAsyncLi
         var id = await _db.ScalarAsync<long>("SELECT id FROM transactions WHERE status = 'declined' ORDER BY id LIMIT 1 OFFSET 7");
         await _db.ExecuteAsync($"UPDATE transactions SET status = 'on_hold' WHERE id = {id}");
         await _db.ExecuteAsync($"UPDATE transactions SET state_id = (SELECT id FROM transaction_state WHERE code = 'declined') WHERE id = {id}");
+        // The map_to code lives in the alias table, as Expand writes it for that policy (the shape was built under fail).
+        await _db.ExecuteAsync("INSERT INTO transaction_state_aliases (alias, code) VALUES (NULL, 'declined')");
         try
         {
             // When the suite runs under map_to: declined, and under the flagship's fail policy
@@ -242,6 +244,7 @@ public sealed class PlantedDefectTests : IClassFixture<MigratedLedger>, IAsyncLi
         }
         finally
         {
+            await _db.ExecuteAsync("DELETE FROM transaction_state_aliases WHERE alias IS NULL");
             await _db.ExecuteAsync($"UPDATE transactions SET status = 'declined' WHERE id = {id}");
         }
     }

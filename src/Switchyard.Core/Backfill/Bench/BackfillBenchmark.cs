@@ -98,14 +98,14 @@ public sealed class BackfillBenchmark
             throw new SwitchyardException($"the benchmark backfill ended {outcome.State}: {outcome}", "Re-run with --verbose to see why.");
 
         var missing = $"SELECT count(*) FROM {target.Table.Sql} WHERE {Ident.Quote(target.TargetColumn)} IS NULL";
-        var size = $"SELECT pg_relation_size({Ident.Literal(target.Table.Sql)}::regclass)";
+        const string size = "SELECT pg_relation_size($1::regclass)";
         var s = outcome.Stats;
         return new BackfillBenchResult(
             rows, s.Workers, naive.Elapsed.TotalSeconds, ours.Elapsed.TotalSeconds, naive.Elapsed.TotalSeconds / ours.Elapsed.TotalSeconds,
             s.BatchRowsP50, s.BatchKeysP50, s.BatchMillisP50, s.Batches, s.Retries, s.Splits, naiveRows, s.RowsUpdated,
             await naiveSql.ScalarAsync<long>(missing, ct).ConfigureAwait(false), await oursSql.ScalarAsync<long>(missing, ct).ConfigureAwait(false),
             naiveWalBytes, oursWalBytes,
-            await naiveSql.ScalarAsync<long>(size, ct).ConfigureAwait(false), await oursSql.ScalarAsync<long>(size, ct).ConfigureAwait(false),
+            await naiveSql.ScalarAsync<long>(size, ct, target.Table.RegclassText).ConfigureAwait(false), await oursSql.ScalarAsync<long>(size, ct, target.Table.RegclassText).ConfigureAwait(false),
             options.ForeignKey, true);
     }
 

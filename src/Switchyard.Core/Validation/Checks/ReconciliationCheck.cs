@@ -36,7 +36,8 @@ public sealed class ReconciliationCheck : IValidationCheck
             var totals = rows.Where(x => x.Kind == "totals").Select(x => (x.Legacy, x.New, x.Rows, x.Amount)).ToList();
             // A group's bucket balances can differ only through rows whose two codes differ: on clean data no chunk has one.
             var balance = balanceSql is not null && totals.Any(t => !string.Equals(t.Legacy, t.New, StringComparison.Ordinal))
-                ? await ValidationScope.ReadAllAsync(c, tx, balanceSql, r => (Group: r.GetString(0), Diffs: r.GetFieldValue<decimal[]>(1)), token, chunk.From, chunk.To).ConfigureAwait(false)
+                ? await ValidationScope.ReadAllAsync(c, tx, balanceSql, r => (Group: r.GetString(0), Diffs: r.GetFieldValue<decimal[]>(1)), token,
+                    [chunk.From, chunk.To, .. buckets.Select(b => b.Codes.ToArray())]).ConfigureAwait(false)
                 : [];
             return (
                 Balance: balance,
@@ -128,9 +129,10 @@ public sealed class ReconciliationCheck : IValidationCheck
     private static string BalanceSql(ValidationScope scope, string legacyCode, IReadOnlyList<BalanceBucket> buckets)
     {
         var group = Execution.Ident.Quote(scope.Settings.BalanceGroupColumn);
-        string In(string code, BalanceBucket b) => $"{code} IN ({string.Join(", ", b.Codes.Select(Execution.Ident.Literal))})";
-        var diffs = string.Join(", ", buckets.Select(b =>
-            $"sum((CASE WHEN {In("x.legacy_code", b)} THEN x.amount ELSE 0 END) - (CASE WHEN {In("x.new_code", b)} THEN x.amount ELSE 0 END))"));
+        // Bucket i's codes are the bind parameter $(i + 3) (see BalanceParameters): values, never SQL text.
+        static string In(string code, int i) => $"{code} = ANY(${i + 3}::text[])";
+        var diffs = string.Join(", ", buckets.Select((_, i) =>
+            $"sum((CASE WHEN {In("x.legacy_code", i)} THEN x.amount ELSE 0 END) - (CASE WHEN {In("x.new_code", i)} THEN x.amount ELSE 0 END))"));
         return $"""
             SELECT y.grp, y.d FROM (
                 SELECT x.grp::text AS grp, ARRAY[{diffs}] AS d
