@@ -92,7 +92,7 @@ internal static class MigrationCommands
         var migration = MigrationOption();
         var specPath = new Option<string?>("--spec") { Description = "The migration's spec. Default: the path the journal recorded." };
         var confirm = new Option<string?>("--confirm") { Description = "The migration's name: needed once flags have left legacy (rollback returns them and waits for every Compat client)." };
-        var ackTimeout = new Option<int>("--ack-timeout-seconds") { Description = "How long to wait for every connected Compat client to acknowledge the legacy flags before refusing.", DefaultValueFactory = _ => 30 };
+        var ackTimeout = CliOptions.Number("--ack-timeout-seconds", "How long to wait for every connected Compat client to acknowledge the legacy flags before refusing.", 30, 1, 3_600, "30");
         var json = GlobalOptions.Json();
         command.Options.Add(confirm);
         command.Options.Add(ackTimeout);

@@ -99,7 +99,9 @@ public static class RunbookBuilder
                 ? "None after it completes: this is the point of no return. Before its first step, the earlier phases can still be rolled back."
                 : phase.Phase == MigrationPhase.Expand
                     ? $"`switchyard rollback -m {plan.Name}` undoes everything, newest step first (add `--spec <spec>` if the spec is no longer at the path the journal recorded):"
-                    : $"`switchyard rollback -m {plan.Name} --to {PreviousPhase(phase.Phase)}` undoes this phase, newest step first (add `--spec <spec>` if the spec is no longer at the path the journal recorded):"),
+                    : phase.Phase == MigrationPhase.Cutover
+                        ? $"`switchyard rollback -m {plan.Name} --to {PreviousPhase(phase.Phase)} --confirm {plan.Name}` returns the flags to legacy, waits until every connected Compat client acknowledges, then undoes this phase, newest step first (add `--spec <spec>` if the spec is no longer at the path the journal recorded):"
+                        : $"`switchyard rollback -m {plan.Name} --to {PreviousPhase(phase.Phase)}` undoes this phase, newest step first (add `--spec <spec>` if the spec is no longer at the path the journal recorded):"),
             new RunbookBullets(rollbacks.Count > 0 ? rollbacks : ["nothing to undo in this phase"]),
         ]);
     }
@@ -201,7 +203,7 @@ public static class RunbookBuilder
                 $"Watch: `switchyard status` (phase, steps, guards, flags), metrics endpoint, pg_stat_activity for sessions named switchyard*.",
                 $"Pause: `switchyard pause -m {name} --reason \"...\"`; resume: `switchyard resume -m {name}` then `switchyard apply <spec>`.",
                 $"Abort: `switchyard abort -m {name} --reason \"...\"` (stops between steps; what is done stays done).",
-                $"Roll back before Contract: `switchyard rollback -m {name} --to <phase>` (keeps that phase, undoes the later ones; each phase's table gives the time it takes); read flags back: `switchyard cutover -m {name} --reads legacy`.",
+                $"Roll back before Contract: `switchyard rollback -m {name} --to <phase>` (keeps that phase, undoes the later ones; each phase's table gives the time it takes; once Cutover has moved the flags, add `--confirm {name}`: rollback returns them to legacy and waits for every Compat client's acknowledgement first); read flags back: `switchyard cutover -m {name} --reads legacy`.",
             ]),
         ]);
         yield return new RunbookSection(3, "Compliance",

@@ -113,7 +113,13 @@ public sealed class BackfillPlanningTests
         var target = NormalizationTarget.LedgerTransactionStatus();
         var statements = new BackfillStatements(target, new Dictionary<string, long> { ["authorized"] = 1, ["settled"] = 3 }, null);
 
-        statements.MappedSql.ShouldContain("WHEN 'authorized' THEN 1");
+        // Codes, ids and aliases are bound ($8-$10), never part of the SQL text
+        statements.MappedSql.ShouldContain("($9::bigint[])[array_position($8::text[]");
+        statements.MappedSql.ShouldContain("$10::jsonb");
+        foreach (var value in new[] { "authorized", "settled", "setled", "captrued" }) statements.BatchSql.ShouldNotContain(value);
+        ((string[])statements.BatchParameters[0].Value!).ShouldBe(["authorized", "settled"]);
+        ((long[])statements.BatchParameters[1].Value!).ShouldBe([1L, 3L]);
+        ((string)statements.BatchParameters[2].Value!).ShouldContain("\"setled\":\"settled\"");
         statements.MappedSql.ShouldContain("switchyard.backfill_unmapped");
         statements.BatchSql.ShouldContain("IS DISTINCT FROM");
         statements.BatchSql.ShouldContain("UPDATE switchyard.backfill_ranges");

@@ -16,7 +16,7 @@ public sealed class DataSourceFactoryTests
         var built = new NpgsqlConnectionStringBuilder(dataSource.ConnectionString);
 
         // Then every session starts with statement_timeout, and the client never abandons a running backend
-        built.Options.ShouldBe("-c statement_timeout=90000");
+        built.Options.ShouldBe("-c statement_timeout=90000 -c standard_conforming_strings=on");
         built.CommandTimeout.ShouldBe(0);
         built.TcpKeepAlive.ShouldBeTrue();
     }
@@ -31,8 +31,8 @@ public sealed class DataSourceFactoryTests
         using var dataSource = DataSourceFactory.Create(cs);
         var built = new NpgsqlConnectionStringBuilder(dataSource.ConnectionString);
 
-        // Then the operator's value stands
-        built.Options.ShouldBe("-c statement_timeout=5000");
+        // Then the operator's value stands (and literals are read with standard_conforming_strings on)
+        built.Options.ShouldBe("-c statement_timeout=5000 -c standard_conforming_strings=on");
     }
 
     [Fact]

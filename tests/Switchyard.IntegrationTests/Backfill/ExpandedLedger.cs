@@ -27,6 +27,7 @@ public class ExpandedLedger : LedgerDatabase
             SELECT set_config('switchyard.role', 'backfill', true);
             UPDATE transactions SET state_id = NULL WHERE state_id IS NOT NULL;
             DELETE FROM transaction_state WHERE id > 7;
+            DELETE FROM transaction_state_aliases WHERE alias IS NULL;
             """, conn, tx))
             await cmd.ExecuteNonQueryAsync();
         await using (var clean = new NpgsqlCommand("""

@@ -26,9 +26,11 @@ public sealed class PairIndexTests(TestDatabase db) : IClassFixture<TestDatabase
     {
         var (open, settled) = (openId.ToString(CultureInfo.InvariantCulture), settledId.ToString(CultureInfo.InvariantCulture));
         await db.ExecuteAsync($"""
-            DROP TABLE IF EXISTS pairs, pairs_state;
+            DROP TABLE IF EXISTS pairs, pairs_state, pairs_state_aliases;
             CREATE TABLE pairs_state (id {idType} PRIMARY KEY, code text NOT NULL UNIQUE);
             INSERT INTO pairs_state VALUES ({open}, 'open'), ({settled}, 'settled');
+            CREATE TABLE pairs_state_aliases (alias text UNIQUE, code text NOT NULL);
+            INSERT INTO pairs_state_aliases VALUES ('setled', 'settled');
             CREATE TABLE pairs (id bigint PRIMARY KEY, status {legacyType}, state_id {idType});
             INSERT INTO pairs SELECT i, CASE WHEN i % 3 = 0 THEN 'open' WHEN i % 3 = 1 THEN ' SETTLED' WHEN i % 7 = 0 THEN 'setled' ELSE 'Settled' END,
                                         CASE WHEN i % 3 = 0 THEN {open} ELSE {settled} END
