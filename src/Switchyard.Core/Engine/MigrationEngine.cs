@@ -96,11 +96,12 @@ public sealed class MigrationEngine(SafeSqlRunner sql, IBackfillPhase? backfill 
                 return await StopAsync(record, "validate", MigrationStates.Waiting,
                     $"Waiting at the gate before Cutover: deploy app v2 to every instance, then flip flags with `switchyard cutover --reads shadow --writes both` … `--reads new_only --percent 100 --writes new`.", ran, ct).ConfigureAwait(false);
             }
-            if (phase.Phase == MigrationPhase.Contract && options.Confirm != run.Name)
+            // A wrong --confirm was refused before anything ran; here it is only missing.
+            if (phase.Phase == MigrationPhase.Contract && options.Confirm is null)
             {
                 return await StopAsync(record, "cutover", MigrationStates.Waiting,
                     $"Contract is the point of no return (drops {string.Join(", ", phase.Steps.Where(s => s.Sql.Contains("DROP", StringComparison.Ordinal)).Select(s => s.Description))}). " +
-                    (options.Confirm is null ? $"Re-run with --confirm {run.Name} once no app v1 instance is left." : $"--confirm '{options.Confirm}' does not match the migration name '{run.Name}'."), ran, ct).ConfigureAwait(false);
+                    $"Re-run with --confirm {run.Name} once no app v1 instance is left.", ran, ct).ConfigureAwait(false);
             }
             await _journal.SetPhaseAsync(run.MigrationId, phaseName, MigrationStates.Running, ct).ConfigureAwait(false);
             Guards.SwitchyardMetrics.SetPhase(run.Name, phaseName);

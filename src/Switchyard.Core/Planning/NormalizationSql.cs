@@ -58,16 +58,6 @@ public static class NormalizationSql
         ON CONFLICT ({Ident.Quote(t.LookupCodeColumn)}) DO NOTHING
         """, [], Parameters: [t.Codes.ToArray()]);
 
-    /// <summary>Distinct normalized values that map to no code (and how many rows have each): what the fail policy refuses.</summary>
-    /// <remarks>Runs before Expand, so the aliases are bound ($2, <see cref="NormalizationTarget.AliasesJson"/>) rather than read from the alias table.</remarks>
-    public static string UnmappedValues(NormalizationTarget t) => $"""
-        SELECT {t.CodeSql("t." + Ident.Quote(t.SourceColumn), "$2::jsonb")} AS code, count(*)
-        FROM {t.Table.Sql} t
-        WHERE t.{Ident.Quote(t.SourceColumn)} IS NOT NULL
-          AND {t.CodeSql("t." + Ident.Quote(t.SourceColumn), "$2::jsonb")} <> ALL ($1::text[])
-        GROUP BY 1 ORDER BY 2 DESC LIMIT 20
-        """;
-
     /// <summary>Adds every normalized value not yet in the lookup (add_to_lookup policy), before the backfill.</summary>
     public static string AddUnmappedToLookup(NormalizationTarget t) => $"""
         INSERT INTO {t.LookupTable.Sql} ({Ident.Quote(t.LookupCodeColumn)})
