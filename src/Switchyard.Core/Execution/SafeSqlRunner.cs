@@ -138,7 +138,15 @@ public sealed partial class SafeSqlRunner
     {
         var cmd = new NpgsqlCommand(sql, connection, tx);
         foreach (var p in parameters)
-            cmd.Parameters.Add(p is UntypedText u ? new NpgsqlParameter { Value = u.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Unknown } : new NpgsqlParameter { Value = p ?? DBNull.Value });
+        {
+            // A typed parameter may be shared by statements running at once (one per chunk): each command gets a copy.
+            cmd.Parameters.Add(p switch
+            {
+                NpgsqlParameter typed => typed.Clone(),
+                UntypedText u => new NpgsqlParameter { Value = u.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Unknown },
+                _ => new NpgsqlParameter { Value = p ?? DBNull.Value },
+            });
+        }
         return cmd;
     }
 

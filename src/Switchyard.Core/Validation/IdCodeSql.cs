@@ -1,21 +1,22 @@
 using System.Globalization;
 using System.Text;
-using Switchyard.Core.Execution;
+using Npgsql;
+using NpgsqlTypes;
 
 namespace Switchyard.Core.Validation;
 
 /// <summary>
-/// SQL for the lookup code of a row's target id, built from the lookup's codes read before a scan, and the quick
-/// proof that a legacy value is exactly that code.
+/// The condition "this row is not proven to map to its id", built from the lookup's codes read before a scan. The
+/// codes are bind parameters (arrays), never SQL text: a code is a spec value, whatever it holds.
 /// </summary>
 /// <remarks>
-/// When every id is an integer from 1 to <see cref="MaxArrayId"/> and the target column is smallint or integer, the
-/// code is an element of a constant array indexed by the id. A <c>CASE id WHEN 3 THEN … WHEN 5 THEN …</c> tests ids
-/// one by one, and on a table of mixed states its branches mispredict on most rows. The quick proof indexes a
-/// <c>name[]</c>: a fixed-width element is found by arithmetic (a text[] element by walking the ones before it), and
-/// <c>name = text COLLATE "C"</c> is a length test and a memcmp. Anything else (bigint or text ids, ids outside
-/// 1..<see cref="MaxArrayId"/>, a code over <see cref="MaxNameBytes"/> bytes, a legacy column that is not text or
-/// varchar) keeps the CASE forms.
+/// Each row's place in the arrays is its id when every id is an integer from 1 to <see cref="MaxArrayId"/> and the
+/// target column is smallint or integer (an element found by arithmetic); otherwise the id's position in a bound id
+/// list. The quick proof compares the legacy value with a <c>name[]</c> element: a fixed-width element is found by
+/// arithmetic (a text[] element by walking the ones before it), and <c>name = text COLLATE "C"</c> is a length test
+/// and a memcmp. Codes over <see cref="MaxNameBytes"/> bytes, codes that do not map to themselves, and legacy columns
+/// that are not text or varchar get no quick proof: those rows take the full mapping. Bound arrays are constants to
+/// the planner (custom plans), so this costs what literal arrays cost, measured on the validate bench.
 /// </remarks>
 public sealed class IdCodeSql
 {
@@ -28,16 +29,18 @@ public sealed class IdCodeSql
     private static readonly string[] IndexableIdTypes = ["smallint", "integer"];
     private static readonly string[] NameComparableTypes = ["text", "character varying"];
 
-    private readonly IReadOnlyList<LookupCode> _codes;
+    private readonly string?[] _codes;
+    private readonly string?[] _self;
+    private readonly string[]? _ids;
     private readonly string _state;
-    private readonly Dictionary<int, LookupCode>? _byId;
     private readonly bool _legacyIsText;
 
-    private IdCodeSql(IReadOnlyList<LookupCode> codes, string state, Dictionary<int, LookupCode>? byId, bool legacyIsText)
+    private IdCodeSql(string?[] codes, string?[] self, string[]? ids, string state, bool legacyIsText)
     {
         _codes = codes;
+        _self = self;
+        _ids = ids;
         _state = state;
-        _byId = byId;
         _legacyIsText = legacyIsText;
     }
 
@@ -48,38 +51,57 @@ public sealed class IdCodeSql
     public static IdCodeSql For(IReadOnlyList<LookupCode> codes, string state, string? stateType, string? legacyType)
     {
         var legacyIsText = legacyType is not null && NameComparableTypes.Contains(legacyType);
-        if (stateType is null || !IndexableIdTypes.Contains(stateType)) return new(codes, state, null, legacyIsText);
+        if (ByIdOrNull(codes, stateType) is { } byId)
+        {
+            var positions = Enumerable.Range(1, byId.Keys.Max()).Select(id => byId.GetValueOrDefault(id)).ToList();
+            return new([.. positions.Select(c => c?.Code)], [.. positions.Select(QuickProof)], null, state, legacyIsText);
+        }
+        return new([.. codes.Select(c => c.Code)], [.. codes.Select(QuickProof)], [.. codes.Select(c => c.Id)], state, legacyIsText);
+    }
+
+    /// <summary>Whether the id itself indexes the arrays (else its position in a bound id list).</summary>
+    public bool Indexed => _ids is null;
+
+    /// <summary>The code bound at each position (element i is the code of id i when <see cref="Indexed"/>).</summary>
+    public IReadOnlyList<string?> Codes => _codes;
+
+    /// <summary>The codes the quick proof accepts at each position (NULL: none).</summary>
+    public IReadOnlyList<string?> QuickProofCodes => _self;
+
+    /// <summary>
+    /// <c>(legacy is exactly its id's code) IS NOT TRUE AND mapped IS DISTINCT FROM (its id's code)</c>, where
+    /// <paramref name="mapped"/> is the full mapping of <paramref name="legacy"/>. Either half proves the row right
+    /// because lookup codes are unique; the first settles almost every row with one element fetch and one comparison.
+    /// </summary>
+    public BoundSql Unproven(string legacy, string mapped)
+    {
+        var quick = _legacyIsText && _self.Any(c => c is not null);
+        var values = new List<NpgsqlParameter> { TextArray(_codes) };
+        if (quick) values.Add(new NpgsqlParameter { Value = _self, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Name });
+        if (_ids is not null) values.Add(TextArray(_ids));
+        return new BoundSql(first =>
+        {
+            var index = _ids is null ? _state : $"array_position(${first + values.Count - 1}::text[], {_state}::text)";
+            var wrong = $"{mapped} IS DISTINCT FROM (${first}::text[])[{index}]";
+            return quick ? $"((${first + 1}::name[])[{index}] = ({legacy} COLLATE \"C\")) IS NOT TRUE AND {wrong}" : wrong;
+        }, values);
+    }
+
+    private static NpgsqlParameter TextArray(string?[] values) => new() { Value = values, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text };
+
+    private static string? QuickProof(LookupCode? code) =>
+        code is { SelfMapping: true } && Encoding.UTF8.GetByteCount(code.Code) <= MaxNameBytes ? code.Code : null;
+
+    /// <summary>The codes by integer id, or null when an id is not an integer in 1..<see cref="MaxArrayId"/>, repeats, or the column type could overflow the subscript.</summary>
+    private static Dictionary<int, LookupCode>? ByIdOrNull(IReadOnlyList<LookupCode> codes, string? stateType)
+    {
+        if (codes.Count == 0 || stateType is null || !IndexableIdTypes.Contains(stateType)) return null;
         var byId = new Dictionary<int, LookupCode>();
         foreach (var code in codes)
         {
             if (!int.TryParse(code.Id, NumberStyles.None, CultureInfo.InvariantCulture, out var id) || id < 1 || id > MaxArrayId || !byId.TryAdd(id, code))
-                return new(codes, state, null, legacyIsText);
+                return null;
         }
-        return new(codes, state, byId.Count == 0 ? null : byId, legacyIsText);
+        return byId;
     }
-
-    /// <summary>Whether the id indexes constant arrays (else CASE over the ids).</summary>
-    public bool Indexed => _byId is not null;
-
-    /// <summary>The code of the row's id as text; NULL for an id the lookup does not have.</summary>
-    public string CodeOf => _byId is { } byId
-        ? $"({ArrayOf(byId, c => Ident.Literal(c.Code))}::text[])[{_state}]"
-        : $"(CASE {_state} {string.Join(" ", _codes.Select(c => $"WHEN {Ident.Literal(c.Id)} THEN {Ident.Literal(c.Code)}"))} END)";
-
-    /// <summary>
-    /// True when <paramref name="legacy"/> is exactly the code of the row's id and that code maps to itself; false or
-    /// NULL otherwise (a row it does not settle needs the full mapping).
-    /// </summary>
-    public string IsSelfCode(string legacy)
-    {
-        var self = _codes.Where(c => c.SelfMapping).ToList();
-        if (self.Count == 0) return "false";
-        if (_byId is { } byId && _legacyIsText && self.All(c => Encoding.UTF8.GetByteCount(c.Code) <= MaxNameBytes))
-            return $"({ArrayOf(byId, c => c.SelfMapping ? Ident.Literal(c.Code) : "NULL")}::name[])[{_state}] = ({legacy} COLLATE \"C\")";
-        return $"(CASE {_state} {string.Join(" ", self.Select(c => $"WHEN {Ident.Literal(c.Id)} THEN {legacy} = {Ident.Literal(c.Code)}"))} ELSE false END)";
-    }
-
-    /// <summary><c>ARRAY[…]</c> with element i the code of id i (NULL where the lookup has no such id).</summary>
-    private static string ArrayOf(Dictionary<int, LookupCode> byId, Func<LookupCode, string> element) =>
-        $"ARRAY[{string.Join(", ", Enumerable.Range(1, byId.Keys.Max()).Select(id => byId.TryGetValue(id, out var code) ? element(code) : "NULL"))}]";
 }

@@ -162,15 +162,21 @@ public sealed class ValidationScope
     /// than the rest of a check's per-row work. Without the code list (over <see cref="MaxShortcutCodes"/>) it is
     /// ExpectedCode from a correlated subquery.
     /// </summary>
-    public string LegacyCode(string legacyExpression, IReadOnlyList<LookupCode> codes)
+    public BoundSql LegacyCode(string legacyExpression, IReadOnlyList<LookupCode> codes)
     {
-        if (codes.Count == 0) return $"(SELECT {ExpectedCode(legacyExpression)} FROM (SELECT) AS one {ExpectedJoins(legacyExpression)})";
+        if (codes.Count == 0) return BoundSql.Plain($"(SELECT {ExpectedCode(legacyExpression)} FROM (SELECT) AS one {ExpectedJoins(legacyExpression)})");
         var mapped = Target.CodeSql(legacyExpression);
         var otherwise = Target.FallbackCode is { } fallback && codes.Any(c => c.Code == fallback) ? Target.FallbackCodeSql : mapped;
-        var slow = $"CASE WHEN {mapped} IN ({string.Join(", ", codes.Select(c => Ident.Literal(c.Code)))}) THEN {mapped} ELSE {otherwise} END";
-        var self = codes.Where(c => c.SelfMapping).Select(c => Ident.Literal(c.Code)).ToList();
-        return self.Count == 0 ? $"({slow})" : $"CASE WHEN {legacyExpression} IN ({string.Join(", ", self)}) THEN {legacyExpression} ELSE {slow} END";
+        // The codes are bound arrays, most frequent first: constants to the planner (hashed from nine elements on), never SQL text.
+        var all = TextArray(codes.Select(c => c.Code));
+        var self = codes.Where(c => c.SelfMapping).Select(c => c.Code).ToList();
+        string Slow(int first) => $"CASE WHEN {mapped} = ANY(${first}::text[]) THEN {mapped} ELSE {otherwise} END";
+        return self.Count == 0
+            ? new BoundSql(first => $"({Slow(first)})", [all])
+            : new BoundSql(first => $"CASE WHEN {legacyExpression} = ANY(${first + 1}::text[]) THEN {legacyExpression} ELSE {Slow(first)} END", [all, TextArray(self)]);
     }
+
+    private static NpgsqlParameter TextArray(IEnumerable<string> values) => new() { Value = values.ToArray(), NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text };
 
     /// <summary>Primary-key chunks [from, to) covering the table at the time the facts were read.</summary>
     public IReadOnlyList<KeyChunk> Chunks()

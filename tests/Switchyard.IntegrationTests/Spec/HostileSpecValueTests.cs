@@ -52,6 +52,7 @@ public sealed class HostileSpecValueTests
     {
         // Given a database whose sessions run with the unsafe setting, a canary table, and a table with hostile names and values
         await db.ExecuteAsync($"ALTER DATABASE {Ident.Quote(db.Name)} SET {setting} = off");
+        var log = await ServerStatementLog.StartAsync(db);
         var codes = Hostile.Select((h, i) => i == 0 ? h : $"{h}#{i}").ToArray();
         var aliases = Hostile.Select((h, i) => (Alias: $"al {h}#{i}", Code: codes[(i + 3) % codes.Length])).ToArray();
         var fallback = codes[1];
@@ -108,6 +109,13 @@ public sealed class HostileSpecValueTests
         rollback.State.ShouldBe("rolled_back");
         var diff = (await CatalogSnapshot.TakeAsync(sql, CancellationToken.None)).Diff(before);
         diff.ShouldBeEmpty(string.Join("\n", diff));
+
+        // And no code, alias or seed value was ever part of a statement's text: each reached the server bound
+        var values = codes.Skip(1).Concat(aliases.Select(a => a.Alias)).Append(Unmapped).ToArray();
+        var statements = log.Statements();
+        statements.ShouldNotBeEmpty();
+        var leaks = statements.SelectMany(q => values.Where(v => q.Contains(v, StringComparison.Ordinal)).Select(v => $"{v} in: {q[..Math.Min(q.Length, 300)]}")).ToList();
+        leaks.ShouldBeEmpty(string.Join("\n", leaks.Take(5)));
     }
 
     private const string Table = "public.\"ord\"\"ers $switchyard$ 'x\\\"";

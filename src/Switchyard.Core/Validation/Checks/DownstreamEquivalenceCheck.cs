@@ -32,7 +32,7 @@ public sealed class DownstreamEquivalenceCheck : IValidationCheck
         // built from that small set (the lookup joined to groups, not rows), so both label exactly the same rows.
         var sql = $"""
             WITH r AS (
-                SELECT {day.PerRow} AS day, {dims}{legacyCode} AS legacy_code, t.{scope.State} AS state, count(*) AS rows, sum(t.{scope.Amount}) AS amount
+                SELECT {day.PerRow} AS day, {dims}{legacyCode.At(3)} AS legacy_code, t.{scope.State} AS state, count(*) AS rows, sum(t.{scope.Amount}) AS amount
                 FROM {scope.LegacyFrom()}
                 WHERE t.{scope.Time} >= $1 AND t.{scope.Time} < $2
                 GROUP BY {groupBy}),
@@ -54,7 +54,7 @@ public sealed class DownstreamEquivalenceCheck : IValidationCheck
         var windows = await DayWindowsAsync(scope, ct).ConfigureAwait(false);
         var results = new List<(string Side, string Line)>[windows.Count];
         await Parallel.ForEachAsync(Enumerable.Range(0, windows.Count), new ParallelOptions { MaxDegreeOfParallelism = scope.Options.Workers, CancellationToken = ct },
-            async (i, token) => results[i] = [.. await scope.Sql.QueryAsync(sql, r => (r.GetString(0), r.GetString(1)), token, windows[i].From, windows[i].To).ConfigureAwait(false)])
+            async (i, token) => results[i] = [.. await scope.Sql.QueryAsync(sql, r => (r.GetString(0), r.GetString(1)), token, legacyCode.After(windows[i].From, windows[i].To)).ConfigureAwait(false)])
             .ConfigureAwait(false);
 
         var all = results.SelectMany(r => r).ToList();

@@ -65,23 +65,23 @@ public sealed class MismatchCheck : IValidationCheck
     }
 
     /// <summary>The statements run over one range, given as a condition on <c>t</c>.</summary>
-    private sealed class RangeInspector(ValidationScope scope, string unproven)
+    private sealed class RangeInspector(ValidationScope scope, BoundSql unproven)
     {
         private readonly string _legacy = scope.LegacyValue;
         private string Both => scope.BothSet;
-        private string Unproven => $"({unproven})";
+        private string Unproven => $"({unproven.At(1)})";
 
         public async Task<RangeFindings> InspectAsync(NpgsqlConnection c, NpgsqlTransaction tx, string range, CancellationToken ct)
         {
             var passSql = $"SELECT count(*), count(*) FILTER (WHERE {Unproven}) FROM {scope.LegacyFrom()} WHERE {range} AND {Both}";
-            var (compared, unproven) = (await ValidationScope.ReadAllAsync(c, tx, passSql, r => (r.GetInt64(0), r.GetInt64(1)), ct).ConfigureAwait(false))[0];
+            var (compared, unprovenRows) = (await ValidationScope.ReadAllAsync(c, tx, passSql, r => (r.GetInt64(0), r.GetInt64(1)), ct, unproven.After()).ConfigureAwait(false))[0];
             var findings = new RangeFindings(compared, 0, [], []);
-            if (unproven == 0) return findings;
+            if (unprovenRows == 0) return findings;
 
             // The few distinct suspect pairs, judged with the full mapping.
             var suspects = await ValidationScope.ReadAllAsync(c, tx,
                 $"SELECT {_legacy}, t.{scope.State}::text, count(*) FROM {scope.LegacyFrom()} WHERE {range} AND {Both} AND {Unproven} GROUP BY 1, 2",
-                r => new Suspect(r.GetString(0), r.GetString(1), r.GetInt64(2)), ct).ConfigureAwait(false);
+                r => new Suspect(r.GetString(0), r.GetString(1), r.GetInt64(2)), ct, unproven.After()).ConfigureAwait(false);
             var bad = await Suspect.DisagreeingAsync(scope, c, tx, suspects, ct).ConfigureAwait(false);
             var pairCondition = $"{_legacy} = $1 AND t.{scope.State}::text = $2";
             foreach (var pair in bad)
@@ -92,16 +92,15 @@ public sealed class MismatchCheck : IValidationCheck
 
     /// <summary>
     /// The condition "this row is not proven to map to its id": <c>(legacy is exactly its id's code) IS NOT TRUE AND
-    /// CodeSql(legacy) IS DISTINCT FROM (its id's code)</c> (<see cref="IdCodeSql"/>: a constant array indexed by the
-    /// id, or a CASE over the ids, most frequent first; with no codes every row is a suspect). The first test, over
-    /// codes CodeSql maps to themselves, settles almost every row with one element fetch and one byte comparison;
-    /// CodeSql runs only for the rest. Either proves the row right because lookup codes are unique.
+    /// CodeSql(legacy) IS DISTINCT FROM (its id's code)</c> (<see cref="IdCodeSql"/>: bound arrays indexed by the id,
+    /// or by its place in a bound id list; with no codes every row is a suspect). The first test, over codes CodeSql
+    /// maps to themselves, settles almost every row with one element fetch and one byte comparison; CodeSql runs only
+    /// for the rest. Either proves the row right because lookup codes are unique.
     /// </summary>
-    private static async Task<string> UnprovenAsync(ValidationScope scope, string legacy, CancellationToken ct)
+    private static async Task<BoundSql> UnprovenAsync(ValidationScope scope, string legacy, CancellationToken ct)
     {
         var codes = await scope.LookupCodesAsync(ct).ConfigureAwait(false);
-        if (codes.Count == 0) return "true";
-        var ids = scope.IdCodes(codes);
-        return $"({ids.IsSelfCode(legacy)}) IS NOT TRUE AND {scope.Target.CodeSql(legacy)} IS DISTINCT FROM {ids.CodeOf}";
+        if (codes.Count == 0) return BoundSql.Plain("true");
+        return scope.IdCodes(codes).Unproven(legacy, scope.Target.CodeSql(legacy));
     }
 }

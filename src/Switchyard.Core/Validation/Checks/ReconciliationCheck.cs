@@ -32,12 +32,12 @@ public sealed class ReconciliationCheck : IValidationCheck
             object[] range = baseline is null ? [chunk.From, chunk.To] : [chunk.From, chunk.To, baseline.MaxKey];
             var rows = await ValidationScope.ReadAllAsync(c, tx, sql, r => (
                 Kind: r.GetString(0), Group: r.IsDBNull(1) ? null : r.GetString(1), Legacy: r.IsDBNull(2) ? null : r.GetString(2), New: r.IsDBNull(3) ? null : r.GetString(3),
-                Rows: r.GetInt64(4), Amount: r.GetDecimal(5)), token, range).ConfigureAwait(false);
+                Rows: r.GetInt64(4), Amount: r.GetDecimal(5)), token, legacyCode.After(range)).ConfigureAwait(false);
             var totals = rows.Where(x => x.Kind == "totals").Select(x => (x.Legacy, x.New, x.Rows, x.Amount)).ToList();
             // A group's bucket balances can differ only through rows whose two codes differ: on clean data no chunk has one.
             var balance = balanceSql is not null && totals.Any(t => !string.Equals(t.Legacy, t.New, StringComparison.Ordinal))
                 ? await ValidationScope.ReadAllAsync(c, tx, balanceSql, r => (Group: r.GetString(0), Diffs: r.GetFieldValue<decimal[]>(1)), token,
-                    [chunk.From, chunk.To, .. buckets.Select(b => b.Codes.ToArray())]).ConfigureAwait(false)
+                    legacyCode.After([chunk.From, chunk.To, .. buckets.Select(b => b.Codes.ToArray())])).ConfigureAwait(false)
                 : [];
             return (
                 Balance: balance,
@@ -98,7 +98,7 @@ public sealed class ReconciliationCheck : IValidationCheck
     /// each row is hashed into two small tables instead of one group per (balance group, code, id), which was three
     /// times slower on the bench. The lookup is joined to the groups, not to the rows.
     /// </summary>
-    private static string ChunkSql(ValidationScope scope, string legacyCode, bool withBaseline)
+    private static string ChunkSql(ValidationScope scope, BoundSql legacyCode, bool withBaseline)
     {
         var group = Execution.Ident.Quote(scope.Settings.BalanceGroupColumn);
         var perGroup = withBaseline
@@ -109,7 +109,7 @@ public sealed class ReconciliationCheck : IValidationCheck
             : "";
         return $"""
             WITH r AS (
-                SELECT {(withBaseline ? $"t.{group}" : "NULL")} AS grp, {legacyCode} AS legacy_code, t.{scope.State} AS state,
+                SELECT {(withBaseline ? $"t.{group}" : "NULL")} AS grp, {legacyCode.At(withBaseline ? 4 : 3)} AS legacy_code, t.{scope.State} AS state,
                        count(*) AS rows, coalesce(sum(t.{scope.Amount}), 0) AS amount{perGroup}
                 FROM {scope.LegacyFrom()}
                 WHERE t.{scope.Key} >= $1 AND t.{scope.Key} < $2
@@ -126,7 +126,7 @@ public sealed class ReconciliationCheck : IValidationCheck
     /// Per group and bucket, legacy balance − new balance = Σ over rows of amount × ([legacy code in bucket] − [new
     /// code in bucket]); a row whose codes agree adds zero, so only the rows whose codes differ are summed.
     /// </summary>
-    private static string BalanceSql(ValidationScope scope, string legacyCode, IReadOnlyList<BalanceBucket> buckets)
+    private static string BalanceSql(ValidationScope scope, BoundSql legacyCode, IReadOnlyList<BalanceBucket> buckets)
     {
         var group = Execution.Ident.Quote(scope.Settings.BalanceGroupColumn);
         // Bucket i's codes are the bind parameter $(i + 3) (see BalanceParameters): values, never SQL text.
@@ -136,7 +136,7 @@ public sealed class ReconciliationCheck : IValidationCheck
         return $"""
             SELECT y.grp, y.d FROM (
                 SELECT x.grp::text AS grp, ARRAY[{diffs}] AS d
-                FROM (SELECT t.{group} AS grp, {legacyCode} AS legacy_code, l.{scope.LookupCode} AS new_code, coalesce(t.{scope.Amount}, 0) AS amount
+                FROM (SELECT t.{group} AS grp, {legacyCode.At(buckets.Count + 3)} AS legacy_code, l.{scope.LookupCode} AS new_code, coalesce(t.{scope.Amount}, 0) AS amount
                       FROM {scope.LegacyFrom()}
                       LEFT JOIN {scope.Lookup} l ON l.{scope.LookupId} = t.{scope.State}
                       WHERE t.{scope.Key} >= $1 AND t.{scope.Key} < $2) x
@@ -146,13 +146,13 @@ public sealed class ReconciliationCheck : IValidationCheck
             """;
     }
 
-    private static async Task<IReadOnlyList<(string? Legacy, string? New, long Rows, decimal Amount)>> ChildTotalsAsync(ValidationScope scope, string legacyCode, ChildTable child, CancellationToken ct)
+    private static async Task<IReadOnlyList<(string? Legacy, string? New, long Rows, decimal Amount)>> ChildTotalsAsync(ValidationScope scope, BoundSql legacyCode, ChildTable child, CancellationToken ct)
     {
         var fk = Execution.Ident.Quote(child.ParentKeyColumn);
         var sql = $"""
             SELECT r.legacy_code, l.{scope.LookupCode} AS new_code, r.rows, r.amount
             FROM (
-                SELECT {legacyCode} AS legacy_code, t.{scope.State} AS state, count(*) AS rows, coalesce(sum(ch.{Execution.Ident.Quote(child.AmountColumn)}), 0) AS amount
+                SELECT {legacyCode.At(3)} AS legacy_code, t.{scope.State} AS state, count(*) AS rows, coalesce(sum(ch.{Execution.Ident.Quote(child.AmountColumn)}), 0) AS amount
                 FROM {child.Table.Sql} ch
                 JOIN {scope.LegacyFrom()} ON t.{scope.Key} = ch.{fk}
                 WHERE ch.{fk} >= $1 AND ch.{fk} < $2
@@ -161,7 +161,7 @@ public sealed class ReconciliationCheck : IValidationCheck
             """;
         var chunks = await scope.EachChunkAsync("reconciliation " + child.Table, (c, tx, chunk, token) =>
             ValidationScope.ReadAllAsync(c, tx, sql, r => (Legacy: r.IsDBNull(0) ? null : r.GetString(0), New: r.IsDBNull(1) ? null : r.GetString(1), Rows: r.GetInt64(2), Amount: r.GetDecimal(3)),
-                token, chunk.From, chunk.To), ct).ConfigureAwait(false);
+                token, legacyCode.After(chunk.From, chunk.To)), ct).ConfigureAwait(false);
         return [.. chunks.SelectMany(c => c).Select(x => ((string?)x.Legacy, (string?)x.New, x.Rows, x.Amount))];
     }
 
