@@ -50,6 +50,7 @@ public static class SpecLimits
 
     private sealed class DepthLimitedParser(IParser inner, string file) : IParser
     {
+        private readonly HashSet<string> _scalarAnchors = new(StringComparer.Ordinal);
         private int _depth;
 
         public ParsingEvent? Current => inner.Current;
@@ -66,6 +67,16 @@ public static class SpecLimits
                 case MappingEnd or SequenceEnd:
                     _depth--;
                     break;
+                case Scalar { Anchor.IsEmpty: false } scalar:
+                    _scalarAnchors.Add(scalar.Anchor.Value);
+                    break;
+                // An alias of a list or mapping nests copies of copies (a "billion laughs"): reading, comparing or
+                // hashing it takes exponential time. An alias of one scalar costs nothing, so it stays allowed.
+                case AnchorAlias alias when !_scalarAnchors.Contains(alias.Value.Value):
+                    var where = alias.Start;
+                    throw new SpecException(new SpecLocation(file, (int)where.Line, (int)where.Column),
+                        $"the YAML alias *{alias.Value.Value} refers to a list or mapping; a spec allows aliases of single values only.",
+                        "Write the list or mapping out where it is used.");
             }
             return true;
         }

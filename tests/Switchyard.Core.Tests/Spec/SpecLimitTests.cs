@@ -29,6 +29,29 @@ public sealed class SpecLimitTests
     }
 
     [Fact]
+    public void Load_AliasBombAsAMappingKey_IsRefusedAtTheFirstAliasOfAList()
+    {
+        // Given a "billion laughs": eleven levels of ten aliases each, the last used as a key (hashed when the mapping is built)
+        var levels = new StringBuilder("        k0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for (var i = 1; i < 12; i++)
+            levels.Append("        k").Append(i).Append(": &a").Append(i).Append(" [").Append(string.Join(", ", Enumerable.Repeat($"*a{i - 1}", 10))).Append("]\n");
+        var yaml = Normalize(aliases: "") + "\n" + levels + "        ? *a11\n        : settled\n";
+
+        // When / Then: refused where the first list alias is, in time linear in the text
+        SpecErrors.ShouldFailAt(yaml, "bomb.yaml", "bomb.yaml:10:18", "alias *a0 refers to a list or mapping");
+    }
+
+    [Fact]
+    public void Load_AliasOfASingleValue_IsAllowed()
+    {
+        // Given an anchored code reused as an alias target
+        var spec = SpecLoader.Load(Normalize(codes: "[&s settled, voided]", aliases: "{ setled: *s }"), "scalar.yaml");
+
+        // Then
+        spec.Operations.OfType<NormalizeColumnOperation>().Single().Target.Aliases["setled"].ShouldBe("settled");
+    }
+
+    [Fact]
     public void Load_TextOverTheSizeLimit_IsRefusedNamingTheLimit()
     {
         // Given
