@@ -141,7 +141,12 @@ internal static class MigrationCommands
             var statuses = await new MigrationControl(ctx.Sql()).StatusAsync(ctx.ParseResult.GetValue(migration), null, guards, ct).ConfigureAwait(false);
             if (ctx.ParseResult.GetValue(json)) CliOutput.WriteJson(statuses);
             else StatusView.Print(statuses);
-            return 0;
+            // A journal someone edited is an incident, not a detail: CI and on-call scripts see it in the exit code.
+            var broken = statuses.FirstOrDefault(s => s.EventChain?.Break is not null);
+            if (broken is null) return 0;
+            CliOutput.Fail($"the journal of migration {broken.Migration.Name} was altered: event chain {broken.EventChain!.Describe()}.",
+                "Compare with the last exported evidence (switchyard evidence --verify) and treat the journal as untrusted until explained.");
+            return 4;
         });
         return command;
     }

@@ -16,8 +16,10 @@ public sealed class EventChainTests(JournalDatabase db) : IClassFixture<JournalD
         // When
         var status = await StatusChainAsync("chain-untouched");
         var exported = await ExportChainAsync("chain-untouched");
+        var cli = await CliRunner.RunAsync(["status", "-m", "chain-untouched", "--no-guards", "-c", db.ConnectionString]);
 
         // Then
+        cli.ExitCode.ShouldBe(0, cli.StdErr);
         status.Intact.ShouldBeTrue(status.Describe());
         status.Chained.ShouldBe(5);
         exported.Intact.ShouldBeTrue(exported.Describe());
@@ -40,8 +42,9 @@ public sealed class EventChainTests(JournalDatabase db) : IClassFixture<JournalD
         // Then
         ShouldBreakAt([status, exported], ChainBreakKind.Edited, edited, "content no longer matches its hash");
         status.Describe().ShouldContain($"BROKEN at event {edited}: edited");
-        cli.ExitCode.ShouldBe(0, cli.StdErr);
+        cli.ExitCode.ShouldBe(4, cli.StdErr);
         cli.StdOut.ShouldContain($"BROKEN at event {edited}: edited");
+        cli.StdErr.ShouldContain("error: the journal of migration chain-edited was altered");
     }
 
     [Fact]
