@@ -38,7 +38,8 @@ internal static class BenchCommands
         foreach (var o in new Option[] { withLoad, warmUpSeconds, baselineSeconds, rows, workers, json }) backfill.Options.Add(o);
         CommandAction.Set(backfill, async (ctx, ct) =>
         {
-            var server = await ctx.ConnectAsync(ct).ConfigureAwait(false);
+            // The run is recorded in the journal of the target database, where `switchyard runbook` looks for it.
+            var server = await ctx.ConnectAsync(ct, LedgerCommands.ManagedDatabase).ConfigureAwait(false);
             var asJson = ctx.ParseResult.GetValue(json);
             var seed = new SeedOptions { Rows = ctx.ParseResult.GetValue(rows) };
             seed.Validate();
@@ -57,6 +58,9 @@ internal static class BenchCommands
             var result = await new BackfillBenchmark().RunAsync(ledgers, new BackfillBenchOptions { ExpandSpec = spec, Workers = ctx.ParseResult.GetValue(workers) },
                 load, asJson ? null : CliOutput.Info, ct).ConfigureAwait(false);
             var foreground = load is null ? null : new BackfillLoadFigures(load);
+            var ourWindow = foreground?.Sides.Single(f => f.Side == BackfillBenchSide.Switchyard);
+            await BackfillBenchRecord.RecordAsync(ctx.Sql(), result,
+                ourWindow is null ? null : new BenchForeground(foreground!.LoadTps, ourWindow.BaselineP99Ms, ourWindow.P99Ms), ct).ConfigureAwait(false);
             if (asJson)
             {
                 CliOutput.WriteJson(BackfillBenchOutput.Build(result, foreground));

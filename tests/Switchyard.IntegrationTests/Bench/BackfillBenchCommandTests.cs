@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Switchyard.Core.Execution;
+using Switchyard.Core.Runbook;
 using Switchyard.IntegrationTests.Infrastructure;
 
 namespace Switchyard.IntegrationTests.Bench;
@@ -37,5 +39,10 @@ public sealed class BackfillBenchCommandTests(TestDatabase db) : IClassFixture<T
         var ours = root.GetProperty("switchyard_seconds").GetDouble();
         root.GetProperty("ratio").GetDouble().ShouldBe(Math.Round(root.GetProperty("naive_seconds").GetDouble() / ours, 3), 0.001);
         root.GetProperty("ratio_vs_loop").GetDouble().ShouldBe(Math.Round(root.GetProperty("loop_seconds").GetDouble() / ours, 3), 0.001);
+        // and the run is recorded where the runbook looks for the table's rate, with no latency SLO (no load ran)
+        var rate = await BackfillRateReader.ReadAsync(db.Runner(), new QualifiedName("public", "transactions"), CancellationToken.None);
+        rate.Origin.ShouldBe(BackfillRateOrigin.LastBench);
+        rate.RowsPerSecond.ShouldBe(20_000 / ours, 0.5);
+        rate.LatencySlo.ShouldBeNull();
     }
 }

@@ -33,6 +33,7 @@ public sealed record BackfillBenchSideResult(double Seconds, long RowsUpdated, l
 public sealed record BackfillBenchResult(
     long Rows,
     int Workers,
+    string Table,
     string ExpandSpec,
     bool ForeignKey,
     BackfillBenchSideResult Naive,
@@ -109,7 +110,7 @@ public sealed class BackfillBenchmark
         var s = outcome.Stats;
         var foreignKey = await oursSql.ScalarAsync<bool>(
             "SELECT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = $1::regclass AND contype = 'f' AND NOT convalidated)", ct, t.Table.RegclassText).ConfigureAwait(false);
-        return new BackfillBenchResult(rows, s.Workers, options.ExpandSpec.Name, foreignKey, naive, handWritten, ours,
+        return new BackfillBenchResult(rows, s.Workers, t.Table.ToString(), options.ExpandSpec.Name, foreignKey, naive, handWritten, ours,
             s.BatchRowsP50, s.BatchKeysP50, s.BatchMillisP50, s.Batches, s.Retries, s.Splits);
     }
 
