@@ -30,6 +30,15 @@ public sealed record BackfillRateSource(double RowsPerSecond, BackfillRateOrigin
     public static BackfillRateSource Default { get; } = new(new RunbookRates().BackfillRowsPerSecond, BackfillRateOrigin.Default,
         "the documented default (nothing measured for this table: no completed backfill or recorded bench in Switchyard's journal)");
 
+    /// <summary>The source in a few words, for a step's estimate (the summary has <see cref="Describe"/>).</summary>
+    public string ShortSource => Origin switch
+    {
+        BackfillRateOrigin.Operator => "given by the operator",
+        BackfillRateOrigin.LastBackfill => "measured by the table's last completed backfill",
+        BackfillRateOrigin.LastBench => "measured by the table's last bench backfill",
+        _ => "documented default",
+    };
+
     /// <summary>One line for the runbook: the rate, its source and the SLO it assumes.</summary>
     public string Describe() => string.Create(CultureInfo.InvariantCulture, $"{RowsPerSecond:N0} rows/s, {Detail}; {LatencySlo ?? NoSlo}");
 }

@@ -269,7 +269,7 @@ public static class RunbookBuilder
         if (s.Kind == StepKind.Cutover) return "people-paced";
         if (e == TimeSpan.Zero) return "< 1 s (catalog only)";
         var d = Duration(e);
-        if (s.Kind == StepKind.Backfill) return $"{(d.StartsWith('<') ? d : "~" + d)} ({size.Rows:N0} rows at {rates.BackfillRateText})";
+        if (s.Kind == StepKind.Backfill) return $"{(d.StartsWith('<') ? d : "~" + d)} ({size.Rows:N0} rows at {rates.BackfillRateShortText})";
         var rate = s.Concurrently ? rates.IndexBuildRowsPerSecond : rates.ScanRowsPerSecond;
         return $"{(d.StartsWith('<') ? d : "~" + d)} ({size.Rows:N0} rows at {rate:N0} rows/s, estimate)";
     }

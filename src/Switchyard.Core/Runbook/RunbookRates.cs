@@ -26,11 +26,17 @@ public sealed record RunbookRates
     public static RunbookRates From(BackfillRateSource source) => new() { BackfillRowsPerSecond = source.RowsPerSecond, BackfillSource = source };
 
     /// <summary>The backfill rate, its source and the SLO it assumes, in one line.</summary>
-    public string BackfillRateText => BackfillSource is { } s && s.RowsPerSecond.Equals(BackfillRowsPerSecond)
-        ? s.Describe()
+    public string BackfillRateText => EffectiveBackfillSource.Describe();
+
+    /// <summary>The backfill rate and its source in a few words, for a step's estimate.</summary>
+    public string BackfillRateShortText => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+        $"{BackfillRowsPerSecond:N0} rows/s, {EffectiveBackfillSource.ShortSource}; source and SLO in the summary");
+
+    private BackfillRateSource EffectiveBackfillSource => BackfillSource is { } s && s.RowsPerSecond.Equals(BackfillRowsPerSecond)
+        ? s
         : BackfillRowsPerSecond.Equals(BackfillRateSource.Default.RowsPerSecond)
-            ? BackfillRateSource.Default.Describe()
-            : new BackfillRateSource(BackfillRowsPerSecond, BackfillRateOrigin.Operator, "given by the operator").Describe();
+            ? BackfillRateSource.Default
+            : new BackfillRateSource(BackfillRowsPerSecond, BackfillRateOrigin.Operator, "given by the operator");
 
     public void Validate()
     {

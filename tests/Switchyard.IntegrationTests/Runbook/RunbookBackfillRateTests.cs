@@ -38,6 +38,7 @@ public sealed class RunbookBackfillRateTests(LedgerDatabase db) : IClassFixture<
         measured.RowsPerSecond.ShouldNotBe(BackfillRateSource.Default.RowsPerSecond);
         markdown.ShouldContain($"measured: the last completed backfill of {target.Table} (migration {spec.Name}, {outcome.Stats.RowsUpdated:N0} rows in");
         markdown.ShouldContain(BackfillRateSource.NoSlo);
+        markdown.ShouldContain($"rows at {measured.RowsPerSecond:N0} rows/s, measured by the table's last completed backfill;");
         var backfill = plan.Steps.Single(s => s.Kind == StepKind.Backfill);
         RunbookBuilder.Estimate(backfill, size, rates).TotalSeconds.ShouldBe(size.Rows!.Value / measured.RowsPerSecond, 0.001);
     }
