@@ -10,24 +10,28 @@ namespace Switchyard.Samples.Ledger.Bench;
 public sealed record ForegroundWindow(LatencySummary Baseline, long BaselineFailed, LatencySummary DuringBackfill, long DuringBackfillFailed);
 
 /// <summary>
-/// The payments workload (app v1 instances, open loop at a fixed rate) against each benchmark ledger: a baseline window
+/// The payments workload (app v1 instances, open loop at a fixed rate) against each benchmark ledger: a warm-up window
+/// that is discarded (connections, plans and caches of a fresh workload make its first seconds slow), a baseline window
 /// with no backfill, then the window while that side's backfill runs.
 /// </summary>
 public sealed class BackfillForegroundLoad : IBackfillBenchLoad, IAsyncDisposable
 {
+    private const string WarmUpPhase = "warmup";
     private const string BaselinePhase = "baseline";
     private const string BackfillPhase = "backfill";
 
     private readonly Dictionary<BackfillBenchSide, NpgsqlDataSource> _ledgers;
     private readonly double _tps;
     private readonly TimeSpan _baselineWindow;
+    private readonly TimeSpan _warmUpWindow;
     private readonly Dictionary<BackfillBenchSide, (NpgsqlDataSource Apps, RunningWorkload Run)> _running = [];
 
-    public BackfillForegroundLoad(NpgsqlDataSource naiveLedger, NpgsqlDataSource switchyardLedger, double operationsPerSecond, TimeSpan baselineWindow)
+    public BackfillForegroundLoad(BackfillBenchLedgers ledgers, double operationsPerSecond, TimeSpan warmUpWindow, TimeSpan baselineWindow)
     {
         if (operationsPerSecond <= 0) throw new SwitchyardException($"--with-load must be above 0 operations per second, got {operationsPerSecond}.", "Pass e.g. --with-load 100.");
-        _ledgers = new() { [BackfillBenchSide.Naive] = naiveLedger, [BackfillBenchSide.Switchyard] = switchyardLedger };
+        _ledgers = new() { [BackfillBenchSide.Naive] = ledgers.Naive, [BackfillBenchSide.Loop] = ledgers.Loop, [BackfillBenchSide.Switchyard] = ledgers.Switchyard };
         _tps = operationsPerSecond;
+        _warmUpWindow = warmUpWindow;
         _baselineWindow = baselineWindow;
     }
 
@@ -35,7 +39,7 @@ public sealed class BackfillForegroundLoad : IBackfillBenchLoad, IAsyncDisposabl
 
     public IDictionary<BackfillBenchSide, ForegroundWindow> Windows { get; } = new Dictionary<BackfillBenchSide, ForegroundWindow>();
 
-    public async Task BeforeAsync(BackfillBenchSide side, CancellationToken ct)
+    public async Task<string> BeforeAsync(BackfillBenchSide side, CancellationToken ct)
     {
         var ledger = _ledgers[side];
         var options = new WorkloadOptions
@@ -44,15 +48,19 @@ public sealed class BackfillForegroundLoad : IBackfillBenchLoad, IAsyncDisposabl
             Duration = TimeSpan.FromHours(6),
             // A naive UPDATE blocks foreground writers for its whole run: let them queue rather than be rejected.
             MaxInFlight = 256,
-            InitialPhase = BaselinePhase,
+            InitialPhase = WarmUpPhase,
         };
         var builder = new NpgsqlConnectionStringBuilder(ledger.ConnectionString) { ApplicationName = "ledger-app-v1" };
         builder.MaxPoolSize = Math.Max(builder.MaxPoolSize, options.MaxInFlight + 4);
         var apps = NpgsqlDataSource.Create(builder.ConnectionString);
         var run = await PaymentsWorkload.StartAsync(options, ledger, [new FleetMember(new LedgerAppV1(apps), 1)], ct).ConfigureAwait(false);
         _running[side] = (apps, run);
+        await Task.Delay(_warmUpWindow, ct).ConfigureAwait(false);
+        run.MarkPhase(BaselinePhase);
         await Task.Delay(_baselineWindow, ct).ConfigureAwait(false);
         run.MarkPhase(BackfillPhase);
+        var baseline = run.Snapshot().Between(BaselinePhase, BackfillPhase);
+        return FormattableString.Invariant($"p99 {baseline.Latency.P99Ms:F2} ms, max {baseline.Latency.MaxMs:F2} ms over {baseline.Latency.Count} operations ({baseline.Failed + baseline.Rejected} failed or rejected) after a {_warmUpWindow.TotalSeconds:0.#} s warm-up");
     }
 
     public async Task AfterAsync(BackfillBenchSide side, CancellationToken ct)

@@ -19,7 +19,7 @@ internal static class RunbookCommands
         var spec = new Argument<string>("spec") { Description = "Path of the YAML migration spec." };
         var format = CliOptions.Enum("--format", "markdown or html.", RunbookFormat.Markdown);
         var output = new Option<string?>("--out") { Description = "Write to this file instead of stdout." };
-        var backfillRate = CliOptions.Number("--backfill-rows-per-second", "Backfill rate for the estimates (measure with `switchyard bench backfill`).", new RunbookRates().BackfillRowsPerSecond, 1, double.MaxValue, "20000");
+        var backfillRate = CliOptions.OptionalNumber("--backfill-rows-per-second", "Backfill rate for the estimates. Default: this table's last completed backfill in the journal, else its last recorded `switchyard bench backfill`, else 20,000 rows/s; the runbook names the source.", 1d, double.MaxValue, "20000");
         var owner = new Option<string?>("--owner") { Description = "Who owns the change (printed in the change record and sign-off). Default: a blank to fill in." };
         var approvers = new Option<string[]>("--approver") { Description = "Who approves the change (repeatable). Default: a blank to fill in.", AllowMultipleArgumentsPerToken = false };
         var window = new Option<string?>("--change-window") { Description = "The change window, e.g. \"2026-12-03 02:00-04:00 UTC\". Default: a blank to fill in." };
@@ -46,7 +46,10 @@ internal static class RunbookCommands
                 Approvers = ctx.ParseResult.GetValue(approvers) ?? [],
                 ChangeWindow = ctx.ParseResult.GetValue(window),
             };
-            var doc = RunbookBuilder.Build(plan, size, new RunbookRates { BackfillRowsPerSecond = ctx.ParseResult.GetValue(backfillRate) }, sql.Options, header);
+            var rate = ctx.ParseResult.GetValue(backfillRate) is { } given
+                ? new BackfillRateSource(given, BackfillRateOrigin.Operator, "given by the operator (--backfill-rows-per-second)")
+                : await BackfillRateReader.ReadAsync(sql, plan.TargetTable, ct).ConfigureAwait(false);
+            var doc = RunbookBuilder.Build(plan, size, RunbookRates.From(rate), sql.Options, header);
             await WriteAsync(RunbookRenderer.Render(doc, ctx.ParseResult.GetValue(format)), ctx.ParseResult.GetValue(output), ct).ConfigureAwait(false);
             return 0;
         });

@@ -50,6 +50,7 @@ public static class RunbookBuilder
                 ["steps", plan.Steps.Count().ToString(CultureInfo.InvariantCulture)],
                 ["feature flag", plan.FlagKey ?? "none"],
                 ["machine time (estimate)", $"{Duration(TimeSpan.FromSeconds(total))}, plus the time people take at the gates"],
+                ["backfill rate (estimates)", rates.BackfillRateText],
             ]),
             new RunbookParagraph($"Risk: {risk}"),
             new RunbookParagraph($"Point of no return: {PointOfNoReturnText(plan)}"),
@@ -267,8 +268,9 @@ public static class RunbookBuilder
         var e = Estimate(s, size, rates);
         if (s.Kind == StepKind.Cutover) return "people-paced";
         if (e == TimeSpan.Zero) return "< 1 s (catalog only)";
-        var rate = s.Kind == StepKind.Backfill ? rates.BackfillRowsPerSecond : s.Concurrently ? rates.IndexBuildRowsPerSecond : rates.ScanRowsPerSecond;
         var d = Duration(e);
+        if (s.Kind == StepKind.Backfill) return $"{(d.StartsWith('<') ? d : "~" + d)} ({size.Rows:N0} rows at {rates.BackfillRateShortText})";
+        var rate = s.Concurrently ? rates.IndexBuildRowsPerSecond : rates.ScanRowsPerSecond;
         return $"{(d.StartsWith('<') ? d : "~" + d)} ({size.Rows:N0} rows at {rate:N0} rows/s, estimate)";
     }
 

@@ -18,6 +18,26 @@ public sealed record RunbookRates
     /// <value>The default is 300,000 rows/s.</value>
     public double IndexBuildRowsPerSecond { get; init; } = 300_000;
 
+    /// <summary>Where <see cref="BackfillRowsPerSecond"/> came from; null when the caller set it without saying.</summary>
+    /// <value>The default is null.</value>
+    public BackfillRateSource? BackfillSource { get; init; }
+
+    /// <summary>Rates whose backfill rate is <paramref name="source"/>'s, which the runbook then names.</summary>
+    public static RunbookRates From(BackfillRateSource source) => new() { BackfillRowsPerSecond = source.RowsPerSecond, BackfillSource = source };
+
+    /// <summary>The backfill rate, its source and the SLO it assumes, in one line.</summary>
+    public string BackfillRateText => EffectiveBackfillSource.Describe();
+
+    /// <summary>The backfill rate and its source in a few words, for a step's estimate.</summary>
+    public string BackfillRateShortText => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+        $"{BackfillRowsPerSecond:N0} rows/s, {EffectiveBackfillSource.ShortSource}; source and SLO in the summary");
+
+    private BackfillRateSource EffectiveBackfillSource => BackfillSource is { } s && s.RowsPerSecond.Equals(BackfillRowsPerSecond)
+        ? s
+        : BackfillRowsPerSecond.Equals(BackfillRateSource.Default.RowsPerSecond)
+            ? BackfillRateSource.Default
+            : new BackfillRateSource(BackfillRowsPerSecond, BackfillRateOrigin.Operator, "given by the operator");
+
     public void Validate()
     {
         if (BackfillRowsPerSecond <= 0 || ScanRowsPerSecond <= 0 || IndexBuildRowsPerSecond <= 0)

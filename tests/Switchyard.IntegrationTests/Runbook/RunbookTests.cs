@@ -135,7 +135,8 @@ public sealed class RunbookTests(LedgerDatabase db) : IClassFixture<LedgerDataba
         // Then
         slow.TotalSeconds.ShouldBe(size.Rows.Value / 100.0, 0.001);
         (slow.TotalSeconds / fast.TotalSeconds).ShouldBe(100, 0.001);
-        markdown.ShouldContain($"{size.Rows.Value:N0} rows at 100 rows/s, estimate");
+        markdown.ShouldContain($"{size.Rows.Value:N0} rows at 100 rows/s, given by the operator;");
+        markdown.ShouldContain($"| backfill rate (estimates) | 100 rows/s, given by the operator; {BackfillRateSource.NoSlo} |");
     }
 
     [Fact]

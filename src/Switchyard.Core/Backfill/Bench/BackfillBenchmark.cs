@@ -2,119 +2,140 @@ using System.Diagnostics;
 using Npgsql;
 using Switchyard.Core.Execution;
 using Switchyard.Core.Operations;
+using Switchyard.Core.Spec;
 
 namespace Switchyard.Core.Backfill.Bench;
 
 /// <summary>How the backfill benchmark runs.</summary>
 public sealed record BackfillBenchOptions
 {
+    /// <summary>The spec whose Expand brings every side's ledger to the shape the backfill runs against.</summary>
+    public required MigrationSpec ExpandSpec { get; init; }
+
     /// <summary>Backfill workers.</summary>
     /// <value>The default is the core count.</value>
     public int Workers { get; init; } = Math.Clamp(Environment.ProcessorCount, 1, 8);
-
-    /// <summary>Add the NOT VALID foreign key the engine's Expand may add (its RI check then runs on every updated row, for both sides).</summary>
-    /// <value>The default is false.</value>
-    public bool ForeignKey { get; init; }
 }
 
-/// <summary>The two timings and what explains them.</summary>
+/// <summary>The three ledgers, one per side; each gets the same seed before the benchmark runs.</summary>
+public sealed record BackfillBenchLedgers(NpgsqlDataSource Naive, NpgsqlDataSource Loop, NpgsqlDataSource Switchyard);
+
+/// <summary>One side's timing and footprint.</summary>
+public sealed record BackfillBenchSideResult(double Seconds, long RowsUpdated, long StateMissing, BenchFootprint Footprint)
+{
+    public long WalBytes => Footprint.WalBytes;
+
+    /// <summary>pg_relation_size after the side ran (the main fork).</summary>
+    public long TableBytes { get; init; }
+}
+
+/// <summary>The three timings, the two ratios and what explains them.</summary>
 public sealed record BackfillBenchResult(
     long Rows,
     int Workers,
-    double NaiveSeconds,
-    double SwitchyardSeconds,
-    double Ratio,
+    string Table,
+    string ExpandSpec,
+    bool ForeignKey,
+    BackfillBenchSideResult Naive,
+    BackfillBenchSideResult Loop,
+    BackfillBenchSideResult Switchyard,
     long BatchRowsP50,
     long BatchKeysP50,
     double BatchMsP50,
     long Batches,
     long Retries,
-    long Splits,
-    long NaiveRowsUpdated,
-    long SwitchyardRowsUpdated,
-    long NaiveStateMissing,
-    long SwitchyardStateMissing,
-    long NaiveWalBytes,
-    long SwitchyardWalBytes,
-    long NaiveTableBytes,
-    long SwitchyardTableBytes,
-    bool ForeignKey,
-    bool TriggerPresent);
+    long Splits)
+{
+    /// <summary>Naive seconds / Switchyard seconds.</summary>
+    public double Ratio => Math.Round(Naive.Seconds / Switchyard.Seconds, 3);
+
+    /// <summary>Hand-written loop seconds / Switchyard seconds.</summary>
+    public double RatioVsLoop => Math.Round(Loop.Seconds / Switchyard.Seconds, 3);
+}
 
 /// <summary>
-/// Times, on two identical ledgers, the naive single-statement UPDATE and Switchyard's backfill, both against the same
-/// post-Expand shape (same trigger), each after a CHECKPOINT so neither pays for the other's dirty pages.
+/// Times, on three identical ledgers each brought to the shape the spec's Expand leaves (trigger, NOT VALID foreign
+/// key and all), the naive single-statement UPDATE, a hand-written two-session batch loop and Switchyard's backfill,
+/// each after a CHECKPOINT so none pays for another's dirty pages.
 /// </summary>
 public sealed class BackfillBenchmark
 {
-    public Task<BackfillBenchResult> RunAsync(NpgsqlDataSource naiveDb, NpgsqlDataSource switchyardDb, BackfillBenchOptions options, CancellationToken ct) =>
-        RunAsync(naiveDb, switchyardDb, options, null, ct);
+    private static readonly SafeSqlOptions LongRunning = new() { StatementTimeout = TimeSpan.FromHours(2) };
 
     /// <param name="load">Foreground traffic run around each side (null: none).</param>
-    public async Task<BackfillBenchResult> RunAsync(NpgsqlDataSource naiveDb, NpgsqlDataSource switchyardDb, BackfillBenchOptions options, IBackfillBenchLoad? load, CancellationToken ct)
+    /// <param name="progress">Told what runs next and each side's foreground baseline (null: silent).</param>
+    public async Task<BackfillBenchResult> RunAsync(BackfillBenchLedgers ledgers, BackfillBenchOptions options, IBackfillBenchLoad? load, Action<string>? progress, CancellationToken ct)
     {
-        var target = NormalizationTarget.LedgerTransactionStatus();
-        var longRunning = new SafeSqlOptions { StatementTimeout = TimeSpan.FromHours(2) };
-        var naiveSql = new SafeSqlRunner(naiveDb, longRunning);
-        var oursSql = new SafeSqlRunner(switchyardDb, longRunning);
-
-        foreach (var sql in new[] { naiveSql, oursSql })
+        var naiveSql = new SafeSqlRunner(ledgers.Naive, LongRunning);
+        var loopSql = new SafeSqlRunner(ledgers.Loop, LongRunning);
+        var oursSql = new SafeSqlRunner(ledgers.Switchyard, LongRunning);
+        NormalizationTarget? target = null;
+        foreach (var sql in new[] { naiveSql, loopSql, oursSql })
         {
-            await new BenchExpand(sql).ApplyAsync(target, options.ForeignKey, ct).ConfigureAwait(false);
+            target = await new BenchExpand(sql).ApplySpecAsync(options.ExpandSpec, ct).ConfigureAwait(false);
             await sql.ExecuteDdlAsync(new DdlStatement($"VACUUM (ANALYZE) {target.Table.Sql}", [], Concurrently: true), ct).ConfigureAwait(false);
         }
-        var rows = await oursSql.ScalarAsync<long>($"SELECT count(*) FROM {target.Table.Sql}", ct).ConfigureAwait(false);
+        var t = target!;
+        var rows = await oursSql.ScalarAsync<long>($"SELECT count(*) FROM {t.Table.Sql}", ct).ConfigureAwait(false);
+        var loop = new HandWrittenBatchLoop(loopSql, t);
+        await loop.CreateAsync(ct).ConfigureAwait(false);
+        var side = new SideRunner(t, rows, load, progress);
 
-        // (a) the naive statement, with the trigger present as it would be in production after Expand.
-        await CheckpointAsync(naiveSql, ct).ConfigureAwait(false);
-        if (load is not null) await load.BeforeAsync(BackfillBenchSide.Naive, ct).ConfigureAwait(false);
-        var naiveWal = await WalLsnAsync(naiveSql, ct).ConfigureAwait(false);
-        var naive = Stopwatch.StartNew();
-        var naiveRows = await naiveSql.InTransactionAsync(async (c, tx, token) =>
+        // (a) the naive statement, with the trigger present as it is in production after Expand.
+        var naive = await side.RunAsync(BackfillBenchSide.Naive, naiveSql, token => naiveSql.InTransactionAsync(async (c, tx, inner) =>
         {
             await using var cmd = new NpgsqlCommand($"""
-                UPDATE {target.Table.Sql} t SET {Ident.Quote(target.TargetColumn)} = s.{Ident.Quote(target.LookupIdColumn)}
-                FROM {target.LookupTable.Sql} s
-                WHERE s.{Ident.Quote(target.LookupCodeColumn)} = {target.CodeSql("t." + Ident.Quote(target.SourceColumn))}
+                UPDATE {t.Table.Sql} t SET {Ident.Quote(t.TargetColumn)} = s.{Ident.Quote(t.LookupIdColumn)}
+                FROM {t.LookupTable.Sql} s
+                WHERE s.{Ident.Quote(t.LookupCodeColumn)} = {t.CodeSql("t." + Ident.Quote(t.SourceColumn))}
                 """, c, tx) { CommandTimeout = 0 };
-            return (long)await cmd.ExecuteNonQueryAsync(token).ConfigureAwait(false);
-        }, ct, description: "naive single-statement backfill").ConfigureAwait(false);
-        naive.Stop();
-        if (load is not null) await load.AfterAsync(BackfillBenchSide.Naive, ct).ConfigureAwait(false);
-        var naiveWalBytes = await WalBytesSinceAsync(naiveSql, naiveWal, ct).ConfigureAwait(false);
+            return (long)await cmd.ExecuteNonQueryAsync(inner).ConfigureAwait(false);
+        }, token, description: "naive single-statement backfill"), ct).ConfigureAwait(false);
 
-        // (b) Switchyard's backfill.
-        await CheckpointAsync(oursSql, ct).ConfigureAwait(false);
-        if (load is not null) await load.BeforeAsync(BackfillBenchSide.Switchyard, ct).ConfigureAwait(false);
-        var oursWal = await WalLsnAsync(oursSql, ct).ConfigureAwait(false);
-        var ours = Stopwatch.StartNew();
-        var outcome = await new BackfillRunner(oursSql).RunAsync(
-            new BackfillRequest("bench-backfill", target, new BackfillOptions { Workers = options.Workers, AnalyzeWhenDone = false }),
-            [], null, ct).ConfigureAwait(false);
-        ours.Stop();
-        if (load is not null) await load.AfterAsync(BackfillBenchSide.Switchyard, ct).ConfigureAwait(false);
-        var oursWalBytes = await WalBytesSinceAsync(oursSql, oursWal, ct).ConfigureAwait(false);
+        // (b) the hand-written loop: keyset batches, COMMIT per batch, two sessions, trigger bypassed.
+        var handWritten = await side.RunAsync(BackfillBenchSide.Loop, loopSql, loop.RunAsync, ct).ConfigureAwait(false);
+
+        // (c) Switchyard's backfill.
+        BackfillOutcome? outcome = null;
+        var ours = await side.RunAsync(BackfillBenchSide.Switchyard, oursSql, async token =>
+        {
+            outcome = await new BackfillRunner(oursSql).RunAsync(
+                new BackfillRequest("bench-backfill", t, new BackfillOptions { Workers = options.Workers, AnalyzeWhenDone = false }),
+                [], null, token).ConfigureAwait(false);
+            return outcome is BackfillCompleted ? outcome.Stats.RowsUpdated : 0;
+        }, ct).ConfigureAwait(false);
         if (outcome is not BackfillCompleted)
-            throw new SwitchyardException($"the benchmark backfill ended {outcome.State}: {outcome}", "Re-run with --verbose to see why.");
+            throw new SwitchyardException($"the benchmark backfill ended {outcome?.State}: {outcome}", "Re-run with --verbose to see why.");
 
-        var missing = $"SELECT count(*) FROM {target.Table.Sql} WHERE {Ident.Quote(target.TargetColumn)} IS NULL";
-        const string size = "SELECT pg_relation_size($1::regclass)";
         var s = outcome.Stats;
-        return new BackfillBenchResult(
-            rows, s.Workers, naive.Elapsed.TotalSeconds, ours.Elapsed.TotalSeconds, naive.Elapsed.TotalSeconds / ours.Elapsed.TotalSeconds,
-            s.BatchRowsP50, s.BatchKeysP50, s.BatchMillisP50, s.Batches, s.Retries, s.Splits, naiveRows, s.RowsUpdated,
-            await naiveSql.ScalarAsync<long>(missing, ct).ConfigureAwait(false), await oursSql.ScalarAsync<long>(missing, ct).ConfigureAwait(false),
-            naiveWalBytes, oursWalBytes,
-            await naiveSql.ScalarAsync<long>(size, ct, target.Table.RegclassText).ConfigureAwait(false), await oursSql.ScalarAsync<long>(size, ct, target.Table.RegclassText).ConfigureAwait(false),
-            options.ForeignKey, true);
+        var foreignKey = await oursSql.ScalarAsync<bool>(
+            "SELECT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = $1::regclass AND contype = 'f' AND NOT convalidated)", ct, t.Table.RegclassText).ConfigureAwait(false);
+        return new BackfillBenchResult(rows, s.Workers, t.Table.ToString(), options.ExpandSpec.Name, foreignKey, naive, handWritten, ours,
+            s.BatchRowsP50, s.BatchKeysP50, s.BatchMillisP50, s.Batches, s.Retries, s.Splits);
     }
 
-    private static Task CheckpointAsync(SafeSqlRunner sql, CancellationToken ct) =>
-        sql.ExecuteDdlAsync(new DdlStatement("CHECKPOINT", [], Concurrently: true), ct);
-
-    private static async Task<string> WalLsnAsync(SafeSqlRunner sql, CancellationToken ct) =>
-        (await sql.ScalarAsync<string>("SELECT pg_current_wal_lsn()::text", ct).ConfigureAwait(false))!;
-
-    private static async Task<long> WalBytesSinceAsync(SafeSqlRunner sql, string lsn, CancellationToken ct) =>
-        (long)(await sql.ScalarAsync<decimal>("SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), $1::pg_lsn)", ct, lsn).ConfigureAwait(false));
+    /// <summary>Runs one side the same way every time: checkpoint, load and baseline, probe, timed work, footprint.</summary>
+    private sealed class SideRunner(NormalizationTarget target, long rows, IBackfillBenchLoad? load, Action<string>? progress)
+    {
+        public async Task<BackfillBenchSideResult> RunAsync(BackfillBenchSide side, SafeSqlRunner sql, Func<CancellationToken, Task<long>> work, CancellationToken ct)
+        {
+            await sql.ExecuteDdlAsync(new DdlStatement("CHECKPOINT", [], Concurrently: true), ct).ConfigureAwait(false);
+            if (load is not null)
+            {
+                var baseline = await load.BeforeAsync(side, ct).ConfigureAwait(false);
+                progress?.Invoke($"{side}: foreground baseline before it starts: {baseline}");
+            }
+            progress?.Invoke($"{side}: timing...");
+            var probe = new BenchFootprintProbe(sql, target.Table);
+            await probe.StartAsync(ct).ConfigureAwait(false);
+            var watch = Stopwatch.StartNew();
+            var updated = await work(ct).ConfigureAwait(false);
+            watch.Stop();
+            if (load is not null) await load.AfterAsync(side, ct).ConfigureAwait(false);
+            var footprint = await probe.FinishAsync(updated, rows, ct).ConfigureAwait(false);
+            var missing = await sql.ScalarAsync<long>($"SELECT count(*) FROM {target.Table.Sql} WHERE {Ident.Quote(target.TargetColumn)} IS NULL", ct).ConfigureAwait(false);
+            var relation = await sql.ScalarAsync<long>("SELECT pg_relation_size($1::regclass)", ct, target.Table.RegclassText).ConfigureAwait(false);
+            return new BackfillBenchSideResult(watch.Elapsed.TotalSeconds, updated, missing, footprint) { TableBytes = relation };
+        }
+    }
 }

@@ -30,6 +30,25 @@ public sealed class BenchExpand
             : MigrationSpec.Build("bench-expand", new NormalizeColumnOperation(t));
         var live = new Dictionary<QualifiedName, IReadOnlyList<CatalogColumn>> { [t.Table] = await CatalogSnapshot.ColumnsAsync(_sql, t.Table, ct).ConfigureAwait(false) };
         var plan = MigrationPlanner.Build(spec, live);
+        await RunExpandAsync(plan, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Runs a spec's Expand phase exactly as the engine plans it against the live catalog (for the flagship: lookup,
+    /// aliases, nullable target, trigger, flag and the NOT VALID foreign key), and returns the normalization it sets up.
+    /// </summary>
+    public async Task<NormalizationTarget> ApplySpecAsync(MigrationSpec spec, CancellationToken ct)
+    {
+        await JournalSchema.EnsureAsync(_sql, ct).ConfigureAwait(false);
+        var plan = MigrationPlanner.Build(spec, await SpecCatalogCheck.CheckAsync(spec, _sql, ct).ConfigureAwait(false));
+        var target = plan.Normalization
+            ?? throw new SwitchyardException($"spec {spec.Name} has no normalize_column operation to backfill.", "Pass a spec with a normalize_column operation, e.g. the flagship 001-normalize-transaction-status.yaml.");
+        await RunExpandAsync(plan, ct).ConfigureAwait(false);
+        return target;
+    }
+
+    private async Task RunExpandAsync(MigrationPlan plan, CancellationToken ct)
+    {
         foreach (var step in plan.Phase(MigrationPhase.Expand).Steps)
             await _sql.ExecuteDdlAsync(step.Statement ?? new DdlStatement(step.Sql, []), ct).ConfigureAwait(false);
     }
