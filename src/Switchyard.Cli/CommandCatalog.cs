@@ -19,6 +19,7 @@ internal static class CommandCatalog
         BackfillCommands.Build(),
         MigrationCommands.Plan(),
         MigrationCommands.Apply(),
+        ChainCommands.Baseline(),
         MigrationCommands.Status(),
         MigrationCommands.Rollback(),
         MigrationCommands.Cutover(),

@@ -54,8 +54,9 @@ internal static class MigrationCommands
 
     public static Command Apply()
     {
-        var command = new Command("apply", "Run a migration as far as its gates allow; re-running continues from the journal.");
-        var spec = SpecArgument();
+        var command = new Command("apply", "Run a migration as far as its gates allow; re-running continues from the journal. Given a folder, apply its specs in file-name order (a chain).");
+        var spec = new Argument<string>("spec") { Description = "Path of the YAML migration spec, or of a folder of specs applied in file-name order." };
+        var expectOne = new Option<bool>("--expect-one") { Description = "With a folder: refuse (exit 2, nothing run) when more than one of its migrations is not applied yet." };
         var to = CliOptions.OptionalEnum<MigrationPhase>("--to", "Stop after this phase.");
         var confirm = new Option<string?>("--confirm") { Description = "The migration's name: allows Contract, the point of no return." };
         var batch = CliOptions.Number("--batch-size", "Rows per backfill batch.", 5000, 1, 1_000_000, "5000");
@@ -67,10 +68,17 @@ internal static class MigrationCommands
         command.Options.Add(LockTimeoutMs);
         command.Options.Add(HolderWaitSeconds);
         command.Options.Add(json);
+        command.Options.Add(expectOne);
         ApplyPlugins.AddTo(command);
         CommandAction.Set(command, async (ctx, ct) =>
         {
-            var loaded = SpecLoader.LoadFile(ctx.ParseResult.GetValue(spec)!);
+            var path = ctx.ParseResult.GetValue(spec)!;
+            if (Directory.Exists(path))
+                return await ChainCommands.ApplyAsync(ctx, path, new ChainCommands.ApplySettings(ctx.ParseResult.GetValue(to), ctx.ParseResult.GetValue(confirm),
+                    ctx.ParseResult.GetValue(expectOne), ctx.ParseResult.GetValue(batch), ctx.ParseResult.GetValue(json), RunnerOptions(ctx)), ct).ConfigureAwait(false);
+            if (ctx.ParseResult.GetValue(expectOne))
+                throw new SwitchyardException($"--expect-one needs a folder of specs; {path} is a file.", "Pass the migrations folder, or drop --expect-one.");
+            var loaded = SpecLoader.LoadFile(path);
             var toPhase = ctx.ParseResult.GetValue(to);
             await ctx.ConnectAsync(ct, LedgerCommands.ManagedDatabase).ConfigureAwait(false);
             var sql = ctx.Sql(RunnerOptions(ctx));
@@ -196,7 +204,7 @@ internal static class MigrationCommands
         return command;
     }
 
-    private static void Print(RunResult result, bool json, bool stepsPrinted = false)
+    internal static void Print(RunResult result, bool json, bool stepsPrinted = false)
     {
         if (json)
         {

@@ -16,6 +16,13 @@ internal static class StatusView
             CliOutput.Plain("No migrations in this database.");
             return;
         }
+        if (statuses.Count > 1)
+        {
+            // The history first: a chain's migrations in the order they were applied, with the file each came from.
+            CliOutput.Table("history", ["#", "migration", "phase", "state", "spec", "checksum", "updated"], statuses.Select((s, i) => (IReadOnlyList<string>)
+                [(i + 1).ToString(CultureInfo.InvariantCulture), s.Migration.Name, s.Migration.Phase, s.Migration.State, s.Migration.SpecPath is { } p ? Path.GetFileName(p) : "-",
+                 s.Migration.SpecChecksum[..Math.Min(12, s.Migration.SpecChecksum.Length)], s.Migration.UpdatedAt.ToString("u", CultureInfo.InvariantCulture)]));
+        }
         foreach (var s in statuses)
         {
             var m = s.Migration;

@@ -47,6 +47,22 @@ public sealed class MigrationJournal(SafeSqlRunner sql)
             return record;
         }, ct, description: "create migration journal");
 
+    /// <summary>
+    /// Adopts a migration that already ran before Switchyard (or by other means): journaled completed, phase
+    /// 'baseline', with the spec's checksum, so a chain skips it and refuses an edited copy. No step runs.
+    /// </summary>
+    public Task<MigrationRecord> BaselineAsync(string name, string targetTable, string checksum, string? path, CancellationToken ct) =>
+        Sql.InTransactionAsync(async (c, tx, token) =>
+        {
+            await using var cmd = SafeSqlRunner.Command($"""
+                INSERT INTO switchyard.migrations (name, target_table, spec_checksum, spec_path, phase, state)
+                VALUES ($1, $2, $3, $4, 'baseline', 'completed') RETURNING {MigrationColumns}
+                """, c, tx, name, targetTable, checksum, path);
+            await using var reader = await cmd.ExecuteReaderAsync(token).ConfigureAwait(false);
+            await reader.ReadAsync(token).ConfigureAwait(false);
+            return Migration(reader);
+        }, ct, description: "baseline migration journal");
+
     /// <summary>Makes sure every plan step has a row (a spec with new steps after a rollback); resets rolled-back steps to pending.</summary>
     public Task ResetForRunAsync(long id, MigrationPlan plan, CancellationToken ct) =>
         Sql.InTransactionAsync(async (c, tx, token) =>

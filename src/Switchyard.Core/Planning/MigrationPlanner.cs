@@ -91,7 +91,8 @@ public static class MigrationPlanner
         _ => "Point of no return: after Contract the old shape is gone (only the compat view remains); rollback cannot restore it.",
     };
 
-    private static QualifiedName FirstTable(MigrationSpec spec) => spec.Operations.Select(o => o switch
+    /// <summary>The table a migration without a normalization is journaled under: its first operation's table.</summary>
+    public static QualifiedName FirstTable(MigrationSpec spec) => spec.Operations.Select(o => o switch
     {
         CreateTableOperation c => c.Table,
         AddColumnOperation a => a.Table,
