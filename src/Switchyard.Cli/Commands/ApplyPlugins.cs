@@ -27,7 +27,7 @@ internal static class ApplyPlugins
 
     public static readonly Option<bool> NoGuards = new("--no-guards") { Description = "Run without guards (not for production)." };
 
-    public static readonly Option<LatencySloTarget?> LatencySlo = CliOptions.LatencySlo("--latency-slo",
+    public static readonly Option<LatencySloTarget> LatencySlo = CliOptions.LatencySlo("--latency-slo",
         "Foreground p99 the backfill keeps (canary probe): a multiple of the baseline measured before it starts (1.5x), a latency (25ms), or off. The backfill runs as fast as it can within it.");
 
     public static readonly Option<int> MetricsPort = CliOptions.Number("--metrics-port", "Serve Prometheus metrics on 127.0.0.1:PORT while running (0 = off).", 0, 0, 65535, "9187");
@@ -66,7 +66,7 @@ internal static class ApplyPlugins
 
     /// <summary>The latency-SLO controller on the canary probe, or null when turned off (--latency-slo off, --no-guards).</summary>
     public static async Task<LatencySloThrottle?> CreateSloAsync(CliContext ctx, LatencySloTarget? target, CancellationToken ct) =>
-        target is null ? null
+        target is null || target.IsOff ? null
             : await LatencySloThrottle.CreateAsync(ctx.DataSource, new LatencySloOptions { Target = target }, ct, loggers: ctx.LoggerFactory).ConfigureAwait(false);
 
     private sealed class DisposableAdapter(IDisposable inner) : IAsyncDisposable

@@ -52,6 +52,7 @@ internal static class WatchCommand
                 var snapshot = await guards.ObserveAsync(ct).ConfigureAwait(false);
                 var last = await GuardStatusReader.LastDecisionAsync(reader, ct).ConfigureAwait(false);
                 var slo = await GuardStatusReader.LastSloDecisionAsync(reader, ct).ConfigureAwait(false);
+                if (slo is not null) SwitchyardMetrics.RecordSlo(name ?? "", slo);
                 BackfillProgress? progress = name is null ? null : await BackfillProgressReader.ReadAsync(reader, name, ct).ConfigureAwait(false);
                 if (progress is not null)
                 {

@@ -86,8 +86,8 @@ internal static class CliOptions
         },
     };
 
-    /// <summary>The backfill's foreground-latency SLO: "1.5x" (of the baseline p99), "25ms", or "off" (read as null).</summary>
-    public static Option<LatencySloTarget?> LatencySlo(string name, string description) => new(name)
+    /// <summary>The backfill's foreground-latency SLO: "1.5x" (of the baseline p99), "25ms", or "off".</summary>
+    public static Option<LatencySloTarget> LatencySlo(string name, string description) => new(name)
     {
         Description = description,
         HelpName = "1.5x|25ms|off",
@@ -95,9 +95,9 @@ internal static class CliOptions
         CustomParser = r =>
         {
             var text = r.Tokens.Count > 0 ? r.Tokens[0].Value : "";
-            if (LatencySloTarget.TryParse(text, out var target, out var error)) return target;
+            if (LatencySloTarget.TryParse(text, out var target, out var error)) return target!;
             r.AddError($"{name}: {error}. Pass e.g. {name} 1.5x, {name} 25ms or {name} off.");
-            return null;
+            return LatencySloTarget.Default;
         },
     };
 

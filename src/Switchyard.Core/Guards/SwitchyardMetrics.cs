@@ -97,4 +97,8 @@ public static class SwitchyardMetrics
         LatencyBaselineSeconds.WithLabels(migration).Set(d.BaselineMs / 1000);
         BackfillAllowedRowsPerSecond.WithLabels(migration).Set(d.AllowedRowsPerSecond ?? double.PositiveInfinity);
     }
+
+    /// <summary>The SLO gauges from a journaled decision, for a process that watches another one's backfill.</summary>
+    public static void RecordSlo(string migration, JournaledSloDecision d) =>
+        RecordSlo(migration, new Slo.SloDecision(Slo.SloState.Limited, Slo.SloChange.Hold, d.P99Ms ?? double.NaN, d.SloMs, d.BaselineMs, d.AllowedRowsPerSecond, d.Message));
 }

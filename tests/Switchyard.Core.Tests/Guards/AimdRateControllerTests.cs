@@ -153,6 +153,6 @@ public sealed class AimdRateControllerTests
     {
         // Given / When / Then
         LatencySloTarget.TryParse("off", out var target, out _).ShouldBeTrue();
-        target.ShouldBeNull();
+        target.ShouldNotBeNull().IsOff.ShouldBeTrue();
     }
 }

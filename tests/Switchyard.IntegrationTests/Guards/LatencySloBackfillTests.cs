@@ -91,6 +91,13 @@ public sealed class LatencySloBackfillTests : IClassFixture<ExpandedLedger>
             """);
         committedWhilePaused.ShouldBeLessThanOrEqualTo(ExpandedLedger.SmallBatches().Workers);
 
+        // And the gauges and the progress text carry SLO, p99 and rate
+        SwitchyardMetrics.LatencySloSeconds.WithLabels(migration).Value.ShouldBe(0.075, 1e-9);
+        SwitchyardMetrics.LatencyBaselineSeconds.WithLabels(migration).Value.ShouldBe(0.05, 1e-9);
+        SwitchyardMetrics.LatencyP99Seconds.WithLabels(migration).Value.ShouldBe(slo.Last!.P99Ms / 1000, 1e-9);
+        SwitchyardMetrics.BackfillAllowedRowsPerSecond.WithLabels(migration).Value.ShouldBe(slo.Last.AllowedRowsPerSecond ?? double.PositiveInfinity);
+        slo.Describe().ShouldStartWith("SLO 75.0 ms, p99 ");
+
         // And status reads the last decision back; the money did not move
         var status = await GuardStatusReader.LastSloDecisionAsync(_db.Runner(), CancellationToken.None);
         status.ShouldNotBeNull().SloMs.ShouldBe(75);

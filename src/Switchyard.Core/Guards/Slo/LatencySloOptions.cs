@@ -41,6 +41,7 @@ public sealed record LatencySloOptions
 
     public void Validate()
     {
+        if (Target.IsOff) throw new SwitchyardException("The latency-SLO controller needs an SLO; with --latency-slo off it is not created.");
         if (SampleInterval <= TimeSpan.Zero) throw new SwitchyardException("The latency-SLO sample interval must be positive.");
         if (DecreaseFactor is <= 0 or >= 1 || double.IsNaN(DecreaseFactor))
             throw new SwitchyardException($"The latency-SLO decrease factor must be between 0 and 1 (exclusive), got {DecreaseFactor}.");
