@@ -114,6 +114,7 @@ public sealed class LatencySloBackfillTests : IClassFixture<ExpandedLedger>
         await _db.ResetAsync();
         await _db.ExecuteAsync("CREATE TABLE IF NOT EXISTS slo_canary_delay (ms int NOT NULL); TRUNCATE slo_canary_delay; INSERT INTO slo_canary_delay VALUES (0)");
         var slo = await LatencySloThrottle.CreateAsync(_db.DataSource, SloOptions(), CancellationToken.None);
+        var firstEvent = await _db.ScalarAsync<long?>("SELECT max(id) FROM switchyard.events") ?? 0;
         await slo.CaptureBaselineAsync("slo-unreadable", CancellationToken.None);
         await _db.ExecuteAsync("ALTER TABLE slo_canary_delay RENAME TO slo_canary_delay_gone");
         try
@@ -130,6 +131,15 @@ public sealed class LatencySloBackfillTests : IClassFixture<ExpandedLedger>
         {
             await _db.ExecuteAsync("ALTER TABLE slo_canary_delay_gone RENAME TO slo_canary_delay");
         }
+
+        // And once the canary answers again, the next sample lets batches run and journals the resume
+        await Task.Delay(SloOptions().SampleInterval);
+        var again = await slo.BeforeBatchAsync(new BatchContext("slo-unreadable", 0, 0, 0, 0), CancellationToken.None);
+        again.Action.ShouldBe(ThrottleAction.Proceed, again.Reason);
+        var rows = await GuardJournalRows.ReadAsync(_db.DataSource, firstEvent);
+        rows.Select(r => r.Action).ShouldBe(["baseline", "pause", "resume"]);
+        rows[1].Message.ShouldContain("cannot measure canary probe latency");
+        rows[2].Message.ShouldContain("canary probe readable again");
     }
 
     private Task SetCanaryDelayAsync(int ms) => _db.ExecuteAsync($"UPDATE slo_canary_delay SET ms = {ms}");

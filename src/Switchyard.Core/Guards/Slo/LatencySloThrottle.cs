@@ -124,6 +124,7 @@ public sealed partial class LatencySloThrottle : IBackfillThrottle
             var data = new SloDecision(SloState.Paused, SloChange.Pause, double.NaN, controller.SloMs, controller.BaselineMs, 0, _unreadable);
             return await JournalAsync(batch.Migration, "unreadable", "latency SLO pause: " + _unreadable, data, ct).ConfigureAwait(false);
         }
+        var wasUnreadable = _unreadable is not null;
         _unreadable = null;
         var before = controller.AllowedRowsPerSecond;
         var decision = controller.Observe(p99, observed);
@@ -137,6 +138,8 @@ public sealed partial class LatencySloThrottle : IBackfillThrottle
         }
         Last = decision;
         SwitchyardMetrics.RecordSlo(batch.Migration, decision);
+        if (decision.Change == SloChange.Hold && wasUnreadable)
+            decision = decision with { Change = SloChange.Resume, Reason = $"{_latency.Name} readable again; {decision.Reason}" };
         if (decision.Change == SloChange.Hold) return null;
         // Kind of decision and the state it leads to: a run of halvings or of climbs is one entry, lifting the limit another.
         var kind = $"{decision.Change}:{decision.State}";
