@@ -16,7 +16,7 @@ public sealed record JournaledDecision(DateTimeOffset At, string Message, string
 /// <param name="AllowedRowsPerSecond">null without a limit; 0 while paused.</param>
 public sealed record JournaledSloDecision(DateTimeOffset At, string Action, string State, double? P99Ms, double SloMs, double BaselineMs, double? AllowedRowsPerSecond, string Message)
 {
-    /// <summary>One line for status and watch.</summary>
+    /// <summary>One line for status and watch: "latency SLO 7.5 ms (baseline p99 5.0 ms), p99 3.2 ms, allowed rate no limit — speed_up at 21:08:15".</summary>
     public string Describe() => System.FormattableString.Invariant(
-        $"latency SLO {SloMs:0.0#} ms (baseline p99 {BaselineMs:0.0#} ms), p99 {(P99Ms is { } p ? p.ToString("0.0#", System.Globalization.CultureInfo.InvariantCulture) + " ms" : "unreadable")}, allowed rate {(State == "paused" ? "paused" : AllowedRowsPerSecond is { } r ? r.ToString("N0", System.Globalization.CultureInfo.InvariantCulture) + " rows/s" : "no limit")} — {Action} at {At.ToUniversalTime():HH:mm:ss}");
+        $"latency SLO {SloMs:0.0#} ms (baseline p99 {BaselineMs:0.0#} ms), p99 {(P99Ms is { } p ? p.ToString("0.0#", System.Globalization.CultureInfo.InvariantCulture) + " ms" : "unreadable")}, allowed rate {(State == "paused" ? "paused" : AllowedRowsPerSecond is { } r ? r.ToString("N0", System.Globalization.CultureInfo.InvariantCulture) + " rows/s" : "no limit")} — last decision {Action} at {At.ToUniversalTime():HH:mm:ss}");
 }

@@ -31,8 +31,9 @@ public sealed class LatencySloCliTests(LedgerDatabase db) : IClassFixture<Ledger
         apply.StdOut.ShouldContain("SLO ");
         apply.StdOut.ShouldContain(", rate ");
         table.ExitCode.ShouldBe(0, table.StdErr);
-        table.StdOut.ShouldContain("latency SLO (as of its last decision): latency SLO");
+        table.StdOut.ShouldContain("latency SLO " + (1.5 * baselineMs).ToString("0.0#", System.Globalization.CultureInfo.InvariantCulture) + " ms");
         table.StdOut.ShouldContain("allowed rate");
+        table.StdOut.ShouldContain("last decision ");
         using var doc = JsonDocument.Parse(json.StdOut);
         var slo = doc.RootElement.EnumerateArray().Single().GetProperty("guards").GetProperty("latency_slo");
         slo.GetProperty("slo_ms").GetDouble().ShouldBe(1.5 * baselineMs, 1e-9);
