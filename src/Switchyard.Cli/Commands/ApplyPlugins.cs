@@ -7,6 +7,7 @@ using Switchyard.Core.Backfill;
 using Switchyard.Core.Engine;
 using Switchyard.Core.Execution;
 using Switchyard.Core.Guards;
+using Switchyard.Core.Guards.Slo;
 using Switchyard.Core.Spec;
 using Switchyard.Core.Validation;
 
@@ -26,11 +27,14 @@ internal static class ApplyPlugins
 
     public static readonly Option<bool> NoGuards = new("--no-guards") { Description = "Run without guards (not for production)." };
 
+    public static readonly Option<LatencySloTarget> LatencySlo = CliOptions.LatencySlo("--latency-slo",
+        "Foreground p99 the backfill keeps (canary probe): a multiple of the baseline measured before it starts (1.5x), a latency (25ms), or off. The backfill runs as fast as it can within it.");
+
     public static readonly Option<int> MetricsPort = CliOptions.Number("--metrics-port", "Serve Prometheus metrics on 127.0.0.1:PORT while running (0 = off).", 0, 0, 65535, "9187");
 
     public static void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Workers, MaxRowsPerSecond, Standbys, NoGuards, MetricsPort }) command.Options.Add(option);
+        foreach (var option in new Option[] { Workers, MaxRowsPerSecond, Standbys, NoGuards, LatencySlo, MetricsPort }) command.Options.Add(option);
     }
 
     /// <summary>Builds the engine with every plug-in; dispose the result to stop the guards and the metrics endpoint.</summary>
@@ -46,6 +50,8 @@ internal static class ApplyPlugins
             resources.Add(guards);
             throttles.Add(guards);
         }
+        var slo = await CreateSloAsync(ctx, parse.GetValue(NoGuards) ? null : parse.GetValue(LatencySlo), ct).ConfigureAwait(false);
+        if (slo is not null) throttles.Add(slo);
         if (parse.GetValue(MetricsPort) is > 0 and var port)
         {
             var endpoint = MetricsEndpoint.Start(port);
@@ -53,10 +59,15 @@ internal static class ApplyPlugins
             CliOutput.Info($"metrics: http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}/metrics");
         }
         var options = new BackfillOptions { Workers = parse.GetValue(Workers), InitialBatchKeys = Math.Max(1, initialBatchKeys) };
-        var backfill = new BackfillRunnerPhase(options, throttles, new BackfillProgressPrinter(), ctx.LoggerFactory);
+        var backfill = new BackfillRunnerPhase(options, throttles, new BackfillProgressPrinter(slo), ctx.LoggerFactory);
         var gate = new ValidationSuiteGate(ReconciliationSettings.For(spec), ValidationOptions.For(spec));
         return new PluggedEngine(new MigrationEngine(sql, backfill, gate), resources);
     }
+
+    /// <summary>The latency-SLO controller on the canary probe, or null when turned off (--latency-slo off, --no-guards).</summary>
+    public static async Task<LatencySloThrottle?> CreateSloAsync(CliContext ctx, LatencySloTarget? target, CancellationToken ct) =>
+        target is null || target.IsOff ? null
+            : await LatencySloThrottle.CreateAsync(ctx.DataSource, new LatencySloOptions { Target = target }, ct, loggers: ctx.LoggerFactory).ConfigureAwait(false);
 
     private sealed class DisposableAdapter(IDisposable inner) : IAsyncDisposable
     {
@@ -68,7 +79,7 @@ internal static class ApplyPlugins
     }
 
     /// <summary>Plain progress lines at most every two seconds (works in CI logs and terminals alike).</summary>
-    private sealed class BackfillProgressPrinter : IProgress<BackfillProgress>
+    private sealed class BackfillProgressPrinter(LatencySloThrottle? slo) : IProgress<BackfillProgress>
     {
         private DateTime _last = DateTime.MinValue;
 
@@ -79,7 +90,7 @@ internal static class ApplyPlugins
             _last = now;
             var eta = value.Eta is { } e ? $", ETA {e.TotalSeconds:F0}s" : "";
             CliOutput.Plain(FormattableString.Invariant(
-                $"backfill {value.State}: {value.Fraction:P0} of keys, {value.RowsDone:N0}/{value.RowsEstimated:N0} rows, {value.RowsPerSecond:N0} rows/s{eta}, {value.Workers.Count} worker(s){(value.Reason is null ? "" : " — " + value.Reason)}"));
+                $"backfill {value.State}: {value.Fraction:P0} of keys, {value.RowsDone:N0}/{value.RowsEstimated:N0} rows, {value.RowsPerSecond:N0} rows/s{eta}, {value.Workers.Count} worker(s){(slo is null ? "" : ", " + slo.Describe())}{(value.Reason is null ? "" : " — " + value.Reason)}"));
         }
     }
 }

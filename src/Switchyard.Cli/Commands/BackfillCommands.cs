@@ -33,8 +33,9 @@ internal static class BackfillCommands
         var targetMs = CliOptions.Number("--target-batch-ms", "Time per batch the size adapts to.", 200, 1, 60_000, "200");
         var initial = CliOptions.Number("--initial-batch-keys", "Key width of the first batch.", new BackfillOptions().InitialBatchKeys, 1, long.MaxValue, "1000");
         var max = CliOptions.Number("--max-batch-keys", "Largest key width of a batch.", new BackfillOptions().MaxBatchKeys, 1, long.MaxValue, "50000");
+        var slo = CliOptions.LatencySlo("--latency-slo", "Foreground p99 to keep (canary probe): 1.5x the baseline measured before the start, a latency (25ms), or off.");
         var json = GlobalOptions.Json();
-        foreach (var o in new Option[] { migration, workers, rate, unmapped, targetMs, initial, max, json }) run.Options.Add(o);
+        foreach (var o in new Option[] { migration, workers, rate, unmapped, targetMs, initial, max, slo, json }) run.Options.Add(o);
         CommandAction.Set(run, async (ctx, ct) =>
         {
             await ctx.ConnectAsync(ct, LedgerCommands.ManagedDatabase).ConfigureAwait(false);
@@ -49,11 +50,14 @@ internal static class BackfillCommands
             var request = new BackfillRequest(ctx.ParseResult.GetValue(migration)!, NormalizationTarget.LedgerTransactionStatus(ParsePolicy(ctx.ParseResult.GetValue(unmapped)!)), options);
             var throttles = new List<IBackfillThrottle> { new OperatorControlThrottle(sql) };
             if (ctx.ParseResult.GetValue(rate) is { } limit) throttles.Add(new RowRateThrottle(limit));
+            var controller = await ApplyPlugins.CreateSloAsync(ctx, ctx.ParseResult.GetValue(slo), ct).ConfigureAwait(false);
+            if (controller is not null) throttles.Add(controller);
+            string Describe(BackfillProgress p) => Line(p) + (controller is null ? "" : "; " + controller.Describe());
             var asJson = ctx.ParseResult.GetValue(json);
             var runner = new BackfillRunner(sql, ctx.LoggerFactory.CreateLogger<BackfillRunner>());
             var outcome = !asJson && AnsiConsole.Profile.Capabilities.Interactive
-                ? await RunWithProgressBarsAsync(runner, request, throttles, ct).ConfigureAwait(false)
-                : await runner.RunAsync(request, throttles, asJson ? null : new Progress<BackfillProgress>(p => CliOutput.Plain(Line(p))), ct).ConfigureAwait(false);
+                ? await RunWithProgressBarsAsync(runner, request, throttles, Describe, ct).ConfigureAwait(false)
+                : await runner.RunAsync(request, throttles, asJson ? null : new Progress<BackfillProgress>(p => CliOutput.Plain(Describe(p))), ct).ConfigureAwait(false);
             if (asJson) CliOutput.WriteJson(new { state = outcome.State, outcome = outcome.ToString(), stats = outcome.Stats, unmapped = (outcome as BackfillFailed)?.Unmapped });
             else CliOutput.Plain($"backfill {outcome.State}: {outcome}");
             return outcome switch { BackfillCompleted => 0, BackfillPaused => 3, BackfillAborted => 4, _ => 2 };
@@ -88,7 +92,8 @@ internal static class BackfillCommands
     }
 
     /// <summary>One bar per worker on a terminal; the description carries rows/s and ETA.</summary>
-    private static async Task<BackfillOutcome> RunWithProgressBarsAsync(BackfillRunner runner, BackfillRequest request, IReadOnlyList<IBackfillThrottle> throttles, CancellationToken ct)
+    private static async Task<BackfillOutcome> RunWithProgressBarsAsync(BackfillRunner runner, BackfillRequest request, IReadOnlyList<IBackfillThrottle> throttles,
+        Func<BackfillProgress, string> line, CancellationToken ct)
     {
         BackfillOutcome? outcome = null;
         await AnsiConsole.Progress().AutoClear(false).StartAsync(async progress =>
@@ -99,7 +104,7 @@ internal static class BackfillCommands
             {
                 total.MaxValue = Math.Max(1, p.KeysTotal);
                 total.Value = p.KeysDone;
-                total.Description = Markup.Escape(Line(p));
+                total.Description = Markup.Escape(line(p));
                 foreach (var w in p.Workers)
                 {
                     if (!bars.TryGetValue(w.Worker, out var bar))

@@ -89,6 +89,7 @@ internal static class StatusView
         var d = g.Now.Decision;
         CliOutput.Plain($"guards: throttle now {d.Action.ToString().ToLowerInvariant()}{(d.Reason is null ? "" : " — " + d.Reason)}; last journaled: "
             + (g.LastDecision is { } last ? $"{last.At.ToUniversalTime():HH:mm:ss} {last.Message}" : "none"));
+        CliOutput.Plain(g.LatencySlo is { } slo ? slo.Describe() : "latency SLO: no controller decision journaled");
         CliOutput.Table(null, ["signal", "subject", "value", "action", "detail"],
             g.Now.Verdicts.Select(v => (IReadOnlyList<string>)
             [

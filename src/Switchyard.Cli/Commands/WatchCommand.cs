@@ -51,13 +51,15 @@ internal static class WatchCommand
             {
                 var snapshot = await guards.ObserveAsync(ct).ConfigureAwait(false);
                 var last = await GuardStatusReader.LastDecisionAsync(reader, ct).ConfigureAwait(false);
+                var slo = await GuardStatusReader.LastSloDecisionAsync(reader, ct).ConfigureAwait(false);
+                if (slo is not null) SwitchyardMetrics.RecordSlo(name ?? "", slo);
                 BackfillProgress? progress = name is null ? null : await BackfillProgressReader.ReadAsync(reader, name, ct).ConfigureAwait(false);
                 if (progress is not null)
                 {
                     SwitchyardMetrics.BackfillRowsDone.WithLabels(progress.Migration).Set(progress.RowsDone);
                     SwitchyardMetrics.SetPhase(progress.Migration, "backfill");
                 }
-                return new WatchFrame(snapshot, last, progress);
+                return new WatchFrame(snapshot, last, slo, progress);
             }
 
             if (asJson || Console.IsOutputRedirected)
@@ -87,7 +89,7 @@ internal static class WatchCommand
         return watch;
     }
 
-    private sealed record WatchFrame(GuardSnapshot Snapshot, JournaledDecision? Last, BackfillProgress? Progress)
+    private sealed record WatchFrame(GuardSnapshot Snapshot, JournaledDecision? Last, JournaledSloDecision? Slo, BackfillProgress? Progress)
     {
         public IRenderable Render()
         {
@@ -99,6 +101,7 @@ internal static class WatchCommand
                     (d.Reason is null ? "" : " — " + Markup.Escape(d.Reason))),
                 new Markup("last journaled decision: " + (Last is null ? "none" :
                     Markup.Escape($"{Last.At.ToUniversalTime():HH:mm:ss} {Last.Message} ({Last.ApplicationName})"))),
+                new Markup(Markup.Escape(Slo is null ? "latency SLO: no controller decision journaled" : Slo.Describe())),
             };
             if (Progress is { } p)
             {
@@ -123,6 +126,7 @@ internal static class WatchCommand
             at = Snapshot.At,
             throttle = new { action = Snapshot.Decision.Action, delay_ms = Snapshot.Decision.Delay.TotalMilliseconds, reason = Snapshot.Decision.Reason, source = Snapshot.Decision.Source },
             last_decision = Last,
+            latency_slo = Slo,
             backfill = Progress,
             signals = Snapshot.Verdicts.Select(v => new
             {

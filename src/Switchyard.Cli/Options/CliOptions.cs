@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
 using System.Numerics;
+using Switchyard.Core.Guards.Slo;
 
 namespace Switchyard.Cli.Options;
 
@@ -82,6 +83,21 @@ internal static class CliOptions
             if (unknown.Count > 0 || string.IsNullOrWhiteSpace(text))
                 r.AddError($"{name} must be a comma-separated list of {string.Join(", ", values)}; {(unknown.Count > 0 ? $"'{unknown[0]}' is not one" : "it is empty")} (got '{text}').");
             return text;
+        },
+    };
+
+    /// <summary>The backfill's foreground-latency SLO: "1.5x" (of the baseline p99), "25ms", or "off".</summary>
+    public static Option<LatencySloTarget> LatencySlo(string name, string description) => new(name)
+    {
+        Description = description,
+        HelpName = "1.5x|25ms|off",
+        DefaultValueFactory = _ => LatencySloTarget.Default,
+        CustomParser = r =>
+        {
+            var text = r.Tokens.Count > 0 ? r.Tokens[0].Value : "";
+            if (LatencySloTarget.TryParse(text, out var target, out var error)) return target!;
+            r.AddError($"{name}: {error}. Pass e.g. {name} 1.5x, {name} 25ms or {name} off.");
+            return LatencySloTarget.Default;
         },
     };
 

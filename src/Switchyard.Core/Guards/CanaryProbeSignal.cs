@@ -10,7 +10,7 @@ namespace Switchyard.Core.Guards;
 /// HdrHistogram, and reports the p99 of the recent window divided by the p99 of a baseline taken before the migration.
 /// A probe that hits its timeout counts at the timeout; a probe that fails otherwise makes the signal unreadable.
 /// </summary>
-public sealed class CanaryProbeSignal : IGuardSignal
+public sealed class CanaryProbeSignal : IGuardSignal, Slo.IForegroundLatency
 {
     private const long MaxMicros = 3_600_000_000;
     private readonly SafeSqlRunner _runner;
@@ -72,6 +72,26 @@ public sealed class CanaryProbeSignal : IGuardSignal
 
     public async Task<IReadOnlyList<SignalReading>> ReadAsync(CancellationToken ct)
     {
+        var (p99, probes) = await SampleWindowAsync(ct).ConfigureAwait(false);
+        var baseline = Math.Max(BaselineP99Micros!.Value, (long)_options.BaselineFloor.TotalMicroseconds);
+        var ratio = (double)p99 / baseline;
+        return [new SignalReading(SignalNames.CanaryP99Ratio, "", ratio, SignalUnits.Ratio,
+            string.Create(CultureInfo.InvariantCulture,
+                $"p99 {p99 / 1000.0:0.###} ms over the last {probes} probes; baseline p99 {BaselineP99Micros.Value / 1000.0:0.###} ms (floor {_options.BaselineFloor.TotalMilliseconds:0} ms)"))];
+    }
+
+    /// <summary>The baseline p99 in ms, raised to the floor (taken now when not taken yet).</summary>
+    public async Task<double> BaselineP99MsAsync(CancellationToken ct)
+    {
+        BaselineP99Micros ??= await CaptureBaselineAsync(ct).ConfigureAwait(false);
+        return Math.Max(BaselineP99Micros.Value, (long)_options.BaselineFloor.TotalMicroseconds) / 1000.0;
+    }
+
+    public async Task<double> RecentP99MsAsync(CancellationToken ct) => (await SampleWindowAsync(ct).ConfigureAwait(false)).P99Micros / 1000.0;
+
+    /// <summary>Runs one sample of probes into the window; the window's p99 in microseconds and its probe count.</summary>
+    private async Task<(long P99Micros, long Probes)> SampleWindowAsync(CancellationToken ct)
+    {
         BaselineP99Micros ??= await CaptureBaselineAsync(ct).ConfigureAwait(false);
         for (var i = 0; i < _options.ProbesPerSample; i++)
         {
@@ -87,12 +107,7 @@ public sealed class CanaryProbeSignal : IGuardSignal
         {
             foreach (var v in _window) histogram.RecordValue(v);
         }
-        var p99 = histogram.GetValueAtPercentile(99);
-        var baseline = Math.Max(BaselineP99Micros.Value, (long)_options.BaselineFloor.TotalMicroseconds);
-        var ratio = (double)p99 / baseline;
-        return [new SignalReading(SignalNames.CanaryP99Ratio, "", ratio, SignalUnits.Ratio,
-            string.Create(CultureInfo.InvariantCulture,
-                $"p99 {p99 / 1000.0:0.###} ms over the last {histogram.TotalCount} probes; baseline p99 {BaselineP99Micros.Value / 1000.0:0.###} ms (floor {_options.BaselineFloor.TotalMilliseconds:0} ms)"))];
+        return (histogram.GetValueAtPercentile(99), histogram.TotalCount);
     }
 
     private static LongHistogram NewHistogram() => new(MaxMicros, 3);

@@ -40,6 +40,18 @@ public static class SwitchyardMetrics
     public static readonly Gauge BackfillRowsDone = Metrics.CreateGauge(
         "switchyard_backfill_rows_done", "Rows backfilled so far as the journal records them (any process).", new GaugeConfiguration { LabelNames = ["migration"] });
 
+    public static readonly Gauge LatencySloSeconds = Metrics.CreateGauge(
+        "switchyard_latency_slo_seconds", "The foreground p99 the latency-SLO controller keeps the backfill under.", new GaugeConfiguration { LabelNames = ["migration"] });
+
+    public static readonly Gauge LatencyP99Seconds = Metrics.CreateGauge(
+        "switchyard_latency_p99_seconds", "Foreground p99 (canary probe) at the controller's last sample.", new GaugeConfiguration { LabelNames = ["migration"] });
+
+    public static readonly Gauge LatencyBaselineSeconds = Metrics.CreateGauge(
+        "switchyard_latency_baseline_seconds", "Foreground p99 measured before the backfill started.", new GaugeConfiguration { LabelNames = ["migration"] });
+
+    public static readonly Gauge BackfillAllowedRowsPerSecond = Metrics.CreateGauge(
+        "switchyard_backfill_allowed_rows_per_second", "Rows/s the latency-SLO controller allows: +Inf without a limit, 0 while paused.", new GaugeConfiguration { LabelNames = ["migration"] });
+
     private static readonly string[] Phases = ["planned", "expand", "backfill", "validate", "cutover", "contract", "done"];
 
     /// <summary>Marks <paramref name="phase"/> as the migration's current phase (1) and the others 0.</summary>
@@ -77,4 +89,16 @@ public static class SwitchyardMetrics
         ThrottleState.WithLabels(migration).Set((int)decision.Action);
         if (changed) GuardDecisions.WithLabels(decision.Action.ToString().ToLowerInvariant(), decision.Source.Length == 0 ? "-" : decision.Source).Inc();
     }
+
+    internal static void RecordSlo(string migration, Slo.SloDecision d)
+    {
+        LatencySloSeconds.WithLabels(migration).Set(d.SloMs / 1000);
+        LatencyP99Seconds.WithLabels(migration).Set(d.P99Ms / 1000);
+        LatencyBaselineSeconds.WithLabels(migration).Set(d.BaselineMs / 1000);
+        BackfillAllowedRowsPerSecond.WithLabels(migration).Set(d.AllowedRowsPerSecond ?? double.PositiveInfinity);
+    }
+
+    /// <summary>The SLO gauges from a journaled decision, for a process that watches another one's backfill.</summary>
+    public static void RecordSlo(string migration, JournaledSloDecision d) =>
+        RecordSlo(migration, new Slo.SloDecision(Slo.SloState.Limited, Slo.SloChange.Hold, d.P99Ms ?? double.NaN, d.SloMs, d.BaselineMs, d.AllowedRowsPerSecond, d.Message));
 }

@@ -1,0 +1,96 @@
+using System.Globalization;
+
+namespace Switchyard.Core.Guards.Slo;
+
+/// <summary>
+/// Drives the backfill's allowed rows/s from the foreground p99, one sample at a time, with no clock or I/O of its own.
+/// <para>
+/// Why AIMD (additive increase, multiplicative decrease, as TCP congestion control): it converges without a model of
+/// the database (we cannot predict how many rows/s a given p99 costs), halving reacts within one sample to a breach
+/// while the slow linear climb probes capacity gently, so the rate settles into a small saw-tooth just under the SLO
+/// instead of oscillating. It is a single number with two rules, easy to journal and explain, and it composes with the
+/// other guards: they can only make batches wait longer (the strictest throttle wins), which AIMD sees as lower
+/// latency and answers with a slow climb, never a burst.
+/// </para>
+/// </summary>
+public sealed class AimdRateController
+{
+    private readonly LatencySloOptions _options;
+    private int _samplesOver;
+    private double _resumeRate;
+
+    public AimdRateController(double baselineMs, LatencySloOptions options)
+    {
+        options.Validate();
+        _options = options;
+        BaselineMs = baselineMs;
+        SloMs = options.Target.SloMs(baselineMs);
+    }
+
+    public double BaselineMs { get; }
+    public double SloMs { get; }
+    public SloState State { get; private set; } = SloState.Unlimited;
+
+    /// <summary>null without a limit.</summary>
+    public double? AllowedRowsPerSecond { get; private set; }
+
+    /// <summary>The fastest rate seen while unlimited: above it a limit no longer holds anything back.</summary>
+    public double CeilingRowsPerSecond { get; private set; }
+
+    /// <summary>Feeds one p99 sample and the rows/s the backfill actually ran at since the last one.</summary>
+    public SloDecision Observe(double p99Ms, double observedRowsPerSecond)
+    {
+        if (State == SloState.Unlimited) CeilingRowsPerSecond = Math.Max(CeilingRowsPerSecond, observedRowsPerSecond);
+        if (p99Ms <= SloMs)
+        {
+            _samplesOver = 0;
+            return State switch
+            {
+                SloState.Paused => Move(SloState.Limited, Math.Max(_options.MinRowsPerSecond, _resumeRate), SloChange.Resume, p99Ms, "back under the SLO"),
+                SloState.Limited => Increase(p99Ms),
+                _ => Decide(SloChange.Hold, p99Ms, "within the SLO"),
+            };
+        }
+
+        _samplesOver++;
+        if (State == SloState.Paused) return Decide(SloChange.Hold, p99Ms, "still over the SLO");
+        var current = AllowedRowsPerSecond ?? observedRowsPerSecond;
+        var cut = Math.Max(_options.MinRowsPerSecond, current * _options.DecreaseFactor);
+        if (p99Ms >= _options.PauseAtSloMultiple * SloMs || _samplesOver >= _options.PauseAfterSamplesOver)
+        {
+            _resumeRate = cut;
+            var why = p99Ms >= _options.PauseAtSloMultiple * SloMs
+                ? string.Create(CultureInfo.InvariantCulture, $"at least {_options.PauseAtSloMultiple:0.##}x the SLO")
+                : string.Create(CultureInfo.InvariantCulture, $"over the SLO for {_samplesOver} samples in a row");
+            return Move(SloState.Paused, 0, SloChange.Pause, p99Ms, why);
+        }
+        return Move(SloState.Limited, cut, SloChange.Slow, p99Ms, "over the SLO");
+    }
+
+    private SloDecision Increase(double p99Ms)
+    {
+        var step = Math.Max(_options.IncreaseRowsPerSecond, CeilingRowsPerSecond * _options.IncreaseShareOfCeiling);
+        var next = AllowedRowsPerSecond!.Value + step;
+        // Past the fastest unthrottled rate seen, the limit holds nothing back: lift it.
+        if (CeilingRowsPerSecond > 0 && next >= CeilingRowsPerSecond)
+            return Move(SloState.Unlimited, null, SloChange.SpeedUp, p99Ms, "within the SLO, limit lifted");
+        return Move(SloState.Limited, next, SloChange.SpeedUp, p99Ms, "within the SLO");
+    }
+
+    private SloDecision Move(SloState state, double? rate, SloChange change, double p99Ms, string why)
+    {
+        State = state;
+        AllowedRowsPerSecond = state == SloState.Paused ? 0 : rate;
+        return Decide(change, p99Ms, why);
+    }
+
+    private SloDecision Decide(SloChange change, double p99Ms, string why)
+    {
+        var decision = new SloDecision(State, change, p99Ms, SloMs, BaselineMs, AllowedRowsPerSecond, "");
+        return decision with
+        {
+            Reason = string.Create(CultureInfo.InvariantCulture,
+                $"latency SLO: p99 {p99Ms:0.0##} ms, SLO {SloMs:0.0##} ms ({_options.Target}, baseline p99 {BaselineMs:0.0##} ms), {why}: {decision.RateText}"),
+        };
+    }
+}

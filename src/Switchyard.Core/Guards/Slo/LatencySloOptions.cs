@@ -1,0 +1,55 @@
+namespace Switchyard.Core.Guards.Slo;
+
+/// <summary>How the latency-SLO controller samples the foreground latency and moves the backfill's allowed rate.</summary>
+public sealed record LatencySloOptions
+{
+    /// <summary>The p99 to keep.</summary>
+    /// <value>The default is 1.5 × the baseline p99.</value>
+    public LatencySloTarget Target { get; init; } = LatencySloTarget.Default;
+
+    /// <summary>How often the p99 is measured and the rate adjusted; between samples batches get the last rate.</summary>
+    /// <value>The default is 1 s.</value>
+    public TimeSpan SampleInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Multiplicative decrease: the allowed rate is multiplied by this when p99 is over the SLO.</summary>
+    /// <value>The default is 0.5.</value>
+    public double DecreaseFactor { get; init; } = 0.5;
+
+    /// <summary>p99 at or above this multiple of the SLO pauses at once instead of slowing.</summary>
+    /// <value>The default is 2.</value>
+    public double PauseAtSloMultiple { get; init; } = 2;
+
+    /// <summary>This many samples in a row over the SLO pause, even below <see cref="PauseAtSloMultiple"/>.</summary>
+    /// <value>The default is 5.</value>
+    public int PauseAfterSamplesOver { get; init; } = 5;
+
+    /// <summary>The rate never drops below this while running (pausing is the step below it).</summary>
+    /// <value>The default is 100 rows/s.</value>
+    public double MinRowsPerSecond { get; init; } = 100;
+
+    /// <summary>Additive increase per sample under the SLO, at least.</summary>
+    /// <value>The default is 500 rows/s.</value>
+    public double IncreaseRowsPerSecond { get; init; } = 500;
+
+    /// <summary>Additive increase as a share of the fastest unthrottled rate seen, when that is larger: recovery takes ~20 samples on any machine.</summary>
+    /// <value>The default is 0.05.</value>
+    public double IncreaseShareOfCeiling { get; init; } = 0.05;
+
+    /// <summary>Probes of the baseline and of each sample (the canary's statements, window and timeouts).</summary>
+    /// <value>The default is the default canary: a primary-key read and a tiny upsert into switchyard.canary.</value>
+    public CanaryOptions Canary { get; init; } = new();
+
+    public void Validate()
+    {
+        if (Target.IsOff) throw new SwitchyardException("The latency-SLO controller needs an SLO; with --latency-slo off it is not created.");
+        if (SampleInterval <= TimeSpan.Zero) throw new SwitchyardException("The latency-SLO sample interval must be positive.");
+        if (DecreaseFactor is <= 0 or >= 1 || double.IsNaN(DecreaseFactor))
+            throw new SwitchyardException($"The latency-SLO decrease factor must be between 0 and 1 (exclusive), got {DecreaseFactor}.");
+        if (PauseAtSloMultiple <= 1 || double.IsNaN(PauseAtSloMultiple))
+            throw new SwitchyardException($"The latency-SLO pause multiple must be above 1, got {PauseAtSloMultiple}.");
+        if (PauseAfterSamplesOver < 1) throw new SwitchyardException("The latency-SLO sustained-breach count must be at least 1.");
+        if (MinRowsPerSecond <= 0 || IncreaseRowsPerSecond <= 0 || IncreaseShareOfCeiling < 0)
+            throw new SwitchyardException("The latency-SLO minimum rate and increase step must be positive.");
+        Canary.Validate();
+    }
+}

@@ -1,0 +1,204 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+using Switchyard.Core.Backfill;
+using Switchyard.Core.Execution;
+
+namespace Switchyard.Core.Guards.Slo;
+
+/// <summary>
+/// Runs the backfill as fast as the foreground p99 allows: measures a baseline before the first batch, then every
+/// <see cref="LatencySloOptions.SampleInterval"/> feeds the p99 to an <see cref="AimdRateController"/> and holds the
+/// batches to the rate it allows (or pauses them). As a throttle it composes with the guards: the strictest wins.
+/// Journals each change of decision kind (slow, pause, resume, speed up) with its values, not every sample.
+/// </summary>
+public sealed partial class LatencySloThrottle : IBackfillThrottle
+{
+    public const string Source = "latency_slo";
+
+    private readonly IForegroundLatency _latency;
+    private readonly LatencySloOptions _options;
+    private readonly GuardJournal? _journal;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private AimdRateController? _controller;
+    private long _sampledAt;
+    private long _rowsAtSample;
+    private long _anchorAt;
+    private long _rowsAtAnchor;
+    private string? _unreadable;
+    private string? _lastJournaled;
+
+    public LatencySloThrottle(IForegroundLatency latency, LatencySloOptions options, GuardJournal? journal, TimeProvider? time = null, ILogger<LatencySloThrottle>? logger = null)
+    {
+        options.Validate();
+        _latency = latency;
+        _options = options;
+        _journal = journal;
+        _time = time ?? TimeProvider.System;
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+    }
+
+    /// <summary>The controller on the primary's canary probe, journaling to the primary; creates the canary table when missing.</summary>
+    public static async Task<LatencySloThrottle> CreateAsync(NpgsqlDataSource primary, LatencySloOptions options, CancellationToken ct,
+        TimeProvider? time = null, ILoggerFactory? loggers = null)
+    {
+        options.Validate();
+        time ??= TimeProvider.System;
+        var writer = new SafeSqlRunner(primary, time: time);
+        await CanarySchema.EnsureAsync(writer, ct).ConfigureAwait(false);
+        return new LatencySloThrottle(new CanaryProbeSignal(primary, options.Canary, time), options, new GuardJournal(writer), time, loggers?.CreateLogger<LatencySloThrottle>());
+    }
+
+    /// <summary>The last sample's decision (values, state, allowed rate); null before the first one.</summary>
+    public SloDecision? Last { get; private set; }
+
+    /// <summary>One line for progress output: "SLO 7.5 ms, p99 3.1 ms, rate no limit".</summary>
+    public string Describe() => _unreadable is { } u ? "latency SLO: " + u
+        : Last is { } d ? FormattableString.Invariant($"SLO {d.SloMs:0.0#} ms, p99 {d.P99Ms:0.0#} ms, rate {d.RateText}")
+        : "latency SLO: measuring baseline";
+
+    /// <summary>Measures the baseline now (otherwise the first batch does): call before the backfill generates load.</summary>
+    public async Task<double> CaptureBaselineAsync(string? migration, CancellationToken ct)
+    {
+        await _gate.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            return (await ControllerAsync(migration, ct).ConfigureAwait(false)).BaselineMs;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public async ValueTask<ThrottleDecision> BeforeBatchAsync(BatchContext batch, CancellationToken ct)
+    {
+        await _gate.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            var controller = await ControllerAsync(batch.Migration, ct).ConfigureAwait(false);
+            var now = _time.GetTimestamp();
+            if (_sampledAt == 0 || _time.GetElapsedTime(_sampledAt, now) >= _options.SampleInterval)
+            {
+                var journalFailed = await SampleAsync(controller, batch, ct).ConfigureAwait(false);
+                if (journalFailed is not null) return new ThrottleDecision(ThrottleAction.Pause, _options.SampleInterval, journalFailed, Source);
+            }
+            return Enforce(batch.RowsDone);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task<AimdRateController> ControllerAsync(string? migration, CancellationToken ct)
+    {
+        if (_controller is not null) return _controller;
+        var baseline = await _latency.BaselineP99MsAsync(ct).ConfigureAwait(false);
+        _controller = new AimdRateController(baseline, _options);
+        var message = FormattableString.Invariant(
+            $"latency SLO {_controller.SloMs:0.0##} ms ({_options.Target}) over a baseline p99 of {baseline:0.0##} ms ({_latency.Name}): backfill runs without a limit while p99 stays under it");
+        await JournalAsync(migration, "baseline", message, new SloDecision(SloState.Unlimited, SloChange.Hold, baseline, _controller.SloMs, baseline, null, message), ct).ConfigureAwait(false);
+        LogBaseline(_logger, message);
+        return _controller;
+    }
+
+    /// <summary>Reads the p99, moves the controller, journals a change of kind; returns why it could not journal, else null.</summary>
+    private async Task<string?> SampleAsync(AimdRateController controller, BatchContext batch, CancellationToken ct)
+    {
+        var now = _time.GetTimestamp();
+        var seconds = _sampledAt == 0 ? 0 : _time.GetElapsedTime(_sampledAt, now).TotalSeconds;
+        var observed = seconds > 0 ? Math.Max(0, batch.RowsDone - _rowsAtSample) / seconds : 0;
+        double p99;
+        try
+        {
+            p99 = await _latency.RecentP99MsAsync(ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is SqlFailedException or NpgsqlException or TimeoutException)
+        {
+            // Fail closed, like the guards: a latency we cannot measure is not a latency within the SLO.
+            _sampledAt = _time.GetTimestamp();
+            _unreadable = $"cannot measure {_latency.Name} latency: {e.Message.Split('\n')[0]}";
+            var data = new SloDecision(SloState.Paused, SloChange.Pause, double.NaN, controller.SloMs, controller.BaselineMs, 0, _unreadable);
+            return await JournalAsync(batch.Migration, "unreadable", "latency SLO pause: " + _unreadable, data, ct).ConfigureAwait(false);
+        }
+        var wasUnreadable = _unreadable is not null;
+        _unreadable = null;
+        var before = controller.AllowedRowsPerSecond;
+        var decision = controller.Observe(p99, observed);
+        _sampledAt = _time.GetTimestamp();
+        _rowsAtSample = batch.RowsDone;
+        if (decision.AllowedRowsPerSecond != before)
+        {
+            // A new rate starts its own budget: rows done at the old rate do not count against it.
+            _anchorAt = _sampledAt;
+            _rowsAtAnchor = batch.RowsDone;
+        }
+        Last = decision;
+        SwitchyardMetrics.RecordSlo(batch.Migration, decision);
+        if (decision.Change == SloChange.Hold && wasUnreadable)
+            decision = decision with { Change = SloChange.Resume, Reason = $"{_latency.Name} readable again; {decision.Reason}" };
+        if (decision.Change == SloChange.Hold) return null;
+        // Kind of decision and the state it leads to: a run of halvings or of climbs is one entry, lifting the limit another.
+        var kind = $"{decision.Change}:{decision.State}";
+        var message = $"latency SLO {Action(decision.Change)}: {decision.Reason}";
+        LogDecision(_logger, message);
+        return await JournalAsync(batch.Migration, kind, message, decision, ct).ConfigureAwait(false);
+    }
+
+    private ThrottleDecision Enforce(long rowsDone)
+    {
+        if (_unreadable is { } why) return new ThrottleDecision(ThrottleAction.Pause, _options.SampleInterval, why, Source);
+        if (Last is not { } d || d.State == SloState.Unlimited || d.AllowedRowsPerSecond is not { } rate) return ThrottleDecision.Proceed;
+        if (d.State == SloState.Paused) return new ThrottleDecision(ThrottleAction.Pause, _options.SampleInterval, d.Reason, Source);
+        var allowed = _time.GetElapsedTime(_anchorAt).TotalSeconds * rate;
+        var ahead = rowsDone - _rowsAtAnchor - allowed;
+        return ahead <= 0 ? ThrottleDecision.Proceed
+            : new ThrottleDecision(ThrottleAction.Slow, TimeSpan.FromSeconds(ahead / rate), d.Reason, Source);
+    }
+
+    /// <summary>Writes the decision once per change of kind; returns why it could not, else null.</summary>
+    private async Task<string?> JournalAsync(string? migration, string kind, string message, SloDecision d, CancellationToken ct)
+    {
+        if (_journal is null || _lastJournaled == kind) return null;
+        try
+        {
+            await _journal.WriteAsync(migration, message, new
+            {
+                action = Action(d.Change, kind),
+                source = Source,
+                reason = d.Reason,
+                state = d.State.ToString().ToLowerInvariant(),
+                p99_ms = d.P99Ms,
+                slo_ms = d.SloMs,
+                baseline_ms = d.BaselineMs,
+                slo = _options.Target.ToString(),
+                allowed_rows_per_second = d.AllowedRowsPerSecond,
+                latency = _latency.Name,
+            }, ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is SqlFailedException or NpgsqlException)
+        {
+            return $"cannot journal latency SLO decision: {e.Message.Split('\n')[0]}";
+        }
+        _lastJournaled = kind;
+        return null;
+    }
+
+    private static string Action(SloChange change, string? kind = null) => kind == "baseline" ? "baseline" : change switch
+    {
+        SloChange.Slow => "slow",
+        SloChange.Pause => "pause",
+        SloChange.Resume => "resume",
+        SloChange.SpeedUp => "speed_up",
+        _ => "proceed",
+    };
+
+    [LoggerMessage(EventId = 6010, Level = LogLevel.Information, Message = "{Message}")]
+    private static partial void LogBaseline(ILogger logger, string message);
+
+    [LoggerMessage(EventId = 6011, Level = LogLevel.Warning, Message = "{Message}")]
+    private static partial void LogDecision(ILogger logger, string message);
+}
