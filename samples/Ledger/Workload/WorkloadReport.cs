@@ -106,5 +106,8 @@ public sealed record PhaseStats(
 {
     public OperationStats this[OperationKind kind] => ByOperation.Single(o => o.Kind == kind);
 
+    /// <summary>Every operation but the regulatory report (which reads the whole ledger and runs on its own interval).</summary>
+    public LatencySummary PaymentsLatency { get; init; } = LatencySummary.Empty;
+
     public VersionStats? Version(string version) => Versions.SingleOrDefault(v => v.Version == version);
 }

@@ -402,9 +402,11 @@ internal sealed class DemoOrchestrator
         foreach (var phase in workload.Phases)
         {
             _result.Phases.Add(new DemoPhase(phase.Name, phase.StartSeconds, phase.EndSeconds, phase.Operations, phase.Failed,
-                phase.Latency.P50Ms, phase.Latency.P99Ms, phase.Latency.MaxMs, _sampler.MaxLockWaitMs(phase.Name),
-                backfillRates.TryGetValue(phase.Name, out var r) ? r : null, _notes.GetValueOrDefault(phase.Name, "")));
+                phase.PaymentsLatency.P50Ms, phase.PaymentsLatency.P99Ms, phase.PaymentsLatency.MaxMs, _sampler.MaxLockWaitMs(phase.Name),
+                backfillRates.TryGetValue(phase.Name, out var r) ? r : null, _notes.GetValueOrDefault(phase.Name, ""),
+                [.. phase.ByOperation.Select(OperationLatency.From)]));
         }
+        _result.LatencySlo = AuthorizationSlo.Evaluate(_result.Phases, _options.LatencySlo);
         await ReadJournalAsync(demoDb, ct).ConfigureAwait(false);
     }
 
