@@ -14,7 +14,7 @@ internal static class DemoCharts
     public const int Height = 420;
 
     // Fixed margins make the data areas of all charts line up; the right one holds the legend, the top one the phase names.
-    private static readonly PixelPadding Padding = new(left: 80, right: 300, bottom: 50, top: 120);
+    private static readonly PixelPadding Padding = new(left: 80, right: 320, bottom: 50, top: 120);
     private const float PhaseFontSize = 11;
 
     // Rotated 45°, neighbouring labels need about one line height of horizontal room.
@@ -78,11 +78,11 @@ internal static class DemoCharts
 
     public static Plot Lag(DemoResult r)
     {
-        var plot = NewPlot(r, "replay lag, kB");
+        var plot = NewPlot(r, "replay lag, kB (pg_stat_replication)");
         if (r.Lag.Count > 0)
         {
             var xs = r.Lag.Select(l => l.AtSeconds).ToArray();
-            Line(plot, xs, [.. r.Lag.Select(l => l.ReplayLagBytes / 1024.0)], "replay lag kB (pg_stat_replication)", Colors.Blue);
+            Line(plot, xs, [.. r.Lag.Select(l => l.ReplayLagBytes / 1024.0)], "replay lag kB", Colors.Blue);
             var seconds = Line(plot, xs, [.. r.Lag.Select(l => l.ReplayLagSeconds)], "replay lag s (right axis)", Colors.Orange);
             seconds.Axes.YAxis = plot.Axes.Right;
             plot.Axes.Right.Label.Text = "replay lag, s";
