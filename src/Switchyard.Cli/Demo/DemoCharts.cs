@@ -14,7 +14,7 @@ internal static class DemoCharts
     public const int Height = 420;
 
     // Fixed margins make the data areas of all charts line up; the right one holds the legend, the top one the phase names.
-    private static readonly PixelPadding Padding = new(left: 80, right: 320, bottom: 50, top: 120);
+    private static readonly PixelPadding Padding = new(left: 80, right: 380, bottom: 50, top: 120);
     private const float PhaseFontSize = 11;
 
     // Rotated 45°, neighbouring labels need about one line height of horizontal room.
@@ -166,7 +166,8 @@ internal static class DemoCharts
     private static void FaultLines(Plot plot, DemoResult r)
     {
         foreach (var fault in r.Faults.Where(f => !f.Detail.StartsWith("not injected", StringComparison.Ordinal)
-            && !f.Fault.EndsWith("ended", StringComparison.Ordinal) && !f.Fault.StartsWith("expand waited", StringComparison.Ordinal)))
+            && !f.Fault.EndsWith("ended", StringComparison.Ordinal) && !f.Fault.EndsWith("resumed", StringComparison.Ordinal)
+            && !f.Fault.StartsWith("expand waited", StringComparison.Ordinal)))
         {
             var line = plot.Add.VerticalLine(fault.AtSeconds);
             line.Color = Colors.Red.WithAlpha(0.8);
