@@ -27,8 +27,18 @@ internal static class DemoCharts
         if (timeline.Count > 0)
         {
             var xs = timeline.Select(t => (double)t.Second).ToArray();
-            Line(plot, xs, [.. timeline.Select(t => t.P99Ms)], "p99 per second, all operations", Colors.Blue);
-            Line(plot, xs, [.. timeline.Select(t => t.MaxMs)], "max per second, all operations", Colors.Orange);
+            Line(plot, xs, [.. timeline.Select(t => t.PaymentsP99Ms)], "payments p99 per second", Colors.Blue);
+            Line(plot, xs, [.. timeline.Select(t => t.PaymentsMaxMs)], "payments max per second", Colors.Orange);
+            // The regulatory report on its own: a dot per second it ran, not a spike in the payments' lines.
+            var reports = timeline.Where(t => t.RegulatoryReportMaxMs is not null).ToList();
+            if (reports.Count > 0)
+            {
+                var dots = plot.Add.Scatter(reports.Select(t => (double)t.Second).ToArray(), reports.Select(t => t.RegulatoryReportMaxMs!.Value).ToArray());
+                dots.LegendText = "regulatory report";
+                dots.LineWidth = 0;
+                dots.MarkerSize = 7;
+                dots.Color = Colors.Purple;
+            }
         }
         // Each phase's authorization p99 as a step over its band: what the SLO judges.
         var first = true;
