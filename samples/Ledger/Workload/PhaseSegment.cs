@@ -18,11 +18,15 @@ internal sealed class PhaseSegment
     public TimeSpan? End { get; set; }
     public LatencyRecorder Latency { get; } = new();
 
+    /// <summary>Every operation but the regulatory report: a whole-ledger aggregate would hide how fast a payment was.</summary>
+    public LatencyRecorder PaymentsLatency { get; } = new();
+
     public void Record(OperationKind kind, string? version, TimeSpan latency, OperationOutcome outcome)
     {
         var counters = _kinds[kind];
         counters.Latency.Record(latency);
         Latency.Record(latency);
+        if (kind != OperationKind.RegulatoryReport) PaymentsLatency.Record(latency);
         if (outcome == OperationOutcome.Failed) counters.Failed++;
         if (outcome == OperationOutcome.Rejected) counters.Rejected++;
         if (version is null) return;
@@ -40,6 +44,7 @@ internal sealed class PhaseSegment
             merged ??= new PhaseSegment(name, s.Start);
             merged.End = s.End;
             merged.Latency.Add(s.Latency);
+            merged.PaymentsLatency.Add(s.PaymentsLatency);
             foreach (var (kind, counters) in s._kinds)
             {
                 var into = merged._kinds[kind];
@@ -73,7 +78,10 @@ internal sealed class PhaseSegment
     {
         var operations = Operations(errors, errorsKept);
         return new PhaseStats(Name, Math.Round(Start.TotalSeconds, 3), Math.Round((End ?? Start).TotalSeconds, 3),
-            operations.Sum(o => o.Count), operations.Sum(o => o.Failed), operations.Sum(o => o.Rejected), Latency.Summary(), operations, Versions());
+            operations.Sum(o => o.Count), operations.Sum(o => o.Failed), operations.Sum(o => o.Rejected), Latency.Summary(), operations, Versions())
+        {
+            PaymentsLatency = PaymentsLatency.Summary(),
+        };
     }
 
     /// <summary>A deep copy, so a report taken mid-run does not move under its reader.</summary>

@@ -93,8 +93,17 @@ public sealed record OperationStats(
 /// <summary>Operations one app version ran.</summary>
 public sealed record VersionStats(string Version, long Operations, long Failed, long Rejected);
 
-/// <summary>One second of the run, by intended start time.</summary>
-public sealed record TimelinePoint(int Second, long Operations, long Failed, double P99Ms, double MaxMs);
+/// <summary>One second of the run, by intended start time (P99Ms and MaxMs over every operation, the regulatory report included).</summary>
+public sealed record TimelinePoint(int Second, long Operations, long Failed, double P99Ms, double MaxMs)
+{
+    /// <summary>p99 of every operation but the regulatory report (0 when none).</summary>
+    public double PaymentsP99Ms { get; init; }
+
+    public double PaymentsMaxMs { get; init; }
+
+    /// <summary>The slowest regulatory report due in this second; null when none was.</summary>
+    public double? RegulatoryReportMaxMs { get; init; }
+}
 
 /// <summary>A point the caller marked: a phase boundary (starts a band) or an event (e.g. an injected fault).</summary>
 public sealed record WorkloadMark(string Name, double AtSeconds, bool IsPhase);
@@ -105,6 +114,9 @@ public sealed record PhaseStats(
     IReadOnlyList<OperationStats> ByOperation, IReadOnlyList<VersionStats> Versions)
 {
     public OperationStats this[OperationKind kind] => ByOperation.Single(o => o.Kind == kind);
+
+    /// <summary>Every operation but the regulatory report (which reads the whole ledger and runs on its own interval).</summary>
+    public LatencySummary PaymentsLatency { get; init; } = LatencySummary.Empty;
 
     public VersionStats? Version(string version) => Versions.SingleOrDefault(v => v.Version == version);
 }

@@ -8,7 +8,7 @@ namespace Switchyard.Cli.Commands;
 /// <summary><c>switchyard demo</c>: the flagship migration on a fresh ledger under live payments traffic, with a report.</summary>
 internal static class DemoCommand
 {
-    /// <summary>Exit code when the demo ran but its proof failed (a payment failed, money moved, validation red).</summary>
+    /// <summary>Exit code when the demo ran but its proof failed (a payment failed, money moved, validation red, authorization p99 over the SLO).</summary>
     public const int ProofFailed = 3;
 
     public static Command Build()
@@ -25,7 +25,9 @@ internal static class DemoCommand
         var faults = new Option<bool>("--faults") { Description = "Inject faults: a long transaction during Expand, a standby replay pause, kill -9 of the migrator and a terminated backend during Backfill." };
         var reportDir = new Option<string?>("--report-dir") { Description = "Folder for the HTML report. Default: <cluster home>/reports." };
         var database = new Option<string>("--database") { Description = "Demo database (dropped and recreated).", DefaultValueFactory = _ => "ledger_demo" };
-        foreach (var o in new Option[] { rows, tps, duration, faults, reportDir, database }) demo.Options.Add(o);
+        var latencySlo = CliOptions.Number("--latency-slo", "Proof: authorization p99 in every phase at most this multiple of the baseline phase's authorization p99.", 1.5d, 1d, 1000d, "1.5");
+        var json = GlobalOptions.Json();
+        foreach (var o in new Option[] { rows, tps, duration, faults, reportDir, database, latencySlo, json }) demo.Options.Add(o);
         CommandAction.Set(demo, async (ctx, ct) =>
         {
             var total = ctx.ParseResult.GetValue(duration);
@@ -42,10 +44,15 @@ internal static class DemoCommand
                 BackfillTime = backfill,
                 Faults = ctx.ParseResult.GetValue(faults),
                 ReportDirectory = ctx.ParseResult.GetValue(reportDir) ?? Path.Combine(ctx.LocalOptions.Home, "reports"),
+                LatencySlo = ctx.ParseResult.GetValue(latencySlo),
             };
-            var result = await new DemoOrchestrator(options, CliOutput.Plain).RunAsync(ct).ConfigureAwait(false);
+            var asJson = ctx.ParseResult.GetValue(json);
+            // With --json stdout is the one document; the progress lines go to stderr.
+            Action<string> log = asJson ? Console.Error.WriteLine : CliOutput.Plain;
+            var result = await new DemoOrchestrator(options, log).RunAsync(ct).ConfigureAwait(false);
             result.ReportPath = await DemoHtmlReport.WriteAsync(result, ct).ConfigureAwait(false);
-            DemoConsoleReport.Print(result);
+            if (asJson) CliOutput.Plain(DemoJsonReport.Render(result));
+            else DemoConsoleReport.Print(result);
             return result.Passed ? 0 : ProofFailed;
         });
         return demo;

@@ -14,8 +14,9 @@ internal static class DemoConsoleReport
         // Redirected to a file or CI log, Spectre assumes 80 columns and would wrap every phase name.
         if (Console.IsOutputRedirected) Spectre.Console.AnsiConsole.Profile.Width = Math.Max(Spectre.Console.AnsiConsole.Profile.Width, 140);
         CliOutput.Table($"{DemoOrchestrator.Migration} under {r.Options.OperationsPerSecond:N0} payments/s, {r.SeededRows:N0} rows{(r.Options.Faults ? ", faults" : "")}",
-            ["phase", "s", "ops", "failed", "p50 ms", "p99 ms", "max ms", "lock wait ms", "backfill rows/s"],
+            ["phase", "s", "ops", "failed", "payments p50 ms", "p99 ms", "max ms", "lock wait ms", "backfill rows/s"],
             PhaseRows(r));
+        PrintOperationLatency(r);
 
         if (r.Faults.Count > 0)
             CliOutput.Table("Injected faults", ["at s", "fault", "detail"], r.Faults.Select(f => (IReadOnlyList<string>)[f.AtSeconds.ToString("F1", Inv), f.Fault, f.Detail]));
@@ -59,8 +60,31 @@ internal static class DemoConsoleReport
             CliOutput.Plain($"  {op.Kind} errors ({op.Failed} failed; first ones): {string.Join(" | ", op.Errors.Select(e => e.Split('\n')[0].Trim()).Distinct())}");
         CliOutput.Plain($"total demo time: {r.TotalSeconds:F0} s");
         if (r.ReportPath is not null) CliOutput.Plain($"report: {r.ReportPath}");
-        if (r.Passed) CliOutput.Success("Zero-downtime proof: no payment failed, the money is unchanged, validation is green.");
-        else foreach (var p in r.Problems) CliOutput.Fail(p, null);
+        if (r.LatencySlo is { } slo) CliOutput.Plain(slo.Summary);
+        if (r.Passed) CliOutput.Success($"Zero-downtime proof: no payment failed, the money is unchanged, validation is green, authorization p99 within {r.Options.LatencySlo.ToString("0.##", Inv)} × baseline in every phase.");
+        else foreach (var p in r.Failures) CliOutput.Fail(p, null);
+    }
+
+    /// <summary>p99 per phase and operation type (count below it), then authorization in full: the SLO's operation.</summary>
+    private static void PrintOperationLatency(DemoResult r)
+    {
+        var operations = r.Phases.SelectMany(p => p.ByOperation.Select(o => o.Operation)).Distinct().ToList();
+        if (operations.Count == 0) return;
+        CliOutput.Table("p99 ms per operation (operations completed)", ["phase", .. operations],
+            r.Phases.Select(p => (IReadOnlyList<string>)
+            [
+                p.Name, .. operations.Select(name => p.ByOperation.FirstOrDefault(o => o.Operation == name) is { Count: > 0 } o
+                    ? $"{o.P99Ms.ToString("F1", Inv)} ({o.Count.ToString("N0", Inv)})" : "-"),
+            ]));
+        var verdicts = r.LatencySlo?.Phases.ToDictionary(p => p.Phase, p => p.Within) ?? [];
+        CliOutput.Table($"authorize per phase (SLO: p99 ≤ {r.LatencySlo?.LimitMs.ToString("F1", Inv) ?? "?"} ms)", ["phase", "count", "failed", "p50 ms", "p95 ms", "p99 ms", "max ms", "SLO"],
+            r.Phases.Select(p => p.ByOperation.FirstOrDefault(o => o.Operation == OperationLatency.Authorization) is { } a
+                ? (IReadOnlyList<string>)
+                [
+                    p.Name, a.Count.ToString("N0", Inv), a.Failed.ToString("N0", Inv), a.P50Ms.ToString("F1", Inv), a.P95Ms.ToString("F1", Inv),
+                    a.P99Ms.ToString("F1", Inv), a.MaxMs.ToString("F1", Inv), verdicts.GetValueOrDefault(p.Name) switch { true => "ok", false => "OVER", null => "n/a" },
+                ]
+                : [p.Name, "0", "0", "", "", "", "", "n/a"]));
     }
 
     /// <summary>The command without the program name, spec path and connection: what differs between runs.</summary>

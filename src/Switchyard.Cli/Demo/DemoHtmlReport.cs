@@ -7,17 +7,16 @@ using Switchyard.Core.Validation;
 namespace Switchyard.Cli.Demo;
 
 /// <summary>
-/// A self-contained HTML file: the per-phase table and four charts drawn with ScottPlot (latency with phase bands,
-/// throughput, backfill progress, replica lag), embedded as base64 PNG so the file can be mailed or attached to a change.
+/// A self-contained HTML file: the per-phase and per-operation tables and four charts drawn with ScottPlot (latency with
+/// phase bands and faults, throughput, backfill progress, replica lag; see <see cref="DemoCharts"/>), embedded as base64
+/// PNG so the file can be mailed or attached to a change.
 /// </summary>
 internal static class DemoHtmlReport
 {
-    private const int Width = 1400;
-    private const int Height = 340;
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
     /// <summary>The chart titles, in the order they appear (tests look for them).</summary>
-    public static readonly string[] ChartTitles = ["Latency (p99 and max per second) by phase", "Throughput", "Backfill progress", "Replica lag"];
+    public static readonly string[] ChartTitles = ["Latency (payments p99 and max per second, authorization p99 per phase, regulatory report) by phase", "Throughput", "Backfill progress", "Replica lag"];
 
     public static async Task<string> WriteAsync(DemoResult r, CancellationToken ct)
     {
@@ -37,17 +36,27 @@ internal static class DemoHtmlReport
         html.Append("<p>").Append(r.SeededRows.ToString("N0", Inv)).Append(" seeded transactions, payments traffic at ").Append(r.Options.OperationsPerSecond.ToString("N0", Inv))
             .Append(" ops/s, ").Append(r.Options.Faults ? "faults injected" : "no faults").Append(", total ").Append(r.TotalSeconds.ToString("F0", Inv)).Append(" s.</p>");
         html.Append(r.Passed
-            ? "<p class=\"ok\">Zero-downtime proof: no payment failed, the money is unchanged, validation is green.</p>"
-            : "<p class=\"bad\">" + string.Join("<br>", r.Problems.Select(E)) + "</p>");
+            ? "<p class=\"ok\">Zero-downtime proof: no payment failed, the money is unchanged, validation is green, authorization p99 within the SLO in every phase.</p>"
+            : "<p class=\"bad\">" + string.Join("<br>", r.Failures.Select(E)) + "</p>");
+        if (r.LatencySlo is { } slo) html.Append("<p>").Append(E(slo.Summary)).Append("</p>");
 
-        Table(html, "Phases", ["phase", "seconds", "operations", "failed", "p50 ms", "p99 ms", "max ms", "longest lock wait ms", "backfill rows/s", "what happened"],
+        Table(html, "Phases (latency: payments, i.e. every operation but the regulatory report)", ["phase", "seconds", "operations", "failed", "p50 ms", "p99 ms", "max ms", "longest lock wait ms", "backfill rows/s", "what happened"],
             r.Phases.Select(p => new[] { p.Name, p.Seconds.ToString("F1", Inv), p.Operations.ToString("N0", Inv), p.Failed.ToString("N0", Inv), p.P50Ms.ToString("F1", Inv),
                 p.P99Ms.ToString("F1", Inv), p.MaxMs.ToString("F1", Inv), p.LongestLockWaitMs.ToString("F0", Inv), p.BackfillRowsPerSecond?.ToString("N0", Inv) ?? "", p.Note }));
 
-        Chart(html, ChartTitles[0], LatencyChart(r));
-        Chart(html, ChartTitles[1], ThroughputChart(r));
-        Chart(html, ChartTitles[2], ProgressChart(r));
-        Chart(html, ChartTitles[3], LagChart(r));
+        Chart(html, ChartTitles[0], DemoCharts.Latency(r));
+        Chart(html, ChartTitles[1], DemoCharts.Throughput(r));
+        Chart(html, ChartTitles[2], DemoCharts.Progress(r));
+        Chart(html, ChartTitles[3], DemoCharts.Lag(r));
+
+        var verdicts = r.LatencySlo?.Phases.ToDictionary(p => p.Phase, p => p.Within) ?? [];
+        Table(html, "Latency per phase and operation (ms from each operation's intended start)", ["phase", "operation", "count", "failed", "p50 ms", "p95 ms", "p99 ms", "max ms", "SLO"],
+            r.Phases.SelectMany(p => p.ByOperation.Select(o => new[]
+            {
+                p.Name, o.Operation, o.Count.ToString("N0", Inv), o.Failed.ToString("N0", Inv), o.P50Ms.ToString("F1", Inv), o.P95Ms.ToString("F1", Inv),
+                o.P99Ms.ToString("F1", Inv), o.MaxMs.ToString("F1", Inv),
+                o.Operation != OperationLatency.Authorization ? "" : verdicts.GetValueOrDefault(p.Name) switch { true => "ok", false => "OVER", null => "n/a" },
+            })));
 
         if (r.Faults.Count > 0) Table(html, "Injected faults", ["at s", "fault", "detail"], r.Faults.Select(f => new[] { f.AtSeconds.ToString("F1", Inv), f.Fault, f.Detail }));
         Table(html, "Migrator runs", ["phase", "command", "exit", "seconds", "last output"],
@@ -73,130 +82,9 @@ internal static class DemoHtmlReport
         return html.ToString();
     }
 
-    private static Plot LatencyChart(DemoResult r)
-    {
-        var plot = NewPlot("seconds since traffic started", "latency ms (from intended start)");
-        PhaseBands(plot, r);
-        var timeline = r.Workload?.Timeline ?? [];
-        if (timeline.Count > 0)
-        {
-            var xs = timeline.Select(t => (double)t.Second).ToArray();
-            var p99 = plot.Add.Scatter(xs, timeline.Select(t => t.P99Ms).ToArray());
-            p99.LegendText = "p99";
-            p99.MarkerSize = 0;
-            p99.Color = Colors.Blue;
-            var max = plot.Add.Scatter(xs, timeline.Select(t => t.MaxMs).ToArray());
-            max.LegendText = "max";
-            max.MarkerSize = 0;
-            max.Color = Colors.Orange;
-        }
-        plot.ShowLegend();
-        return plot;
-    }
-
-    private static Plot ThroughputChart(DemoResult r)
-    {
-        var plot = NewPlot("seconds since traffic started", "operations per second");
-        PhaseBands(plot, r);
-        var timeline = r.Workload?.Timeline ?? [];
-        if (timeline.Count > 0)
-        {
-            var xs = timeline.Select(t => (double)t.Second).ToArray();
-            var ops = plot.Add.Scatter(xs, timeline.Select(t => (double)t.Operations).ToArray());
-            ops.LegendText = "completed";
-            ops.MarkerSize = 0;
-            var failed = plot.Add.Scatter(xs, timeline.Select(t => (double)t.Failed).ToArray());
-            failed.LegendText = "failed";
-            failed.MarkerSize = 0;
-            failed.Color = Colors.Red;
-        }
-        plot.ShowLegend();
-        return plot;
-    }
-
-    private static Plot ProgressChart(DemoResult r)
-    {
-        var plot = NewPlot("seconds since traffic started", "seeded rows with state_id, %");
-        PhaseBands(plot, r);
-        if (r.Progress.Count > 0)
-        {
-            var line = plot.Add.Scatter(r.Progress.Select(p => p.AtSeconds).ToArray(), r.Progress.Select(p => p.Percent).ToArray());
-            line.LegendText = "backfill progress";
-            line.MarkerSize = 3;
-        }
-        FaultLines(plot, r);
-        plot.ShowLegend();
-        return plot;
-    }
-
-    private static Plot LagChart(DemoResult r)
-    {
-        var plot = NewPlot("seconds since traffic started", "replay lag, kB");
-        PhaseBands(plot, r);
-        if (r.Lag.Count > 0)
-        {
-            var xs = r.Lag.Select(l => l.AtSeconds).ToArray();
-            var bytes = plot.Add.Scatter(xs, r.Lag.Select(l => l.ReplayLagBytes / 1024.0).ToArray());
-            bytes.LegendText = "replay lag kB (pg_stat_replication)";
-            bytes.MarkerSize = 0;
-            var seconds = plot.Add.Scatter(xs, r.Lag.Select(l => l.ReplayLagSeconds).ToArray());
-            seconds.LegendText = "replay lag s (right axis)";
-            seconds.MarkerSize = 0;
-            seconds.Color = Colors.Orange;
-            seconds.Axes.YAxis = plot.Axes.Right;
-            plot.Axes.Right.Label.Text = "replay lag, s";
-        }
-        FaultLines(plot, r);
-        plot.ShowLegend();
-        return plot;
-    }
-
-    private static Plot NewPlot(string x, string y)
-    {
-        var plot = new Plot();
-        plot.XLabel(x);
-        plot.YLabel(y);
-        return plot;
-    }
-
-    /// <summary>Alternating shaded bands, one per phase, labelled with the phase name.</summary>
-    private static void PhaseBands(Plot plot, DemoResult r)
-    {
-        var i = 0;
-        foreach (var phase in r.Phases)
-        {
-            if (i++ % 2 == 1)
-            {
-                var band = plot.Add.HorizontalSpan(phase.StartSeconds, Math.Max(phase.StartSeconds + 0.01, phase.EndSeconds));
-                band.FillStyle.Color = Colors.Gray.WithAlpha(0.15);
-                band.LineStyle.Width = 0;
-            }
-            var line = plot.Add.VerticalLine(phase.StartSeconds);
-            line.LineStyle.Width = 1;
-            line.Color = Colors.Gray.WithAlpha(0.6);
-            line.Text = phase.Name;
-            line.LabelFontSize = 9;
-        }
-    }
-
-    private static void FaultLines(Plot plot, DemoResult r)
-    {
-        // The moments a fault started (not its "ended" / "resumed" / "waited" follow-ups, which would crowd the axis).
-        foreach (var fault in r.Faults.Where(f => !f.Detail.StartsWith("not injected", StringComparison.Ordinal)
-            && !f.Fault.EndsWith("ended", StringComparison.Ordinal) && !f.Fault.StartsWith("expand waited", StringComparison.Ordinal)))
-        {
-            var line = plot.Add.VerticalLine(fault.AtSeconds);
-            line.Color = Colors.Red.WithAlpha(0.7);
-            line.LinePattern = LinePattern.Dashed;
-            line.Text = fault.Fault;
-            line.LabelFontSize = 9;
-        }
-    }
-
     private static void Chart(StringBuilder html, string title, Plot plot)
     {
-        plot.Title(title);
-        var png = plot.GetImageBytes(Width, Height, ImageFormat.Png);
+        var png = plot.GetImageBytes(DemoCharts.Width, DemoCharts.Height, ImageFormat.Png);
         html.Append("<h2>").Append(E(title)).Append("</h2><img alt=\"").Append(E(title)).Append("\" src=\"data:image/png;base64,")
             .Append(Convert.ToBase64String(png)).Append("\">");
     }

@@ -53,6 +53,10 @@ internal sealed record DemoOptions
     /// <value>The default is "standby1".</value>
     public string StandbyName { get; init; } = "standby1";
 
+    /// <summary>Authorization p99 may be at most this multiple of the baseline phase's in every phase (the proof's latency part).</summary>
+    /// <value>The default is 1.5.</value>
+    public double LatencySlo { get; init; } = 1.5;
+
     public void Validate()
     {
         if (Rows < 1000) throw new SwitchyardException($"--rows must be at least 1,000, got {Rows}.", "Pass --rows 200000 (the default) or another size.");
@@ -60,6 +64,8 @@ internal sealed record DemoOptions
             throw new SwitchyardException($"--tps must be above 0 and at most 5,000, got {OperationsPerSecond}.", "Pass --tps 100 (the default).");
         if (PhaseTime < TimeSpan.FromSeconds(1)) throw new SwitchyardException($"--phase-seconds must be at least 1, got {PhaseTime.TotalSeconds}.", "Pass --phase-seconds 8 (the default).");
         if (BackfillTime < TimeSpan.FromSeconds(1)) throw new SwitchyardException($"--backfill-seconds must be at least 1, got {BackfillTime.TotalSeconds}.", "Pass --backfill-seconds 20 (the default).");
+        if (!(LatencySlo >= 1) || double.IsInfinity(LatencySlo))
+            throw new SwitchyardException($"--latency-slo must be a multiple of at least 1, got {LatencySlo}.", "Pass --latency-slo 1.5 (the default).");
         if (!File.Exists(MigratorPath)) throw new SwitchyardException($"The switchyard program was not found at {MigratorPath}.", "Build it: dotnet build src/Switchyard.Cli -c Release.");
         if (!File.Exists(SpecPath)) throw new SwitchyardException($"The flagship spec was not found at {SpecPath}.", "Run the demo from a build of the repository (samples/Ledger/specs is copied next to switchyard.dll).");
     }

@@ -5,9 +5,11 @@ using Switchyard.Samples.Ledger.Workload;
 namespace Switchyard.Cli.Demo;
 
 /// <summary>One phase of the demo as the payments traffic saw it.</summary>
+/// <param name="P50Ms">Payments only: every operation but the regulatory report (which is in <paramref name="ByOperation"/> on its own).</param>
+/// <param name="ByOperation">Latency per operation type, the regulatory report included, in the workload's order.</param>
 internal sealed record DemoPhase(
     string Name, double StartSeconds, double EndSeconds, long Operations, long Failed, double P50Ms, double P99Ms, double MaxMs,
-    double LongestLockWaitMs, double? BackfillRowsPerSecond, string Note)
+    double LongestLockWaitMs, double? BackfillRowsPerSecond, string Note, IReadOnlyList<OperationLatency> ByOperation)
 {
     public double Seconds => EndSeconds - StartSeconds;
 }
@@ -65,7 +67,14 @@ internal sealed class DemoResult
     public string BackfillRateOption { get; set; } = "";
     public double TotalSeconds { get; set; }
 
+    /// <summary>Authorization p99 per phase against the baseline's; null until the phases are measured.</summary>
+    public AuthorizationSlo? LatencySlo { get; set; }
+
     public long FailedOperations => Workload?.TotalFailed ?? 0;
 
-    public bool Passed => Problems.Count == 0;
+    /// <summary>The proof: no problem (failed payment, money, validation, migration) and the authorization SLO held.</summary>
+    public bool Passed => Problems.Count == 0 && LatencySlo is { Passed: true };
+
+    /// <summary>Every reason the proof failed: the problems, then the SLO's violations.</summary>
+    public IReadOnlyList<string> Failures => [.. Problems, .. LatencySlo?.Violations ?? ["authorization p99 SLO was not evaluated"]];
 }

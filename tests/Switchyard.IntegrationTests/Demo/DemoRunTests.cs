@@ -1,3 +1,5 @@
+using System.Text.Json;
+using Switchyard.Cli.Commands;
 using Switchyard.Cli.Demo;
 using Switchyard.Core.LocalPostgres;
 using Switchyard.IntegrationTests.Infrastructure;
@@ -56,6 +58,11 @@ public sealed class DemoRunTests
         result.Validations.Count.ShouldBe(2);
         result.Validations.ShouldAllBe(v => v.Passed);
         result.Problems.ShouldBeEmpty();
+        // Per-operation latency in every phase, and the authorization SLO judged on every phase with an authorization
+        result.Phases.ShouldAllBe(p => p.ByOperation.Any(o => o.Operation == "authorize") && p.ByOperation.Any(o => o.Operation == "regulatory_report"));
+        var slo = result.LatencySlo.ShouldNotBeNull();
+        slo.Phases.Select(p => p.Phase).ShouldBe(result.Phases.Select(p => p.Name));
+        result.Passed.ShouldBe(slo.Passed);
         // The report file with its four charts, each a real PNG
         File.Exists(result.ReportPath).ShouldBeTrue();
         var html = File.ReadAllText(result.ReportPath!);
@@ -105,6 +112,67 @@ public sealed class DemoRunTests
         result.JournalRuns.Count(e => e.Kind == "run_started" && e.Message.Contains("Backfill", StringComparison.Ordinal)).ShouldBeGreaterThanOrEqualTo(2);
         // And nothing a payment could see went wrong
         AssertZeroDowntimeProof(result);
+    }
+
+    [Fact]
+    public async Task DemoJson_ShortRun_OneDocumentWithAuthorizationLatencyPerPhaseAndTheSloVerdict()
+    {
+        // Given the real program, the demo's cluster and the smallest settings of the other tests (2 s phases: 30 s of traffic)
+        var reports = Directory.CreateTempSubdirectory("switchyard-demo-").FullName;
+
+        // When the demo runs with --json
+        var run = await CliRunner.RunAsync(["demo", "--home", DemoCluster.Home, "--database", "demo_test_json", "--rows", "20000", "--tps", "40",
+            "--duration", "30s", "--latency-slo", "1.5", "--report-dir", reports, "--json"]);
+
+        // Then stdout is one JSON document (progress went to stderr)
+        using var json = JsonDocument.Parse(run.StdOut);
+        var root = json.RootElement;
+        run.StdErr.ShouldContain("phase backfill");
+        // And every phase has authorization latency measured from real payments, and the regulatory report on its own
+        var phases = root.GetProperty("phases").EnumerateArray().ToList();
+        phases.Select(p => p.GetProperty("name").GetString()).ShouldBe(
+            ["baseline", "expand", "deploy v2", "backfill", "validate", "cutover: shadow", "cutover: reads 1%", "cutover: reads 10%",
+             "cutover: reads 50%", "cutover: reads 100%", "cutover: new_only", "contract", "after"], run.StdErr);
+        foreach (var phase in phases)
+        {
+            var latency = phase.GetProperty("latency");
+            latency.TryGetProperty("regulatory_report", out _).ShouldBeTrue();
+            var auth = latency.GetProperty("authorize");
+            foreach (var field in new[] { "count", "p50_ms", "p95_ms", "p99_ms", "max_ms", "failed" }) auth.TryGetProperty(field, out _).ShouldBeTrue(field);
+            auth.GetProperty("p99_ms").GetDouble().ShouldBeGreaterThanOrEqualTo(auth.GetProperty("p50_ms").GetDouble());
+            auth.GetProperty("failed").GetInt64().ShouldBe(0);
+        }
+        phases[0].GetProperty("latency").GetProperty("authorize").GetProperty("count").GetInt64().ShouldBeGreaterThan(0);
+        // And the verdict carries the authorization SLO check, judged phase by phase against 1.5 × the baseline's p99
+        var verdict = root.GetProperty("verdict");
+        var slo = verdict.GetProperty("authorization_slo");
+        slo.GetProperty("multiple").GetDouble().ShouldBe(1.5);
+        slo.GetProperty("baseline_phase").GetString().ShouldBe("baseline");
+        var limit = slo.GetProperty("limit_ms").GetDouble();
+        limit.ShouldBe(Math.Round(1.5 * phases[0].GetProperty("latency").GetProperty("authorize").GetProperty("p99_ms").GetDouble(), 3), 0.001);
+        var judged = slo.GetProperty("phases").EnumerateArray().ToList();
+        judged.Count.ShouldBe(phases.Count);
+        for (var i = 0; i < judged.Count; i++)
+        {
+            var auth = phases[i].GetProperty("latency").GetProperty("authorize");
+            var within = judged[i].GetProperty("within");
+            if (auth.GetProperty("count").GetInt64() == 0) within.ValueKind.ShouldBe(JsonValueKind.Null);
+            else within.GetBoolean().ShouldBe(auth.GetProperty("p99_ms").GetDouble() <= limit, judged[i].ToString());
+        }
+        var sloPassed = judged.All(p => p.GetProperty("within").ValueKind != JsonValueKind.False);
+        slo.GetProperty("passed").GetBoolean().ShouldBe(sloPassed);
+        slo.GetProperty("violations").GetArrayLength().ShouldBe(sloPassed ? 0 : judged.Count(p => p.GetProperty("within").ValueKind == JsonValueKind.False));
+        // And the rest of the proof is there and held (a failed SLO alone is this machine's timing, not the migration's fault)
+        verdict.GetProperty("problems").GetArrayLength().ShouldBe(0, verdict.ToString());
+        root.GetProperty("invariants").GetProperty("passed").GetBoolean().ShouldBeTrue();
+        root.GetProperty("validations").GetArrayLength().ShouldBe(2);
+        root.GetProperty("migrator_runs").EnumerateArray().ShouldContain(r => r.GetProperty("phase").GetString() == "contract" && r.GetProperty("exit_code").GetInt32() == 0);
+        root.TryGetProperty("faults", out _).ShouldBeTrue();
+        root.TryGetProperty("guard_decisions", out _).ShouldBeTrue();
+        // And the exit code follows the verdict: 0 when it passed, 3 when only the SLO failed
+        verdict.GetProperty("passed").GetBoolean().ShouldBe(sloPassed);
+        run.ExitCode.ShouldBe(sloPassed ? 0 : DemoCommand.ProofFailed, run.StdErr);
+        File.Exists(root.GetProperty("report_path").GetString()).ShouldBeTrue();
     }
 }
 
