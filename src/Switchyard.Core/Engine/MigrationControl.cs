@@ -49,7 +49,7 @@ public sealed class MigrationControl(SafeSqlRunner sql)
         if (percent is < 0 or > 100) throw new SwitchyardException($"--percent {percent} is out of range.", "Use 0..100.");
         var record = await FindAsync(name, ct).ConfigureAwait(false);
         var steps = await _journal.StepsAsync(record.Id, ct).ConfigureAwait(false);
-        var flagKey = FlagKey(steps) ?? throw new SwitchyardException($"'{record.Name}' has no flag: only normalize_column migrations have a cutover.", "Run apply with --confirm to go straight to Contract.");
+        var flagKey = FlagKey(record, steps) ?? throw new SwitchyardException($"'{record.Name}' has no flag: only normalize_column migrations have a cutover.", "Run apply with --confirm to go straight to Contract.");
         var validatePending = steps.Where(s => s.Phase is "expand" or "backfill" or "validate" && s.Status != StepStatuses.Done).Select(s => s.Key).ToList();
         if (validatePending.Count > 0)
             throw new SwitchyardException($"'{record.Name}' has not finished Validate ({validatePending.Count} step(s) left, e.g. {validatePending[0]}): flipping flags now could read an incomplete column.",
@@ -91,10 +91,12 @@ public sealed class MigrationControl(SafeSqlRunner sql)
         return await _journal.ControlAsync(record.Id, ct).ConfigureAwait(false);
     }
 
-    /// <summary>The flag key the migration's Expand registered (the literal in its flags step).</summary>
-    /// <summary>The flag key Expand registered, read back from its step's description (its SQL binds the key as a parameter).</summary>
-    public static string? FlagKey(IReadOnlyList<StepRecord> steps) =>
-        steps.Where(s => s.Key.EndsWith(".flags", StringComparison.Ordinal) && s.Phase == "expand")
+    /// <summary>
+    /// The flag key Expand registered: the journal's <c>flag_key</c>. A journal written before that column has it only
+    /// in the description of the flags step, which is read for those alone.
+    /// </summary>
+    public static string? FlagKey(MigrationRecord record, IReadOnlyList<StepRecord> steps) =>
+        record.FlagKey ?? steps.Where(s => s.Key.EndsWith(".flags", StringComparison.Ordinal) && s.Phase == "expand")
             .Select(s => MigrationPlanner.FlagKeyOf(s.Description)).FirstOrDefault(k => k is not null);
 
     public Task<IReadOnlyList<MigrationStatus>> StatusAsync(string? name, string? flagKey, CancellationToken ct) =>
@@ -111,7 +113,7 @@ public sealed class MigrationControl(SafeSqlRunner sql)
         {
             var steps = await _journal.StepsAsync(r.Id, ct).ConfigureAwait(false);
             var events = await _journal.EventsAsync(r.Id, ct).ConfigureAwait(false);
-            var key = flagKey ?? FlagKey(steps);
+            var key = flagKey ?? FlagKey(r, steps);
             result.Add(new MigrationStatus(r, steps, await _journal.ControlAsync(r.Id, ct).ConfigureAwait(false),
                 key is null ? null : await _journal.FlagAsync(key, ct).ConfigureAwait(false),
                 [.. events.TakeLast(15)], steps.Any(s => MigrationPlanner.PassesPointOfNoReturn(s.Phase, s.Key) && s.Status != StepStatuses.Pending))

@@ -30,6 +30,9 @@ public static class JournalSchema
             updated_at    timestamptz NOT NULL DEFAULT now()
         )
         """,
+        // The flag Expand registers, as data: cutover, status and rollback read it here (journals made before this
+        // column have it only in the flags step's description, which MigrationControl still reads for them).
+        "ALTER TABLE switchyard.migrations ADD COLUMN IF NOT EXISTS flag_key text",
         """
         CREATE TABLE IF NOT EXISTS switchyard.steps (
             id           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,

@@ -8,7 +8,7 @@ namespace Switchyard.Core.Journal;
 /// <summary>Reads and writes the journal (<see cref="JournalSchema"/>) through the safe runner. Events are append-only.</summary>
 public sealed class MigrationJournal(SafeSqlRunner sql)
 {
-    private const string MigrationColumns = "id, name, target_table, spec_checksum, spec_path, phase, state, created_at, updated_at";
+    private const string MigrationColumns = "id, name, target_table, spec_checksum, spec_path, phase, state, created_at, updated_at, flag_key";
 
     public SafeSqlRunner Sql { get; } = sql;
 
@@ -33,9 +33,9 @@ public sealed class MigrationJournal(SafeSqlRunner sql)
         {
             MigrationRecord record;
             await using (var cmd = SafeSqlRunner.Command($"""
-                INSERT INTO switchyard.migrations (name, target_table, spec_checksum, spec_path, phase, state)
-                VALUES ($1, $2, $3, $4, 'planned', 'running') RETURNING {MigrationColumns}
-                """, c, tx, plan.Name, plan.TargetTable.ToString(), plan.SpecChecksum, plan.SpecPath))
+                INSERT INTO switchyard.migrations (name, target_table, spec_checksum, spec_path, phase, state, flag_key)
+                VALUES ($1, $2, $3, $4, 'planned', 'running', $5) RETURNING {MigrationColumns}
+                """, c, tx, plan.Name, plan.TargetTable.ToString(), plan.SpecChecksum, plan.SpecPath, plan.FlagKey))
             await using (var reader = await cmd.ExecuteReaderAsync(token).ConfigureAwait(false))
             {
                 await reader.ReadAsync(token).ConfigureAwait(false);
@@ -70,7 +70,7 @@ public sealed class MigrationJournal(SafeSqlRunner sql)
             await UpsertStepsAsync(c, tx, id, plan, token).ConfigureAwait(false);
             await using (var reset = SafeSqlRunner.Command("UPDATE switchyard.steps SET status = 'pending' WHERE migration_id = $1 AND status = 'rolled_back'", c, tx, id))
                 await reset.ExecuteNonQueryAsync(token).ConfigureAwait(false);
-            await using (var update = SafeSqlRunner.Command("UPDATE switchyard.migrations SET spec_checksum = $2, spec_path = $3, updated_at = now() WHERE id = $1", c, tx, id, plan.SpecChecksum, plan.SpecPath))
+            await using (var update = SafeSqlRunner.Command("UPDATE switchyard.migrations SET spec_checksum = $2, spec_path = $3, flag_key = $4, updated_at = now() WHERE id = $1", c, tx, id, plan.SpecChecksum, plan.SpecPath, plan.FlagKey))
                 await update.ExecuteNonQueryAsync(token).ConfigureAwait(false);
             await using (var control = SafeSqlRunner.Command("INSERT INTO switchyard.control (migration_id) VALUES ($1) ON CONFLICT DO NOTHING", c, tx, id))
                 await control.ExecuteNonQueryAsync(token).ConfigureAwait(false);
@@ -159,5 +159,8 @@ public sealed class MigrationJournal(SafeSqlRunner sql)
     private static readonly JsonSerializerOptions JsonOptions = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
     private static MigrationRecord Migration(NpgsqlDataReader r) => new(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3),
-        r.IsDBNull(4) ? null : r.GetString(4), r.GetString(5), r.GetString(6), r.GetFieldValue<DateTimeOffset>(7), r.GetFieldValue<DateTimeOffset>(8));
+        r.IsDBNull(4) ? null : r.GetString(4), r.GetString(5), r.GetString(6), r.GetFieldValue<DateTimeOffset>(7), r.GetFieldValue<DateTimeOffset>(8))
+    {
+        FlagKey = r.IsDBNull(9) ? null : r.GetString(9),
+    };
 }

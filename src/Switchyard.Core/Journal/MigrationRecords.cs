@@ -16,7 +16,11 @@ public static class MigrationStates
 }
 
 /// <summary>A row of <c>switchyard.migrations</c>.</summary>
-public sealed record MigrationRecord(long Id, string Name, string TargetTable, string SpecChecksum, string? SpecPath, string Phase, string State, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+public sealed record MigrationRecord(long Id, string Name, string TargetTable, string SpecChecksum, string? SpecPath, string Phase, string State, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
+{
+    /// <summary>The flag Expand registered (null: the migration has none, or its journal predates the column).</summary>
+    public string? FlagKey { get; init; }
+}
 
 /// <summary>A row of <c>switchyard.steps</c>.</summary>
 public sealed record StepRecord(string Key, string Phase, string Description, string Sql, string Status, int Attempts, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, string? Error);
