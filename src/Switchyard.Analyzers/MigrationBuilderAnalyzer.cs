@@ -69,38 +69,45 @@ public sealed class MigrationBuilderAnalyzer : DiagnosticAnalyzer
             }
             var table = call.Method == "RenameTable" ? call.Table("name") : call.Table();
             if (created.Contains(table)) continue;
-            if (Hazard(call, table) is { } diagnostic) report(diagnostic);
+            var subject = call.Method + " '" + (call.Text("name") ?? "?") + "' on '" + table + "'";
+            foreach (var rule in Hazards(call))
+            {
+                var hazard = rule == MigrationRules.IndexWithoutConcurrently ? MigrationRules.CreateIndexHazard : MigrationRules.Hazard(rule);
+                report(Diagnostic.Create(rule, call.NameLocation(), subject, hazard));
+            }
         }
     }
 
-    private static Diagnostic? Hazard(MigrationCall call, string table)
+    /// <summary>Every rule the call breaks (an AlterColumn can change the type and add NOT NULL at once).</summary>
+    private static IEnumerable<DiagnosticDescriptor> Hazards(MigrationCall call)
     {
-        var at = call.NameLocation();
-        var name = call.Text("name") ?? "?";
         switch (call.Method)
         {
             case "CreateIndex" when !IsConcurrent(call.Invocation.Syntax):
-                return Diagnostic.Create(MigrationRules.IndexWithoutConcurrently, at, name, table);
-            case "AlterColumn" when ChangesType(call):
-                return Diagnostic.Create(MigrationRules.ColumnTypeChange, at, call.Method, name, table);
-            case "AlterColumn" when call.Flag("nullable") == false && call.Flag("oldNullable") == true:
-                return Diagnostic.Create(MigrationRules.SetNotNull, at, call.Method, name, table);
-            case "RenameColumn":
-                return Diagnostic.Create(MigrationRules.Rename, at, call.Method, table + "." + name);
-            case "RenameTable":
-                return Diagnostic.Create(MigrationRules.Rename, at, call.Method, table);
+                yield return MigrationRules.IndexWithoutConcurrently;
+                break;
+            case "AlterColumn":
+                if (ChangesType(call)) yield return MigrationRules.ColumnTypeChange;
+                if (call.Flag("nullable") == false && call.Flag("oldNullable") == true) yield return MigrationRules.SetNotNull;
+                break;
+            case "RenameColumn" or "RenameTable":
+                yield return MigrationRules.Rename;
+                break;
             case "AddForeignKey":
-                return Diagnostic.Create(MigrationRules.ForeignKeyValidatedInline, at, call.Method, name, table);
+                yield return MigrationRules.ForeignKeyValidatedInline;
+                break;
             case "AddCheckConstraint":
-                return Diagnostic.Create(MigrationRules.CheckValidatedInline, at, call.Method, name, table);
+                yield return MigrationRules.CheckValidatedInline;
+                break;
             case "AddUniqueConstraint" or "AddPrimaryKey":
-                return Diagnostic.Create(MigrationRules.UniqueWithoutIndex, at, call.Method, name, table);
+                yield return MigrationRules.UniqueWithoutIndex;
+                break;
             case "AddColumn" when HasVolatileDefault(call):
-                return Diagnostic.Create(MigrationRules.VolatileDefault, at, call.Method, name, table);
+                yield return MigrationRules.VolatileDefault;
+                break;
             case "AddColumn" when call.Flag("nullable") == false && !call.Passed("defaultValue") && !call.Passed("defaultValueSql") && !call.Passed("computedColumnSql"):
-                return Diagnostic.Create(MigrationRules.NotNullColumnWithoutDefault, at, call.Method, name, table);
-            default:
-                return null;
+                yield return MigrationRules.NotNullColumnWithoutDefault;
+                break;
         }
     }
 
@@ -108,8 +115,8 @@ public sealed class MigrationBuilderAnalyzer : DiagnosticAnalyzer
     {
         // Only SQL the compiler can see as a constant (literals and their concatenations); anything built at run time is skipped.
         if (call.Argument("sql") is not { ConstantValue: { HasValue: true, Value: string sql } } argument) return;
-        foreach (var rule in SqlKeywordCheck.Hazards(sql))
-            report(Diagnostic.Create(rule, argument.Syntax.GetLocation(), "Sql(...)"));
+        foreach (var (rule, statement) in SqlKeywordCheck.Hazards(sql))
+            report(Diagnostic.Create(rule, argument.Syntax.GetLocation(), "Sql(\"" + statement + "\")", MigrationRules.Hazard(rule)));
     }
 
     /// <summary>The CreateIndex is followed by <c>.IsCreatedConcurrently()</c> or the Npgsql annotation it scaffolds.</summary>

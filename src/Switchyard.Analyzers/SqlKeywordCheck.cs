@@ -14,15 +14,16 @@ internal static class SqlKeywordCheck
     private static readonly Regex Whitespace = new(@"\s+", RegexOptions.CultureInvariant);
     private static readonly Regex LineComment = new(@"--[^\n]*", RegexOptions.CultureInvariant);
 
-    public static IEnumerable<DiagnosticDescriptor> Hazards(string sql)
+    /// <summary>Each rule broken, once, with the first statement that broke it (shortened for the message).</summary>
+    public static IEnumerable<(DiagnosticDescriptor Rule, string Statement)> Hazards(string sql)
     {
-        var found = new List<DiagnosticDescriptor>();
+        var found = new List<(DiagnosticDescriptor, string)>();
         foreach (var raw in LineComment.Replace(sql, " ").Split(';'))
         {
-            var s = " " + Whitespace.Replace(raw, " ").Trim().ToUpperInvariant() + " ";
-            foreach (var rule in StatementHazards(s))
+            var statement = Whitespace.Replace(raw, " ").Trim();
+            foreach (var rule in StatementHazards(" " + statement.ToUpperInvariant() + " "))
             {
-                if (!found.Contains(rule)) found.Add(rule);
+                if (!found.Exists(f => f.Item1 == rule)) found.Add((rule, statement.Length <= 60 ? statement : statement.Substring(0, 59) + "…"));
             }
         }
         return found;

@@ -1,3 +1,4 @@
+using Microsoft.CodeAnalysis.Testing;
 using static Switchyard.Analyzers.Tests.MigrationVerifier;
 
 namespace Switchyard.Analyzers.Tests;
@@ -97,6 +98,18 @@ public sealed class MigrationBuilderAnalyzerTests
     }
 
     [Fact]
+    public async Task AlterColumn_ChangingTypeAndAddingNotNull_IsBothSy008AndSy006()
+    {
+        // Given one scaffolded AlterColumn doing two blocking things
+        const string body = """
+                    migrationBuilder.{|SY008:{|SY006:AlterColumn|}|}<string>(name: "memo", table: "transactions", type: "character varying(200)", nullable: false, oldClrType: typeof(string), oldType: "text", oldNullable: true);
+            """;
+
+        // When / Then
+        await VerifyAsync(body);
+    }
+
+    [Fact]
     public async Task AlterColumn_KeepingTypeAndRelaxingNullability_IsSilent()
     {
         // Given NOT NULL -> nullable, same type: a catalog-only change
@@ -163,6 +176,23 @@ public sealed class MigrationBuilderAnalyzerTests
 
         // When / Then
         await VerifyAsync(body);
+    }
+
+    [Fact]
+    public async Task Messages_NameTheCallOrStatement_AndGiveTheMatchingAdvice()
+    {
+        // Given the same hazard as a typed call (line 7) and as raw SQL (line 8)
+        const string body = """
+                    migrationBuilder.CreateIndex(name: "ix_a", table: "transactions", column: "a");
+                    migrationBuilder.Sql("CREATE INDEX ix_b ON transactions (b);");
+            """;
+
+        // When / Then: the typed call gets the annotation fix, the SQL the CONCURRENTLY rewrite
+        await VerifyAsync(body,
+            new DiagnosticResult(MigrationRules.IndexWithoutConcurrently).WithSpan("Migration.cs", 7, 26, 7, 37)
+                .WithArguments("CreateIndex 'ix_a' on 'transactions'", MigrationRules.CreateIndexHazard),
+            new DiagnosticResult(MigrationRules.IndexWithoutConcurrently).WithSpan("Migration.cs", 8, 30, 8, 70)
+                .WithArguments("Sql(\"CREATE INDEX ix_b ON transactions (b)\")", MigrationRules.Hazard(MigrationRules.IndexWithoutConcurrently)));
     }
 
     [Fact]

@@ -32,10 +32,11 @@ internal static class MigrationVerifier
         }
         """;
 
-    public static Task VerifyAsync(string body)
+    public static Task VerifyAsync(string body, params DiagnosticResult[] expected)
     {
         var test = new CSharpAnalyzerTest<MigrationBuilderAnalyzer, DefaultVerifier> { ReferenceAssemblies = RuntimeOnly };
         Prepare(test.TestState, Migration(body));
+        test.ExpectedDiagnostics.AddRange(expected);
         return test.RunAsync();
     }
 
