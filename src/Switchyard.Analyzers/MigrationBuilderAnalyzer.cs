@@ -69,7 +69,7 @@ public sealed class MigrationBuilderAnalyzer : DiagnosticAnalyzer
             }
             var table = call.Method == "RenameTable" ? call.Table("name") : call.Table();
             if (created.Contains(table)) continue;
-            var subject = call.Method + " '" + (call.Text("name") ?? "?") + "' on '" + table + "'";
+            var subject = call.Method == "RenameTable" ? "RenameTable '" + table + "'" : call.Method + " '" + (call.Text("name") ?? "?") + "' on '" + table + "'";
             foreach (var rule in Hazards(call))
             {
                 var hazard = rule == MigrationRules.IndexWithoutConcurrently ? MigrationRules.CreateIndexHazard : MigrationRules.Hazard(rule);
