@@ -5,23 +5,22 @@ using Switchyard.IntegrationTests.Infrastructure;
 namespace Switchyard.IntegrationTests.Linting;
 
 /// <summary>`switchyard lint --format sarif|github`: the machine formats CI imports, checked on the real program.</summary>
-public sealed class LintOutputFormatTests
+public sealed class LintOutputFormatTests : IDisposable
 {
+    private readonly string folder = Directory.CreateTempSubdirectory("lint-format-").FullName;
+
+    public void Dispose() => Directory.Delete(folder, recursive: true);
+
     // Line 3 is a CREATE INDEX without CONCURRENTLY (SY001); the timeouts keep SY011/SY012 out of the way.
     private const string Sql = "SET lock_timeout = '1s';\nSET statement_timeout = '1min';\n  CREATE INDEX idx_orders_merchant ON orders (merchant_id);\n";
 
-    private static async Task<string> WriteSqlAsync()
-    {
-        var folder = Directory.CreateTempSubdirectory("lint-format-").FullName;
-        await File.WriteAllTextAsync(Path.Combine(folder, "0042_add_index.sql"), Sql);
-        return folder;
-    }
+    private Task WriteSqlAsync() => File.WriteAllTextAsync(Path.Combine(folder, "0042_add_index.sql"), Sql);
 
     [Fact]
     public async Task LintFormatSarif_IndexWithoutConcurrently_ReportsSy001AtItsLineAndColumn()
     {
         // Given
-        var folder = await WriteSqlAsync();
+        await WriteSqlAsync();
 
         // When
         var result = await CliRunner.RunAsync(["lint", "0042_add_index.sql", "--static", "--format", "sarif"], workingDirectory: folder);
@@ -50,7 +49,7 @@ public sealed class LintOutputFormatTests
     public async Task LintFormatGithub_IndexWithoutConcurrently_PrintsOneErrorWorkflowCommand()
     {
         // Given
-        var folder = await WriteSqlAsync();
+        await WriteSqlAsync();
 
         // When
         var result = await CliRunner.RunAsync(["lint", "0042_add_index.sql", "--static", "--format", "github"], workingDirectory: folder);
@@ -66,7 +65,6 @@ public sealed class LintOutputFormatTests
     public async Task LintFormatGithub_CleanFile_PrintsNothingAndExitsZero()
     {
         // Given
-        var folder = Directory.CreateTempSubdirectory("lint-format-").FullName;
         await File.WriteAllTextAsync(Path.Combine(folder, "ok.sql"),
             "SET lock_timeout = '1s';\nSET statement_timeout = '1min';\nCREATE INDEX CONCURRENTLY idx_orders_merchant ON orders (merchant_id);\n");
 
