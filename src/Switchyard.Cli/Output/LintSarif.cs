@@ -59,7 +59,6 @@ internal static class LintSarif
                     ["driver"] = new JsonObject
                     {
                         ["name"] = "switchyard",
-                        ["informationUri"] = "https://github.com/switchyard/switchyard",
                         ["version"] = typeof(LintSarif).Assembly.GetName().Version?.ToString(3) ?? "0.0.0",
                         ["rules"] = rules,
                     },
