@@ -27,9 +27,12 @@ internal static class LintCommands
         var file = new Argument<string>("file") { Description = "The .sql file to lint, or a migration spec (.yaml): its plan's DDL is linted." };
         var json = GlobalOptions.Json();
         var failOn = CliOptions.Enum("--fail-on", "Lowest severity that fails the run: error (exit 2), warning (exit 1), none.", LintFailOn.Error);
+        var format = CliOptions.Choice("--format", "Output: table (people), json, sarif (SARIF 2.1.0 for code scanning) or github (Actions annotations). --json is --format json.",
+            "table", "table", "json", "sarif", "github");
         var staticOnly = new Option<bool>("--static") { Description = "Rules only: do not connect, clone the schema or measure locks." };
         lint.Arguments.Add(file);
         lint.Options.Add(json);
+        lint.Options.Add(format);
         lint.Options.Add(failOn);
         lint.Options.Add(staticOnly);
         CommandAction.Set(lint, async (ctx, ct) =>
@@ -63,8 +66,14 @@ internal static class LintCommands
                 throw new LintNotRunException($"{e.GetType().Name}: {e.Message}", "Pass --static to lint without a database, or fix --connection.", e);
             }
 
-            if (ctx.ParseResult.GetValue(json)) CliOutput.WriteJson(LintJson.From(report, ctx.ParseResult.GetValue(failOn)));
-            else Print(report, ctx.ParseResult.GetValue(failOn));
+            var chosen = ctx.ParseResult.GetValue(json) ? "json" : ctx.ParseResult.GetValue(format);
+            switch (chosen)
+            {
+                case "json": CliOutput.WriteJson(LintJson.From(report, ctx.ParseResult.GetValue(failOn))); break;
+                case "sarif": CliOutput.Plain(LintSarif.Render(report)); break;
+                case "github": foreach (var line in LintGithub.Lines(report)) CliOutput.Plain(line); break;
+                default: Print(report, ctx.ParseResult.GetValue(failOn)); break;
+            }
             return report.ExitCode(ctx.ParseResult.GetValue(failOn));
         });
         return lint;
