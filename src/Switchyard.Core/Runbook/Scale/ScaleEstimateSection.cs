@@ -42,10 +42,9 @@ public static class ScaleEstimateSection
     private static string BottleneckText(ScaleEstimate e)
     {
         var i = e.Inputs;
-        var text = T($"Bottleneck: {e.Bottleneck.Name} ({e.Bottleneck.Arithmetic} = {e.Bottleneck.RowsPerSecond:N0} rows/s). ");
-        text += e.Bottleneck.Name == ScaleEstimate.BackfillRate
-            ? "The replicas and the disk keep up with the backfill's own rate."
-            : T($"Run the backfill at no more than {Math.Floor(e.BackfillRowsPerSecond):N0} rows/s (`--max-rows-per-second {Math.Floor(e.BackfillRowsPerSecond):F0}`), below its measured {i.BackfillRowsPerSecond.Value:N0} rows/s.");
+        var text = e.Bottleneck.Name == ScaleEstimate.BackfillRate
+            ? T($"Bottleneck: {e.Bottleneck.Name} ({e.Bottleneck.RowsPerSecond:N0} rows/s, the backfill's own, throttles included). The replicas and the disk keep up with it.")
+            : T($"Bottleneck: {e.Bottleneck.Name} ({e.Bottleneck.Arithmetic} = {e.Bottleneck.RowsPerSecond:N0} rows/s). ") + T($"Run the backfill at no more than {Math.Floor(e.BackfillRowsPerSecond):N0} rows/s (`--max-rows-per-second {Math.Floor(e.BackfillRowsPerSecond):F0}`), below the backfill's own {i.BackfillRowsPerSecond.Value:N0} rows/s.");
         if (e.LagThresholdReachedAfter is { } after)
             text += T($" At {i.BackfillRowsPerSecond.Value:N0} rows/s it writes {i.BackfillRowsPerSecond.Value * i.WalBytesPerRow.Value / ScaleDefaults.BytesPerMB:N1} MB/s of WAL, more than a standby replays: lag would reach the {i.LagThresholdSeconds:N0} s threshold after ~{Duration(after)} and the guards would pause it, again and again.");
         return text;
