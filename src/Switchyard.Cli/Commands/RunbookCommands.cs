@@ -6,6 +6,7 @@ using Switchyard.Core.Evidence;
 using Switchyard.Core.Journal;
 using Switchyard.Core.Planning;
 using Switchyard.Core.Runbook;
+using Switchyard.Core.Runbook.Scale;
 using Switchyard.Core.Spec;
 
 namespace Switchyard.Cli.Commands;
@@ -23,8 +24,10 @@ internal static class RunbookCommands
         var owner = new Option<string?>("--owner") { Description = "Who owns the change (printed in the change record and sign-off). Default: a blank to fill in." };
         var approvers = new Option<string[]>("--approver") { Description = "Who approves the change (repeatable). Default: a blank to fill in.", AllowMultipleArgumentsPerToken = false };
         var window = new Option<string?>("--change-window") { Description = "The change window, e.g. \"2026-12-03 02:00-04:00 UTC\". Default: a blank to fill in." };
+        var scale = new ScaleOptions();
         command.Arguments.Add(spec);
         foreach (var o in new Option[] { format, output, backfillRate, owner, approvers, window }) command.Options.Add(o);
+        scale.AddTo(command);
         CommandAction.Set(command, async (ctx, ct) =>
         {
             var loaded = SpecLoader.LoadFile(ctx.ParseResult.GetValue(spec)!);
@@ -50,6 +53,11 @@ internal static class RunbookCommands
                 ? new BackfillRateSource(given, BackfillRateOrigin.Operator, "given by the operator (--backfill-rows-per-second)")
                 : await BackfillRateReader.ReadAsync(sql, plan.TargetTable, ct).ConfigureAwait(false);
             var doc = RunbookBuilder.Build(plan, size, RunbookRates.From(rate), sql.Options, header);
+            if (scale.Read(ctx.ParseResult) is { } full)
+            {
+                var inputs = await ScaleRatesReader.ReadAsync(sql, plan, size, rate, full, ct).ConfigureAwait(false);
+                doc = doc with { Sections = [.. doc.Sections, ScaleEstimateSection.Build(ScaleEstimate.Compute(inputs))] };
+            }
             await WriteAsync(RunbookRenderer.Render(doc, ctx.ParseResult.GetValue(format)), ctx.ParseResult.GetValue(output), ct).ConfigureAwait(false);
             return 0;
         });

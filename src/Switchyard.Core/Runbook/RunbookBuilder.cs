@@ -251,13 +251,11 @@ public static class RunbookBuilder
     public static TimeSpan Estimate(PlanStep step, RunbookTableSize size, RunbookRates rates)
     {
         var rows = size.Rows ?? 0;
-        double seconds = step.Kind switch
+        double seconds = StepWork.Of(step) switch
         {
-            StepKind.Backfill => rows / rates.BackfillRowsPerSecond,
-            StepKind.Gate => rows / rates.ScanRowsPerSecond,
-            StepKind.Cutover => 0,
-            _ when step.Concurrently && step.Sql.Contains("INDEX", StringComparison.OrdinalIgnoreCase) => rows / rates.IndexBuildRowsPerSecond,
-            _ when step.Sql.Contains("VALIDATE CONSTRAINT", StringComparison.OrdinalIgnoreCase) => rows / rates.ScanRowsPerSecond,
+            StepWorkKind.Backfill => rows / rates.BackfillRowsPerSecond,
+            StepWorkKind.Scan => rows / rates.ScanRowsPerSecond,
+            StepWorkKind.IndexBuild => rows / rates.IndexBuildRowsPerSecond,
             _ => 0,
         };
         return TimeSpan.FromSeconds(seconds);

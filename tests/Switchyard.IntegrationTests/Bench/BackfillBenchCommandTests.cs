@@ -44,5 +44,8 @@ public sealed class BackfillBenchCommandTests(TestDatabase db) : IClassFixture<T
         rate.Origin.ShouldBe(BackfillRateOrigin.LastBench);
         rate.RowsPerSecond.ShouldBe(20_000 / ours, 0.5);
         rate.LatencySlo.ShouldBeNull();
+        // and with Switchyard's WAL per row, which `runbook --rows` sizes the replica bottleneck by
+        var recordedWal = await db.Runner().ScalarAsync<double>("SELECT switchyard_wal_bytes_per_row FROM switchyard.backfill_bench_runs ORDER BY at DESC LIMIT 1", CancellationToken.None);
+        recordedWal.ShouldBe(root.GetProperty("switchyard_wal_bytes_per_row").GetDouble(), 0.05);
     }
 }
