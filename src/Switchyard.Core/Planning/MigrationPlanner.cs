@@ -10,8 +10,14 @@ public static class MigrationPlanner
 {
     /// <param name="spec">The spec.</param>
     /// <param name="liveColumns">Live columns per table (from <see cref="SpecCatalogCheck"/>), for the compat view's column list.</param>
-    public static MigrationPlan Build(MigrationSpec spec, IReadOnlyDictionary<QualifiedName, IReadOnlyList<CatalogColumn>> liveColumns)
+    public static MigrationPlan Build(MigrationSpec spec, IReadOnlyDictionary<QualifiedName, IReadOnlyList<CatalogColumn>> liveColumns) =>
+        Build(spec, liveColumns, new Dictionary<QualifiedName, PartitionedTable>());
+
+    /// <param name="partitioned">The spec's tables the catalog says are partitioned (relkind 'p'), from <see cref="CatalogPartitions"/>.</param>
+    public static MigrationPlan Build(MigrationSpec spec, IReadOnlyDictionary<QualifiedName, IReadOnlyList<CatalogColumn>> liveColumns, IReadOnlyDictionary<QualifiedName, PartitionedTable> partitioned)
     {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(partitioned);
         var steps = new List<PlanStep>();
         var normalizations = spec.Operations.OfType<NormalizeColumnOperation>().Select(n => n.Target).ToList();
         foreach (var op in spec.Operations)
@@ -21,6 +27,7 @@ public static class MigrationPlanner
                 case CreateTableOperation c: steps.AddRange(CreateTable(c)); break;
                 case AddColumnOperation a: steps.AddRange(AddColumn(a)); break;
                 case NormalizeColumnOperation n: steps.AddRange(Normalize(n.Target, spec.Operations.OfType<DropColumnOperation>().Any(d => d.Table == n.Target.Table && d.Column == n.Target.SourceColumn))); break;
+                case CreateIndexOperation i when partitioned.TryGetValue(i.Table, out var p): steps.AddRange(PartitionedIndexSteps.Build(i, p)); break;
                 case CreateIndexOperation i: steps.Add(CreateIndex(i)); break;
                 case AddForeignKeyOperation f: steps.AddRange(ForeignKey(f)); break;
                 case SetNotNullOperation s: steps.AddRange(SetNotNull(s)); break;
@@ -104,19 +111,19 @@ public static class MigrationPlanner
         _ => null,
     }).FirstOrDefault(t => t is not null) ?? new QualifiedName("public", spec.Name);
 
-    private static DdlStatement Ddl(string sql, QualifiedName? table, LockMode mode, bool concurrently = false, string? repair = null) =>
+    internal static DdlStatement Ddl(string sql, QualifiedName? table, LockMode mode, bool concurrently = false, string? repair = null) =>
         new(sql, table is null || mode == LockMode.None ? [] : [new TableLock(table, mode)], concurrently, repair);
 
-    private static PlanStep Step(string key, MigrationPhase phase, string description, DdlStatement ddl, PlanRollback? rollback, string? appliedProbe = null, string? halfAppliedProbe = null)
+    internal static PlanStep Step(string key, MigrationPhase phase, string description, DdlStatement ddl, PlanRollback? rollback, string? appliedProbe = null, string? halfAppliedProbe = null)
     {
         var strongest = ddl.Locks.OrderByDescending(l => l.Mode).FirstOrDefault();
         return new PlanStep(key, phase, StepKind.Ddl, description, ddl.Sql, strongest?.Mode ?? LockMode.None, strongest?.Table.ToString(), false, rollback, ddl, appliedProbe, halfAppliedProbe);
     }
 
-    private static PlanRollback Undo(string description, DdlStatement ddl) =>
+    internal static PlanRollback Undo(string description, DdlStatement ddl) =>
         new(description, ddl.Sql, ddl.Locks.Count == 0 ? LockMode.None : ddl.Locks.Max(l => l.Mode), ddl);
 
-    private static PlanRollback Nothing(string why) => new(why, null, LockMode.None, null);
+    internal static PlanRollback Nothing(string why) => new(why, null, LockMode.None, null);
 
     private static IEnumerable<PlanStep> CreateTable(CreateTableOperation c)
     {
