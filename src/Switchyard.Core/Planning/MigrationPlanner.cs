@@ -29,6 +29,7 @@ public static class MigrationPlanner
                 case NormalizeColumnOperation n: steps.AddRange(Normalize(n.Target, spec.Operations.OfType<DropColumnOperation>().Any(d => d.Table == n.Target.Table && d.Column == n.Target.SourceColumn))); break;
                 case CreateIndexOperation i when partitioned.TryGetValue(i.Table, out var p): steps.AddRange(PartitionedIndexSteps.Build(i, p)); break;
                 case CreateIndexOperation i: steps.Add(CreateIndex(i)); break;
+                case AddForeignKeyOperation f when partitioned.TryGetValue(f.Table, out var p): steps.AddRange(PartitionedForeignKeySteps.Build(f, p)); break;
                 case AddForeignKeyOperation f: steps.AddRange(ForeignKey(f)); break;
                 case SetNotNullOperation s: steps.AddRange(SetNotNull(s)); break;
                 case DropColumnOperation d: steps.AddRange(DropColumn(d, normalizations, liveColumns)); break;
