@@ -4,7 +4,8 @@ namespace Switchyard.Core.Catalog;
 
 /// <summary>A range/list/hash-partitioned table (relkind 'p') and its direct partitions, in name order.</summary>
 /// <param name="SubPartitioned">Partitions that are themselves partitioned (the planner refuses those).</param>
-public sealed record PartitionedTable(QualifiedName Table, IReadOnlyList<QualifiedName> Partitions, IReadOnlyList<QualifiedName> SubPartitioned);
+/// <param name="KeyColumns">The partition key's columns (empty when the key is an expression).</param>
+public sealed record PartitionedTable(QualifiedName Table, IReadOnlyList<QualifiedName> Partitions, IReadOnlyList<QualifiedName> SubPartitioned, IReadOnlyList<string> KeyColumns);
 
 /// <summary>Reads from the catalog which tables are partitioned, so the planner builds typed per-partition steps.</summary>
 public static class CatalogPartitions
@@ -23,7 +24,14 @@ public static class CatalogPartitions
                 WHERE i.inhparent = to_regclass($1)
                 ORDER BY c.relname
                 """, r => (Name: new QualifiedName(r.GetString(0), r.GetString(1)), Partitioned: r.GetBoolean(2)), ct, table.RegclassText).ConfigureAwait(false);
-            result[table] = new PartitionedTable(table, [.. children.Select(c => c.Name)], [.. children.Where(c => c.Partitioned).Select(c => c.Name)]);
+            var key = await sql.QueryAsync("""
+                SELECT a.attname
+                FROM pg_partitioned_table p CROSS JOIN LATERAL unnest(p.partattrs::int2[]) WITH ORDINALITY k(attnum, ord)
+                JOIN pg_attribute a ON a.attrelid = p.partrelid AND a.attnum = k.attnum
+                WHERE p.partrelid = to_regclass($1)
+                ORDER BY k.ord
+                """, r => r.GetString(0), ct, table.RegclassText).ConfigureAwait(false);
+            result[table] = new PartitionedTable(table, [.. children.Select(c => c.Name)], [.. children.Where(c => c.Partitioned).Select(c => c.Name)], key);
         }
         return result;
     }

@@ -20,6 +20,13 @@ internal static class PartitionedIndexSteps
             throw new SpecException(i.Location, $"create_index on {i.Table}: partition {table.SubPartitioned[0]} is itself partitioned, which Switchyard does not index online yet.",
                 "Index each sub-partitioned partition with its own create_index, or create the index on the leaf partitions first.");
         }
+        // PostgreSQL enforces uniqueness per partition only, so it requires the partition key in a unique index; refuse
+        // here rather than after every partition's index is built.
+        if (i.Unique && table.KeyColumns.Except(i.Columns).FirstOrDefault() is { } missing)
+        {
+            throw new SpecException(i.Location, $"create_index {i.Name} is unique on partitioned {i.Table} but lacks partition key column {missing}: PostgreSQL cannot enforce it across partitions.",
+                $"Add {string.Join(", ", table.KeyColumns)} to its columns, or drop `unique: true`.");
+        }
         var parent = new QualifiedName(i.Table.Schema, i.Name);
         var columns = string.Join(", ", i.Columns.Select(Ident.Quote));
         var unique = i.Unique ? "UNIQUE " : "";
