@@ -42,7 +42,9 @@ public sealed class MigrationEngine(SafeSqlRunner sql, IBackfillPhase? backfill 
 
     /// <summary>Tables whose operations the planner builds differently when they are partitioned.</summary>
     private static IEnumerable<QualifiedName> PartitionAwareTables(MigrationSpec spec) =>
-        spec.Operations.OfType<CreateIndexOperation>().Select(i => i.Table).Concat(spec.Operations.OfType<AddForeignKeyOperation>().Select(f => f.Table));
+        spec.Operations.OfType<CreateIndexOperation>().Select(i => i.Table)
+            .Concat(spec.Operations.OfType<AddForeignKeyOperation>().Select(f => f.Table))
+            .Concat(spec.Operations.OfType<SetNotNullOperation>().Select(s => s.Table));
 
     public async Task<RunResult> ApplyAsync(MigrationSpec spec, ApplyOptions options, CancellationToken ct)
     {

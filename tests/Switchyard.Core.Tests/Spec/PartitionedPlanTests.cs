@@ -54,4 +54,16 @@ public sealed class PartitionedPlanTests
         steps.Count(s => s.Phase == MigrationPhase.Validate && s.Sql.Contains("VALIDATE CONSTRAINT", StringComparison.Ordinal)).ShouldBe(3);
         steps[^1].Sql.ShouldBe("ALTER TABLE \"public\".\"transactions\" ADD CONSTRAINT \"tx_account_fkey\" FOREIGN KEY (\"account_id\") REFERENCES \"public\".\"accounts\" (\"id\")");
     }
+
+    [Fact]
+    public void SetNotNull_OnPartitionedTable_DeclaresTheLockOnEveryPartitionItRecursesTo()
+    {
+        // Given a set_not_null on a partitioned table (each ALTER recurses to every partition)
+        // When it is planned
+        var set = Plan("  - set_not_null: { table: transactions, column: auth_code }\n").Steps.Single(s => s.Key.EndsWith(".set", StringComparison.Ordinal));
+
+        // Then the runner knows it takes ACCESS EXCLUSIVE on the parent and all three partitions
+        set.Statement!.Locks.Count.ShouldBe(4);
+        set.Statement.Locks.ShouldAllBe(l => l.Mode == LockMode.AccessExclusive);
+    }
 }
