@@ -80,12 +80,15 @@ public static class LedgerSchema
         """;
 
     /// <summary>Drops and recreates the ledger tables in the current database.</summary>
-    public static async Task CreateTablesAsync(NpgsqlDataSource dataSource, CancellationToken ct)
+    public static Task CreateTablesAsync(NpgsqlDataSource dataSource, CancellationToken ct) => RecreateAsync(dataSource, Tables, ct);
+
+    /// <summary>Drops the ledger (either shape, partitions included) and runs <paramref name="statements"/>.</summary>
+    internal static async Task RecreateAsync(NpgsqlDataSource dataSource, IEnumerable<string> statements, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
         await using (var drop = new NpgsqlCommand("DROP TABLE IF EXISTS chargebacks, transactions, merchants, accounts CASCADE", connection))
             await drop.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-        foreach (var sql in Tables)
+        foreach (var sql in statements)
         {
             await using var cmd = new NpgsqlCommand(sql, connection);
             await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);

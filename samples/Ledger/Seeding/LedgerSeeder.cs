@@ -16,7 +16,10 @@ public sealed class LedgerSeeder
     {
         options.Validate();
         var total = Stopwatch.StartNew();
-        await LedgerSchema.CreateTablesAsync(_dataSource, ct).ConfigureAwait(false);
+        if (options.Partitioned)
+            await PartitionedLedgerSchema.CreateTablesAsync(_dataSource, options.Now.AddDays(-options.Days - 1), options.Now, ct).ConfigureAwait(false);
+        else
+            await LedgerSchema.CreateTablesAsync(_dataSource, ct).ConfigureAwait(false);
         await CopyAccountsAsync(options, ct).ConfigureAwait(false);
         await CopyMerchantsAsync(options, ct).ConfigureAwait(false);
 
@@ -35,12 +38,15 @@ public sealed class LedgerSeeder
         copy.Stop();
 
         await using var connection = await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+        // The partitioned shape's chargebacks carry their transaction's partition key for the composite foreign key.
+        var keyColumn = options.Partitioned ? ", transaction_created_at" : "";
+        var keyValue = options.Partitioned ? ", created_at" : "";
         var chargebacks = await ExecuteAsync(connection, $"""
-            INSERT INTO chargebacks (transaction_id, amount_minor, reason_code, opened_at)
-            SELECT id, amount_minor, (ARRAY['fraud', 'not_received', 'duplicate', 'not_as_described'])[1 + id % 4], created_at + interval '9 days'
+            INSERT INTO chargebacks (transaction_id{keyColumn}, amount_minor, reason_code, opened_at)
+            SELECT id{keyValue}, amount_minor, (ARRAY['fraud', 'not_received', 'duplicate', 'not_as_described'])[1 + id % 4], created_at + interval '9 days'
             FROM transactions WHERE {LedgerStatuses.CanonicalSql("status")} = 'charged_back'
             """, ct).ConfigureAwait(false);
-        foreach (var index in LedgerSchema.Indexes)
+        foreach (var index in options.Partitioned ? PartitionedLedgerSchema.Indexes : LedgerSchema.Indexes)
             await ExecuteAsync(connection, index, ct).ConfigureAwait(false);
         foreach (var table in new[] { "accounts", "merchants", "transactions", "chargebacks" })
             await ExecuteAsync(connection, $"SELECT setval(pg_get_serial_sequence('{table}', 'id'), greatest(1, (SELECT coalesce(max(id), 0) FROM {table})))", ct).ConfigureAwait(false);

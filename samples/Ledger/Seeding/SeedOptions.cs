@@ -44,6 +44,9 @@ public sealed record SeedOptions
     /// <summary>The newest created_at.</summary>
     public DateTimeOffset Now { get; init; } = new(2026, 11, 1, 0, 0, 0, TimeSpan.Zero);
 
+    /// <summary>Range-partition transactions by created_at, monthly (see <see cref="Schema.PartitionedLedgerSchema"/>).</summary>
+    public bool Partitioned { get; init; }
+
     public long EffectiveAccounts => Accounts ?? Math.Max(100, Rows / 200);
 
     public void Validate()

@@ -23,13 +23,15 @@ internal static class LedgerCommands
         var seed = new Command("seed", "Create the ledger tables and load N transactions with binary COPY.");
         var rows = CliOptions.Number("--rows", "Transactions to load.", 100_000L, 0, long.MaxValue, "100000");
         var replace = new Option<bool>("--replace") { Description = "Drop an existing ledger in the target database first." };
+        var partitioned = new Option<bool>("--partitioned") { Description = "Range-partition transactions by created_at, one partition per month (at least 12) plus a DEFAULT partition." };
         var json = GlobalOptions.Json();
         seed.Options.Add(rows);
         seed.Options.Add(replace);
+        seed.Options.Add(partitioned);
         seed.Options.Add(json);
         CommandAction.Set(seed, async (ctx, ct) =>
         {
-            var options = new SeedOptions { Rows = ctx.ParseResult.GetValue(rows) };
+            var options = new SeedOptions { Rows = ctx.ParseResult.GetValue(rows), Partitioned = ctx.ParseResult.GetValue(partitioned) };
             options.Validate();
             var target = await ctx.ConnectAsync(ct, ManagedDatabase).ConfigureAwait(false);
             if (!ctx.ParseResult.GetValue(replace) && await HasLedgerRowsAsync(ctx.DataSource, ct).ConfigureAwait(false))
@@ -103,7 +105,12 @@ internal static class LedgerCommands
     private static async Task<bool> HasLedgerRowsAsync(NpgsqlDataSource dataSource, CancellationToken ct)
     {
         await using var conn = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
-        await using var cmd = new NpgsqlCommand("SELECT to_regclass('transactions') IS NOT NULL AND EXISTS (SELECT 1 FROM pg_class WHERE oid = to_regclass('transactions') AND (reltuples > 0 OR relpages > 0))", conn);
+        // A partitioned parent has no pages of its own: look at its partitions' statistics too.
+        await using var cmd = new NpgsqlCommand("""
+            SELECT to_regclass('transactions') IS NOT NULL AND EXISTS (
+                SELECT 1 FROM pg_class c WHERE (c.oid = to_regclass('transactions') OR c.oid IN (SELECT inhrelid FROM pg_inherits WHERE inhparent = to_regclass('transactions')))
+                AND (c.reltuples > 0 OR c.relpages > 0))
+            """, conn);
         return (bool)(await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
     }
 }

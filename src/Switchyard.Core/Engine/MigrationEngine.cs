@@ -35,8 +35,16 @@ public sealed class MigrationEngine(SafeSqlRunner sql, IBackfillPhase? backfill 
             foreach (var t in tables) cols[t] = await CatalogSnapshot.ColumnsAsync(sql, t, ct).ConfigureAwait(false);
             live = cols;
         }
-        return MigrationPlanner.Build(spec, live);
+        // Read every time (a resumed run too): new partitions may have appeared, and each gets its own steps.
+        var partitioned = await CatalogPartitions.ReadAsync(sql, PartitionAwareTables(spec), ct).ConfigureAwait(false);
+        return MigrationPlanner.Build(spec, live, partitioned);
     }
+
+    /// <summary>Tables whose operations the planner builds differently when they are partitioned.</summary>
+    private static IEnumerable<QualifiedName> PartitionAwareTables(MigrationSpec spec) =>
+        spec.Operations.OfType<CreateIndexOperation>().Select(i => i.Table)
+            .Concat(spec.Operations.OfType<AddForeignKeyOperation>().Select(f => f.Table))
+            .Concat(spec.Operations.OfType<SetNotNullOperation>().Select(s => s.Table));
 
     public async Task<RunResult> ApplyAsync(MigrationSpec spec, ApplyOptions options, CancellationToken ct)
     {

@@ -28,6 +28,10 @@ internal static class CatalogProbes
     public static string IndexInvalid(QualifiedName index) =>
         $"SELECT coalesce((SELECT NOT (indisvalid AND indisready) FROM pg_index WHERE indexrelid = to_regclass({Ident.Literal(index.Sql)})), false)";
 
+    /// <summary>The partition's index is attached to the partitioned index (pg_inherits links the two indexes).</summary>
+    public static string IndexAttached(QualifiedName parentIndex, QualifiedName partitionIndex) =>
+        $"SELECT EXISTS (SELECT 1 FROM pg_inherits WHERE inhrelid = to_regclass({Ident.Literal(partitionIndex.Sql)}) AND inhparent = to_regclass({Ident.Literal(parentIndex.Sql)}))";
+
     public static string TriggerExists(QualifiedName table, string name) =>
         $"SELECT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = to_regclass({Ident.Literal(table.Sql)}) AND tgname = {Ident.Literal(name)})";
 

@@ -10,8 +10,14 @@ public static class MigrationPlanner
 {
     /// <param name="spec">The spec.</param>
     /// <param name="liveColumns">Live columns per table (from <see cref="SpecCatalogCheck"/>), for the compat view's column list.</param>
-    public static MigrationPlan Build(MigrationSpec spec, IReadOnlyDictionary<QualifiedName, IReadOnlyList<CatalogColumn>> liveColumns)
+    public static MigrationPlan Build(MigrationSpec spec, IReadOnlyDictionary<QualifiedName, IReadOnlyList<CatalogColumn>> liveColumns) =>
+        Build(spec, liveColumns, new Dictionary<QualifiedName, PartitionedTable>());
+
+    /// <param name="partitioned">The spec's tables the catalog says are partitioned (relkind 'p'), from <see cref="CatalogPartitions"/>.</param>
+    public static MigrationPlan Build(MigrationSpec spec, IReadOnlyDictionary<QualifiedName, IReadOnlyList<CatalogColumn>> liveColumns, IReadOnlyDictionary<QualifiedName, PartitionedTable> partitioned)
     {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(partitioned);
         var steps = new List<PlanStep>();
         var normalizations = spec.Operations.OfType<NormalizeColumnOperation>().Select(n => n.Target).ToList();
         foreach (var op in spec.Operations)
@@ -21,9 +27,11 @@ public static class MigrationPlanner
                 case CreateTableOperation c: steps.AddRange(CreateTable(c)); break;
                 case AddColumnOperation a: steps.AddRange(AddColumn(a)); break;
                 case NormalizeColumnOperation n: steps.AddRange(Normalize(n.Target, spec.Operations.OfType<DropColumnOperation>().Any(d => d.Table == n.Target.Table && d.Column == n.Target.SourceColumn))); break;
+                case CreateIndexOperation i when partitioned.TryGetValue(i.Table, out var p): steps.AddRange(PartitionedIndexSteps.Build(i, p)); break;
                 case CreateIndexOperation i: steps.Add(CreateIndex(i)); break;
+                case AddForeignKeyOperation f when partitioned.TryGetValue(f.Table, out var p): steps.AddRange(PartitionedForeignKeySteps.Build(f, p)); break;
                 case AddForeignKeyOperation f: steps.AddRange(ForeignKey(f)); break;
-                case SetNotNullOperation s: steps.AddRange(SetNotNull(s)); break;
+                case SetNotNullOperation s: steps.AddRange(SetNotNull(s, partitioned.GetValueOrDefault(s.Table)?.Partitions ?? [])); break;
                 case DropColumnOperation d: steps.AddRange(DropColumn(d, normalizations, liveColumns)); break;
                 case RawSqlOperation r: steps.Add(RawSql(r, steps.Count)); break;
                 default: throw new SpecException(op.Location, $"operation '{op.Kind}' has no planner.", "Report this as a bug.");
@@ -104,19 +112,19 @@ public static class MigrationPlanner
         _ => null,
     }).FirstOrDefault(t => t is not null) ?? new QualifiedName("public", spec.Name);
 
-    private static DdlStatement Ddl(string sql, QualifiedName? table, LockMode mode, bool concurrently = false, string? repair = null) =>
+    internal static DdlStatement Ddl(string sql, QualifiedName? table, LockMode mode, bool concurrently = false, string? repair = null) =>
         new(sql, table is null || mode == LockMode.None ? [] : [new TableLock(table, mode)], concurrently, repair);
 
-    private static PlanStep Step(string key, MigrationPhase phase, string description, DdlStatement ddl, PlanRollback? rollback, string? appliedProbe = null, string? halfAppliedProbe = null)
+    internal static PlanStep Step(string key, MigrationPhase phase, string description, DdlStatement ddl, PlanRollback? rollback, string? appliedProbe = null, string? halfAppliedProbe = null)
     {
         var strongest = ddl.Locks.OrderByDescending(l => l.Mode).FirstOrDefault();
         return new PlanStep(key, phase, StepKind.Ddl, description, ddl.Sql, strongest?.Mode ?? LockMode.None, strongest?.Table.ToString(), false, rollback, ddl, appliedProbe, halfAppliedProbe);
     }
 
-    private static PlanRollback Undo(string description, DdlStatement ddl) =>
+    internal static PlanRollback Undo(string description, DdlStatement ddl) =>
         new(description, ddl.Sql, ddl.Locks.Count == 0 ? LockMode.None : ddl.Locks.Max(l => l.Mode), ddl);
 
-    private static PlanRollback Nothing(string why) => new(why, null, LockMode.None, null);
+    internal static PlanRollback Nothing(string why) => new(why, null, LockMode.None, null);
 
     private static IEnumerable<PlanStep> CreateTable(CreateTableOperation c)
     {
@@ -219,24 +227,27 @@ public static class MigrationPlanner
             Nothing("Nothing: a validated constraint stays; Expand's rollback drops it."), CatalogProbes.ConstraintValidated(f.Table, f.Name));
     }
 
-    private static IEnumerable<PlanStep> SetNotNull(SetNotNullOperation s)
+    /// <param name="partitions">On a partitioned table each statement recurses to every partition (no scan for SET NOT
+    /// NULL, which reuses each partition's validated CHECK), so each partition's lock is declared too.</param>
+    private static IEnumerable<PlanStep> SetNotNull(SetNotNullOperation s, IReadOnlyList<QualifiedName> partitions)
     {
+        DdlStatement Recursing(string sql, LockMode mode) => new(sql, [new TableLock(s.Table, mode), .. partitions.Select(p => new TableLock(p, mode))]);
         var check = $"{s.Table.Name}_{s.Column}_not_null";
         var k = $"validate.{s.Table.Name}.{s.Column}.not_null";
         yield return Step($"{k}.check", MigrationPhase.Validate, $"Add CHECK ({s.Column} IS NOT NULL) NOT VALID (no scan)",
-            Ddl($"ALTER TABLE {s.Table.Sql} ADD CONSTRAINT {Ident.Quote(check)} CHECK ({Ident.Quote(s.Column)} IS NOT NULL) NOT VALID", s.Table, LockMode.AccessExclusive),
-            Undo($"Drop constraint {check}", Ddl($"ALTER TABLE {s.Table.Sql} DROP CONSTRAINT IF EXISTS {Ident.Quote(check)}", s.Table, LockMode.AccessExclusive)),
+            Recursing($"ALTER TABLE {s.Table.Sql} ADD CONSTRAINT {Ident.Quote(check)} CHECK ({Ident.Quote(s.Column)} IS NOT NULL) NOT VALID", LockMode.AccessExclusive),
+            Undo($"Drop constraint {check}", Recursing($"ALTER TABLE {s.Table.Sql} DROP CONSTRAINT IF EXISTS {Ident.Quote(check)}", LockMode.AccessExclusive)),
             $"SELECT ({CatalogProbes.ConstraintExists(s.Table, check)}) OR ({CatalogProbes.ColumnNotNull(s.Table, s.Column)})");
         yield return Step($"{k}.validate", MigrationPhase.Validate, $"Validate the CHECK (scans under SHARE UPDATE EXCLUSIVE: reads and writes continue)",
-            Ddl($"ALTER TABLE {s.Table.Sql} VALIDATE CONSTRAINT {Ident.Quote(check)}", s.Table, LockMode.ShareUpdateExclusive),
+            Recursing($"ALTER TABLE {s.Table.Sql} VALIDATE CONSTRAINT {Ident.Quote(check)}", LockMode.ShareUpdateExclusive),
             Nothing("Nothing: dropped by the CHECK's rollback."),
             $"SELECT ({CatalogProbes.ConstraintValidated(s.Table, check)}) OR ({CatalogProbes.ColumnNotNull(s.Table, s.Column)})");
         yield return Step($"{k}.set", MigrationPhase.Validate, $"SET NOT NULL on {s.Column} (the validated CHECK proves it: no scan, brief lock)",
-            Ddl($"ALTER TABLE {s.Table.Sql} ALTER COLUMN {Ident.Quote(s.Column)} SET NOT NULL", s.Table, LockMode.AccessExclusive),
-            Undo($"DROP NOT NULL on {s.Column}", Ddl($"ALTER TABLE {s.Table.Sql} ALTER COLUMN {Ident.Quote(s.Column)} DROP NOT NULL", s.Table, LockMode.AccessExclusive)),
+            Recursing($"ALTER TABLE {s.Table.Sql} ALTER COLUMN {Ident.Quote(s.Column)} SET NOT NULL", LockMode.AccessExclusive),
+            Undo($"DROP NOT NULL on {s.Column}", Recursing($"ALTER TABLE {s.Table.Sql} ALTER COLUMN {Ident.Quote(s.Column)} DROP NOT NULL", LockMode.AccessExclusive)),
             CatalogProbes.ColumnNotNull(s.Table, s.Column));
         yield return Step($"{k}.drop_check", MigrationPhase.Validate, $"Drop the now-redundant CHECK {check}",
-            Ddl($"ALTER TABLE {s.Table.Sql} DROP CONSTRAINT IF EXISTS {Ident.Quote(check)}", s.Table, LockMode.AccessExclusive),
+            Recursing($"ALTER TABLE {s.Table.Sql} DROP CONSTRAINT IF EXISTS {Ident.Quote(check)}", LockMode.AccessExclusive),
             Nothing("Nothing: the column stays NOT NULL until the SET NOT NULL rollback."), CatalogProbes.ConstraintMissing(s.Table, check));
     }
 
