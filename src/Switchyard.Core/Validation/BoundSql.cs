@@ -1,4 +1,5 @@
 using Npgsql;
+using NpgsqlTypes;
 
 namespace Switchyard.Core.Validation;
 
@@ -25,6 +26,9 @@ public sealed class BoundSql
 
     /// <summary>The SQL text with its parameters numbered from <c>$first</c>.</summary>
     public string At(int first) => _text(first);
+
+    /// <summary>A text[] parameter (elements may be NULL).</summary>
+    public static NpgsqlParameter TextArray(IEnumerable<string?> values) => new() { Value = values.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text };
 
     /// <summary><paramref name="own"/> followed by <see cref="Values"/>, for a statement whose own parameters come first.</summary>
     public object?[] After(params object?[] own) => [.. own, .. Values];

@@ -76,9 +76,9 @@ public sealed class IdCodeSql
     public BoundSql Unproven(string legacy, string mapped)
     {
         var quick = _legacyIsText && _self.Any(c => c is not null);
-        var values = new List<NpgsqlParameter> { TextArray(_codes) };
+        var values = new List<NpgsqlParameter> { BoundSql.TextArray(_codes) };
         if (quick) values.Add(new NpgsqlParameter { Value = _self, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Name });
-        if (_ids is not null) values.Add(TextArray(_ids));
+        if (_ids is not null) values.Add(BoundSql.TextArray(_ids));
         return new BoundSql(first =>
         {
             var index = _ids is null ? _state : $"array_position(${first + values.Count - 1}::text[], {_state}::text)";
@@ -86,8 +86,6 @@ public sealed class IdCodeSql
             return quick ? $"((${first + 1}::name[])[{index}] = ({legacy} COLLATE \"C\")) IS NOT TRUE AND {wrong}" : wrong;
         }, values);
     }
-
-    private static NpgsqlParameter TextArray(string?[] values) => new() { Value = values, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text };
 
     private static string? QuickProof(LookupCode? code) =>
         code is { SelfMapping: true } && Encoding.UTF8.GetByteCount(code.Code) <= MaxNameBytes ? code.Code : null;

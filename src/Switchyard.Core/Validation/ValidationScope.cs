@@ -168,15 +168,13 @@ public sealed class ValidationScope
         var mapped = Target.CodeSql(legacyExpression);
         var otherwise = Target.FallbackCode is { } fallback && codes.Any(c => c.Code == fallback) ? Target.FallbackCodeSql : mapped;
         // The codes are bound arrays, most frequent first: constants to the planner (hashed from nine elements on), never SQL text.
-        var all = TextArray(codes.Select(c => c.Code));
+        var all = BoundSql.TextArray(codes.Select(c => c.Code));
         var self = codes.Where(c => c.SelfMapping).Select(c => c.Code).ToList();
         string Slow(int first) => $"CASE WHEN {mapped} = ANY(${first}::text[]) THEN {mapped} ELSE {otherwise} END";
         return self.Count == 0
             ? new BoundSql(first => $"({Slow(first)})", [all])
-            : new BoundSql(first => $"CASE WHEN {legacyExpression} = ANY(${first + 1}::text[]) THEN {legacyExpression} ELSE {Slow(first)} END", [all, TextArray(self)]);
+            : new BoundSql(first => $"CASE WHEN {legacyExpression} = ANY(${first + 1}::text[]) THEN {legacyExpression} ELSE {Slow(first)} END", [all, BoundSql.TextArray(self)]);
     }
-
-    private static NpgsqlParameter TextArray(IEnumerable<string> values) => new() { Value = values.ToArray(), NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text };
 
     /// <summary>Primary-key chunks [from, to) covering the table at the time the facts were read.</summary>
     public IReadOnlyList<KeyChunk> Chunks()
