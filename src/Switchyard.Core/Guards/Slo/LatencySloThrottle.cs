@@ -144,7 +144,10 @@ public sealed partial class LatencySloThrottle : IBackfillThrottle
         // Kind of decision and the state it leads to: a run of halvings or of climbs is one entry, lifting the limit another.
         var kind = $"{decision.Change}:{decision.State}";
         var message = $"latency SLO {Action(decision.Change)}: {decision.Reason}";
-        LogDecision(_logger, message);
+        // Slowing down and speeding up is the controller doing its job (the progress line shows the rate); only a
+        // pause, where the backfill stops, is a warning.
+        if (decision.Change == SloChange.Pause) LogPause(_logger, message);
+        else LogDecision(_logger, message);
         return await JournalAsync(batch.Migration, kind, message, decision, ct).ConfigureAwait(false);
     }
 
@@ -199,6 +202,9 @@ public sealed partial class LatencySloThrottle : IBackfillThrottle
     [LoggerMessage(EventId = 6010, Level = LogLevel.Information, Message = "{Message}")]
     private static partial void LogBaseline(ILogger logger, string message);
 
-    [LoggerMessage(EventId = 6011, Level = LogLevel.Warning, Message = "{Message}")]
+    [LoggerMessage(EventId = 6011, Level = LogLevel.Information, Message = "{Message}")]
     private static partial void LogDecision(ILogger logger, string message);
+
+    [LoggerMessage(EventId = 6012, Level = LogLevel.Warning, Message = "{Message}")]
+    private static partial void LogPause(ILogger logger, string message);
 }
