@@ -39,9 +39,12 @@ internal sealed class CliContext : IAsyncDisposable
     public async Task<ConnectionSettings> ConnectAsync(CancellationToken ct, string? managedDatabase = null)
     {
         var target = await ConnectionResolver.ResolveAsync(ParseResult.GetValue(GlobalOptions.Connection), LocalOptions, ct).ConfigureAwait(false);
+        // On stderr, so --json output stays one document: starting a server is something the operator must know.
+        if (target.StartedManagedCluster)
+            await Console.Error.WriteLineAsync($"note: started the managed PostgreSQL cluster in {LocalOptions.Home} (it was stopped); `switchyard local stop` stops it.").ConfigureAwait(false);
         if (target.IsManagedCluster && managedDatabase is not null)
         {
-            await EnsureDatabaseAsync(target, managedDatabase, ct).ConfigureAwait(false);
+            await ManagedDatabase.EnsureAsync(target.ConnectionString, managedDatabase, ct).ConfigureAwait(false);
             target = target.ForDatabase(managedDatabase);
         }
         Target = target;
@@ -61,19 +64,6 @@ internal sealed class CliContext : IAsyncDisposable
 
     public SafeSqlRunner Sql(SafeSqlOptions? options = null) =>
         new(DataSource, options, LoggerFactory.CreateLogger<SafeSqlRunner>());
-
-    private static async Task EnsureDatabaseAsync(ConnectionSettings server, string database, CancellationToken ct)
-    {
-        await using var ds = DataSourceFactory.Create(server);
-        await using var conn = await ds.OpenConnectionAsync(ct).ConfigureAwait(false);
-        await using var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = $1", conn);
-        exists.Parameters.AddWithValue(database);
-        if (await exists.ExecuteScalarAsync(ct).ConfigureAwait(false) is null)
-        {
-            await using var create = new NpgsqlCommand($"CREATE DATABASE {Ident.Quote(database)}", conn);
-            await create.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-        }
-    }
 
     public async ValueTask DisposeAsync()
     {

@@ -7,14 +7,15 @@ namespace Switchyard.Cli;
 /// <summary>The command tree and how a parse error reads: built here so the program and the tests use the same one.</summary>
 internal static class CliRoot
 {
-    public static RootCommand Build()
+    /// <param name="extraCommands">Commands a host adds to the product's (the sample's ledger, demo and benches).</param>
+    public static RootCommand Build(IEnumerable<Command>? extraCommands = null)
     {
         var root = new RootCommand("Switchyard: zero-downtime PostgreSQL schema migrations for ledgers that move money.");
         root.Options.Add(GlobalOptions.Connection);
         root.Options.Add(GlobalOptions.Verbose);
         root.Options.Add(GlobalOptions.Home);
         root.Options.Add(GlobalOptions.PgBin);
-        foreach (var command in CommandCatalog.All())
+        foreach (var command in CommandCatalog.All().Concat(extraCommands ?? []))
             root.Subcommands.Add(command);
         return root;
     }

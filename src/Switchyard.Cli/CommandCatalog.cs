@@ -9,13 +9,9 @@ internal static class CommandCatalog
     public static IEnumerable<Command> All() =>
     [
         LocalCommands.Build(),
-        LedgerCommands.Build(),
-        DemoCommand.Build(),
-        WorkloadCommands.Build(),
         LintCommands.Build(),
         RunbookCommands.Runbook(),
         RunbookCommands.Evidence(),
-        ValidateBenchCommand.AddTo(BenchCommands.Build()),
         BackfillCommands.Build(),
         MigrationCommands.Plan(),
         MigrationCommands.Apply(),

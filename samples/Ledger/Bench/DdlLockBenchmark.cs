@@ -114,7 +114,7 @@ public sealed class DdlLockBenchmark
             await r.ReadAsync(ct).ConfigureAwait(false);
             (minId, maxId) = (r.GetInt64(0), r.GetInt64(1));
         }
-        if (maxId == 0) throw new SwitchyardException("the ledger has no transactions to read.", "Seed it first: switchyard ledger seed.");
+        if (maxId == 0) throw new SwitchyardException("the ledger has no transactions to read.", "Seed it first: switchyard-ledger ledger seed.");
 
         var measured = new List<(DdlLockMode Mode, LatencySummary Latency, long Failed, long Waited, long WaitedWhileHeld, long MaxAtOnce, long Samples, int Attempts, double? After)>();
         foreach (var mode in Enum.GetValues<DdlLockMode>())

@@ -15,7 +15,7 @@ internal sealed record LedgerShape(long MaxAccountId, long MaxMerchantId)
         if (!(bool)(await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false))!)
         {
             throw new Core.SwitchyardException($"Database '{database}' holds no ledger (tables accounts, merchants, transactions).",
-                "Seed one first: switchyard ledger seed --rows 200000");
+                "Seed one first: switchyard-ledger ledger seed --rows 200000");
         }
         await using var ids = new NpgsqlCommand("SELECT (SELECT coalesce(max(id), 0) FROM accounts), (SELECT coalesce(max(id), 0) FROM merchants)", connection);
         await using var reader = await ids.ExecuteReaderAsync(ct).ConfigureAwait(false);
@@ -24,7 +24,7 @@ internal sealed record LedgerShape(long MaxAccountId, long MaxMerchantId)
         if (shape.MaxAccountId < 1 || shape.MaxMerchantId < 1)
         {
             throw new Core.SwitchyardException($"The ledger in database '{database}' has no accounts or no merchants to pay with.",
-                "Seed it: switchyard ledger seed --rows 200000 --replace");
+                "Seed it: switchyard-ledger ledger seed --rows 200000 --replace");
         }
         return shape;
     }

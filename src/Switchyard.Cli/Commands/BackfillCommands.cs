@@ -1,3 +1,4 @@
+using Switchyard.Core.LocalPostgres;
 using System.CommandLine;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
@@ -38,7 +39,7 @@ internal static class BackfillCommands
         foreach (var o in new Option[] { migration, workers, rate, unmapped, targetMs, initial, max, slo, json }) run.Options.Add(o);
         CommandAction.Set(run, async (ctx, ct) =>
         {
-            await ctx.ConnectAsync(ct, LedgerCommands.ManagedDatabase).ConfigureAwait(false);
+            await ctx.ConnectAsync(ct, LocalClusterOptions.DefaultDatabase).ConfigureAwait(false);
             var sql = ctx.Sql();
             var options = new BackfillOptions
             {
@@ -69,7 +70,7 @@ internal static class BackfillCommands
         status.Options.Add(statusJson);
         CommandAction.Set(status, async (ctx, ct) =>
         {
-            await ctx.ConnectAsync(ct, LedgerCommands.ManagedDatabase).ConfigureAwait(false);
+            await ctx.ConnectAsync(ct, LocalClusterOptions.DefaultDatabase).ConfigureAwait(false);
             var name = ctx.ParseResult.GetValue(migration)!;
             var p = await BackfillProgressReader.ReadAsync(ctx.Sql(), name, ct).ConfigureAwait(false)
                 ?? throw new SwitchyardException($"no backfill has started for migration '{name}' in this database.", "Start it with: switchyard backfill run --migration " + name);

@@ -1,3 +1,4 @@
+using Switchyard.Core.LocalPostgres;
 using System.CommandLine;
 using Switchyard.Cli.Output;
 using Switchyard.Core;
@@ -22,7 +23,7 @@ internal static class ChainCommands
         if (settings.Confirm is { } confirm && files.All(f => f.Spec.Name != confirm))
             throw new SwitchyardException($"--confirm '{confirm}' names no migration in {directory}: nothing was run.",
                 $"Use one of: {string.Join(", ", files.Select(f => f.Spec.Name))}.");
-        await ctx.ConnectAsync(ct, LedgerCommands.ManagedDatabase).ConfigureAwait(false);
+        await ctx.ConnectAsync(ct, LocalClusterOptions.DefaultDatabase).ConfigureAwait(false);
         var sql = ctx.Sql(settings.Runner);
         var result = await new ChainRunner(new MigrationJournal(sql)).ApplyAsync(files, settings.ExpectOne, async (file, token) =>
         {
@@ -50,7 +51,7 @@ internal static class ChainCommands
         CommandAction.Set(command, async (ctx, ct) =>
         {
             var files = MigrationChain.Load(ctx.ParseResult.GetValue(directory)!);
-            await ctx.ConnectAsync(ct, LedgerCommands.ManagedDatabase).ConfigureAwait(false);
+            await ctx.ConnectAsync(ct, LocalClusterOptions.DefaultDatabase).ConfigureAwait(false);
             var entries = await new ChainRunner(new MigrationJournal(ctx.Sql())).BaselineAsync(files, ctx.ParseResult.GetValue(through)!, ct).ConfigureAwait(false);
             if (ctx.ParseResult.GetValue(json)) CliOutput.WriteJson(entries.Select(e => new { file = e.File.FileName, migration = e.File.Spec.Name, state = e.State.ToString().ToLowerInvariant() }));
             else CliOutput.Table(null, ["file", "migration", "state"], entries.Select(e => new[] { e.File.FileName, e.File.Spec.Name, e.State.ToString().ToLowerInvariant() }));

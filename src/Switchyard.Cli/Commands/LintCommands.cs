@@ -52,7 +52,7 @@ internal static class LintCommands
                 else
                 {
                     var sql = ReadInput(path);
-                    var target = await ctx.ConnectAsync(ct, LedgerCommands.ManagedDatabase).ConfigureAwait(false);
+                    var target = await ctx.ConnectAsync(ct, LocalClusterOptions.DefaultDatabase).ConfigureAwait(false);
                     var binaries = await PostgresBinaries.LocateAsync(ctx.LocalOptions.BinDirectory, ct).ConfigureAwait(false);
                     report = await SqlLinter.AnalyzeAndMeasureAsync(sql, path, target, binaries, ctx.Sql(), ct).ConfigureAwait(false);
                 }
@@ -95,7 +95,7 @@ internal static class LintCommands
         if (!File.Exists(path))
             throw new SwitchyardException($"{path}: no such file.", "Name a spec, e.g. `switchyard lint samples/Ledger/specs/001-normalize-transaction-status.yaml`.");
         var spec = SpecLoader.LoadFile(path);
-        var target = await ctx.ConnectAsync(ct, LedgerCommands.ManagedDatabase).ConfigureAwait(false);
+        var target = await ctx.ConnectAsync(ct, LocalClusterOptions.DefaultDatabase).ConfigureAwait(false);
         var sql = ctx.Sql();
         var plan = MigrationPlanner.Build(spec, await SpecCatalogCheck.CheckAsync(spec, sql, ct).ConfigureAwait(false));
         if (staticOnly) return SpecLinter.Analyze(plan, sql.Options, path);

@@ -62,6 +62,7 @@ internal static class LocalCommands
             ("home", s.Home),
             ("data directory", s.DataDirectory ?? "-"),
             ("port", s.Port?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-"),
+            ("default database", s.DefaultDatabase),
             ("binaries", s.BinDirectory ?? "-"),
         };
         foreach (var standby in s.Standbys)

@@ -1,3 +1,4 @@
+using Switchyard.Core.LocalPostgres;
 using System.CommandLine;
 using Switchyard.Cli.Options;
 using Switchyard.Cli.Output;
@@ -37,7 +38,7 @@ internal static class MigrationCommands
         CommandAction.Set(command, async (ctx, ct) =>
         {
             var loaded = SpecLoader.LoadFile(ctx.ParseResult.GetValue(spec)!);
-            await ctx.ConnectAsync(ct, LedgerCommands.ManagedDatabase).ConfigureAwait(false);
+            await ctx.ConnectAsync(ct, LocalClusterOptions.DefaultDatabase).ConfigureAwait(false);
             if (await CompletedMigration.DescribeAsync(ctx.Sql(), loaded.Name, ct).ConfigureAwait(false) is { } done)
             {
                 if (ctx.ParseResult.GetValue(json)) CliOutput.WriteJson(new { migration = loaded.Name, state = MigrationStates.Completed, message = done });
@@ -80,7 +81,7 @@ internal static class MigrationCommands
                 throw new SwitchyardException($"--expect-one needs a folder of specs; {path} is a file.", "Pass the migrations folder, or drop --expect-one.");
             var loaded = SpecLoader.LoadFile(path);
             var toPhase = ctx.ParseResult.GetValue(to);
-            await ctx.ConnectAsync(ct, LedgerCommands.ManagedDatabase).ConfigureAwait(false);
+            await ctx.ConnectAsync(ct, LocalClusterOptions.DefaultDatabase).ConfigureAwait(false);
             var sql = ctx.Sql(RunnerOptions(ctx));
             await using var plugged = await ApplyPlugins.BuildAsync(ctx, sql, ctx.ParseResult.GetValue(batch), loaded, ct).ConfigureAwait(false);
             var asJson = ctx.ParseResult.GetValue(json);
@@ -113,7 +114,7 @@ internal static class MigrationCommands
         CommandAction.Set(command, async (ctx, ct) =>
         {
             var toPhase = ctx.ParseResult.GetValue(to);
-            await ctx.ConnectAsync(ct, LedgerCommands.ManagedDatabase).ConfigureAwait(false);
+            await ctx.ConnectAsync(ct, LocalClusterOptions.DefaultDatabase).ConfigureAwait(false);
             var sql = ctx.Sql(RunnerOptions(ctx));
             var record = await new MigrationControl(sql).FindAsync(ctx.ParseResult.GetValue(migration), ct).ConfigureAwait(false);
             var path = ctx.ParseResult.GetValue(specPath) ?? record.SpecPath
@@ -144,7 +145,7 @@ internal static class MigrationCommands
         command.Options.Add(json);
         CommandAction.Set(command, async (ctx, ct) =>
         {
-            await ctx.ConnectAsync(ct, LedgerCommands.ManagedDatabase).ConfigureAwait(false);
+            await ctx.ConnectAsync(ct, LocalClusterOptions.DefaultDatabase).ConfigureAwait(false);
             var guards = ctx.ParseResult.GetValue(noGuards) ? null : new Core.Guards.GuardOptions { StandbyConnections = StandbyConnections.Resolve(ctx, standby) };
             var statuses = await new MigrationControl(ctx.Sql()).StatusAsync(ctx.ParseResult.GetValue(migration), null, guards, ct).ConfigureAwait(false);
             if (ctx.ParseResult.GetValue(json)) CliOutput.WriteJson(statuses);
@@ -171,7 +172,7 @@ internal static class MigrationCommands
         foreach (var o in new Option[] { reads, percent, writes, migration, json }) command.Options.Add(o);
         CommandAction.Set(command, async (ctx, ct) =>
         {
-            await ctx.ConnectAsync(ct, LedgerCommands.ManagedDatabase).ConfigureAwait(false);
+            await ctx.ConnectAsync(ct, LocalClusterOptions.DefaultDatabase).ConfigureAwait(false);
             var flag = await new MigrationControl(ctx.Sql()).CutoverAsync(ctx.ParseResult.GetValue(migration), ctx.ParseResult.GetValue(reads)!,
                 ctx.ParseResult.GetValue(percent), ctx.ParseResult.GetValue(writes)!, ct).ConfigureAwait(false);
             if (ctx.ParseResult.GetValue(json)) CliOutput.WriteJson(flag);
@@ -196,7 +197,7 @@ internal static class MigrationCommands
         command.Options.Add(reason);
         CommandAction.Set(command, async (ctx, ct) =>
         {
-            await ctx.ConnectAsync(ct, LedgerCommands.ManagedDatabase).ConfigureAwait(false);
+            await ctx.ConnectAsync(ct, LocalClusterOptions.DefaultDatabase).ConfigureAwait(false);
             var control = await new MigrationControl(ctx.Sql()).SetAsync(ctx.ParseResult.GetValue(migration), action, ctx.ParseResult.GetValue(reason), ct).ConfigureAwait(false);
             CliOutput.Plain($"{name}: paused={control.Paused.ToString().ToLowerInvariant()} abort_requested={control.AbortRequested.ToString().ToLowerInvariant()}");
             return 0;

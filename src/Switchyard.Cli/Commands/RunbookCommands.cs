@@ -1,3 +1,4 @@
+using Switchyard.Core.LocalPostgres;
 using System.CommandLine;
 using Switchyard.Cli.Options;
 using Switchyard.Cli.Output;
@@ -20,7 +21,7 @@ internal static class RunbookCommands
         var spec = new Argument<string>("spec") { Description = "Path of the YAML migration spec." };
         var format = CliOptions.Enum("--format", "markdown or html.", RunbookFormat.Markdown);
         var output = new Option<string?>("--out") { Description = "Write to this file instead of stdout." };
-        var backfillRate = CliOptions.OptionalNumber("--backfill-rows-per-second", "Backfill rate for the estimates. Default: this table's last completed backfill in the journal, else its last recorded `switchyard bench backfill`, else 20,000 rows/s; the runbook names the source.", 1d, double.MaxValue, "20000");
+        var backfillRate = CliOptions.OptionalNumber("--backfill-rows-per-second", "Backfill rate for the estimates. Default: this table's last completed backfill in the journal, else its last recorded `switchyard-ledger bench backfill`, else 20,000 rows/s; the runbook names the source.", 1d, double.MaxValue, "20000");
         var owner = new Option<string?>("--owner") { Description = "Who owns the change (printed in the change record and sign-off). Default: a blank to fill in." };
         var approvers = new Option<string[]>("--approver") { Description = "Who approves the change (repeatable). Default: a blank to fill in.", AllowMultipleArgumentsPerToken = false };
         var window = new Option<string?>("--change-window") { Description = "The change window, e.g. \"2026-12-03 02:00-04:00 UTC\". Default: a blank to fill in." };
@@ -31,7 +32,7 @@ internal static class RunbookCommands
         CommandAction.Set(command, async (ctx, ct) =>
         {
             var loaded = SpecLoader.LoadFile(ctx.ParseResult.GetValue(spec)!);
-            var target = await ctx.ConnectAsync(ct, LedgerCommands.ManagedDatabase).ConfigureAwait(false);
+            var target = await ctx.ConnectAsync(ct, LocalClusterOptions.DefaultDatabase).ConfigureAwait(false);
             var sql = ctx.Sql();
             if (await CompletedMigration.DescribeAsync(sql, loaded.Name, ct).ConfigureAwait(false) is { } done)
             {
@@ -85,7 +86,7 @@ internal static class RunbookCommands
                 ?? throw new SwitchyardException("Name the migration to export, e.g. `switchyard evidence 001-normalize-transaction-status`.", "List migrations with `switchyard status`.");
             // The key is read before anything is exported: a bad key path fails fast and writes nothing.
             using var key = ctx.ParseResult.GetValue(signKey) is { } keyPath ? EvidenceKeys.LoadPrivate(keyPath) : null;
-            await ctx.ConnectAsync(ct, LedgerCommands.ManagedDatabase).ConfigureAwait(false);
+            await ctx.ConnectAsync(ct, LocalClusterOptions.DefaultDatabase).ConfigureAwait(false);
             var record = await new EvidenceExporter(ctx.Sql()).ExportAsync(name, ct).ConfigureAwait(false);
             if (key is not null) record = record.SignWith(key);
             var text = ctx.ParseResult.GetValue(format) == "markdown" ? EvidenceMarkdown.Render(record) : record.ToJson();

@@ -1,3 +1,4 @@
+using Switchyard.Core.LocalPostgres;
 using System.CommandLine;
 using System.Globalization;
 using Switchyard.Cli.Options;
@@ -38,13 +39,13 @@ internal static class ValidateCommands
             var (flagshipOrSpec, settings, specOptions) = TargetOf(ctx.ParseResult.GetValue(spec));
             var options = tuning.Read(ctx.ParseResult, specOptions) with { Shape = ctx.ParseResult.GetValue(phase) };
             options.Validate();
-            var target = await ctx.ConnectAsync(ct, LedgerCommands.ManagedDatabase).ConfigureAwait(false);
+            var target = await ctx.ConnectAsync(ct, LocalClusterOptions.DefaultDatabase).ConfigureAwait(false);
             var sql = ctx.Sql();
             var suite = new ValidationSuite(sql, flagshipOrSpec, settings, options);
             if (ctx.ParseResult.GetValue(recordBaseline))
             {
                 var scope = await suite.ScopeAsync(ct).ConfigureAwait(false);
-                if (!scope.Facts.TableExists) throw new SwitchyardException($"{scope.Target.Table} does not exist in {target.Describe()}.", "Seed a ledger first: switchyard ledger seed --rows 100000.");
+                if (!scope.Facts.TableExists) throw new SwitchyardException($"{scope.Target.Table} does not exist in {target.Describe()}.", "Seed a ledger first: switchyard-ledger ledger seed --rows 100000.");
                 var groups = await ReconciliationBaseline.RecordAsync(scope, ct).ConfigureAwait(false);
                 CliOutput.Plain($"baseline recorded: {groups} accounts, keys ≤ {scope.Facts.MaxKey} of {scope.Target.Table} in {target.Describe()}");
                 return 0;

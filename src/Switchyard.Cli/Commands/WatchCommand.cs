@@ -1,3 +1,4 @@
+using Switchyard.Core.LocalPostgres;
 using System.CommandLine;
 using System.Globalization;
 using Spectre.Console;
@@ -29,7 +30,7 @@ internal static class WatchCommand
 
         CommandAction.Set(watch, async (ctx, ct) =>
         {
-            await ctx.ConnectAsync(ct, LedgerCommands.ManagedDatabase).ConfigureAwait(false);
+            await ctx.ConnectAsync(ct, LocalClusterOptions.DefaultDatabase).ConfigureAwait(false);
             var every = TimeSpan.FromSeconds(ctx.ParseResult.GetValue(interval));
             var options = new GuardOptions
             {

@@ -25,8 +25,9 @@ public static class ConnectionResolver
             return new ConnectionSettings(pg, "PG* environment variables", false);
 
         var cluster = new LocalCluster(localOptions);
+        var wasRunning = (await cluster.StatusAsync(ct).ConfigureAwait(false)).Running;
         await cluster.StartAsync(ct).ConfigureAwait(false);
-        return new ConnectionSettings(cluster.ConnectionString(), "managed local cluster", true);
+        return new ConnectionSettings(cluster.ConnectionString(), "managed local cluster", true) { StartedManagedCluster = !wasRunning };
     }
 
     /// <summary>Accepts keyword form (<c>Host=..;Port=..</c> or libpq <c>host=.. port=..</c>) and <c>postgres://</c> URIs.</summary>

@@ -5,6 +5,9 @@ namespace Switchyard.Core.Connections;
 /// <summary>A resolved target database: where the connection string came from, and a printable description.</summary>
 public sealed record ConnectionSettings(string ConnectionString, string Source, bool IsManagedCluster)
 {
+    /// <summary>True when resolving it started the managed cluster, which was stopped (the command says so).</summary>
+    public bool StartedManagedCluster { get; init; }
+
     /// <summary>host:port/database as user — safe to print and journal (no password).</summary>
     public string Describe()
     {

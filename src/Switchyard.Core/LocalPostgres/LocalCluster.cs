@@ -40,6 +40,7 @@ public sealed class LocalCluster
             if (!IsPortFree(state.Port)) state = state with { Port = FreePort() };
             await PgCtlStartAsync(binaries, state.DataDirectory, state.Port, state.SocketDirectory, ct).ConfigureAwait(false);
             state.Save(StatePath);
+            await ManagedDatabase.EnsureAsync(ConnectionString(state, "postgres"), LocalClusterOptions.DefaultDatabase, ct).ConfigureAwait(false);
         }
         foreach (var standby in state.Standbys)
         {
@@ -93,10 +94,10 @@ public sealed class LocalCluster
         foreach (var s in state.Standbys)
         {
             standbys.Add(new StandbyStatus(s.Name, await IsRunningAsync(binaries, s.DataDirectory, ct).ConfigureAwait(false),
-                s.Port, s.DataDirectory, ConnectionString(state, "postgres", s.Port)));
+                s.Port, s.DataDirectory, ConnectionString(state, LocalClusterOptions.DefaultDatabase, s.Port)));
         }
         return new LocalClusterStatus(true, running, Home, state.DataDirectory, state.Port,
-            ConnectionString(state, "postgres"), state.BinDirectory, running ? ReadPid(state.DataDirectory) : null, standbys);
+            ConnectionString(state, LocalClusterOptions.DefaultDatabase), state.BinDirectory, running ? ReadPid(state.DataDirectory) : null, standbys);
     }
 
     /// <summary>The connection string for a database of the running cluster; it names the password file, never the password.</summary>

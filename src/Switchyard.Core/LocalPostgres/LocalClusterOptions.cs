@@ -14,6 +14,12 @@ public sealed record LocalClusterOptions
     /// <value>The default is false: the cluster is durable.</value>
     public bool Fast { get; init; }
 
+    /// <summary>
+    /// The one database commands act on in the managed cluster when no connection is given (created on first use);
+    /// <c>local status</c> shows it and every error about a missing table names it.
+    /// </summary>
+    public const string DefaultDatabase = "app";
+
     /// <summary>The superuser Switchyard creates and connects as.</summary>
     public string SuperUser { get; init; } = "switchyard";
 

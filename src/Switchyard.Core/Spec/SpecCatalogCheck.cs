@@ -28,7 +28,7 @@ public static class SpecCatalogCheck
         {
             if (created.Contains((table, null))) return;
             if ((await Columns(table).ConfigureAwait(false)).Count == 0)
-                throw new SpecException(op.At(field), $"table {table} does not exist in the target database.",
+                throw new SpecException(op.At(field), $"table {table} does not exist in {new Connections.ConnectionSettings(sql.DataSource.ConnectionString, "runner", false).Describe()}.",
                     "Check the table name and schema (write schema.table for tables outside public) and the --connection target.");
         }
 

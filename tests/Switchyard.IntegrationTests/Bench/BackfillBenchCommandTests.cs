@@ -15,7 +15,7 @@ public sealed class BackfillBenchCommandTests(TestDatabase db) : IClassFixture<T
         // Given the managed cluster (the bench seeds its own three ledgers)
 
         // When the backfill benchmark runs without load
-        var result = await CliRunner.RunAsync(["bench", "backfill", "--rows", "20000", "--workers", "2", "--json", "-c", db.ConnectionString]);
+        var result = await CliRunner.RunSampleAsync(["bench", "backfill", "--rows", "20000", "--workers", "2", "--json", "-c", db.ConnectionString]);
 
         // Then every side ran on the flagship's post-Expand shape, NOT VALID foreign key included
         result.ExitCode.ShouldBe(0, result.StdErr);

@@ -11,7 +11,7 @@ public sealed class BackfillBenchWithLoadTests(TestDatabase db) : IClassFixture<
         // Given the managed cluster (the bench seeds its own two ledgers)
 
         // When the backfill benchmark runs with payments traffic against each ledger
-        var result = await CliRunner.RunAsync(["bench", "backfill", "--rows", "20000", "--workers", "2", "--with-load", "40", "--warmup-seconds", "1", "--baseline-seconds", "2", "--json", "-c", db.ConnectionString]);
+        var result = await CliRunner.RunSampleAsync(["bench", "backfill", "--rows", "20000", "--workers", "2", "--with-load", "40", "--warmup-seconds", "1", "--baseline-seconds", "2", "--json", "-c", db.ConnectionString]);
 
         // Then both backfills completed exactly and the JSON carries the foreground figures of every window
         result.ExitCode.ShouldBe(0, result.StdErr);
@@ -39,7 +39,7 @@ public sealed class BackfillBenchWithLoadTests(TestDatabase db) : IClassFixture<
     public async Task Bench_backfill_rejects_a_non_positive_load()
     {
         // When --with-load is zero
-        var result = await CliRunner.RunAsync(["bench", "backfill", "--rows", "100", "--with-load", "0", "-c", db.ConnectionString]);
+        var result = await CliRunner.RunSampleAsync(["bench", "backfill", "--rows", "100", "--with-load", "0", "-c", db.ConnectionString]);
 
         // Then it fails naming the option
         result.ExitCode.ShouldNotBe(0);

@@ -11,7 +11,7 @@ public sealed class DdlLockBenchCommandTests(TestDatabase db) : IClassFixture<Te
         // Given the managed cluster (the bench seeds its own fresh ledger)
 
         // When the DDL lock benchmark runs briefly with --json
-        var result = await CliRunner.RunAsync(["bench", "ddl-lock", "--hold-seconds", "2", "--readers", "3", "--rate", "150", "--rows", "5000", "--json", "-c", db.ConnectionString]);
+        var result = await CliRunner.RunSampleAsync(["bench", "ddl-lock", "--hold-seconds", "2", "--readers", "3", "--rate", "150", "--rows", "5000", "--json", "-c", db.ConnectionString]);
 
         // Then it exits 0 and reports the four modes with every field
         result.ExitCode.ShouldBe(0, result.StdErr);

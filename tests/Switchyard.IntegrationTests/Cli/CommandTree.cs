@@ -14,7 +14,8 @@ internal static class CommandTree
         "--owner", "--approver", "--change-window", "--sign-key", "--public-key", "--through",
     ];
 
-    public static RootCommand Root() => CliRoot.Build();
+    /// <summary>The sample host's tree: every product command and the sample's (ledger, workload, demo, bench).</summary>
+    public static RootCommand Root() => Switchyard.Samples.Ledger.Cli.LedgerHost.Root();
 
     /// <summary>(path words, command) for every command below the root.</summary>
     public static IEnumerable<(string[] Path, Command Command)> Commands(Command command, string[]? path = null)

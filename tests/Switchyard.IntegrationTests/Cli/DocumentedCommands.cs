@@ -10,6 +10,13 @@ namespace Switchyard.IntegrationTests.Cli;
 /// </summary>
 internal static partial class DocumentedCommands
 {
+    /// <summary>The sample's host: the product's commands plus the ledger, workload, demo and benches.</summary>
+    public const string SampleHost = "switchyard-ledger";
+
+    /// <summary>The command tree a printed command is parsed by: the sample host's or the product's.</summary>
+    public static RootCommand RootFor(string command) =>
+        command.StartsWith(SampleHost + " ", StringComparison.Ordinal) ? Switchyard.Samples.Ledger.Cli.LedgerHost.Root() : Switchyard.Cli.CliRoot.Build();
+
     /// <summary>Every command printed in <paramref name="markdown"/>, as written.</summary>
     public static IReadOnlyList<string> Extract(string markdown)
     {
@@ -26,7 +33,7 @@ internal static partial class DocumentedCommands
             if (inBlock)
             {
                 var code = line.Trim().TrimStart('$', ' ');
-                if (code.StartsWith("switchyard ", StringComparison.Ordinal)) found.Add(code.Split(" #")[0].Trim());
+                if (code.StartsWith("switchyard ", StringComparison.Ordinal) || code.StartsWith(SampleHost + " ", StringComparison.Ordinal)) found.Add(code.Split(" #")[0].Trim());
                 continue;
             }
             found.AddRange(CodeSpan().Matches(line).Select(m => m.Groups[1].Value.Trim()));
@@ -131,7 +138,7 @@ internal static partial class DocumentedCommands
         };
     }
 
-    [GeneratedRegex(@"`(switchyard [^`]+)`")]
+    [GeneratedRegex(@"`(switchyard(?:-ledger)? [^`]+)`")]
     private static partial Regex CodeSpan();
 
     [GeneratedRegex(@"<[^>]*>|""[^""]*""|\S+")]

@@ -42,13 +42,13 @@ public sealed class DocumentedCommandsTests(LedgerDatabase db) : IClassFixture<L
 
     private static List<string> ParseErrors(IEnumerable<string> commands)
     {
-        var root = CliRoot.Build();
         var errors = new List<string>();
         foreach (var command in commands.Distinct())
         {
+            var root = DocumentedCommands.RootFor(command);
             foreach (var args in DocumentedCommands.Expand(command, root))
             {
-                if (CliRoot.ErrorLine(root.Parse(args)) is { } error) errors.Add($"`{command}` as `switchyard {string.Join(' ', args)}`: {error}");
+                if (CliRoot.ErrorLine(root.Parse(args)) is { } error) errors.Add($"`{command}` as `{command.Split(' ')[0]} {string.Join(' ', args)}`: {error}");
             }
         }
         return errors;

@@ -1,6 +1,6 @@
 using System.Text.Json;
-using Switchyard.Cli.Commands;
-using Switchyard.Cli.Demo;
+using Switchyard.Samples.Ledger.Cli.Commands;
+using Switchyard.Samples.Ledger.Cli.Demo;
 using Switchyard.Core.LocalPostgres;
 using Switchyard.IntegrationTests.Infrastructure;
 
@@ -121,7 +121,7 @@ public sealed class DemoRunTests
         var reports = Directory.CreateTempSubdirectory("switchyard-demo-").FullName;
 
         // When the demo runs with --json
-        var run = await CliRunner.RunAsync(["demo", "--home", DemoCluster.Home, "--database", "demo_test_json", "--rows", "20000", "--tps", "40",
+        var run = await CliRunner.RunSampleAsync(["demo", "--home", DemoCluster.Home, "--database", "demo_test_json", "--rows", "20000", "--tps", "40",
             "--duration", "30s", "--latency-slo", "1.5", "--report-dir", reports, "--json"]);
 
         // Then stdout is one JSON document (progress went to stderr)

@@ -1,4 +1,4 @@
-using Switchyard.Cli.Demo;
+using Switchyard.Samples.Ledger.Cli.Demo;
 
 namespace Switchyard.IntegrationTests.Demo;
 

@@ -12,7 +12,7 @@ public sealed class BadInputTests : IClassFixture<LedgerDatabase>
     [Fact]
     public async Task ConnectionToClosedPort_ClearErrorNonZeroNoStackTrace()
     {
-        var result = await CliRunner.RunAsync(["ledger", "invariants", "-c", "Host=127.0.0.1;Port=1;Username=nobody;Database=x"]);
+        var result = await CliRunner.RunSampleAsync(["ledger", "invariants", "-c", "Host=127.0.0.1;Port=1;Username=nobody;Database=x"]);
 
         result.ExitCode.ShouldNotBe(0);
         result.StdErr.ShouldContain("Cannot connect to nobody@127.0.0.1:1");
@@ -29,7 +29,7 @@ public sealed class BadInputTests : IClassFixture<LedgerDatabase>
         var uri = $"postgres://{b.Username}:{b.Password}@{b.Host}:{b.Port}/{b.Database}";
 
         // When seeding (which would drop the ledger) with a wrong password
-        var result = await CliRunner.RunAsync(["ledger", "seed", "--rows", "10", "--replace", "-c", uri]);
+        var result = await CliRunner.RunSampleAsync(["ledger", "seed", "--rows", "10", "--replace", "-c", uri]);
 
         // Then
         result.ExitCode.ShouldNotBe(0);
@@ -56,7 +56,7 @@ public sealed class BadInputTests : IClassFixture<LedgerDatabase>
     {
         var before = await _db.InvariantsAsync();
 
-        var result = await CliRunner.RunAsync(["ledger", "seed", "--rows", "-5", "--replace", "-c", _db.ConnectionString]);
+        var result = await CliRunner.RunSampleAsync(["ledger", "seed", "--rows", "-5", "--replace", "-c", _db.ConnectionString]);
 
         result.ExitCode.ShouldNotBe(0);
         result.StdErr.ShouldContain("--rows must be zero or more, got -5");
@@ -68,7 +68,7 @@ public sealed class BadInputTests : IClassFixture<LedgerDatabase>
     {
         var before = await _db.InvariantsAsync();
 
-        var result = await CliRunner.RunAsync(["ledger", "seed", "--rows", "10", "-c", _db.ConnectionString]);
+        var result = await CliRunner.RunSampleAsync(["ledger", "seed", "--rows", "10", "-c", _db.ConnectionString]);
 
         result.ExitCode.ShouldNotBe(0);
         result.StdErr.ShouldContain("--replace");

@@ -40,6 +40,13 @@ public sealed class LocalClusterLifecycleTests : IAsyncLifetime
         {
             json.RootElement.GetProperty("running").GetBoolean().ShouldBeTrue();
             json.RootElement.GetProperty("connection_string").GetString().ShouldBe(ConnectionLine(first.StdOut));
+            json.RootElement.GetProperty("default_database").GetString().ShouldBe(LocalClusterOptions.DefaultDatabase);
+        }
+        // The printed connection string names the default database, which start created
+        await using (var conn = new Npgsql.NpgsqlConnection(ConnectionLine(first.StdOut)))
+        {
+            await conn.OpenAsync();
+            conn.Database.ShouldBe(LocalClusterOptions.DefaultDatabase);
         }
 
         var stop = await CliRunner.RunAsync(["local", "stop", .. home]);
@@ -59,8 +66,50 @@ public sealed class LocalClusterLifecycleTests : IAsyncLifetime
         var help = await CliRunner.RunAsync(["--help"]);
         help.ExitCode.ShouldBe(0);
         help.StdOut.ShouldContain("local");
-        help.StdOut.ShouldContain("ledger");
+        help.StdOut.ShouldContain("apply");
     }
+
+    [Fact]
+    public async Task ProductAndSampleHost_Help_OnlyTheHostHasTheSampleCommands()
+    {
+        // When both programs print their commands
+        var product = await CliRunner.RunAsync(["--help"]);
+        var host = await CliRunner.RunSampleAsync(["--help"]);
+
+        // Then the product tool has none of the sample's commands, and the host has them besides the product's
+        product.ExitCode.ShouldBe(0, product.StdErr);
+        host.ExitCode.ShouldBe(0, host.StdErr);
+        string[] sample = ["ledger", "demo", "workload", "bench"];
+        CommandNames(product.StdOut).ShouldNotContain(name => sample.Contains(name));
+        var hostCommands = CommandNames(host.StdOut);
+        foreach (var name in (string[])[.. sample, "apply", "local", "status"]) hostCommands.ShouldContain(name);
+        File.Exists(Path.Combine(AppContext.BaseDirectory, "switchyard.deps.json")).ShouldBeTrue();
+        File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "switchyard.deps.json")).ShouldNotContain("Switchyard.Samples.Ledger");
+    }
+
+    [Fact]
+    public async Task Command_ManagedClusterStopped_SaysItStartedItAndNamesTheDatabaseInTheError()
+    {
+        // Given a managed cluster that exists but is stopped
+        string[] home = ["--home", _home];
+        (await CliRunner.RunAsync(["local", "start", .. home])).ExitCode.ShouldBe(0);
+        (await CliRunner.RunAsync(["local", "stop", .. home])).ExitCode.ShouldBe(0);
+
+        // When a command needs a database (the flagship's table is not in the empty default database)
+        var plan = await CliRunner.RunAsync(["plan", Engine.FlagshipSpec.Path, .. home]);
+
+        // Then it says it started the cluster, and the missing-table error names the database it looked in
+        plan.ExitCode.ShouldNotBe(0);
+        plan.StdErr.ShouldContain("started the managed PostgreSQL cluster");
+        plan.StdErr.ShouldContain("does not exist in ");
+        plan.StdErr.ShouldContain("/" + LocalClusterOptions.DefaultDatabase);
+        plan.StdErr.ShouldNotContain("   at ");
+    }
+
+    /// <summary>The command names of a --help page (the first word of each line under "Commands:").</summary>
+    private static List<string> CommandNames(string help) =>
+        [.. help.Split('\n').SkipWhile(l => !l.StartsWith("Commands:", StringComparison.Ordinal)).Skip(1)
+            .Where(l => l.StartsWith("  ", StringComparison.Ordinal)).Select(l => l.Trim().Split(' ')[0])];
 
     private static string ConnectionLine(string stdout)
     {

@@ -2,12 +2,25 @@ using System.Diagnostics;
 
 namespace Switchyard.IntegrationTests.Infrastructure;
 
-/// <summary>Runs the real <c>switchyard</c> program (built next to the tests) as a separate process.</summary>
+/// <summary>
+/// Runs the real <c>switchyard</c> program (built next to the tests) as a separate process, or the sample's host
+/// <c>switchyard-ledger</c> (the product's commands plus ledger, workload, demo and bench).
+/// </summary>
 public static class CliRunner
 {
     public sealed record Result(int ExitCode, string StdOut, string StdErr);
 
-    public static async Task<Result> RunAsync(IEnumerable<string> args, IDictionary<string, string?>? environment = null, string? workingDirectory = null)
+    private const string Product = "switchyard.dll";
+    private const string SampleHost = "switchyard-ledger.dll";
+
+    public static Task<Result> RunAsync(IEnumerable<string> args, IDictionary<string, string?>? environment = null, string? workingDirectory = null) =>
+        RunProgramAsync(Product, args, environment, workingDirectory);
+
+    /// <summary>Runs the sample's host, for the ledger, workload, demo and bench commands.</summary>
+    public static Task<Result> RunSampleAsync(IEnumerable<string> args, IDictionary<string, string?>? environment = null, string? workingDirectory = null) =>
+        RunProgramAsync(SampleHost, args, environment, workingDirectory);
+
+    private static async Task<Result> RunProgramAsync(string program, IEnumerable<string> args, IDictionary<string, string?>? environment, string? workingDirectory)
     {
         var psi = new ProcessStartInfo("dotnet")
         {
@@ -16,7 +29,7 @@ public static class CliRunner
             UseShellExecute = false,
             WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory,
         };
-        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "switchyard.dll"));
+        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, program));
         foreach (var a in args) psi.ArgumentList.Add(a);
         foreach (var key in new[] { "SWITCHYARD_CONNECTION", "PGHOST", "PGPORT", "PGUSER", "PGPASSWORD", "PGDATABASE" })
             psi.Environment.Remove(key);
@@ -41,7 +54,7 @@ public static class CliRunner
             UseShellExecute = false,
             WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory,
         };
-        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "switchyard.dll"));
+        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, Product));
         foreach (var a in args) psi.ArgumentList.Add(a);
         return Process.Start(psi)!;
     }

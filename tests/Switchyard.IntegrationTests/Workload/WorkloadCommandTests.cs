@@ -16,7 +16,7 @@ public sealed class WorkloadCommandTests : IClassFixture<LedgerDatabase>
         var before = await _db.ScalarAsync<long>("SELECT count(*) FROM transactions");
 
         // When the CLI runs a short workload with --json
-        var result = await CliRunner.RunAsync(["workload", "run", "--tps", "40", "--duration", "3s", "--report-every", "1s", "--json", "-c", _db.ConnectionString]);
+        var result = await CliRunner.RunSampleAsync(["workload", "run", "--tps", "40", "--duration", "3s", "--report-every", "1s", "--json", "-c", _db.ConnectionString]);
 
         // Then it exits 0 and the JSON has every operation type, no failures, and the authorizations it counted are in the ledger
         result.ExitCode.ShouldBe(0, result.StdErr);
@@ -42,7 +42,7 @@ public sealed class WorkloadCommandTests : IClassFixture<LedgerDatabase>
         var before = await _db.ScalarAsync<long>("SELECT count(*) FROM transactions");
 
         // When the CLI is given a bad value
-        var result = await CliRunner.RunAsync(["workload", "run", option, value, "-c", _db.ConnectionString]);
+        var result = await CliRunner.RunSampleAsync(["workload", "run", option, value, "-c", _db.ConnectionString]);
 
         // Then it fails with a message naming the option and the ledger is unchanged
         result.ExitCode.ShouldNotBe(0);
@@ -59,12 +59,12 @@ public sealed class WorkloadCommandTests : IClassFixture<LedgerDatabase>
         try
         {
             // When the workload is pointed at it
-            var result = await CliRunner.RunAsync(["workload", "run", "--tps", "10", "--duration", "1s", "-c", empty.ConnectionString]);
+            var result = await CliRunner.RunSampleAsync(["workload", "run", "--tps", "10", "--duration", "1s", "-c", empty.ConnectionString]);
 
             // Then it fails, naming the database and the command that fixes it, and creates nothing
             result.ExitCode.ShouldNotBe(0);
             result.StdErr.ShouldContain("holds no ledger");
-            result.StdErr.ShouldContain("switchyard ledger seed");
+            result.StdErr.ShouldContain("switchyard-ledger ledger seed");
             (await empty.ScalarAsync<long>("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")).ShouldBe(0);
         }
         finally

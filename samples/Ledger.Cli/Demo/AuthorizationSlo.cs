@@ -1,6 +1,7 @@
+using Switchyard.Cli;
 using System.Globalization;
 
-namespace Switchyard.Cli.Demo;
+namespace Switchyard.Samples.Ledger.Cli.Demo;
 
 /// <summary>One phase judged against the authorization latency SLO.</summary>
 /// <param name="Within">Null when the phase had no authorization to judge (e.g. a phase shorter than one operation).</param>

@@ -1,3 +1,4 @@
+using Switchyard.Cli;
 using System.Diagnostics;
 using System.Globalization;
 using Npgsql;
@@ -15,7 +16,7 @@ using Switchyard.Samples.Ledger.Invariants;
 using Switchyard.Samples.Ledger.Seeding;
 using Switchyard.Samples.Ledger.Workload;
 
-namespace Switchyard.Cli.Demo;
+namespace Switchyard.Samples.Ledger.Cli.Demo;
 
 /// <summary>
 /// The demo: a managed cluster with a streaming standby, a fresh seeded ledger, payments traffic from a fleet of app

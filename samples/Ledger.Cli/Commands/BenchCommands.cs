@@ -1,3 +1,5 @@
+using Switchyard.Cli;
+using Switchyard.Core.LocalPostgres;
 using System.CommandLine;
 using Npgsql;
 using Switchyard.Cli.Options;
@@ -10,10 +12,10 @@ using Switchyard.Core.Spec;
 using Switchyard.Samples.Ledger.Bench;
 using Switchyard.Samples.Ledger.Seeding;
 
-namespace Switchyard.Cli.Commands;
+namespace Switchyard.Samples.Ledger.Cli.Commands;
 
 /// <summary>
-/// <c>switchyard bench backfill</c>: the naive single UPDATE, a hand-written two-session batch loop and Switchyard's
+/// <c>switchyard-ledger bench backfill</c>: the naive single UPDATE, a hand-written two-session batch loop and Switchyard's
 /// backfill, on three identical fresh ledgers each brought to the flagship spec's post-Expand shape.
 /// </summary>
 internal static class BenchCommands
@@ -39,7 +41,7 @@ internal static class BenchCommands
         CommandAction.Set(backfill, async (ctx, ct) =>
         {
             // The run is recorded in the journal of the target database, where `switchyard runbook` looks for it.
-            var server = await ctx.ConnectAsync(ct, LedgerCommands.ManagedDatabase).ConfigureAwait(false);
+            var server = await ctx.ConnectAsync(ct, LocalClusterOptions.DefaultDatabase).ConfigureAwait(false);
             var asJson = ctx.ParseResult.GetValue(json);
             var seed = new SeedOptions { Rows = ctx.ParseResult.GetValue(rows) };
             seed.Validate();

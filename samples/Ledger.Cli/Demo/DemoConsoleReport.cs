@@ -1,8 +1,9 @@
+using Switchyard.Cli;
 using System.Globalization;
 using Switchyard.Cli.Output;
 using Switchyard.Core.Validation;
 
-namespace Switchyard.Cli.Demo;
+namespace Switchyard.Samples.Ledger.Cli.Demo;
 
 /// <summary>The demo's result on the terminal: one row per phase, then the faults, guards, validation and the money.</summary>
 internal static class DemoConsoleReport

@@ -1,6 +1,7 @@
+using Switchyard.Cli;
 using Npgsql;
 
-namespace Switchyard.Cli.Demo;
+namespace Switchyard.Samples.Ledger.Cli.Demo;
 
 /// <summary>The faults <c>--faults</c> injects: what an unlucky day in production does to a migration.</summary>
 internal static class FaultInjector

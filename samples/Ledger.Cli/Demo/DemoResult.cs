@@ -1,8 +1,9 @@
+using Switchyard.Cli;
 using Switchyard.Core.Validation;
 using Switchyard.Samples.Ledger.Invariants;
 using Switchyard.Samples.Ledger.Workload;
 
-namespace Switchyard.Cli.Demo;
+namespace Switchyard.Samples.Ledger.Cli.Demo;
 
 /// <summary>One phase of the demo as the payments traffic saw it.</summary>
 /// <param name="P50Ms">Payments only: every operation but the regulatory report (which is in <paramref name="ByOperation"/> on its own).</param>

@@ -1,4 +1,4 @@
-namespace Switchyard.Cli.Demo;
+namespace Switchyard.Samples.Ledger.Cli.Demo;
 
 /// <summary>Replica lag of the standby at one moment (seconds since the workload started).</summary>
 internal sealed record LagSample(double AtSeconds, long ReplayLagBytes, double ReplayLagSeconds);

@@ -1,10 +1,11 @@
+using Switchyard.Cli;
 using System.Globalization;
 using System.Net;
 using System.Text;
 using ScottPlot;
 using Switchyard.Core.Validation;
 
-namespace Switchyard.Cli.Demo;
+namespace Switchyard.Samples.Ledger.Cli.Demo;
 
 /// <summary>
 /// A self-contained HTML file: the per-phase and per-operation tables and four charts drawn with ScottPlot (latency with

@@ -1,9 +1,10 @@
+using Switchyard.Cli;
 using System.Text.Json;
 using Switchyard.Cli.Output;
 using Switchyard.Core.Validation;
 using Switchyard.Samples.Ledger.Invariants;
 
-namespace Switchyard.Cli.Demo;
+namespace Switchyard.Samples.Ledger.Cli.Demo;
 
 /// <summary>
 /// <c>demo --json</c>: the whole run as one JSON document (snake_case, like every --json of the CLI), for CI and for

@@ -1,7 +1,8 @@
+using Switchyard.Cli;
 using System.Text.Json;
 using Switchyard.Samples.Ledger.Workload;
 
-namespace Switchyard.Cli.Demo;
+namespace Switchyard.Samples.Ledger.Cli.Demo;
 
 /// <summary>One operation type's latency in one phase (milliseconds from each operation's intended start).</summary>
 /// <param name="Operation">The workload's operation name, snake_case as in <c>workload run --json</c> (e.g. authorize, regulatory_report).</param>

@@ -1,7 +1,8 @@
+using Switchyard.Cli;
 using Switchyard.Core.Backfill.Bench;
 using Switchyard.Samples.Ledger.Bench;
 
-namespace Switchyard.Cli.Commands;
+namespace Switchyard.Samples.Ledger.Cli.Commands;
 
 /// <summary>One side's foreground figures: its baseline window (after the warm-up) and the window during its backfill.</summary>
 internal sealed record SideLoadFigures(

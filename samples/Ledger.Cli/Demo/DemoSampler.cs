@@ -1,7 +1,8 @@
+using Switchyard.Cli;
 using System.Collections.Concurrent;
 using Npgsql;
 
-namespace Switchyard.Cli.Demo;
+namespace Switchyard.Samples.Ledger.Cli.Demo;
 
 /// <summary>
 /// Watches the database while the demo runs, from its own connections: lock waits of the payments sessions about every

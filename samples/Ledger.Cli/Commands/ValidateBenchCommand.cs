@@ -1,3 +1,5 @@
+using Switchyard.Cli;
+using Switchyard.Cli.Commands;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
@@ -9,10 +11,10 @@ using Switchyard.Core.Validation;
 using Switchyard.Samples.Ledger.Seeding;
 using Switchyard.Samples.Ledger.Validation;
 
-namespace Switchyard.Cli.Commands;
+namespace Switchyard.Samples.Ledger.Cli.Commands;
 
 /// <summary>
-/// <c>switchyard bench validate</c>: seeds a ledger, brings it to the validated shape (stand-in migration), then times a
+/// <c>switchyard-ledger bench validate</c>: seeds a ledger, brings it to the validated shape (stand-in migration), then times a
 /// plain count(*) and the full mismatch check in the same run, several times, and prints the ratio.
 /// </summary>
 internal static class ValidateBenchCommand

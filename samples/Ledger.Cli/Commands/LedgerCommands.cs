@@ -1,3 +1,5 @@
+using Switchyard.Cli;
+using Switchyard.Cli.Commands;
 using System.CommandLine;
 using System.Globalization;
 using Npgsql;
@@ -8,9 +10,9 @@ using Switchyard.Core;
 using Switchyard.Samples.Ledger.Invariants;
 using Switchyard.Samples.Ledger.Seeding;
 
-namespace Switchyard.Cli.Commands;
+namespace Switchyard.Samples.Ledger.Cli.Commands;
 
-/// <summary><c>switchyard ledger seed|invariants</c>: the sample card-payments ledger.</summary>
+/// <summary><c>switchyard-ledger ledger seed|invariants</c>: the sample card-payments ledger.</summary>
 internal static class LedgerCommands
 {
     /// <summary>The database the ledger lives in on the managed cluster.</summary>

@@ -1,11 +1,12 @@
+using Switchyard.Cli;
 using System.CommandLine;
-using Switchyard.Cli.Demo;
+using Switchyard.Samples.Ledger.Cli.Demo;
 using Switchyard.Cli.Options;
 using Switchyard.Cli.Output;
 
-namespace Switchyard.Cli.Commands;
+namespace Switchyard.Samples.Ledger.Cli.Commands;
 
-/// <summary><c>switchyard demo</c>: the flagship migration on a fresh ledger under live payments traffic, with a report.</summary>
+/// <summary><c>switchyard-ledger demo</c>: the flagship migration on a fresh ledger under live payments traffic, with a report.</summary>
 internal static class DemoCommand
 {
     /// <summary>Exit code when the demo ran but its proof failed (a payment failed, money moved, validation red, authorization p99 over the SLO).</summary>

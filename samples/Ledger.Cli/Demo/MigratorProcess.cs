@@ -1,7 +1,8 @@
+using Switchyard.Cli;
 using System.Diagnostics;
 using System.Text;
 
-namespace Switchyard.Cli.Demo;
+namespace Switchyard.Samples.Ledger.Cli.Demo;
 
 /// <summary>
 /// One run of the real <c>switchyard</c> program as a child process, the way an operator runs it from a terminal, so a

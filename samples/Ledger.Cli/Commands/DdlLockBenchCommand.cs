@@ -1,3 +1,4 @@
+using Switchyard.Cli;
 using System.CommandLine;
 using System.Globalization;
 using Switchyard.Cli.Options;
@@ -5,9 +6,9 @@ using Switchyard.Cli.Output;
 using Switchyard.Samples.Ledger.Bench;
 using Switchyard.Samples.Ledger.Seeding;
 
-namespace Switchyard.Cli.Commands;
+namespace Switchyard.Samples.Ledger.Cli.Commands;
 
-/// <summary><c>switchyard bench ddl-lock</c>: readers' latency while an ALTER meets an open lock holder, four ways.</summary>
+/// <summary><c>switchyard-ledger bench ddl-lock</c>: readers' latency while an ALTER meets an open lock holder, four ways.</summary>
 internal static class DdlLockBenchCommand
 {
     private const string Database = "bench_ddl_lock";

@@ -1,3 +1,5 @@
+using Switchyard.Cli;
+using Switchyard.Core.LocalPostgres;
 using System.CommandLine;
 using System.Globalization;
 using Npgsql;
@@ -7,9 +9,9 @@ using Switchyard.Compat.Bench;
 using Switchyard.Core.Connections;
 using Switchyard.Core.Journal;
 
-namespace Switchyard.Cli.Commands;
+namespace Switchyard.Samples.Ledger.Cli.Commands;
 
-/// <summary><c>switchyard bench flags</c>: flag-flip latency to N Switchyard.Compat instances through NOTIFY.</summary>
+/// <summary><c>switchyard-ledger bench flags</c>: flag-flip latency to N Switchyard.Compat instances through NOTIFY.</summary>
 internal static class FlagBenchCommand
 {
     public static Command Build()
@@ -23,7 +25,7 @@ internal static class FlagBenchCommand
         flags.Options.Add(json);
         CommandAction.Set(flags, async (ctx, ct) =>
         {
-            var target = await ctx.ConnectAsync(ct, LedgerCommands.ManagedDatabase).ConfigureAwait(false);
+            var target = await ctx.ConnectAsync(ct, LocalClusterOptions.DefaultDatabase).ConfigureAwait(false);
             await JournalSchema.EnsureAsync(ctx.Sql(), ct).ConfigureAwait(false);
             var options = new FlagFlipBenchOptions { Instances = ctx.ParseResult.GetValue(instances), Flips = ctx.ParseResult.GetValue(flips) };
             var result = await FlagFlipBenchmark.RunAsync(ctx.DataSource,

@@ -1,10 +1,11 @@
+using Switchyard.Cli;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Switchyard.Cli.Output;
 using Switchyard.Core.Backfill.Bench;
 
-namespace Switchyard.Cli.Commands;
+namespace Switchyard.Samples.Ledger.Cli.Commands;
 
 /// <summary>How <c>bench backfill</c> prints its result: tables for people, flat snake_case JSON for scripts.</summary>
 internal static class BackfillBenchOutput

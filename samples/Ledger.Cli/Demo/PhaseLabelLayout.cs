@@ -1,4 +1,4 @@
-namespace Switchyard.Cli.Demo;
+namespace Switchyard.Samples.Ledger.Cli.Demo;
 
 /// <summary>
 /// Where each phase's name goes on the chart's top edge: at the middle of its band, pushed apart so neighbours keep a

@@ -1,3 +1,4 @@
+using Switchyard.Cli;
 using System.Diagnostics;
 using System.Globalization;
 using Npgsql;
@@ -15,7 +16,7 @@ using Switchyard.Samples.Ledger.Invariants;
 using Switchyard.Samples.Ledger.Seeding;
 using Switchyard.Samples.Ledger.Workload;
 
-namespace Switchyard.Cli.Demo;
+namespace Switchyard.Samples.Ledger.Cli.Demo;
 
 /// <summary>The demo's reads of the journal, validation and the ledger's invariants once the migration ran.</summary>
 internal sealed partial class DemoOrchestrator

@@ -1,7 +1,8 @@
+using Switchyard.Cli;
 using Switchyard.Core;
 using Switchyard.Core.LocalPostgres;
 
-namespace Switchyard.Cli.Demo;
+namespace Switchyard.Samples.Ledger.Cli.Demo;
 
 /// <summary>How big, how fast and how hostile one demo run is.</summary>
 internal sealed record DemoOptions

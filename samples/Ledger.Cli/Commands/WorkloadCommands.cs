@@ -1,3 +1,5 @@
+using Switchyard.Cli;
+using Switchyard.Core.LocalPostgres;
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
@@ -9,9 +11,9 @@ using Switchyard.Core.Connections;
 using Switchyard.Samples.Ledger.App.V1;
 using Switchyard.Samples.Ledger.Workload;
 
-namespace Switchyard.Cli.Commands;
+namespace Switchyard.Samples.Ledger.Cli.Commands;
 
-/// <summary><c>switchyard workload run</c>: open-loop payments traffic against the sample ledger, with latency percentiles.</summary>
+/// <summary><c>switchyard-ledger workload run</c>: open-loop payments traffic against the sample ledger, with latency percentiles.</summary>
 internal static partial class WorkloadCommands
 {
     public static Command Build()
@@ -48,7 +50,7 @@ internal static partial class WorkloadCommands
                 RegulatoryReportInterval = ctx.ParseResult.GetValue(reportEvery),
             };
             options.Validate();
-            var target = await ctx.ConnectAsync(ct, LedgerCommands.ManagedDatabase).ConfigureAwait(false);
+            var target = await ctx.ConnectAsync(ct, LocalClusterOptions.DefaultDatabase).ConfigureAwait(false);
             var builder = new NpgsqlConnectionStringBuilder(target.ConnectionString) { ApplicationName = "ledger-app-v1" };
             builder.MaxPoolSize = Math.Max(builder.MaxPoolSize, options.MaxInFlight + 4);
             await using var apps = DataSourceFactory.Create(builder.ConnectionString);

@@ -1,7 +1,8 @@
+using Switchyard.Cli;
 using System.Globalization;
 using ScottPlot;
 
-namespace Switchyard.Cli.Demo;
+namespace Switchyard.Samples.Ledger.Cli.Demo;
 
 /// <summary>
 /// The report's four charts, drawn so they read as one figure: the same time axis and the same data area on every chart
