@@ -20,5 +20,8 @@ public sealed record BackfillProgress(
 /// <summary>One worker's range and how far it got.</summary>
 public sealed record WorkerProgress(int Worker, long FromKey, long ToKey, long NextKey, bool Done, long RowsUpdated, long Batches, long CurrentBatchKeys, string State)
 {
+    /// <summary>The leaf partition the range walks (schema.name), when the table is partitioned.</summary>
+    public string? Partition { get; init; }
+
     public long KeysDone => Math.Clamp(NextKey - FromKey, 0, ToKey - FromKey);
 }

@@ -18,9 +18,13 @@ public static class BackfillProgressReader
         if (runs.Count == 0) return null;
         var run = runs[0];
         var workers = await sql.QueryAsync("""
-            SELECT range_no, from_key, to_key, next_key, done, rows_updated, batches, batch_keys, state
+            SELECT range_no, from_key, to_key, next_key, done, rows_updated, batches, batch_keys, state,
+                   CASE WHEN partition_name IS NOT NULL THEN partition_schema || '.' || partition_name END
             FROM switchyard.backfill_ranges WHERE migration = $1 ORDER BY range_no
-            """, r => new WorkerProgress(r.GetInt32(0), r.GetInt64(1), r.GetInt64(2), r.GetInt64(3), r.GetBoolean(4), r.GetInt64(5), r.GetInt64(6), r.GetInt64(7), r.GetString(8)),
+            """, r => new WorkerProgress(r.GetInt32(0), r.GetInt64(1), r.GetInt64(2), r.GetInt64(3), r.GetBoolean(4), r.GetInt64(5), r.GetInt64(6), r.GetInt64(7), r.GetString(8))
+            {
+                Partition = r.IsDBNull(9) ? null : r.GetString(9),
+            },
             ct, migration).ConfigureAwait(false);
         var rows = workers.Sum(w => w.RowsUpdated);
         var keysDone = workers.Sum(w => w.KeysDone);

@@ -25,7 +25,7 @@ internal sealed class BackfillRun
         RowsBefore = plan.Ranges.Sum(r => r.RowsUpdated);
         _keysAtStart = plan.Ranges.Sum(r => r.Next - r.From);
         foreach (var r in plan.Ranges)
-            _workers[r.RangeNo] = new WorkerProgress(r.RangeNo, r.From, r.To, r.Next, r.Done, r.RowsUpdated, r.Batches, 0, r.Done ? "done" : "pending");
+            _workers[r.RangeNo] = new WorkerProgress(r.RangeNo, r.From, r.To, r.Next, r.Done, r.RowsUpdated, r.Batches, 0, r.Done ? "done" : "pending") { Partition = r.Partition?.ToString() };
     }
 
     public string Migration { get; }

@@ -75,12 +75,19 @@ public sealed partial class BackfillRunner
 
         await store.AppendEventAsync(request.MigrationName, plan.Resumed ? "backfill.resumed" : "backfill.started",
             $"backfill run {plan.RunNo} of {target.Table}.{target.TargetColumn}: keys {plan.MinKey}..{plan.MaxKey}, {plan.Ranges.Count} range(s), ~{plan.RowsEstimated} rows",
-            new { plan.RunNo, plan.MinKey, plan.MaxKey, plan.RowsEstimated, ranges = plan.Ranges.Select(r => new { r.RangeNo, r.From, r.To, r.Next, r.Done }), preflight = preflight.Unmapped, estimated_distinct = preflight.EstimatedDistinct },
+            new { plan.RunNo, plan.MinKey, plan.MaxKey, plan.RowsEstimated, ranges = plan.Ranges.Select(r => new { r.RangeNo, r.From, r.To, r.Next, r.Done, partition = r.Partition?.ToString() }), preflight = preflight.Unmapped, estimated_distinct = preflight.EstimatedDistinct },
             ct).ConfigureAwait(false);
 
         var batchSql = new SafeSqlRunner(_sql.DataSource, _sql.Options with { MaxAttempts = 1 }, null, _time);
         var context = new BackfillContext(request, run, statements, _sql, batchSql, throttles, progress, _logger, _time);
-        await Task.WhenAll(plan.Ranges.Where(r => !r.Done).Select(r => Task.Run(() => new BackfillWorker(context, r).RunAsync(ct), ct))).ConfigureAwait(false);
+        // A partitioned table has a range per leaf partition, usually more than workers: at most that many run at once.
+        using var slots = new SemaphoreSlim(Math.Max(1, request.Options.Workers));
+        await Task.WhenAll(plan.Ranges.Where(r => !r.Done).Select(r => Task.Run(async () =>
+        {
+            await slots.WaitAsync(ct).ConfigureAwait(false);
+            try { await new BackfillWorker(context, r).RunAsync(ct).ConfigureAwait(false); }
+            finally { slots.Release(); }
+        }, ct))).ConfigureAwait(false);
 
         var stats = run.Stats(warnings);
         BackfillOutcome outcome = run.StopOutcome switch

@@ -64,6 +64,9 @@ public static class BackfillSchema
             at           timestamptz NOT NULL DEFAULT clock_timestamp()
         )
         """,
+        // A range of a partitioned table walks one leaf partition (journals from before this column: the parent).
+        "ALTER TABLE switchyard.backfill_ranges ADD COLUMN IF NOT EXISTS partition_schema text",
+        "ALTER TABLE switchyard.backfill_ranges ADD COLUMN IF NOT EXISTS partition_name text",
         "CREATE INDEX IF NOT EXISTS backfill_batches_migration_idx ON switchyard.backfill_batches (migration, range_no, from_key)",
         $"""
         CREATE OR REPLACE FUNCTION switchyard.backfill_unmapped(legacy_value text, normalized text) RETURNS int

@@ -71,9 +71,12 @@ public sealed class BackfillStatements
     /// COMMITTED re-checks the WHERE on the newest version), so a value an application wrote meanwhile is never
     /// overwritten with one derived from an older status.</para>
     /// </summary>
-    public string BatchSql => $"""
+    public string BatchSql => BatchSqlFor(Table);
+
+    /// <summary><see cref="BatchSql"/> on one leaf partition (quoted name) of a partitioned table.</summary>
+    public string BatchSqlFor(string table) => $"""
         WITH b AS (
-            UPDATE {Table} t SET {TargetColumn} = {MappedSql}
+            UPDATE {table} t SET {TargetColumn} = {MappedSql}
             WHERE ((t.{Key} >= $1 AND t.{Key} < $2) OR (t.{Key} >= $6 AND t.{Key} < $7 AND t.{Key} % 2 = 0))
               AND t.{TargetColumn} IS DISTINCT FROM {MappedSql}
             RETURNING 1

@@ -70,15 +70,48 @@ internal sealed class BackfillStore
                 """, c, tx, migration, target.Table.ToString(), minKey, maxKey, estimated, workers))
                 await insert.ExecuteNonQueryAsync(token).ConfigureAwait(false);
 
-            foreach (var (from, to, no) in Split(minKey, maxKey + 1, workers))
+            // A partitioned table: one range per leaf partition with rows, each its own cursor over that partition's
+            // keys (the partitions run in parallel, at most `workers` at once). Otherwise equal slices of the keys.
+            var leaves = await LeafKeyRangesAsync(c, tx, target.Table, key, token).ConfigureAwait(false);
+            IEnumerable<(long From, long To, int No, QualifiedName? Partition)> ranges = leaves is null
+                ? Split(minKey, maxKey + 1, workers).Select(r => (r.From, r.To, r.No, (QualifiedName?)null))
+                : leaves.Select((l, i) => (l.Min, l.Max + 1, i, (QualifiedName?)l.Partition));
+            foreach (var (from, to, no, partition) in ranges)
             {
-                await using var range = SafeSqlRunner.Command(
-                    "INSERT INTO switchyard.backfill_ranges (migration, range_no, from_key, to_key, next_key) VALUES ($1, $2, $3, $4, $3)",
-                    c, tx, migration, no, from, to);
+                await using var range = SafeSqlRunner.Command("""
+                    INSERT INTO switchyard.backfill_ranges (migration, range_no, from_key, to_key, next_key, partition_schema, partition_name)
+                    VALUES ($1, $2, $3, $4, $3, $5::text, $6::text)
+                    """, c, tx, migration, no, from, to, partition?.Schema, partition?.Name);
                 await range.ExecuteNonQueryAsync(token).ConfigureAwait(false);
             }
             return new BackfillPlan(1, minKey, maxKey, estimated, false, false, await RangesAsync(c, tx, migration, token).ConfigureAwait(false));
         }, ct, description: "start backfill run");
+
+    /// <summary>The key bounds of each leaf partition holding rows, or null when the table is not partitioned.</summary>
+    private static async Task<IReadOnlyList<(QualifiedName Partition, long Min, long Max)>?> LeafKeyRangesAsync(
+        NpgsqlConnection c, NpgsqlTransaction tx, QualifiedName table, string key, CancellationToken ct)
+    {
+        var leaves = new List<QualifiedName>();
+        await using (var cmd = SafeSqlRunner.Command("""
+            SELECT n.nspname, r.relname
+            FROM pg_partition_tree($1::regclass) p JOIN pg_class r ON r.oid = p.relid JOIN pg_namespace n ON n.oid = r.relnamespace
+            WHERE p.isleaf AND (SELECT relkind FROM pg_class WHERE oid = $1::regclass) = 'p'
+            ORDER BY r.relname
+            """, c, tx, table.RegclassText))
+        await using (var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false))
+        {
+            while (await r.ReadAsync(ct).ConfigureAwait(false)) leaves.Add(new QualifiedName(r.GetString(0), r.GetString(1)));
+        }
+        if (leaves.Count == 0) return null;
+        var bounds = new List<(QualifiedName, long, long)>();
+        foreach (var leaf in leaves)
+        {
+            await using var cmd = new NpgsqlCommand($"SELECT min({key})::bigint, max({key})::bigint FROM {leaf.Sql}", c, tx);
+            await using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            if (await r.ReadAsync(ct).ConfigureAwait(false) && !r.IsDBNull(0)) bounds.Add((leaf, r.GetInt64(0), r.GetInt64(1)));
+        }
+        return bounds;
+    }
 
     /// <summary>Equal, contiguous, disjoint key ranges covering [from, to).</summary>
     public static IEnumerable<(long From, long To, int No)> Split(long from, long to, int parts)
@@ -98,11 +131,16 @@ internal sealed class BackfillStore
     private static async Task<IReadOnlyList<BackfillRange>> RangesAsync(NpgsqlConnection c, NpgsqlTransaction tx, string migration, CancellationToken ct)
     {
         await using var cmd = SafeSqlRunner.Command(
-            "SELECT range_no, from_key, to_key, next_key, done, rows_updated, batches FROM switchyard.backfill_ranges WHERE migration = $1 ORDER BY range_no", c, tx, migration);
+            "SELECT range_no, from_key, to_key, next_key, done, rows_updated, batches, partition_schema, partition_name FROM switchyard.backfill_ranges WHERE migration = $1 ORDER BY range_no", c, tx, migration);
         await using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
         var ranges = new List<BackfillRange>();
         while (await r.ReadAsync(ct).ConfigureAwait(false))
-            ranges.Add(new BackfillRange(r.GetInt32(0), r.GetInt64(1), r.GetInt64(2), r.GetInt64(3), r.GetBoolean(4), r.GetInt64(5), r.GetInt64(6)));
+        {
+            ranges.Add(new BackfillRange(r.GetInt32(0), r.GetInt64(1), r.GetInt64(2), r.GetInt64(3), r.GetBoolean(4), r.GetInt64(5), r.GetInt64(6))
+            {
+                Partition = r.IsDBNull(8) ? null : new QualifiedName(r.GetString(7), r.GetString(8)),
+            });
+        }
         return ranges;
     }
 

@@ -148,7 +148,7 @@ internal sealed class BackfillWorker
             await using var batch = new NpgsqlBatch(c, tx);
             // The dual-write trigger returns NEW untouched for this role: the batch computes the value itself.
             batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT set_config('switchyard.role', 'backfill', true)"));
-            var update = new NpgsqlBatchCommand(_ctx.Statements.BatchSql);
+            var update = new NpgsqlBatchCommand(_range.Partition is { } partition ? _ctx.Statements.BatchSqlFor(partition.Sql) : _ctx.Statements.BatchSql);
             update.Parameters.Add(new NpgsqlParameter { Value = trail.From });
             update.Parameters.Add(new NpgsqlParameter { Value = trail.To });
             update.Parameters.Add(new NpgsqlParameter { Value = _ctx.Run.Migration });

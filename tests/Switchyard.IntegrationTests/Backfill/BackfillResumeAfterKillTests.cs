@@ -3,12 +3,17 @@ using Switchyard.IntegrationTests.Infrastructure;
 
 namespace Switchyard.IntegrationTests.Backfill;
 
-public sealed class BackfillResumeAfterKillTests : IClassFixture<ExpandedLedger>
+/// <summary>kill -9 mid-backfill, then resume: on the plain ledger (key slices) and on the partitioned one (a range per partition).</summary>
+public sealed class BackfillResumeAfterKillTests(ExpandedLedger db) : BackfillResumeAfterKillScenario(db), IClassFixture<ExpandedLedger>;
+
+public sealed class PartitionedBackfillResumeAfterKillTests(PartitionedExpandedLedger db) : BackfillResumeAfterKillScenario(db), IClassFixture<PartitionedExpandedLedger>;
+
+public abstract class BackfillResumeAfterKillScenario
 {
     private const string Migration = "killed";
     private readonly ExpandedLedger _db;
 
-    public BackfillResumeAfterKillTests(ExpandedLedger db) => _db = db;
+    protected BackfillResumeAfterKillScenario(ExpandedLedger db) => _db = db;
 
     private string[] RunArgs(bool slow) =>
     [

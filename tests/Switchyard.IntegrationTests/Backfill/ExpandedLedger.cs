@@ -63,3 +63,9 @@ public class ExpandedLedger : LedgerDatabase
     public Task<string?> RunStateAsync(string migration) =>
         ScalarAsync<string>($"SELECT state FROM switchyard.backfill_runs WHERE migration = '{migration}'");
 }
+
+/// <summary>The partitioned ledger (a partition per month plus DEFAULT) in the post-Expand shape.</summary>
+public sealed class PartitionedExpandedLedger : ExpandedLedger
+{
+    public override Samples.Ledger.Seeding.SeedOptions Seed => new() { Rows = 20_000, Partitioned = true };
+}
