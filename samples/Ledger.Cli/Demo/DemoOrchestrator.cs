@@ -161,7 +161,15 @@ internal sealed partial class DemoOrchestrator
         await Task.Delay(_options.PhaseTime, ct).ConfigureAwait(false);
 
         // Deploy app v2 (Switchyard.Compat flags): most of the fleet moves to v2.
-        for (var i = 0; i < 3; i++) v2Instances.Add(await LedgerAppV2Instance.StartAsync(v2Db, ct: ct).ConfigureAwait(false));
+        // A deploy brings instances in warm: their pool open and their read path run once before they take traffic, so
+        // the first payments they serve pay no connection setup or JIT (a cold start showed up as this phase's p99).
+        await WarmAsync(v2Db, 8, ct).ConfigureAwait(false);
+        for (var i = 0; i < 3; i++)
+        {
+            var instance = await LedgerAppV2Instance.StartAsync(v2Db, ct: ct).ConfigureAwait(false);
+            await instance.App.ReadStatusAsync(1, ct).ConfigureAwait(false);
+            v2Instances.Add(instance);
+        }
         Mark("deploy v2", "fleet v1=25% v2=75% (flags: reads legacy, writes legacy)",
             [.. v1.Select(a => new FleetMember(a, 1)), .. v2Instances.Select(v => new FleetMember(v.App, 2))]);
         await Task.Delay(_options.PhaseTime, ct).ConfigureAwait(false);

@@ -21,6 +21,9 @@ public sealed record TableFacts(
     long HeapBytes = 0,
     PairIndex? PairIndex = null)
 {
+    /// <summary>True for a partitioned table (relkind 'p'): checks that can afford it report per partition.</summary>
+    public bool Partitioned { get; init; }
+
     /// <summary>Whether the catalog guarantees <paramref name="column"/> holds no NULL (false when unknown).</summary>
     public bool IsNotNull(string column) => Columns?.GetValueOrDefault(column)?.NotNull == true;
 
@@ -62,7 +65,8 @@ public sealed record TableFacts(
             await using (var reader = await cmd.ExecuteReaderAsync(token).ConfigureAwait(false))
                 while (await reader.ReadAsync(token).ConfigureAwait(false)) columns[reader.GetString(0)] = new ColumnFact(reader.GetString(1), reader.GetBoolean(2));
             var pairIndex = hasSource && hasTarget ? await PairIndex.FindAsync(c, tx, target, token).ConfigureAwait(false) : null;
-            return new TableFacts(true, hasSource, hasTarget, hasLookup, view, min, max, rows, pages, columns, heapBytes, pairIndex);
+            var partitioned = await ScalarAsync<bool>(c, tx, "SELECT relkind = 'p' FROM pg_class WHERE oid = to_regclass($1)", token, table).ConfigureAwait(false);
+            return new TableFacts(true, hasSource, hasTarget, hasLookup, view, min, max, rows, pages, columns, heapBytes, pairIndex) { Partitioned = partitioned };
         }, ct, description: $"read catalog facts of {target.Table}").ConfigureAwait(false);
     }
 

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Switchyard.Core.Backfill;
 using Switchyard.IntegrationTests.Infrastructure;
 
@@ -36,5 +37,43 @@ public sealed class PartitionedBackfillTests(PartitionedExpandedLedger db) : ICl
         after.SameMoneyAs(before).ShouldBeTrue($"{before} vs {after}");
         after.StateMissing.ShouldBe(0);
         after.StatusStateDisagreements.ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task Validate_PartitionedTable_ReportsCompletenessPerPartition_AndNamesTheIncompleteOne()
+    {
+        // Given the partitioned ledger backfilled
+        await db.ResetAsync();
+        (await db.Backfill().RunAsync(new BackfillRequest("validated", ExpandedLedger.Target, ExpandedLedger.SmallBatches()), [], null, CancellationToken.None))
+            .ShouldBeOfType<BackfillCompleted>();
+        var partitions = await db.ScalarAsync<long>("SELECT count(DISTINCT tableoid) FROM transactions");
+
+        // When validate runs, and again after one row of one partition lost its state_id (trigger bypassed)
+        var green = await CliRunner.RunAsync(["validate", "--checks", "completeness", "--json", "-c", db.ConnectionString]);
+        var broken = await db.ScalarAsync<string>("SELECT tableoid::regclass::text FROM transactions WHERE id = (SELECT max(id) FROM transactions)");
+        await db.ExecuteAsync("""
+            BEGIN;
+            SELECT set_config('switchyard.role', 'backfill', true);
+            UPDATE transactions SET state_id = NULL WHERE id = (SELECT max(id) FROM transactions);
+            COMMIT;
+            """);
+        var red = await CliRunner.RunAsync(["validate", "--checks", "completeness", "--json", "-c", db.ConnectionString]);
+
+        // Then the first lists every partition holding rows as complete, and the second fails naming that partition
+        green.ExitCode.ShouldBe(0, green.StdOut + green.StdErr);
+        var greenLines = PartitionFindings(green.StdOut);
+        greenLines.Count.ShouldBe((int)partitions);
+        greenLines.ShouldAllBe(f => f.Failures == 0);
+        red.ExitCode.ShouldNotBe(0);
+        PartitionFindings(red.StdOut).Where(f => f.Failures > 0).ShouldHaveSingleItem().Key.ShouldBe("partition " + broken);
+    }
+
+    private static List<(string Key, long Failures)> PartitionFindings(string json)
+    {
+        using var doc = JsonDocument.Parse(json);
+        var check = doc.RootElement.GetProperty("checks").EnumerateArray().Single(c => c.GetProperty("check").GetString() == "completeness");
+        return [.. check.GetProperty("findings").EnumerateArray()
+            .Select(f => (Key: f.GetProperty("key").GetString()!, Failures: f.GetProperty("failures").GetInt64()))
+            .Where(f => f.Key.StartsWith("partition ", StringComparison.Ordinal))];
     }
 }
