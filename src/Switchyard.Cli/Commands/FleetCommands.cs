@@ -46,7 +46,7 @@ internal static class FleetCommands
             CliOutput.WriteJson(status);
             return 0;
         }
-        var width = Math.Max(5, status.Shards.Max(s => s.Shard.Length));
+        var width = status.Shards.Max(s => s.Shard.Length);
         foreach (var s in status.Shards)
             CliOutput.Plain($"{s.Shard.PadRight(width)}  {s.Migration}  phase {s.Phase}  state {s.State}  backfill {s.Backfill}  guard {s.Guard}");
         CliOutput.Plain($"fleet {status.Fleet}: phase {status.Phase} (the lowest of its {status.Shards.Count} shards)");
@@ -66,12 +66,19 @@ internal static class FleetCommands
     public static async Task<int> RollbackAsync(CliContext ctx, string fleetPath, string? onlyShard, RollbackSettings settings, CancellationToken ct)
     {
         await using var fleet = await FleetSessions.OpenAsync(ctx, fleetPath, onlyShard, settings.Runner, null, ct).ConfigureAwait(false);
+        var name = settings.Migration ?? await ActiveMigrationAsync(fleet.Shards, ct).ConfigureAwait(false);
         var exit = 0;
         foreach (var s in fleet.Shards)
         {
             try
             {
-                var record = await new MigrationControl(s.Sql).FindAsync(settings.Migration, ct).ConfigureAwait(false);
+                var record = await new MigrationControl(s.Sql).FindAsync(name, ct).ConfigureAwait(false);
+                if (record.State == MigrationStates.RolledBack)
+                {
+                    // A shard rolled back on its own (--shard) earlier: nothing left to undo there.
+                    CliOutput.Plain($"{s.Shard.Name}: {record.Name}: already rolled back");
+                    continue;
+                }
                 var path = settings.SpecPath ?? record.SpecPath
                     ?? throw new SwitchyardException($"The journal has no spec path for '{record.Name}'.", "Pass --spec <path of its YAML spec>.");
                 var result = await new MigrationRollback(s.Sql).RollbackAsync(SpecLoader.LoadFile(path), settings.To, settings.Options, ct).ConfigureAwait(false);
@@ -85,6 +92,17 @@ internal static class FleetCommands
             }
         }
         return exit;
+    }
+
+    /// <summary>The migration active on the shards (the same one on each, as apply --fleet leaves them).</summary>
+    private static async Task<string> ActiveMigrationAsync(IReadOnlyList<FleetShardSession> shards, CancellationToken ct)
+    {
+        foreach (var s in shards)
+        {
+            if (!await s.Engine.Journal.ExistsAsync(ct).ConfigureAwait(false)) continue;
+            if ((await s.Engine.Journal.ActiveAsync(ct).ConfigureAwait(false)).FirstOrDefault() is { } active) return active.Name;
+        }
+        throw new SwitchyardException("No shard of the fleet has an active migration: nothing to roll back.", "Name one with --migration NAME, or check with `switchyard status --fleet <file>`.");
     }
 
     public sealed record ApplySettings(MigrationPhase? To, string? Confirm, int BatchSize, bool Json, SafeSqlOptions Runner);

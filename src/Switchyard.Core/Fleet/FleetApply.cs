@@ -77,7 +77,8 @@ public sealed class FleetApply(FleetDefinition fleet, IReadOnlyList<FleetShardSe
             }
             var result = await session.Engine.ApplyAsync(spec, new ApplyOptions
             {
-                To = phase,
+                // The last phase runs without --to, so the engine ends it as completed rather than stopped there.
+                To = phase == MigrationPhase.Contract ? null : phase,
                 Confirm = phase == MigrationPhase.Contract ? options.Confirm : null,
                 StepDone = options.Progress is { } p ? key => p($"  [{name}] done: {key}") : null,
             }, ct).ConfigureAwait(false);

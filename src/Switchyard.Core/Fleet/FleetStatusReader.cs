@@ -31,7 +31,7 @@ public static class FleetStatusReader
         if (status is null) return new ShardStatus(session.Shard.Name, migration ?? "-", "none", "none", "-", "none", null);
         var m = status.Migration;
         var backfill = status.Backfill is { } b
-            ? string.Create(CultureInfo.InvariantCulture, $"{b.Fraction:P0} {b.RowsDone:N0}/{b.RowsEstimated:N0} rows ({b.State})")
+            ? string.Create(CultureInfo.InvariantCulture, $"{b.Fraction * 100:F0}% {b.RowsDone:N0}/{b.RowsEstimated:N0} rows ({b.State})")
             : status.Steps.Any(s => s.Phase == "backfill") ? "not started" : "-";
         var decision = await GuardStatusReader.LastDecisionAsync(session.Sql, ct).ConfigureAwait(false);
         var guard = decision is null ? "none" : $"{decision.Action ?? "?"}: {decision.Message}";
