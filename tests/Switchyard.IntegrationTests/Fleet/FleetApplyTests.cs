@@ -117,6 +117,30 @@ public sealed class FleetApplyTests(FleetClusters clusters)
         (await fleet.JournalAsync(0, FlagshipSpec.Name)).Phase.ShouldBe("validate");
     }
 
+    [Fact]
+    public async Task PausedShard_HoldsTheFleetAtTheBarrier_WithoutTouchingTheOthersBackfill()
+    {
+        // Given a fleet through Expand, and s2 paused by an operator on its own server
+        await using var fleet = await FleetLedger.CreateAsync(clusters);
+        (await CliRunner.RunAsync(["apply", FlagshipSpec.Path, .. fleet.Fleet, "--to", "expand"])).ExitCode.ShouldBe(0);
+        var pause = await CliRunner.RunAsync(["pause", "-c", fleet.ConnectionStrings[1], "--reason", "replica maintenance"]);
+        pause.ExitCode.ShouldBe(0, pause.StdErr);
+
+        // When the fleet is applied
+        var applied = await CliRunner.RunAsync(["apply", FlagshipSpec.Path, .. fleet.Fleet]);
+
+        // Then s2 stays paused in Expand, s1 and s3 finish Backfill and hold there; nothing reaches Validate
+        applied.ExitCode.ShouldBe(5, applied.StdOut + applied.StdErr);
+        applied.StdOut.ShouldContain("Held at the barrier of Backfill: s2 (expand, paused) stopped");
+        (await fleet.JournalAsync(1, FlagshipSpec.Name)).ShouldBe(("expand", MigrationStates.Paused));
+        (await fleet.ScalarAsync<long>(1, "SELECT count(*) FROM transactions WHERE state_id IS NOT NULL")).ShouldBe(0);
+        foreach (var shard in new[] { 0, 2 })
+        {
+            (await fleet.JournalAsync(shard, FlagshipSpec.Name)).ShouldBe(("backfill", MigrationStates.Waiting));
+            (await fleet.ScalarAsync<long>(shard, "SELECT count(*) FROM switchyard.steps WHERE phase = 'validate' AND status <> 'pending'")).ShouldBe(0);
+        }
+    }
+
     private static async Task<Guid?[]> RunIdsAsync(FleetLedger fleet)
     {
         var ids = new Guid?[3];

@@ -66,6 +66,9 @@ public sealed class FleetLedger : IAsyncDisposable
     public string FleetFile => Path.Combine(Folder, "fleet.yaml");
     public List<NpgsqlDataSource> Shards { get; } = [];
 
+    /// <summary>Each shard's connection string (a password file, no password), for commands run against one shard.</summary>
+    public List<string> ConnectionStrings { get; } = [];
+
     public static string ShardName(int index) => $"s{index + 1}";
 
     public static async Task<FleetLedger> CreateAsync(FleetClusters fleet, int rows = 20_000)
@@ -81,6 +84,7 @@ public sealed class FleetLedger : IAsyncDisposable
                 await cmd.ExecuteNonQueryAsync();
             var source = DataSourceFactory.Create(cluster.ConnectionString(ledger.Database), "switchyard-tests");
             ledger.Shards.Add(source);
+            ledger.ConnectionStrings.Add(cluster.ConnectionString(ledger.Database));
             await new LedgerSeeder(source).SeedAsync(new SeedOptions { Rows = rows }, null, CancellationToken.None);
             yaml.Append($"  - name: {ShardName(i)}\n    managed: {FleetClusters.Home(i + 1)}\n    database: {ledger.Database}\n");
         }
