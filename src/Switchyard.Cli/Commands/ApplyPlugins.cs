@@ -38,36 +38,46 @@ internal static class ApplyPlugins
     }
 
     /// <summary>Builds the engine with every plug-in; dispose the result to stop the guards and the metrics endpoint.</summary>
-    public static async Task<PluggedEngine> BuildAsync(CliContext ctx, SafeSqlRunner sql, int initialBatchKeys, MigrationSpec spec, CancellationToken ct)
+    public static Task<PluggedEngine> BuildAsync(CliContext ctx, SafeSqlRunner sql, int initialBatchKeys, MigrationSpec spec, CancellationToken ct) =>
+        BuildAsync(ctx, sql, initialBatchKeys, spec, StandbyConnections.Resolve(ctx, Standbys), null, ct);
+
+    /// <param name="standbys">Standby name → connection of the database the guards watch replay on.</param>
+    /// <param name="shard">On a fleet: the shard, whose rows/s come from the fleet's shared budget (no metrics endpoint per shard).</param>
+    public static async Task<PluggedEngine> BuildAsync(CliContext ctx, SafeSqlRunner sql, int initialBatchKeys, MigrationSpec spec,
+        IReadOnlyDictionary<string, string> standbys, FleetShardPlug? shard, CancellationToken ct)
     {
         var parse = ctx.ParseResult;
         var resources = new List<IAsyncDisposable>();
         var throttles = new List<IBackfillThrottle>();
-        if (parse.GetValue(MaxRowsPerSecond) is > 0 and var rate) throttles.Add(new RowRateThrottle(rate));
+        if (shard?.Budget is { } budget) throttles.Add(budget.Share(shard.Name));
+        else if (shard is null && parse.GetValue(MaxRowsPerSecond) is > 0 and var rate) throttles.Add(new RowRateThrottle(rate));
         if (!parse.GetValue(NoGuards))
         {
-            var guards = await GuardSet.CreateAsync(sql.DataSource, spec.Guards.ApplyTo(new GuardOptions { StandbyConnections = StandbyConnections.Resolve(ctx, Standbys) }), ct, loggers: ctx.LoggerFactory).ConfigureAwait(false);
+            var guards = await GuardSet.CreateAsync(sql.DataSource, spec.Guards.ApplyTo(new GuardOptions { StandbyConnections = new Dictionary<string, string>(standbys, StringComparer.Ordinal) }), ct, loggers: ctx.LoggerFactory).ConfigureAwait(false);
             resources.Add(guards);
             throttles.Add(guards);
         }
-        var slo = await CreateSloAsync(ctx, parse.GetValue(NoGuards) ? null : parse.GetValue(LatencySlo), ct).ConfigureAwait(false);
+        var slo = await CreateSloAsync(sql.DataSource, ctx, parse.GetValue(NoGuards) ? null : parse.GetValue(LatencySlo), ct).ConfigureAwait(false);
         if (slo is not null) throttles.Add(slo);
-        if (parse.GetValue(MetricsPort) is > 0 and var port)
+        if (shard is null && parse.GetValue(MetricsPort) is > 0 and var port)
         {
             var endpoint = MetricsEndpoint.Start(port);
             resources.Add(new DisposableAdapter(endpoint));
             CliOutput.Info($"metrics: http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}/metrics");
         }
         var options = new BackfillOptions { Workers = parse.GetValue(Workers), InitialBatchKeys = Math.Max(1, initialBatchKeys) };
-        var backfill = new BackfillRunnerPhase(options, throttles, new BackfillProgressPrinter(slo), ctx.LoggerFactory);
+        var backfill = new BackfillRunnerPhase(options, throttles, new BackfillProgressPrinter(slo, shard is null ? "" : $"[{shard.Name}] "), ctx.LoggerFactory);
         var gate = new ValidationSuiteGate(ReconciliationSettings.For(spec), ValidationOptions.For(spec));
         return new PluggedEngine(new MigrationEngine(sql, backfill, gate), resources);
     }
 
     /// <summary>The latency-SLO controller on the canary probe, or null when turned off (--latency-slo off, --no-guards).</summary>
-    public static async Task<LatencySloThrottle?> CreateSloAsync(CliContext ctx, LatencySloTarget? target, CancellationToken ct) =>
+    public static Task<LatencySloThrottle?> CreateSloAsync(CliContext ctx, LatencySloTarget? target, CancellationToken ct) =>
+        CreateSloAsync(ctx.DataSource, ctx, target, ct);
+
+    private static async Task<LatencySloThrottle?> CreateSloAsync(Npgsql.NpgsqlDataSource primary, CliContext ctx, LatencySloTarget? target, CancellationToken ct) =>
         target is null || target.IsOff ? null
-            : await LatencySloThrottle.CreateAsync(ctx.DataSource, new LatencySloOptions { Target = target }, ct, loggers: ctx.LoggerFactory).ConfigureAwait(false);
+            : await LatencySloThrottle.CreateAsync(primary, new LatencySloOptions { Target = target }, ct, loggers: ctx.LoggerFactory).ConfigureAwait(false);
 
     private sealed class DisposableAdapter(IDisposable inner) : IAsyncDisposable
     {
@@ -79,7 +89,7 @@ internal static class ApplyPlugins
     }
 
     /// <summary>Plain progress lines at most every two seconds (works in CI logs and terminals alike).</summary>
-    private sealed class BackfillProgressPrinter(LatencySloThrottle? slo) : IProgress<BackfillProgress>
+    private sealed class BackfillProgressPrinter(LatencySloThrottle? slo, string prefix) : IProgress<BackfillProgress>
     {
         private DateTime _last = DateTime.MinValue;
 
@@ -89,11 +99,14 @@ internal static class ApplyPlugins
             if (value.State == "running" && now - _last < TimeSpan.FromSeconds(2)) return;
             _last = now;
             var eta = value.Eta is { } e ? $", ETA {e.TotalSeconds:F0}s" : "";
-            CliOutput.Plain(FormattableString.Invariant(
+            CliOutput.Plain(prefix + FormattableString.Invariant(
                 $"backfill {value.State}: {value.Fraction:P0} of keys, {value.RowsDone:N0}/{value.RowsEstimated:N0} rows, {value.RowsPerSecond:N0} rows/s{eta}, {value.Workers.Count} worker(s){(slo is null ? "" : ", " + slo.Describe())}{(value.Reason is null ? "" : " — " + value.Reason)}"));
         }
     }
 }
+
+/// <summary>What a fleet shard's engine gets: its name and the fleet's rows/s budget (null: none).</summary>
+internal sealed record FleetShardPlug(string Name, Core.Fleet.FleetRowBudget? Budget);
 
 /// <summary>The engine with its plug-ins, and what must be stopped after the run.</summary>
 internal sealed class PluggedEngine(MigrationEngine engine, IReadOnlyList<IAsyncDisposable> resources) : IAsyncDisposable

@@ -62,7 +62,9 @@ internal static class MigrationCommands
         var confirm = new Option<string?>("--confirm") { Description = "The migration's name: allows Contract, the point of no return." };
         var batch = CliOptions.Number("--batch-size", "Rows per backfill batch.", 5000, 1, 1_000_000, "5000");
         var json = GlobalOptions.Json();
+        var fleet = FleetCommands.FleetOption("A fleet file: run the migration on every shard, phase by phase with barriers (--max-rows-per-second is the whole fleet's budget).");
         command.Arguments.Add(spec);
+        command.Options.Add(fleet);
         command.Options.Add(to);
         command.Options.Add(confirm);
         command.Options.Add(batch);
@@ -74,6 +76,9 @@ internal static class MigrationCommands
         CommandAction.Set(command, async (ctx, ct) =>
         {
             var path = ctx.ParseResult.GetValue(spec)!;
+            if (ctx.ParseResult.GetValue(fleet) is { } fleetPath)
+                return await FleetCommands.ApplyAsync(ctx, path, fleetPath, new FleetCommands.ApplySettings(ctx.ParseResult.GetValue(to), ctx.ParseResult.GetValue(confirm),
+                    ctx.ParseResult.GetValue(batch), ctx.ParseResult.GetValue(json), RunnerOptions(ctx)), ct).ConfigureAwait(false);
             if (Directory.Exists(path))
                 return await ChainCommands.ApplyAsync(ctx, path, new ChainCommands.ApplySettings(ctx.ParseResult.GetValue(to), ctx.ParseResult.GetValue(confirm),
                     ctx.ParseResult.GetValue(expectOne), ctx.ParseResult.GetValue(batch), ctx.ParseResult.GetValue(json), RunnerOptions(ctx)), ct).ConfigureAwait(false);
@@ -103,6 +108,10 @@ internal static class MigrationCommands
         var confirm = new Option<string?>("--confirm") { Description = "The migration's name: needed once flags have left legacy (rollback returns them and waits for every Compat client)." };
         var ackTimeout = CliOptions.Number("--ack-timeout-seconds", "How long to wait for every connected Compat client to acknowledge the legacy flags before refusing.", 30, 1, 3_600, "30");
         var json = GlobalOptions.Json();
+        var fleet = FleetCommands.FleetOption("A fleet file: roll back every shard (or only --shard), each from any phase before Contract.");
+        var shard = new Option<string?>("--shard") { Description = "With --fleet: roll back only this shard." };
+        command.Options.Add(fleet);
+        command.Options.Add(shard);
         command.Options.Add(confirm);
         command.Options.Add(ackTimeout);
         command.Options.Add(to);
@@ -114,18 +123,23 @@ internal static class MigrationCommands
         CommandAction.Set(command, async (ctx, ct) =>
         {
             var toPhase = ctx.ParseResult.GetValue(to);
-            await ctx.ConnectAsync(ct, LocalClusterOptions.DefaultDatabase).ConfigureAwait(false);
-            var sql = ctx.Sql(RunnerOptions(ctx));
-            var record = await new MigrationControl(sql).FindAsync(ctx.ParseResult.GetValue(migration), ct).ConfigureAwait(false);
-            var path = ctx.ParseResult.GetValue(specPath) ?? record.SpecPath
-                ?? throw new SwitchyardException($"The journal has no spec path for '{record.Name}'.", "Pass --spec <path of its YAML spec>.");
-            var options = new Core.Engine.Rollback.RollbackOptions
+            var rollbackOptions = new Core.Engine.Rollback.RollbackOptions
             {
                 Confirm = ctx.ParseResult.GetValue(confirm),
                 AckTimeout = TimeSpan.FromSeconds(ctx.ParseResult.GetValue(ackTimeout)),
                 Progress = CliOutput.PlainLines,
             };
-            var result = await new MigrationRollback(sql).RollbackAsync(SpecLoader.LoadFile(path), toPhase, options, ct).ConfigureAwait(false);
+            if (ctx.ParseResult.GetValue(fleet) is { } fleetPath)
+                return await FleetCommands.RollbackAsync(ctx, fleetPath, ctx.ParseResult.GetValue(shard), new FleetCommands.RollbackSettings(
+                    ctx.ParseResult.GetValue(migration), ctx.ParseResult.GetValue(specPath), toPhase, rollbackOptions, RunnerOptions(ctx)), ct).ConfigureAwait(false);
+            if (ctx.ParseResult.GetValue(shard) is not null)
+                throw new SwitchyardException("--shard needs --fleet.", "Pass --fleet <file> with --shard NAME, or drop --shard.");
+            await ctx.ConnectAsync(ct, LocalClusterOptions.DefaultDatabase).ConfigureAwait(false);
+            var sql = ctx.Sql(RunnerOptions(ctx));
+            var record = await new MigrationControl(sql).FindAsync(ctx.ParseResult.GetValue(migration), ct).ConfigureAwait(false);
+            var path = ctx.ParseResult.GetValue(specPath) ?? record.SpecPath
+                ?? throw new SwitchyardException($"The journal has no spec path for '{record.Name}'.", "Pass --spec <path of its YAML spec>.");
+            var result = await new MigrationRollback(sql).RollbackAsync(SpecLoader.LoadFile(path), toPhase, rollbackOptions, ct).ConfigureAwait(false);
             Print(result, ctx.ParseResult.GetValue(json));
             return 0;
         });
@@ -139,12 +153,16 @@ internal static class MigrationCommands
         var noGuards = new Option<bool>("--no-guards") { Description = "Do not read the guards' signals (replication lag, long transactions, lock waits, WAL rate, mismatches)." };
         var standby = StandbyConnections.Option("NAME=CONNECTION of a standby whose heartbeat lag status shows (repeatable). The managed cluster's standbys are included.");
         var json = GlobalOptions.Json();
+        var fleet = FleetCommands.FleetOption("A fleet file: one line per shard (phase, state, backfill progress, last guard decision) and the fleet's phase.");
+        command.Options.Add(fleet);
         command.Options.Add(migration);
         command.Options.Add(noGuards);
         command.Options.Add(standby);
         command.Options.Add(json);
         CommandAction.Set(command, async (ctx, ct) =>
         {
+            if (ctx.ParseResult.GetValue(fleet) is { } fleetPath)
+                return await FleetCommands.StatusAsync(ctx, fleetPath, ctx.ParseResult.GetValue(migration), ctx.ParseResult.GetValue(json), ct).ConfigureAwait(false);
             await ctx.ConnectAsync(ct, LocalClusterOptions.DefaultDatabase).ConfigureAwait(false);
             var guards = ctx.ParseResult.GetValue(noGuards) ? null : new Core.Guards.GuardOptions { StandbyConnections = StandbyConnections.Resolve(ctx, standby) };
             var statuses = await new MigrationControl(ctx.Sql()).StatusAsync(ctx.ParseResult.GetValue(migration), null, guards, ct).ConfigureAwait(false);
@@ -169,9 +187,13 @@ internal static class MigrationCommands
         var writes = CliOptions.Choice("--writes", "Where writes go.", "both", "legacy", "both", "new");
         var migration = MigrationOption();
         var json = GlobalOptions.Json();
-        foreach (var o in new Option[] { reads, percent, writes, migration, json }) command.Options.Add(o);
+        var fleet = FleetCommands.FleetOption("A fleet file: flip the flags on every shard, only once every shard passed Validate (else none is flipped).");
+        foreach (var o in new Option[] { reads, percent, writes, migration, json, fleet }) command.Options.Add(o);
         CommandAction.Set(command, async (ctx, ct) =>
         {
+            if (ctx.ParseResult.GetValue(fleet) is { } fleetPath)
+                return await FleetCommands.CutoverAsync(ctx, fleetPath, ctx.ParseResult.GetValue(migration), ctx.ParseResult.GetValue(reads)!,
+                    ctx.ParseResult.GetValue(percent), ctx.ParseResult.GetValue(writes)!, ctx.ParseResult.GetValue(json), ct).ConfigureAwait(false);
             await ctx.ConnectAsync(ct, LocalClusterOptions.DefaultDatabase).ConfigureAwait(false);
             var flag = await new MigrationControl(ctx.Sql()).CutoverAsync(ctx.ParseResult.GetValue(migration), ctx.ParseResult.GetValue(reads)!,
                 ctx.ParseResult.GetValue(percent), ctx.ParseResult.GetValue(writes)!, ct).ConfigureAwait(false);

@@ -33,6 +33,8 @@ public static class JournalSchema
         // The flag Expand registers, as data: cutover, status and rollback read it here (journals made before this
         // column have it only in the flags step's description, which MigrationControl still reads for them).
         "ALTER TABLE switchyard.migrations ADD COLUMN IF NOT EXISTS flag_key text",
+        // The fleet run (apply --fleet) this shard's migration belongs to; journals made before fleets get the column empty.
+        "ALTER TABLE switchyard.migrations ADD COLUMN IF NOT EXISTS fleet_run_id uuid",
         """
         CREATE TABLE IF NOT EXISTS switchyard.steps (
             id           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,

@@ -1,3 +1,4 @@
+using Switchyard.Core.LocalPostgres;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
