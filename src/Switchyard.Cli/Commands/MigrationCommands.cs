@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Switchyard.Cli.Options;
 using Switchyard.Cli.Output;
+using Switchyard.Cli.Telemetry;
 using Switchyard.Core;
 using Switchyard.Core.Engine;
 using Switchyard.Core.Execution;
@@ -61,7 +62,9 @@ internal static class MigrationCommands
         var confirm = new Option<string?>("--confirm") { Description = "The migration's name: allows Contract, the point of no return." };
         var batch = CliOptions.Number("--batch-size", "Rows per backfill batch.", 5000, 1, 1_000_000, "5000");
         var json = GlobalOptions.Json();
+        var otlp = OtlpExport.Option();
         command.Arguments.Add(spec);
+        command.Options.Add(otlp);
         command.Options.Add(to);
         command.Options.Add(confirm);
         command.Options.Add(batch);
@@ -73,6 +76,7 @@ internal static class MigrationCommands
         CommandAction.Set(command, async (ctx, ct) =>
         {
             var path = ctx.ParseResult.GetValue(spec)!;
+            using var export = OtlpExport.Start(ctx.ParseResult.GetValue(otlp));
             if (Directory.Exists(path))
                 return await ChainCommands.ApplyAsync(ctx, path, new ChainCommands.ApplySettings(ctx.ParseResult.GetValue(to), ctx.ParseResult.GetValue(confirm),
                     ctx.ParseResult.GetValue(expectOne), ctx.ParseResult.GetValue(batch), ctx.ParseResult.GetValue(json), RunnerOptions(ctx)), ct).ConfigureAwait(false);
