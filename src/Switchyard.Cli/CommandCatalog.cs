@@ -13,6 +13,7 @@ internal static class CommandCatalog
         DemoCommand.Build(),
         WorkloadCommands.Build(),
         LintCommands.Build(),
+        EfCommands.Build(),
         RunbookCommands.Runbook(),
         RunbookCommands.Evidence(),
         ValidateBenchCommand.AddTo(BenchCommands.Build()),
