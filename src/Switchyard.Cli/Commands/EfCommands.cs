@@ -38,7 +38,53 @@ internal static class EfCommands
             return Task.FromResult(translated.Refused ? Refused : 0);
         });
         ef.Subcommands.Add(plan);
+        ef.Subcommands.Add(Apply());
         return ef;
+    }
+
+    /// <summary><c>ef apply</c>: the translated migration through the normal engine; after Contract, EF's history row.</summary>
+    private static Command Apply()
+    {
+        var apply = new Command("apply", "Run an EF migration online through the engine (re-run continues); after Contract, record it in __EFMigrationsHistory.");
+        var assembly = new Option<string>("--assembly") { Description = "The compiled migrations assembly (the project's output dll).", Required = true };
+        var migration = new Option<string>("--migration") { Description = "The migration id or its name, e.g. NormalizeTransactionStatus.", Required = true };
+        var normalize = CliOptions.ListOf("--normalize", "How a normalized column's legacy values are cleaned before lookup: trim, lower. Default: exact codes.", ["trim", "lower"]);
+        var alias = new Option<string[]>("--alias") { Description = "LEGACY=CODE: a cleaned legacy value that means a code (repeatable), e.g. --alias setled=settled.", AllowMultipleArgumentsPerToken = false };
+        alias.Validators.Add(r =>
+        {
+            foreach (var t in r.Tokens.Where(t => t.Value.Split('=', 2) is not [{ Length: > 0 }, { Length: > 0 }]))
+                r.AddError($"--alias '{t.Value}' is not LEGACY=CODE. Pass e.g. --alias setled=settled.");
+        });
+        var to = CliOptions.OptionalEnum<Core.Planning.MigrationPhase>("--to", "Stop after this phase.");
+        var confirm = new Option<string?>("--confirm") { Description = "The EF migration id: allows Contract, the point of no return." };
+        var otlp = Telemetry.OtlpExport.Option();
+        var json = GlobalOptions.Json();
+        foreach (var o in new Option[] { assembly, migration, normalize, alias, to, confirm, otlp, json }) apply.Options.Add(o);
+        ApplyPlugins.AddTo(apply);
+        CommandAction.Set(apply, async (ctx, ct) =>
+        {
+            using var export = Telemetry.OtlpExport.Start(ctx.ParseResult.GetValue(otlp));
+            var read = EfMigrationsAssembly.Read(ctx.ParseResult.GetValue(assembly)!, ctx.ParseResult.GetValue(migration)!);
+            var cleaning = (ctx.ParseResult.GetValue(normalize) ?? "").Split(',', StringSplitOptions.TrimEntries);
+            var aliases = (ctx.ParseResult.GetValue(alias) ?? []).Select(a => a.Split('=', 2)).ToDictionary(a => a[0], a => a[1]);
+            var spec = EfMigrationTranslator.Translate(read, new EfTranslationOptions(cleaning.Contains("trim"), cleaning.Contains("lower"), aliases)).ToSpec();
+            await ctx.ConnectAsync(ct, LedgerCommands.ManagedDatabase).ConfigureAwait(false);
+            var sql = ctx.Sql();
+            await using var plugged = await ApplyPlugins.BuildAsync(ctx, sql, 5000, spec, ct).ConfigureAwait(false);
+            var asJson = ctx.ParseResult.GetValue(json);
+            var result = await plugged.Engine.ApplyAsync(spec, new Core.Engine.ApplyOptions
+            {
+                To = ctx.ParseResult.GetValue(to), Confirm = ctx.ParseResult.GetValue(confirm), StepDone = asJson ? null : key => CliOutput.Plain($"  done: {key}"),
+            }, ct).ConfigureAwait(false);
+            if (result.State == Core.Journal.MigrationStates.Completed)
+            {
+                await EfMigrationsHistory.RecordAsync(sql, read, ct).ConfigureAwait(false);
+                if (!asJson) CliOutput.Plain($"__EFMigrationsHistory: {read.Id} ({read.ProductVersion}) recorded as applied.");
+            }
+            MigrationCommands.Print(result, asJson, stepsPrinted: !asJson);
+            return result.State is Core.Journal.MigrationStates.Failed or Core.Journal.MigrationStates.Paused ? 5 : 0;
+        });
+        return apply;
     }
 
     private static void Print(EfPlan plan)
