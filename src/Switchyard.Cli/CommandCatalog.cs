@@ -10,6 +10,7 @@ internal static class CommandCatalog
     [
         LocalCommands.Build(),
         LintCommands.Build(),
+        EfCommands.Build(),
         RunbookCommands.Runbook(),
         RunbookCommands.Evidence(),
         BackfillCommands.Build(),

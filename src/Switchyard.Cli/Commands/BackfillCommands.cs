@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Spectre.Console;
 using Switchyard.Cli.Options;
 using Switchyard.Cli.Output;
+using Switchyard.Cli.Telemetry;
 using Switchyard.Core;
 using Switchyard.Core.Backfill;
 using Switchyard.Core.Operations;
@@ -36,9 +37,11 @@ internal static class BackfillCommands
         var max = CliOptions.Number("--max-batch-keys", "Largest key width of a batch.", new BackfillOptions().MaxBatchKeys, 1, long.MaxValue, "50000");
         var slo = CliOptions.LatencySlo("--latency-slo", "Foreground p99 to keep (canary probe): 1.5x the baseline measured before the start, a latency (25ms), or off.");
         var json = GlobalOptions.Json();
-        foreach (var o in new Option[] { migration, workers, rate, unmapped, targetMs, initial, max, slo, json }) run.Options.Add(o);
+        var otlp = OtlpExport.Option();
+        foreach (var o in new Option[] { migration, workers, rate, unmapped, targetMs, initial, max, slo, otlp, json }) run.Options.Add(o);
         CommandAction.Set(run, async (ctx, ct) =>
         {
+            using var export = OtlpExport.Start(ctx.ParseResult.GetValue(otlp));
             await ctx.ConnectAsync(ct, LocalClusterOptions.DefaultDatabase).ConfigureAwait(false);
             var sql = ctx.Sql();
             var options = new BackfillOptions

@@ -2,6 +2,7 @@ using Switchyard.Core.LocalPostgres;
 using System.CommandLine;
 using Switchyard.Cli.Options;
 using Switchyard.Cli.Output;
+using Switchyard.Cli.Telemetry;
 using Switchyard.Core;
 using Switchyard.Core.Engine;
 using Switchyard.Core.Execution;
@@ -65,6 +66,8 @@ internal static class MigrationCommands
         var fleet = FleetCommands.FleetOption("A fleet file: run the migration on every shard, phase by phase with barriers (--max-rows-per-second is the whole fleet's budget).");
         command.Arguments.Add(spec);
         command.Options.Add(fleet);
+        var otlp = OtlpExport.Option();
+        command.Options.Add(otlp);
         command.Options.Add(to);
         command.Options.Add(confirm);
         command.Options.Add(batch);
@@ -76,6 +79,7 @@ internal static class MigrationCommands
         CommandAction.Set(command, async (ctx, ct) =>
         {
             var path = ctx.ParseResult.GetValue(spec)!;
+            using var export = OtlpExport.Start(ctx.ParseResult.GetValue(otlp));
             if (ctx.ParseResult.GetValue(fleet) is { } fleetPath)
                 return await FleetCommands.ApplyAsync(ctx, path, fleetPath, new FleetCommands.ApplySettings(ctx.ParseResult.GetValue(to), ctx.ParseResult.GetValue(confirm),
                     ctx.ParseResult.GetValue(batch), ctx.ParseResult.GetValue(json), RunnerOptions(ctx)), ct).ConfigureAwait(false);

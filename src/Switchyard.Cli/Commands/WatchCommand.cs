@@ -5,6 +5,7 @@ using Spectre.Console;
 using Spectre.Console.Rendering;
 using Switchyard.Cli.Options;
 using Switchyard.Cli.Output;
+using Switchyard.Cli.Telemetry;
 using Switchyard.Core;
 using Switchyard.Core.Backfill;
 using Switchyard.Core.Guards;
@@ -26,7 +27,8 @@ internal static class WatchCommand
         var migration = new Option<string?>("--migration") { Description = "Also show this migration's backfill progress from the journal." };
         var metricsPort = CliOptions.OptionalNumber("--metrics-port", "Serve Prometheus metrics on http://127.0.0.1:PORT/metrics while watching.", 1, 65535, "9187");
         var json = GlobalOptions.Json();
-        foreach (var o in new Option[] { standby, table, canary, longTx, interval, count, migration, metricsPort, json }) watch.Options.Add(o);
+        var otlp = OtlpExport.Option();
+        foreach (var o in new Option[] { standby, table, canary, longTx, interval, count, migration, metricsPort, otlp, json }) watch.Options.Add(o);
 
         CommandAction.Set(watch, async (ctx, ct) =>
         {
@@ -40,6 +42,7 @@ internal static class WatchCommand
                 Canary = ctx.ParseResult.GetValue(canary) ? new CanaryOptions() : null,
                 LongTransactionAfter = TimeSpan.FromSeconds(ctx.ParseResult.GetValue(longTx)),
             };
+            using var export = OtlpExport.Start(ctx.ParseResult.GetValue(otlp));
             using var metrics = ctx.ParseResult.GetValue(metricsPort) is { } port ? MetricsEndpoint.Start(port) : null;
             if (metrics is not null) CliOutput.Info($"metrics: http://127.0.0.1:{ctx.ParseResult.GetValue(metricsPort)}/metrics");
             await using var guards = await GuardSet.CreateAsync(ctx.DataSource, options, ct, loggers: ctx.LoggerFactory).ConfigureAwait(false);
@@ -57,7 +60,7 @@ internal static class WatchCommand
                 BackfillProgress? progress = name is null ? null : await BackfillProgressReader.ReadAsync(reader, name, ct).ConfigureAwait(false);
                 if (progress is not null)
                 {
-                    SwitchyardMetrics.BackfillRowsDone.WithLabels(progress.Migration).Set(progress.RowsDone);
+                    SwitchyardMetrics.RecordRowsDone(progress.Migration, progress.RowsDone);
                     SwitchyardMetrics.SetPhase(progress.Migration, "backfill");
                 }
                 return new WatchFrame(snapshot, last, slo, progress);

@@ -101,6 +101,21 @@ internal static class CliOptions
         },
     };
 
+    /// <summary>An absolute http:// or https:// URL, null when left out.</summary>
+    public static Option<Uri?> HttpUrl(string name, string description, string example) => new(name)
+    {
+        Description = description,
+        HelpName = "url",
+        CustomParser = r =>
+        {
+            var text = r.Tokens.Count > 0 ? r.Tokens[0].Value : "";
+            if (Uri.TryCreate(text, UriKind.Absolute, out var url) && (url.Scheme == Uri.UriSchemeHttp || url.Scheme == Uri.UriSchemeHttps) && url.Host.Length > 0)
+                return url;
+            r.AddError($"{name} must be an absolute http:// or https:// URL, got '{text}'. Pass e.g. {name} {example}.");
+            return null;
+        },
+    };
+
     /// <summary>The lowercase name of an enum value, as the command line writes it.</summary>
     public static string EnumName<T>(T value) where T : struct, Enum => value.ToString().ToLowerInvariant();
 

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Switchyard.Core.Execution;
 using Switchyard.Core.Operations;
+using Switchyard.Core.Telemetry;
 
 namespace Switchyard.Core.Backfill;
 
@@ -23,7 +24,24 @@ public sealed partial class BackfillRunner
         _time = time ?? TimeProvider.System;
     }
 
+    /// <summary>Runs (or resumes) the backfill as one <c>switchyard.backfill</c> activity with a child per committed batch.</summary>
     public async Task<BackfillOutcome> RunAsync(BackfillRequest request, IReadOnlyList<IBackfillThrottle> throttles, IProgress<BackfillProgress>? progress, CancellationToken ct)
+    {
+        using var activity = BackfillActivities.StartRun(request);
+        try
+        {
+            var outcome = await RunCoreAsync(request, throttles, progress, ct).ConfigureAwait(false);
+            BackfillActivities.Finish(activity, outcome);
+            return outcome;
+        }
+        catch (Exception e)
+        {
+            activity.Fail(e);
+            throw;
+        }
+    }
+
+    private async Task<BackfillOutcome> RunCoreAsync(BackfillRequest request, IReadOnlyList<IBackfillThrottle> throttles, IProgress<BackfillProgress>? progress, CancellationToken ct)
     {
         request.Validate();
         var target = request.Target;

@@ -67,6 +67,7 @@ internal sealed class BackfillWorker
         var run = _ctx.Run;
         var attempt = 0;
         var addedCodes = false;
+        using var activity = BackfillActivities.StartBatch(_ctx.Request.MigrationName, _range.RangeNo);
         while (true)
         {
             var started = _ctx.Time.GetTimestamp();
@@ -78,6 +79,7 @@ internal sealed class BackfillWorker
                 _sizer.Observe(width, elapsed);
                 run.Committed(_range.RangeNo, trail.From, trail.To, rows, width, elapsed, _sizer.Keys);
                 Guards.SwitchyardMetrics.RecordBatch(_ctx.Request.MigrationName, rows, elapsed);
+                BackfillActivities.Committed(activity, Math.Min(trail.IsEmpty ? lead.From : trail.From, lead.IsEmpty ? trail.From : lead.From), Math.Max(trail.To, lead.To), rows, attempt + 1);
                 _ctx.Report();
                 return (trail, lead, rows);
             }
@@ -96,6 +98,7 @@ internal sealed class BackfillWorker
                     continue;
                 }
                 var report = await _ctx.UnmappedReportAsync(from, to, ct).ConfigureAwait(false);
+                BackfillActivities.Stopped(activity, report.ToString());
                 run.Stop(new BackfillFailed(report, BackfillStats.Empty));
                 return null;
             }
@@ -106,6 +109,7 @@ internal sealed class BackfillWorker
                 {
                     var reason = $"range {_range.RangeNo}: batch of keys [{trail.From}, {Math.Max(trail.To, lead.To)}) failed {attempt} time(s), last: {inner.Message}. " +
                                  "Committed batches are kept; fix the cause and run the backfill again to resume from the cursors.";
+                    BackfillActivities.Stopped(activity, reason);
                     run.Stop(new BackfillPaused(reason, BackfillStats.Empty));
                     return null;
                 }

@@ -1,8 +1,10 @@
+using System.Diagnostics;
 using Switchyard.Core.Catalog;
 using Switchyard.Core.Execution;
 using Switchyard.Core.Journal;
 using Switchyard.Core.Planning;
 using Switchyard.Core.Spec;
+using Switchyard.Core.Telemetry;
 
 namespace Switchyard.Core.Engine;
 
@@ -46,11 +48,29 @@ public sealed class MigrationEngine(SafeSqlRunner sql, IBackfillPhase? backfill 
             .Concat(spec.Operations.OfType<AddForeignKeyOperation>().Select(f => f.Table))
             .Concat(spec.Operations.OfType<SetNotNullOperation>().Select(s => s.Table));
 
+    /// <summary>Runs the migration as far as its gates allow, as one <c>switchyard.migration</c> activity.</summary>
     public async Task<RunResult> ApplyAsync(MigrationSpec spec, ApplyOptions options, CancellationToken ct)
+    {
+        using var activity = EngineActivities.StartMigration(spec.Name, options.To);
+        try
+        {
+            var result = await ApplyCoreAsync(spec, options, activity, ct).ConfigureAwait(false);
+            EngineActivities.Finish(activity, result);
+            return result;
+        }
+        catch (Exception e)
+        {
+            activity.Fail(e);
+            throw;
+        }
+    }
+
+    private async Task<RunResult> ApplyCoreAsync(MigrationSpec spec, ApplyOptions options, Activity? activity, CancellationToken ct)
     {
         if (options.Confirm is { } confirm && confirm != spec.Name)
             throw new SwitchyardException($"--confirm '{confirm}' does not match the migration name '{spec.Name}': nothing was run.", $"Re-run with `--confirm {spec.Name}` (the spec's migration: name).");
         var plan = await PlanAsync(spec, ct).ConfigureAwait(false);
+        activity?.SetTag(TelemetryTags.Table, plan.TargetTable.ToString());
         await _journal.EnsureSchemaAsync(ct).ConfigureAwait(false);
         await using var runLock = await MigrationLock.AcquireAsync(sql.DataSource, plan.TargetTable, spec.Name, ct).ConfigureAwait(false);
         var record = await _journal.FindAsync(spec.Name, ct).ConfigureAwait(false);
@@ -111,6 +131,7 @@ public sealed class MigrationEngine(SafeSqlRunner sql, IBackfillPhase? backfill 
                     $"Contract is the point of no return (drops {string.Join(", ", phase.Steps.Where(s => s.Sql.Contains("DROP", StringComparison.Ordinal)).Select(s => s.Description))}). " +
                     $"Re-run with --confirm {run.Name} once no app v1 instance is left.", ran, ct).ConfigureAwait(false);
             }
+            using var phaseActivity = EngineActivities.StartPhase(run.Name, phase);
             await _journal.SetPhaseAsync(run.MigrationId, phaseName, MigrationStates.Running, ct).ConfigureAwait(false);
             Guards.SwitchyardMetrics.SetPhase(run.Name, phaseName);
             foreach (var step in phase.Steps)
@@ -124,7 +145,21 @@ public sealed class MigrationEngine(SafeSqlRunner sql, IBackfillPhase? backfill 
                     var state = control.AbortRequested ? MigrationStates.Failed : MigrationStates.Paused;
                     return await StopAsync(record, phaseName, state, $"{(control.AbortRequested ? "Aborted" : "Paused")} by an operator before step {step.Key}{Reason(control)}. Re-run apply to continue (after `switchyard resume` if paused).", ran, ct).ConfigureAwait(false);
                 }
-                var stopped = await RunStepAsync(run, step, ct).ConfigureAwait(false);
+                string? stopped;
+                using (var stepActivity = EngineActivities.StartStep(run.Name, step))
+                {
+                    try
+                    {
+                        stopped = await RunStepAsync(run, step, stepActivity, ct).ConfigureAwait(false);
+                        stepActivity?.SetTag(TelemetryTags.State, stopped is null ? StepStatuses.Done : StepStatuses.Pending);
+                    }
+                    catch (Exception e)
+                    {
+                        stepActivity.Fail(e);
+                        phaseActivity.Fail(e);
+                        throw;
+                    }
+                }
                 if (stopped is not null) return await StopAsync(record, phaseName, MigrationStates.Paused, stopped, ran, ct).ConfigureAwait(false);
                 ran.Add(step.Key);
                 done.Add(step.Key);
@@ -153,7 +188,7 @@ public sealed class MigrationEngine(SafeSqlRunner sql, IBackfillPhase? backfill 
     }
 
     /// <summary>Runs one step; returns why it stopped early (pause/abort) or null when done. Failures are journaled and raised.</summary>
-    private async Task<string?> RunStepAsync(MigrationRun run, PlanStep step, CancellationToken ct)
+    private async Task<string?> RunStepAsync(MigrationRun run, PlanStep step, Activity? activity, CancellationToken ct)
     {
         var id = run.MigrationId;
         await _journal.StepStartedAsync(id, step.Key, ct).ConfigureAwait(false);
@@ -175,11 +210,13 @@ public sealed class MigrationEngine(SafeSqlRunner sql, IBackfillPhase? backfill 
                         return null;
                     }
                     var outcome = await sql.ExecuteDdlAsync(step.Statement!, ct).ConfigureAwait(false);
+                    activity?.SetTag(TelemetryTags.Attempts, outcome.Attempts);
                     await _journal.StepFinishedAsync(id, step.Key, StepStatuses.Done,
                         $"{outcome.Attempts} attempt(s), {outcome.Duration.TotalMilliseconds:F0} ms" + (outcome.HoldersWaitedFor.Count > 0 ? $", waited {outcome.WaitedForHolders.TotalSeconds:F1}s outside the lock queue for pid(s) {string.Join(", ", outcome.HoldersWaitedFor.Select(h => h.Pid))}" : ""), ct).ConfigureAwait(false);
                     return null;
                 case StepKind.Backfill:
                     var result = await (backfill ?? new Backfill.BackfillRunnerPhase(new Backfill.BackfillOptions(), [])).RunAsync(run, step.Target!, ct).ConfigureAwait(false);
+                    activity?.SetTag(TelemetryTags.Rows, result.RowsUpdated).SetTag(TelemetryTags.Batches, result.Batches);
                     if (!result.Completed)
                     {
                         await _journal.StepFinishedAsync(id, step.Key, StepStatuses.Pending, $"stopped: {result.StoppedBecause}; {result.RowsUpdated} rows updated so far", ct).ConfigureAwait(false);

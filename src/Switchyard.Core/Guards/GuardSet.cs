@@ -114,7 +114,7 @@ public sealed partial class GuardSet : IBackfillThrottle, IAsyncDisposable
             }
 
             SwitchyardMetrics.Record(readings);
-            SwitchyardMetrics.ThrottleState.WithLabels(migration ?? "").Set((int)decision.Action);
+            SwitchyardMetrics.RecordThrottle(migration ?? "", decision.Action);
             _sampledAt = _time.GetTimestamp();
             Current = new GuardSnapshot(_time.GetUtcNow(), verdicts, decision);
             return Current;

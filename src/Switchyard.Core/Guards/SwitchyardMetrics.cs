@@ -1,11 +1,14 @@
 using Prometheus;
 using Switchyard.Core.Backfill;
+using Switchyard.Core.Telemetry;
+using Tag = System.Collections.Generic.KeyValuePair<string, object?>;
 
 namespace Switchyard.Core.Guards;
 
 /// <summary>
 /// The metrics Switchyard exposes in Prometheus text format (prometheus-net's default registry). The backfill updates
-/// rows and batch durations, the guards update lag, signal values and throttle state, the engine the phase.
+/// rows and batch durations, the guards update lag, signal values and throttle state, the engine the phase. Each
+/// value also goes to the matching <see cref="SwitchyardInstruments"/> instrument (System.Diagnostics.Metrics).
 /// </summary>
 public static class SwitchyardMetrics
 {
@@ -57,13 +60,33 @@ public static class SwitchyardMetrics
     /// <summary>Marks <paramref name="phase"/> as the migration's current phase (1) and the others 0.</summary>
     public static void SetPhase(string migration, string phase)
     {
-        foreach (var p in Phases.Append(phase).Distinct()) Phase.WithLabels(migration, p).Set(p == phase ? 1 : 0);
+        foreach (var p in Phases.Append(phase).Distinct())
+        {
+            Phase.WithLabels(migration, p).Set(p == phase ? 1 : 0);
+            SwitchyardInstruments.Phase.Record(p == phase ? 1 : 0, new Tag(TelemetryTags.Migration, migration), new Tag(TelemetryTags.Phase, p));
+        }
     }
 
     public static void RecordBatch(string migration, long rows, TimeSpan duration)
     {
         RowsBackfilled.WithLabels(migration).Inc(rows);
         BatchDuration.WithLabels(migration).Observe(duration.TotalSeconds);
+        SwitchyardInstruments.RowsBackfilled.Add(rows, new Tag(TelemetryTags.Migration, migration));
+        SwitchyardInstruments.BatchDuration.Record(duration.TotalSeconds, new Tag(TelemetryTags.Migration, migration));
+    }
+
+    /// <summary>Rows done as the journal records them (a watcher of another process's backfill).</summary>
+    public static void RecordRowsDone(string migration, long rows)
+    {
+        BackfillRowsDone.WithLabels(migration).Set(rows);
+        SwitchyardInstruments.BackfillRowsDone.Record(rows, new Tag(TelemetryTags.Migration, migration));
+    }
+
+    /// <summary>The throttle decision in force for <paramref name="migration"/>.</summary>
+    public static void RecordThrottle(string migration, ThrottleAction action)
+    {
+        ThrottleState.WithLabels(migration).Set((int)action);
+        SwitchyardInstruments.ThrottleState.Record((int)action, new Tag(TelemetryTags.Migration, migration));
     }
 
     internal static void Record(IEnumerable<SignalReading> readings)
@@ -73,6 +96,7 @@ public static class SwitchyardMetrics
             var subject = r.Subject.Length == 0 ? "-" : r.Subject;
             SignalValue.WithLabels(r.Signal, subject).Set(r.Value ?? double.NaN);
             SignalReadable.WithLabels(r.Signal, subject).Set(r.Readable ? 1 : 0);
+            SwitchyardInstruments.SignalValue.Record(r.Value ?? double.NaN, new Tag(TelemetryTags.GuardSignal, r.Signal), new Tag(TelemetryTags.Subject, subject));
             var standby = r.Subject.StartsWith("standby ", StringComparison.Ordinal) ? r.Subject["standby ".Length..] : null;
             if (standby is null) continue;
             switch (r.Signal)
@@ -86,8 +110,11 @@ public static class SwitchyardMetrics
 
     internal static void RecordDecision(string migration, ThrottleDecision decision, bool changed)
     {
-        ThrottleState.WithLabels(migration).Set((int)decision.Action);
-        if (changed) GuardDecisions.WithLabels(decision.Action.ToString().ToLowerInvariant(), decision.Source.Length == 0 ? "-" : decision.Source).Inc();
+        RecordThrottle(migration, decision.Action);
+        if (!changed) return;
+        var (action, signal) = (decision.Action.ToString().ToLowerInvariant(), decision.Source.Length == 0 ? "-" : decision.Source);
+        GuardDecisions.WithLabels(action, signal).Inc();
+        SwitchyardInstruments.GuardDecisions.Add(1, new Tag(TelemetryTags.GuardAction, action), new Tag(TelemetryTags.GuardSignal, signal));
     }
 
     internal static void RecordSlo(string migration, Slo.SloDecision d)
@@ -96,6 +123,11 @@ public static class SwitchyardMetrics
         LatencyP99Seconds.WithLabels(migration).Set(d.P99Ms / 1000);
         LatencyBaselineSeconds.WithLabels(migration).Set(d.BaselineMs / 1000);
         BackfillAllowedRowsPerSecond.WithLabels(migration).Set(d.AllowedRowsPerSecond ?? double.PositiveInfinity);
+        var tag = new Tag(TelemetryTags.Migration, migration);
+        SwitchyardInstruments.LatencySlo.Record(d.SloMs / 1000, tag);
+        SwitchyardInstruments.LatencyP99.Record(d.P99Ms / 1000, tag);
+        SwitchyardInstruments.LatencyBaseline.Record(d.BaselineMs / 1000, tag);
+        SwitchyardInstruments.AllowedRowsPerSecond.Record(d.AllowedRowsPerSecond ?? double.PositiveInfinity, tag);
     }
 
     /// <summary>The SLO gauges from a journaled decision, for a process that watches another one's backfill.</summary>

@@ -75,6 +75,8 @@ public sealed partial class CommandLineInputTests
     [InlineData("apply spec.yaml --to abc")]
     [InlineData("runbook spec.yaml --format abc")]
     [InlineData("cutover --reads abc")]
+    [InlineData("apply spec.yaml --otlp-endpoint abc")]
+    [InlineData("watch --otlp-endpoint abc")]
     public async Task Program_BadOptionValue_OneLineOnStderrExit2NoStackTrace(string commandLine)
     {
         // When the real program runs (nothing to connect to: it must stop at the command line)

@@ -11,7 +11,7 @@ internal static class CommandTree
     public static readonly HashSet<string> FreeText =
     [
         "--connection", "--home", "--pg-bin", "--out", "--reason", "--migration", "--spec", "--table", "--confirm", "--report-dir", "--database", "--verify",
-        "--owner", "--approver", "--change-window", "--sign-key", "--public-key", "--through", "--fleet", "--shard",
+        "--owner", "--approver", "--change-window", "--sign-key", "--public-key", "--through", "--fleet", "--shard", "--assembly",
     ];
 
     /// <summary>The sample host's tree: every product command and the sample's (ledger, workload, demo, bench).</summary>

@@ -131,6 +131,7 @@ internal static partial class DocumentedCommands
         if (type == typeof(int) || type == typeof(long) || type == typeof(double)) return "1";
         if (type == typeof(TimeSpan)) return "30s";
         if (type == typeof(string[])) return "standby1=Host=localhost";
+        if (type == typeof(Uri)) return "http://127.0.0.1:4318";
         return option.Name switch
         {
             "--checks" => "mismatch",
