@@ -39,6 +39,7 @@ public static partial class SpecLoader
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
             throw new SpecException(new SpecLocation(file, 1, 1), "the spec must be a mapping with 'migration' and 'operations'.",
                 "Start the file with `migration: <name>` and an `operations:` list.");
+        if (Operations.Pgroll.PgrollMigrationLoader.IsPgroll(root)) return Operations.Pgroll.PgrollMigrationLoader.Load(root, text, file);
         var reader = new Reader(file);
         reader.Only(root, "migration", "description", "operations", "guards", "validation");
         var nameNode = reader.Required(root, "migration", "`migration: 001-my-change`");
@@ -188,7 +189,8 @@ public static partial class SpecLoader
                 "add_foreign_key" => ForeignKey(map),
                 "set_not_null" => NotNull(map),
                 "drop_column" => DropColumn(map),
-                _ => RawSql(map),
+                "raw_sql" => RawSql(map),
+                _ => throw Error(keyNode, $"operation '{kind}' is listed but has no parser.", "Report this as a bug."),
             };
             return op with { Location = At(keyNode), FieldLocations = Fields(map) };
         }
