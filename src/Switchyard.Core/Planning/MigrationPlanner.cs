@@ -215,7 +215,7 @@ public static class MigrationPlanner
             Ddl($"CREATE {(i.Unique ? "UNIQUE " : "")}INDEX CONCURRENTLY IF NOT EXISTS {Ident.Quote(i.Name)} ON {i.Table.Sql} ({string.Join(", ", i.Columns.Select(Ident.Quote))})",
                 i.Table, LockMode.ShareUpdateExclusive, concurrently: true, repair: drop),
             Undo($"Drop index {i.Name} CONCURRENTLY", Ddl(drop, i.Table, LockMode.ShareUpdateExclusive, concurrently: true)),
-            CatalogProbes.IndexValid(index), CatalogProbes.IndexInvalid(index));
+            CatalogProbes.IndexValid(index), CatalogProbes.IndexInvalid(index), StepTraits.IndexBuild);
     }
 
     private static IEnumerable<PlanStep> ForeignKey(AddForeignKeyOperation f)
@@ -228,7 +228,7 @@ public static class MigrationPlanner
         var validate = new DdlStatement($"ALTER TABLE {f.Table.Sql} VALIDATE CONSTRAINT {Ident.Quote(f.Name)}",
             [new TableLock(f.Table, LockMode.ShareUpdateExclusive), new TableLock(f.References, LockMode.RowShare)]);
         yield return Step($"validate.{f.Table.Name}.{f.Name}", MigrationPhase.Validate, $"Validate foreign key {f.Name} (scans under SHARE UPDATE EXCLUSIVE: reads and writes continue)", validate,
-            Nothing("Nothing: a validated constraint stays; Expand's rollback drops it."), CatalogProbes.ConstraintValidated(f.Table, f.Name));
+            Nothing("Nothing: a validated constraint stays; Expand's rollback drops it."), CatalogProbes.ConstraintValidated(f.Table, f.Name), traits: StepTraits.Scans);
     }
 
     /// <param name="partitions">On a partitioned table each statement recurses to every partition (no scan for SET NOT
@@ -245,7 +245,7 @@ public static class MigrationPlanner
         yield return Step($"{k}.validate", MigrationPhase.Validate, $"Validate the CHECK (scans under SHARE UPDATE EXCLUSIVE: reads and writes continue)",
             Recursing($"ALTER TABLE {s.Table.Sql} VALIDATE CONSTRAINT {Ident.Quote(check)}", LockMode.ShareUpdateExclusive),
             Nothing("Nothing: dropped by the CHECK's rollback."),
-            $"SELECT ({CatalogProbes.ConstraintValidated(s.Table, check)}) OR ({CatalogProbes.ColumnNotNull(s.Table, s.Column)})");
+            $"SELECT ({CatalogProbes.ConstraintValidated(s.Table, check)}) OR ({CatalogProbes.ColumnNotNull(s.Table, s.Column)})", traits: StepTraits.Scans);
         yield return Step($"{k}.set", MigrationPhase.Validate, $"SET NOT NULL on {s.Column} (the validated CHECK proves it: no scan, brief lock)",
             Recursing($"ALTER TABLE {s.Table.Sql} ALTER COLUMN {Ident.Quote(s.Column)} SET NOT NULL", LockMode.AccessExclusive),
             Undo($"DROP NOT NULL on {s.Column}", Recursing($"ALTER TABLE {s.Table.Sql} ALTER COLUMN {Ident.Quote(s.Column)} DROP NOT NULL", LockMode.AccessExclusive)),
