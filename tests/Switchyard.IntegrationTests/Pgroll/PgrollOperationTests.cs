@@ -11,7 +11,7 @@ namespace Switchyard.IntegrationTests.Pgroll;
 /// </summary>
 public sealed class PgrollOperationTests
 {
-    private const string Setup = """
+    internal const string Setup = """
         CREATE TABLE parent (id int PRIMARY KEY);
         INSERT INTO parent VALUES (1);
         CREATE TABLE t (id int PRIMARY KEY, name text, amount text NOT NULL DEFAULT '0', parent_id int);
@@ -25,9 +25,9 @@ public sealed class PgrollOperationTests
 
     public static TheoryData<Case> Cases => new()
     {
-        new("create_table", "- create_table: { name: u, comment: a table, columns: [ { name: id, type: int, pk: true }, { name: code, type: text, unique: true, check: { name: code_len, constraint: length(code) > 1 } } ] }",
-            "u", "id integer nn, code text nn | con code_len:c, u_code_key:u, u_pkey:p | idx u_code_key, u_pkey | comment a table",
-            "id integer nn, code text nn | con code_len:c, u_code_key:u, u_pkey:p | idx u_code_key, u_pkey | comment a table"),
+        new("create_table", "- create_table: { name: u, comment: a table, columns: [ { name: id, type: int, pk: true }, { name: code, type: text, unique: true, check: { name: code_len, constraint: length(code) > 1 } }, { name: parent_id, type: int, nullable: true, references: { name: u_parent_fk, table: parent, column: id } } ] }",
+            "u", "id integer nn, code text nn, parent_id integer | con code_len:c, u_code_key:u, u_parent_fk:f, u_pkey:p | idx u_code_key, u_pkey | comment a table",
+            "id integer nn, code text nn, parent_id integer | con code_len:c, u_code_key:u, u_parent_fk:f, u_pkey:p | idx u_code_key, u_pkey | comment a table"),
         new("add_column_not_null_up", "- add_column: { table: t, up: \"upper(coalesce(name, 'x'))\", column: { name: label, type: text } }",
             "t", "id integer nn, name text, amount text nn ='0'::text, parent_id integer, label text nn | con t_pkey:p | idx t_pkey | trg sy_up_label",
             "id integer nn, name text, amount text nn ='0'::text, parent_id integer, label text nn | con t_pkey:p | idx t_pkey", "SELECT string_agg(id || '=' || label, ',' ORDER BY id) FROM t", "1=AB,2=X"),
