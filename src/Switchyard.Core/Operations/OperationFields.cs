@@ -75,11 +75,7 @@ public sealed class OperationFields
 
     public string CheckIdentifier(string name, YamlNode node, string key)
     {
-        var bytes = System.Text.Encoding.UTF8.GetByteCount(name);
-        if (bytes > Ident.MaxBytes)
-            throw Error(node, $"'{key}' of {What} is {bytes} bytes long; PostgreSQL identifiers hold at most {Ident.MaxBytes} bytes.", $"Use a name of at most {Ident.MaxBytes} bytes (UTF-8).");
-        if (name.Any(char.IsControl))
-            throw Error(node, $"'{key}' of {What} contains a control character.", "Remove the tab, newline or other control character from the name.");
+        if (IdentifierRule.Check(name, $"'{key}' of {What}") is { } bad) throw Error(node, bad.Problem, bad.Hint);
         return name;
     }
 

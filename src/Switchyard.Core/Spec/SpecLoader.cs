@@ -104,11 +104,7 @@ public static partial class SpecLoader
 
         private string Identifier(string name, YamlNode node, string what)
         {
-            var bytes = System.Text.Encoding.UTF8.GetByteCount(name);
-            if (bytes > Ident.MaxBytes)
-                throw Error(node, $"'{what}' is {bytes} bytes long; PostgreSQL identifiers hold at most {Ident.MaxBytes} bytes.", $"Use a name of at most {Ident.MaxBytes} bytes (UTF-8).");
-            if (name.Any(char.IsControl))
-                throw Error(node, $"'{what}' contains a control character.", "Remove the tab, newline or other control character from the name.");
+            if (IdentifierRule.Check(name, $"'{what}'") is { } bad) throw Error(node, bad.Problem, bad.Hint);
             return name;
         }
 
