@@ -202,7 +202,7 @@ public static class MigrationPlanner
             Nothing("Point of no return: not undone."));
         yield return Step($"contract.{k}.drop_trigger", MigrationPhase.Contract, $"Drop dual-write trigger {trigger}",
             Ddl($"DROP TRIGGER IF EXISTS {Ident.Quote(trigger)} ON {t.Table.Sql}", t.Table, LockMode.AccessExclusive),
-            Nothing("Point of no return: not undone."), CatalogProbes.TriggerExists(t.Table, trigger).Replace("SELECT EXISTS", "SELECT NOT EXISTS", StringComparison.Ordinal), traits: StepTraits.Drops);
+            Nothing("Point of no return: not undone."), CatalogProbes.TriggerMissing(t.Table, trigger), traits: StepTraits.Drops);
         yield return Step($"contract.{k}.drop_trigger_function", MigrationPhase.Contract, $"Drop function {fn}",
             Ddl($"DROP FUNCTION IF EXISTS {fn.Sql}()", null, LockMode.None), Nothing("Point of no return: not undone."), traits: StepTraits.Drops);
     }
