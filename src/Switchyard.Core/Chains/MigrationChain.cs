@@ -14,7 +14,7 @@ public sealed record ChainFile(string Path, MigrationSpec Spec)
 /// </summary>
 public static class MigrationChain
 {
-    private static readonly string[] SpecExtensions = [".yaml", ".yml"];
+    private static readonly string[] SpecExtensions = [".yaml", ".yml", ".json"];
 
     public static IReadOnlyList<ChainFile> Load(string directory)
     {
@@ -24,7 +24,7 @@ public static class MigrationChain
             .Where(p => SpecExtensions.Contains(Path.GetExtension(p), StringComparer.OrdinalIgnoreCase))
             .Order(StringComparer.Ordinal).ToList();
         if (paths.Count == 0)
-            throw new SwitchyardException($"{directory}: no migration specs (*.yaml, *.yml) in it.", "Put one spec per migration in the folder, named so they sort in order (001-…, 002-…).");
+            throw new SwitchyardException($"{directory}: no migration specs (*.yaml, *.yml, *.json) in it.", "Put one spec per migration in the folder, named so they sort in order (001-…, 002-…).");
         var files = paths.Select(p => new ChainFile(p, SpecLoader.LoadFile(p))).ToList();
         var duplicate = files.GroupBy(f => f.Spec.Name, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null)

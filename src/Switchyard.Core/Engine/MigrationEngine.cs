@@ -32,7 +32,8 @@ public sealed class MigrationEngine(SafeSqlRunner sql, IBackfillPhase? backfill 
         }
         else
         {
-            var tables = spec.Operations.OfType<DropColumnOperation>().Select(d => d.Table).Distinct();
+            var tables = spec.Operations.OfType<DropColumnOperation>().Select(d => d.Table)
+                .Concat(spec.Operations.OfType<Operations.IMigrationOperation>().SelectMany(u => u.Needs.Select(n => n.Table))).Distinct();
             var cols = new Dictionary<QualifiedName, IReadOnlyList<CatalogColumn>>();
             foreach (var t in tables) cols[t] = await CatalogSnapshot.ColumnsAsync(sql, t, ct).ConfigureAwait(false);
             live = cols;
@@ -128,7 +129,7 @@ public sealed class MigrationEngine(SafeSqlRunner sql, IBackfillPhase? backfill 
             if (phase.Phase == MigrationPhase.Contract && options.Confirm is null)
             {
                 return await StopAsync(record, "cutover", MigrationStates.Waiting,
-                    $"Contract is the point of no return (drops {string.Join(", ", phase.Steps.Where(s => s.Sql.Contains("DROP", StringComparison.Ordinal)).Select(s => s.Description))}). " +
+                    $"Contract is the point of no return (drops {string.Join(", ", phase.Steps.Where(s => s.Traits.HasFlag(StepTraits.Drops)).Select(s => s.Description))}). " +
                     $"Re-run with --confirm {run.Name} once no app v1 instance is left.", ran, ct).ConfigureAwait(false);
             }
             using var phaseActivity = EngineActivities.StartPhase(run.Name, phase);

@@ -114,6 +114,17 @@ public static class JournalSchema
             updated_by      text NOT NULL DEFAULT current_user
         )
         """,
+        // Comments are values: the text arrives as a bind parameter and %L quotes it; NULL removes the comment.
+        """
+        CREATE OR REPLACE FUNCTION switchyard.set_comment(target regclass, column_name text, comment text) RETURNS void LANGUAGE plpgsql AS $$
+        BEGIN
+            IF column_name IS NULL THEN
+                EXECUTE format('COMMENT ON TABLE %s IS %L', target, comment);
+            ELSE
+                EXECUTE format('COMMENT ON COLUMN %s.%I IS %L', target, column_name, comment);
+            END IF;
+        END $$
+        """,
     ];
 
     /// <summary>Creates what is missing, each statement its own safe command.</summary>

@@ -35,5 +35,7 @@ internal static class CatalogProbes
     public static string TriggerExists(QualifiedName table, string name) =>
         $"SELECT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = to_regclass({Ident.Literal(table.Sql)}) AND tgname = {Ident.Literal(name)})";
 
+    public static string TriggerMissing(QualifiedName table, string name) => $"SELECT NOT ({TriggerExists(table, name)})";
+
     public static string RelationExists(QualifiedName relation) => $"SELECT to_regclass({Ident.Literal(relation.Sql)}) IS NOT NULL";
 }

@@ -37,6 +37,7 @@ public sealed record PlanPhase(MigrationPhase Phase, IReadOnlyList<PlanStep> Ste
 /// <param name="RewritesTable">True when the statement rewrites every row (never true for the built-in operations).</param>
 /// <param name="AppliedProbeSql">Returns true when the step's effect is already in the catalog (a crash after commit, before the journal said so).</param>
 /// <param name="HalfAppliedProbeSql">Returns true when a failed earlier attempt left debris (an INVALID index) that the repair must remove first.</param>
+/// <param name="Traits">Typed facts about the step (drops, builds an index, scans, renames) for whoever must know them.</param>
 public sealed record PlanStep(
     string Key,
     MigrationPhase Phase,
@@ -50,7 +51,8 @@ public sealed record PlanStep(
     [property: JsonIgnore] DdlStatement? Statement = null,
     [property: JsonIgnore] string? AppliedProbeSql = null,
     [property: JsonIgnore] string? HalfAppliedProbeSql = null,
-    [property: JsonIgnore] NormalizationTarget? Target = null)
+    [property: JsonIgnore] NormalizationTarget? Target = null,
+    StepTraits Traits = StepTraits.None)
 {
     public string LockLevel => Lock == LockMode.None ? "none" : LockModes.SqlName(Lock);
 

@@ -20,8 +20,10 @@ public static class MigrationPlanner
         ArgumentNullException.ThrowIfNull(partitioned);
         var steps = new List<PlanStep>();
         var normalizations = spec.Operations.OfType<NormalizeColumnOperation>().Select(n => n.Target).ToList();
+        var ordinal = 0;
         foreach (var op in spec.Operations)
         {
+            ordinal++;
             switch (op)
             {
                 case CreateTableOperation c: steps.AddRange(CreateTable(c)); break;
@@ -34,6 +36,7 @@ public static class MigrationPlanner
                 case SetNotNullOperation s: steps.AddRange(SetNotNull(s, partitioned.GetValueOrDefault(s.Table)?.Partitions ?? [])); break;
                 case DropColumnOperation d: steps.AddRange(DropColumn(d, normalizations, liveColumns)); break;
                 case RawSqlOperation r: steps.Add(RawSql(r, steps.Count)); break;
+                case IMigrationOperation unit: steps.AddRange(unit.Plan(new OperationPlanContext(ordinal, liveColumns))); break;
                 default: throw new SpecException(op.Location, $"operation '{op.Kind}' has no planner.", "Report this as a bug.");
             }
         }
@@ -109,16 +112,17 @@ public static class MigrationPlanner
         SetNotNullOperation s => s.Table,
         DropColumnOperation d => d.Table,
         RawSqlOperation r => r.LockTable,
+        IMigrationOperation unit => unit.Table,
         _ => null,
     }).FirstOrDefault(t => t is not null) ?? new QualifiedName("public", spec.Name);
 
     internal static DdlStatement Ddl(string sql, QualifiedName? table, LockMode mode, bool concurrently = false, string? repair = null) =>
         new(sql, table is null || mode == LockMode.None ? [] : [new TableLock(table, mode)], concurrently, repair);
 
-    internal static PlanStep Step(string key, MigrationPhase phase, string description, DdlStatement ddl, PlanRollback? rollback, string? appliedProbe = null, string? halfAppliedProbe = null)
+    internal static PlanStep Step(string key, MigrationPhase phase, string description, DdlStatement ddl, PlanRollback? rollback, string? appliedProbe = null, string? halfAppliedProbe = null, StepTraits traits = StepTraits.None)
     {
         var strongest = ddl.Locks.OrderByDescending(l => l.Mode).FirstOrDefault();
-        return new PlanStep(key, phase, StepKind.Ddl, description, ddl.Sql, strongest?.Mode ?? LockMode.None, strongest?.Table.ToString(), false, rollback, ddl, appliedProbe, halfAppliedProbe);
+        return new PlanStep(key, phase, StepKind.Ddl, description, ddl.Sql, strongest?.Mode ?? LockMode.None, strongest?.Table.ToString(), false, rollback, ddl, appliedProbe, halfAppliedProbe, Traits: traits);
     }
 
     internal static PlanRollback Undo(string description, DdlStatement ddl) =>
@@ -198,9 +202,9 @@ public static class MigrationPlanner
             Nothing("Point of no return: not undone."));
         yield return Step($"contract.{k}.drop_trigger", MigrationPhase.Contract, $"Drop dual-write trigger {trigger}",
             Ddl($"DROP TRIGGER IF EXISTS {Ident.Quote(trigger)} ON {t.Table.Sql}", t.Table, LockMode.AccessExclusive),
-            Nothing("Point of no return: not undone."), CatalogProbes.TriggerExists(t.Table, trigger).Replace("SELECT EXISTS", "SELECT NOT EXISTS", StringComparison.Ordinal));
+            Nothing("Point of no return: not undone."), CatalogProbes.TriggerMissing(t.Table, trigger), traits: StepTraits.Drops);
         yield return Step($"contract.{k}.drop_trigger_function", MigrationPhase.Contract, $"Drop function {fn}",
-            Ddl($"DROP FUNCTION IF EXISTS {fn.Sql}()", null, LockMode.None), Nothing("Point of no return: not undone."));
+            Ddl($"DROP FUNCTION IF EXISTS {fn.Sql}()", null, LockMode.None), Nothing("Point of no return: not undone."), traits: StepTraits.Drops);
     }
 
     private static PlanStep CreateIndex(CreateIndexOperation i)
@@ -211,7 +215,7 @@ public static class MigrationPlanner
             Ddl($"CREATE {(i.Unique ? "UNIQUE " : "")}INDEX CONCURRENTLY IF NOT EXISTS {Ident.Quote(i.Name)} ON {i.Table.Sql} ({string.Join(", ", i.Columns.Select(Ident.Quote))})",
                 i.Table, LockMode.ShareUpdateExclusive, concurrently: true, repair: drop),
             Undo($"Drop index {i.Name} CONCURRENTLY", Ddl(drop, i.Table, LockMode.ShareUpdateExclusive, concurrently: true)),
-            CatalogProbes.IndexValid(index), CatalogProbes.IndexInvalid(index));
+            CatalogProbes.IndexValid(index), CatalogProbes.IndexInvalid(index), StepTraits.IndexBuild);
     }
 
     private static IEnumerable<PlanStep> ForeignKey(AddForeignKeyOperation f)
@@ -224,7 +228,7 @@ public static class MigrationPlanner
         var validate = new DdlStatement($"ALTER TABLE {f.Table.Sql} VALIDATE CONSTRAINT {Ident.Quote(f.Name)}",
             [new TableLock(f.Table, LockMode.ShareUpdateExclusive), new TableLock(f.References, LockMode.RowShare)]);
         yield return Step($"validate.{f.Table.Name}.{f.Name}", MigrationPhase.Validate, $"Validate foreign key {f.Name} (scans under SHARE UPDATE EXCLUSIVE: reads and writes continue)", validate,
-            Nothing("Nothing: a validated constraint stays; Expand's rollback drops it."), CatalogProbes.ConstraintValidated(f.Table, f.Name));
+            Nothing("Nothing: a validated constraint stays; Expand's rollback drops it."), CatalogProbes.ConstraintValidated(f.Table, f.Name), traits: StepTraits.Scans);
     }
 
     /// <param name="partitions">On a partitioned table each statement recurses to every partition (no scan for SET NOT
@@ -241,7 +245,7 @@ public static class MigrationPlanner
         yield return Step($"{k}.validate", MigrationPhase.Validate, $"Validate the CHECK (scans under SHARE UPDATE EXCLUSIVE: reads and writes continue)",
             Recursing($"ALTER TABLE {s.Table.Sql} VALIDATE CONSTRAINT {Ident.Quote(check)}", LockMode.ShareUpdateExclusive),
             Nothing("Nothing: dropped by the CHECK's rollback."),
-            $"SELECT ({CatalogProbes.ConstraintValidated(s.Table, check)}) OR ({CatalogProbes.ColumnNotNull(s.Table, s.Column)})");
+            $"SELECT ({CatalogProbes.ConstraintValidated(s.Table, check)}) OR ({CatalogProbes.ColumnNotNull(s.Table, s.Column)})", traits: StepTraits.Scans);
         yield return Step($"{k}.set", MigrationPhase.Validate, $"SET NOT NULL on {s.Column} (the validated CHECK proves it: no scan, brief lock)",
             Recursing($"ALTER TABLE {s.Table.Sql} ALTER COLUMN {Ident.Quote(s.Column)} SET NOT NULL", LockMode.AccessExclusive),
             Undo($"DROP NOT NULL on {s.Column}", Recursing($"ALTER TABLE {s.Table.Sql} ALTER COLUMN {Ident.Quote(s.Column)} DROP NOT NULL", LockMode.AccessExclusive)),
@@ -269,7 +273,7 @@ public static class MigrationPlanner
         }
         yield return Step($"contract.{d.Table.Name}.{d.Column}.drop", MigrationPhase.Contract, $"Drop column {d.Table}.{d.Column} (catalog-only, brief lock)",
             Ddl($"ALTER TABLE {d.Table.Sql} DROP COLUMN IF EXISTS {Ident.Quote(d.Column)}", d.Table, LockMode.AccessExclusive),
-            Nothing("Point of no return: the column's data is gone."));
+            Nothing("Point of no return: the column's data is gone."), traits: StepTraits.Drops);
     }
 
     private static PlanStep RawSql(RawSqlOperation r, int ordinal) =>

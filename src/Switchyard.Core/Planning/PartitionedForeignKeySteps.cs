@@ -39,7 +39,7 @@ internal static class PartitionedForeignKeySteps
                 new DdlStatement($"ALTER TABLE {partition.Sql} VALIDATE CONSTRAINT {name}",
                     [new TableLock(partition, LockMode.ShareUpdateExclusive), new TableLock(f.References, LockMode.RowShare)]),
                 MigrationPlanner.Nothing("Nothing: a validated constraint stays; Expand's rollback drops it."),
-                CatalogProbes.ConstraintValidated(partition, f.Name));
+                CatalogProbes.ConstraintValidated(partition, f.Name), traits: StepTraits.Scans);
         }
         // The parent's ADD adopts the partitions' validated constraints (no scan). It drops their now-redundant action
         // triggers on the referenced table, hence the brief ACCESS EXCLUSIVE there.

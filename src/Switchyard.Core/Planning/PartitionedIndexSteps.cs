@@ -43,7 +43,7 @@ internal static class PartitionedIndexSteps
                 MigrationPlanner.Ddl($"CREATE {unique}INDEX CONCURRENTLY IF NOT EXISTS {Ident.Quote(index.Name)} ON {partition.Sql} ({columns})",
                     partition, LockMode.ShareUpdateExclusive, concurrently: true, repair: drop),
                 MigrationPlanner.Undo($"Drop index {index.Name} CONCURRENTLY (gone already if it was attached)", MigrationPlanner.Ddl(drop, partition, LockMode.ShareUpdateExclusive, concurrently: true)),
-                CatalogProbes.IndexValid(index), CatalogProbes.IndexInvalid(index));
+                CatalogProbes.IndexValid(index), CatalogProbes.IndexInvalid(index), StepTraits.IndexBuild);
         }
         yield return MigrationPlanner.Step($"{k}.parent", MigrationPhase.Validate,
             $"Create index {i.Name} ON ONLY {i.Table} (invalid until every partition's index is attached; catalog-only, brief SHARE on the parent alone)",

@@ -29,8 +29,8 @@ public static class StepWork
         StepKind.Backfill => StepWorkKind.Backfill,
         StepKind.Gate => StepWorkKind.Scan,
         StepKind.Cutover => StepWorkKind.PeoplePaced,
-        _ when step.Concurrently && step.Sql.Contains("INDEX", StringComparison.OrdinalIgnoreCase) => StepWorkKind.IndexBuild,
-        _ when step.Sql.Contains("VALIDATE CONSTRAINT", StringComparison.OrdinalIgnoreCase) => StepWorkKind.Scan,
+        _ when step.Traits.HasFlag(StepTraits.IndexBuild) => StepWorkKind.IndexBuild,
+        _ when step.Traits.HasFlag(StepTraits.Scans) => StepWorkKind.Scan,
         _ => StepWorkKind.CatalogOnly,
     };
 }

@@ -74,6 +74,14 @@ public static class SpecCatalogCheck
                 case DropColumnOperation d:
                     await Column(d, d.Table, d.Column).ConfigureAwait(false);
                     break;
+                case IMigrationOperation unit:
+                    foreach (var need in unit.Needs)
+                    {
+                        if (need.Column is null) await Table(op, need.Table, need.Field).ConfigureAwait(false);
+                        else await Column(op, need.Table, need.Column, need.Field).ConfigureAwait(false);
+                    }
+                    foreach (var made in unit.Creates) created.Add((made.Table, made.Column));
+                    break;
                 case RawSqlOperation r when r.LockTable is not null:
                     await Table(r, r.LockTable).ConfigureAwait(false);
                     break;

@@ -39,6 +39,7 @@ public static partial class SpecLoader
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
             throw new SpecException(new SpecLocation(file, 1, 1), "the spec must be a mapping with 'migration' and 'operations'.",
                 "Start the file with `migration: <name>` and an `operations:` list.");
+        if (Operations.Pgroll.PgrollMigrationLoader.IsPgroll(root)) return Operations.Pgroll.PgrollMigrationLoader.Load(root, text, file);
         var reader = new Reader(file);
         reader.Only(root, "migration", "description", "operations", "guards", "validation");
         var nameNode = reader.Required(root, "migration", "`migration: 001-my-change`");
@@ -103,11 +104,7 @@ public static partial class SpecLoader
 
         private string Identifier(string name, YamlNode node, string what)
         {
-            var bytes = System.Text.Encoding.UTF8.GetByteCount(name);
-            if (bytes > Ident.MaxBytes)
-                throw Error(node, $"'{what}' is {bytes} bytes long; PostgreSQL identifiers hold at most {Ident.MaxBytes} bytes.", $"Use a name of at most {Ident.MaxBytes} bytes (UTF-8).");
-            if (name.Any(char.IsControl))
-                throw Error(node, $"'{what}' contains a control character.", "Remove the tab, newline or other control character from the name.");
+            if (IdentifierRule.Check(name, $"'{what}'") is { } bad) throw Error(node, bad.Problem, bad.Hint);
             return name;
         }
 
@@ -188,7 +185,8 @@ public static partial class SpecLoader
                 "add_foreign_key" => ForeignKey(map),
                 "set_not_null" => NotNull(map),
                 "drop_column" => DropColumn(map),
-                _ => RawSql(map),
+                "raw_sql" => RawSql(map),
+                _ => throw Error(keyNode, $"operation '{kind}' is listed but has no parser.", "Report this as a bug."),
             };
             return op with { Location = At(keyNode), FieldLocations = Fields(map) };
         }

@@ -1,0 +1,65 @@
+using Switchyard.Core.Execution;
+using Switchyard.Core.Operations.Shared;
+using Switchyard.Core.Planning;
+using static Switchyard.Core.Operations.Shared.OperationSteps;
+
+namespace Switchyard.Core.Operations.AlterColumn;
+
+/// <summary>
+/// alter_column with a type change, as pgroll does it: a shadow column of the new type; one trigger keeps both in sync
+/// (a write of the old column computes the shadow with <c>up</c>, a write of only the shadow computes the old column
+/// with <c>down</c>); the backfill passes every row through it; NOT NULL, reference and unique key are built on the
+/// shadow online; Contract swaps the columns in one transaction and adds the check under the final name.
+/// Rollback before Contract drops the shadow, trigger and function: the old column was never touched.
+/// </summary>
+internal static class AlterColumnShadow
+{
+    private const string Purpose = "sync";
+
+    public static string ShadowName(PgrollAlterColumn a) => Ident.Fit($"_sy_new_{a.Column}", $"{a.On}.{a.Column}");
+
+    public static IEnumerable<PlanStep> Plan(PgrollAlterColumn a, OperationPlanContext context)
+    {
+        var t = a.On;
+        var shadow = ShadowName(a);
+        var (col, sh) = (Ident.Quote(a.Column), Ident.Quote(shadow));
+        var live = context.Columns(t).Where(c => c.Name != shadow).ToList();
+        var wasNotNull = live.FirstOrDefault(c => c.Name == a.Column)?.NotNull ?? false;
+        yield return Step(context, MigrationPhase.Expand, $"{t.Name}.{a.Column}.shadow", $"Add shadow column {t}.{shadow} {a.Type} (nullable, no default: catalog-only)",
+            Ddl($"ALTER TABLE {t.Sql} ADD COLUMN {sh} {a.Type}", t, LockMode.AccessExclusive),
+            Undo($"Drop shadow column {shadow}", Ddl($"ALTER TABLE {t.Sql} DROP COLUMN IF EXISTS {sh}", t, LockMode.AccessExclusive)),
+            appliedProbe: CatalogProbes.ColumnExists(t, shadow));
+        var others = live.Where(c => c.Name != a.Column).ToList();
+        var body = $"""
+              IF (TG_OP = 'INSERT' AND NEW.{col} IS NULL AND NEW.{sh} IS NOT NULL)
+                 OR (TG_OP = 'UPDATE' AND NEW.{sh} IS DISTINCT FROM OLD.{sh} AND NEW.{col} IS NOT DISTINCT FROM OLD.{col}) THEN
+                DECLARE
+                {RowTriggers.Declare(t, others)}    {col} {t.Sql}.{sh}%TYPE := NEW.{sh};
+                BEGIN
+                  NEW.{col} := ({a.Down});
+                END;
+              ELSE
+                DECLARE
+                {RowTriggers.Declare(t, live)}  BEGIN
+                  NEW.{sh} := ({a.Up});
+                END;
+              END IF;
+            """;
+        foreach (var s in RowTriggers.Install(context, t, a.Column, Purpose, body, $"keeps {a.Column} and {shadow} in sync (up one way, down the other)")) yield return s;
+        if (a.References is not null)
+            foreach (var s in ConstraintSteps.ForeignKey(context, t, a.References.Name!, [shadow], a.References)) yield return s;
+        yield return RowTriggers.Backfill(context, t, shadow, shadow, Purpose);
+        if (a.Nullable == false || (a.Nullable is null && wasNotNull))
+            foreach (var s in ConstraintSteps.NotNull(context, t, shadow)) yield return s;
+        if (a.UniqueName is not null)
+            foreach (var s in ConstraintSteps.UniqueByIndex(context, t, a.UniqueName, [shadow], primaryKey: false)) yield return s;
+        foreach (var s in RowTriggers.Remove(context, t, a.Column, Purpose)) yield return s;
+        yield return Step(context, MigrationPhase.Contract, $"{t.Name}.{a.Column}.swap", $"Swap: drop {t}.{a.Column}, rename {shadow} to {a.Column} (one transaction, brief lock)",
+            Ddl($"ALTER TABLE {t.Sql} DROP COLUMN {col}; ALTER TABLE {t.Sql} RENAME COLUMN {sh} TO {col}", t, LockMode.AccessExclusive),
+            PastPointOfNoReturn, StepTraits.Drops | StepTraits.Renames, CatalogProbes.ColumnMissing(t, shadow));
+        if (a.HasDefault) yield return a.DefaultStep(context, MigrationPhase.Contract);
+        if (a.Check is not null)
+            foreach (var s in ConstraintSteps.Check(context, t, a.Check, MigrationPhase.Contract, MigrationPhase.Contract)) yield return s;
+        if (a.HasComment) yield return CommentStep(context, MigrationPhase.Contract, t, a.Column, a.Comment);
+    }
+}

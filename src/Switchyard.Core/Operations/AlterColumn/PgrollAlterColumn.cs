@@ -1,0 +1,60 @@
+using Switchyard.Core.Execution;
+using Switchyard.Core.Operations.Shared;
+using Switchyard.Core.Planning;
+using static Switchyard.Core.Operations.Shared.OperationSteps;
+
+namespace Switchyard.Core.Operations.AlterColumn;
+
+/// <summary>
+/// pgroll's <c>alter_column</c>. A type change runs on a shadow column kept in sync both ways (<see cref="AlterColumnShadow"/>);
+/// NOT NULL, a check, a unique key or a reference without a type change fix the column in place through <c>up</c>
+/// (<see cref="AlterColumnInPlace"/>); dropping NOT NULL, a default and a comment are catalog-only; a new name comes in Contract.
+/// </summary>
+public sealed record PgrollAlterColumn(QualifiedName On, string Column, string? NewName, string? Type, bool? Nullable,
+    bool HasDefault, string? Default, bool HasComment, string? Comment, CheckSpec? Check, string? UniqueName, ReferenceSpec? References, string? Up, string? Down) : UnitOperation
+{
+    public override string Kind => "alter_column";
+
+    public override QualifiedName? Table => On;
+
+    public override IEnumerable<CatalogNeed> Needs =>
+        References is { } r ? [new CatalogNeed(On, Column, "column"), new CatalogNeed(r.Table, r.Columns[0], "references")] : [new CatalogNeed(On, Column, "column")];
+
+    public override IEnumerable<CatalogNeed> Creates => NewName is null ? [] : [new CatalogNeed(On, NewName)];
+
+    /// <summary>True when existing rows must change (or be proven) to meet the new definition: <c>up</c> is then required.</summary>
+    public bool ChangesData => Type is not null || Nullable == false || Check is not null || UniqueName is not null || References is not null;
+
+    public static PgrollAlterColumn Parse(OperationFields f)
+    {
+        var op = new PgrollAlterColumn(f.Relation("table"), f.Identifier("column"), f.OptionalIdentifier("name"), f.OptionalText("type"),
+            f.Has("nullable") ? f.Bool("nullable", true) : null, f.Has("default"), f.OptionalText("default"), f.Has("comment"), f.OptionalText("comment"),
+            CheckSpec.ParseOptional(f, "check"), f.OptionalMap("unique", "name")?.Identifier("name"),
+            ReferenceSpec.ParseColumn(f.OptionalMap("references", ReferenceSpec.ColumnFields)), f.OptionalText("up"), f.OptionalText("down"));
+        if (op.ChangesData && op.Up is null)
+            throw new Spec.SpecException(f.Location, $"alter_column of {op.On}.{op.Column} changes what existing rows must hold but has no 'up'.",
+                "Add `up: <expression>` that turns an old value into a valid new one (e.g. `up: coalesce(col, 'x')`).");
+        if (op.Type is not null && op.Down is null)
+            throw new Spec.SpecException(f.Location, $"alter_column changes the type of {op.On}.{op.Column} but has no 'down'.",
+                "Add `down: <expression>` that turns a new value back into the old type (writes of the new shape keep the old column right).");
+        if (!op.ChangesData && op.NewName is null && op.Nullable is null && !op.HasDefault && !op.HasComment)
+            throw new Spec.SpecException(f.Location, "alter_column changes nothing.", "Add one of: name, type, nullable, default, comment, check, unique, references.");
+        return op;
+    }
+
+    public override IEnumerable<PlanStep> Plan(OperationPlanContext context)
+    {
+        var steps = Type is not null ? AlterColumnShadow.Plan(this, context) : AlterColumnInPlace.Plan(this, context);
+        foreach (var s in steps) yield return s;
+        if (NewName is not null)
+            yield return Step(context, MigrationPhase.Contract, $"{On.Name}.{Column}.rename", $"Rename column {On}.{Column} to {NewName} (catalog-only)",
+                Ddl($"ALTER TABLE {On.Sql} RENAME COLUMN {Ident.Quote(Column)} TO {Ident.Quote(NewName)}", On, LockMode.AccessExclusive),
+                PastPointOfNoReturn, StepTraits.Renames, CatalogProbes.ColumnExists(On, NewName));
+    }
+
+    /// <summary>SET DEFAULT, or DROP DEFAULT for <c>default: null</c>.</summary>
+    internal PlanStep DefaultStep(OperationPlanContext context, MigrationPhase phase) =>
+        Step(context, phase, $"{On.Name}.{Column}.default", Default is null ? $"Drop the default of {On}.{Column}" : $"Set the default of {On}.{Column} (new rows only)",
+            Ddl($"ALTER TABLE {On.Sql} ALTER COLUMN {Ident.Quote(Column)} {(Default is null ? "DROP DEFAULT" : "SET DEFAULT " + Default)}", On, LockMode.AccessExclusive),
+            Nothing("Not undone: the earlier default is not recorded."));
+}

@@ -1,0 +1,27 @@
+using Switchyard.Core.Execution;
+using Switchyard.Core.Planning;
+using static Switchyard.Core.Operations.Shared.OperationSteps;
+
+namespace Switchyard.Core.Operations.DropColumn;
+
+/// <summary>
+/// pgroll's <c>drop_column</c>: the column goes in Contract. Its <c>down</c> (what pgroll writes into the column for
+/// the old version while the new one runs) is read but unused: without version schemas both versions see the column
+/// until Contract.
+/// </summary>
+public sealed record PgrollDropColumn(QualifiedName On, string Column, string? Down) : UnitOperation
+{
+    public override string Kind => "drop_column";
+
+    public override QualifiedName? Table => On;
+
+    public override IEnumerable<CatalogNeed> Needs => [new CatalogNeed(On, Column, "column")];
+
+    public static PgrollDropColumn Parse(OperationFields f) => new(f.Relation("table"), f.Identifier("column"), f.OptionalText("down"));
+
+    public override IEnumerable<PlanStep> Plan(OperationPlanContext context)
+    {
+        yield return Step(context, MigrationPhase.Contract, $"{On.Name}.{Column}.drop", $"Drop column {On}.{Column} (catalog-only, brief lock)",
+            Ddl($"ALTER TABLE {On.Sql} DROP COLUMN IF EXISTS {Ident.Quote(Column)}", On, LockMode.AccessExclusive), PastPointOfNoReturn, StepTraits.Drops);
+    }
+}

@@ -1,0 +1,21 @@
+using Switchyard.Core.Execution;
+using Switchyard.Core.Planning;
+using static Switchyard.Core.Operations.Shared.OperationSteps;
+
+namespace Switchyard.Core.Operations.DropTable;
+
+/// <summary>pgroll's <c>drop_table</c>: the table goes in Contract, after the old application is gone.</summary>
+public sealed record PgrollDropTable(QualifiedName Name) : UnitOperation
+{
+    public override string Kind => "drop_table";
+
+    public override QualifiedName? Table => Name;
+
+    public static PgrollDropTable Parse(OperationFields f) => new(f.Relation("name"));
+
+    public override IEnumerable<PlanStep> Plan(OperationPlanContext context)
+    {
+        yield return Step(context, MigrationPhase.Contract, $"{Name.Name}.drop", $"Drop table {Name}",
+            Ddl($"DROP TABLE IF EXISTS {Name.Sql}", Name, LockMode.AccessExclusive), PastPointOfNoReturn, StepTraits.Drops);
+    }
+}

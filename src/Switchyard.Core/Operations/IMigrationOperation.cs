@@ -1,0 +1,40 @@
+using Switchyard.Core.Catalog;
+using Switchyard.Core.Execution;
+using Switchyard.Core.Planning;
+
+namespace Switchyard.Core.Operations;
+
+/// <summary>
+/// One operation as a unit: what it needs in the live catalog, what it creates for the operations after it, and its
+/// typed steps per phase (each with lock, rewrite flag, traits and undo). The planner asks nothing else of it.
+/// </summary>
+public interface IMigrationOperation
+{
+    /// <summary>The operation's name in the file, e.g. <c>alter_column</c>; also its registry key.</summary>
+    string Kind { get; }
+
+    /// <summary>The table the operation works on (the migration is journaled under the first one), or null.</summary>
+    QualifiedName? Table { get; }
+
+    /// <summary>Tables and columns that must exist before it runs (or be created by an earlier operation).</summary>
+    IEnumerable<CatalogNeed> Needs { get; }
+
+    /// <summary>Tables (column null) and columns it creates, so later operations of the same migration may use them.</summary>
+    IEnumerable<CatalogNeed> Creates { get; }
+
+    /// <summary>Its steps, in the order they run within each phase.</summary>
+    IEnumerable<PlanStep> Plan(OperationPlanContext context);
+}
+
+/// <summary>A table (when <see cref="Column"/> is null) or a column an operation needs or creates; <see cref="Field"/> names the spec field for errors.</summary>
+public sealed record CatalogNeed(QualifiedName Table, string? Column, string Field = "table");
+
+/// <summary>What an operation's planner may read: its position in the migration and the live columns of the tables it needs.</summary>
+public sealed record OperationPlanContext(int Ordinal, IReadOnlyDictionary<QualifiedName, IReadOnlyList<CatalogColumn>> LiveColumns)
+{
+    /// <summary>A step key unique in the migration: phase, operation ordinal, then what the step does.</summary>
+    public string Key(MigrationPhase phase, string what) =>
+        $"{phase.ToString().ToLowerInvariant()}.{Ordinal.ToString(System.Globalization.CultureInfo.InvariantCulture)}.{what}";
+
+    public IReadOnlyList<CatalogColumn> Columns(QualifiedName table) => LiveColumns.GetValueOrDefault(table) ?? [];
+}
