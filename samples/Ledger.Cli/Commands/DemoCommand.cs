@@ -27,8 +27,9 @@ internal static class DemoCommand
         var reportDir = new Option<string?>("--report-dir") { Description = "Folder for the HTML report. Default: <cluster home>/reports." };
         var database = new Option<string>("--database") { Description = "Demo database (dropped and recreated).", DefaultValueFactory = _ => "ledger_demo" };
         var latencySlo = CliOptions.Number("--latency-slo", "Proof: authorization p99 in every phase at most this multiple of the baseline phase's authorization p99.", 1.5d, 1d, 1000d, "1.5");
+        var ef = new Option<bool>("--ef") { Description = "Migrate with EF Core's generated flagship migration (switchyard ef apply on the sample's migrations assembly) instead of the spec." };
         var json = GlobalOptions.Json();
-        foreach (var o in new Option[] { rows, tps, duration, faults, reportDir, database, latencySlo, json }) demo.Options.Add(o);
+        foreach (var o in new Option[] { rows, tps, duration, faults, reportDir, database, latencySlo, ef, json }) demo.Options.Add(o);
         CommandAction.Set(demo, async (ctx, ct) =>
         {
             var total = ctx.ParseResult.GetValue(duration);
@@ -37,7 +38,9 @@ internal static class DemoCommand
             {
                 Cluster = ctx.LocalOptions,
                 MigratorPath = Path.Combine(AppContext.BaseDirectory, "switchyard.dll"),
-                SpecPath = Path.Combine(AppContext.BaseDirectory, "specs", "001-normalize-transaction-status.yaml"),
+                Migration = ctx.ParseResult.GetValue(ef)
+                    ? DemoMigration.Ef(Path.Combine(AppContext.BaseDirectory, "Ledger.EntityFramework.dll"))
+                    : DemoMigration.Spec(Path.Combine(AppContext.BaseDirectory, "specs", "001-normalize-transaction-status.yaml")),
                 Database = ctx.ParseResult.GetValue(database)!,
                 Rows = ctx.ParseResult.GetValue(rows),
                 OperationsPerSecond = ctx.ParseResult.GetValue(tps),

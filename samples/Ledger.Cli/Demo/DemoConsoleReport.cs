@@ -14,7 +14,7 @@ internal static class DemoConsoleReport
     {
         // Redirected to a file or CI log, Spectre assumes 80 columns and would wrap every phase name.
         if (Console.IsOutputRedirected) Spectre.Console.AnsiConsole.Profile.Width = Math.Max(Spectre.Console.AnsiConsole.Profile.Width, 140);
-        CliOutput.Table($"{DemoOrchestrator.Migration} under {r.Options.OperationsPerSecond:N0} payments/s, {r.SeededRows:N0} rows{(r.Options.Faults ? ", faults" : "")}",
+        CliOutput.Table($"{r.Options.Migration.Name} under {r.Options.OperationsPerSecond:N0} payments/s, {r.SeededRows:N0} rows{(r.Options.Faults ? ", faults" : "")}",
             ["phase", "s", "ops", "failed", "payments p50 ms", "p99 ms", "max ms", "lock wait ms", "backfill rows/s"],
             PhaseRows(r));
         PrintOperationLatency(r);
@@ -23,10 +23,12 @@ internal static class DemoConsoleReport
             CliOutput.Table("Injected faults", ["at s", "fault", "detail"], r.Faults.Select(f => (IReadOnlyList<string>)[f.AtSeconds.ToString("F1", Inv), f.Fault, f.Detail]));
 
         CliOutput.Table("Migrator runs (switchyard as a child process)", ["phase", "command", "exit", "s"],
-            r.MigratorRuns.Select(m => (IReadOnlyList<string>)[m.Phase, Short(m.CommandLine), m.Killed ? "killed (-9)" : m.ExitCode.ToString(Inv), m.Seconds.ToString("F1", Inv)]));
+            r.MigratorRuns.Select(m => (IReadOnlyList<string>)[m.Phase, Short(m.CommandLine, r.Options.Migration), m.Killed ? "killed (-9)" : m.ExitCode.ToString(Inv), m.Seconds.ToString("F1", Inv)]));
 
         var backfillSteps = r.Steps.Where(s => s.Step.StartsWith("backfill", StringComparison.Ordinal)).ToList();
         var runs = r.JournalRuns.Count(e => e.Kind == "run_started");
+        if (r.Options.Migration.IsEf)
+            CliOutput.Plain(r.EfHistoryVersion is { } v ? $"EF: __EFMigrationsHistory records {r.Options.Migration.Name} (EF {v})" : "EF: __EFMigrationsHistory does not record the migration");
         CliOutput.Plain($"journal: {runs} apply runs started; " + string.Join("; ", backfillSteps.Select(s => $"{s.Step} {s.Status} after {s.Attempts} attempt(s)")));
 
         if (r.GuardDecisions.Count > 0)
@@ -88,10 +90,11 @@ internal static class DemoConsoleReport
                 : [p.Name, "0", "0", "", "", "", "", "n/a"]));
     }
 
-    /// <summary>The command without the program name, spec path and connection: what differs between runs.</summary>
-    private static string Short(string commandLine) =>
-        commandLine.Replace("switchyard ", "", StringComparison.Ordinal).Replace(" <spec>", "", StringComparison.Ordinal)
-            .Replace(" -c <conn>", "", StringComparison.Ordinal).Replace(" -m " + DemoOrchestrator.Migration, "", StringComparison.Ordinal);
+    /// <summary>The command without the program name, its source (spec, or EF assembly and cleaning) and connection: what differs between runs.</summary>
+    private static string Short(string commandLine, DemoMigration migration) =>
+        commandLine.Replace("switchyard ", "", StringComparison.Ordinal)
+            .Replace(" " + string.Join(' ', migration.Apply.Skip(migration.IsEf ? 2 : 1)).Replace(migration.Source, migration.SourcePlaceholder, StringComparison.Ordinal), "", StringComparison.Ordinal)
+            .Replace(" -c <conn>", "", StringComparison.Ordinal).Replace(" -m " + migration.Name, "", StringComparison.Ordinal);
 
     private static string Md5(string checksum) => checksum.Length > 12 ? checksum[..12] + "…" : checksum;
 

@@ -33,7 +33,7 @@ internal static class DemoHtmlReport
         html.Append("<!doctype html><html><head><meta charset=\"utf-8\"><title>Switchyard demo report</title><style>")
             .Append("body{font-family:system-ui,sans-serif;margin:2em;color:#222}table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 8px;font-size:13px}")
             .Append("th{background:#f0f0f0}.ok{color:#1a7f37;font-weight:bold}.bad{color:#c62828;font-weight:bold}img{display:block;margin:1em 0;max-width:100%}</style></head><body>");
-        html.Append("<h1>Switchyard demo: ").Append(E(DemoOrchestrator.Migration)).Append("</h1>");
+        html.Append("<h1>Switchyard demo: ").Append(E(r.Options.Migration.Name)).Append("</h1>");
         html.Append("<p>").Append(r.SeededRows.ToString("N0", Inv)).Append(" seeded transactions, payments traffic at ").Append(r.Options.OperationsPerSecond.ToString("N0", Inv))
             .Append(" ops/s, ").Append(r.Options.Faults ? "faults injected" : "no faults").Append(", total ").Append(r.TotalSeconds.ToString("F0", Inv)).Append(" s.</p>");
         html.Append(r.Passed

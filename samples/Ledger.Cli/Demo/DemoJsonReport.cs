@@ -17,7 +17,7 @@ internal static class DemoJsonReport
 
     private static object Document(DemoResult r) => new
     {
-        Migration = DemoOrchestrator.Migration,
+        Migration = r.Options.Migration.Name,
         Options = new
         {
             r.Options.Rows,
@@ -28,6 +28,8 @@ internal static class DemoJsonReport
             r.Options.LatencySlo,
             r.Options.Database,
         },
+        Source = r.Options.Migration.IsEf ? "ef" : "spec",
+        r.EfHistoryVersion,
         r.SeededRows,
         r.SeedSeconds,
         r.TotalSeconds,

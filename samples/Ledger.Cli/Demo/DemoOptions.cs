@@ -13,8 +13,8 @@ internal sealed record DemoOptions
     /// <summary>Path of switchyard.dll, run as a child process for every migration command (so a fault can kill it).</summary>
     public required string MigratorPath { get; init; }
 
-    /// <summary>The flagship spec.</summary>
-    public required string SpecPath { get; init; }
+    /// <summary>The flagship migration: the spec, or EF Core's generated migration (<c>demo --ef</c>).</summary>
+    public required DemoMigration Migration { get; init; }
 
     /// <summary>Database dropped and recreated for the demo.</summary>
     /// <value>The default is "ledger_demo".</value>
@@ -68,6 +68,6 @@ internal sealed record DemoOptions
         if (!(LatencySlo >= 1) || double.IsInfinity(LatencySlo))
             throw new SwitchyardException($"--latency-slo must be a multiple of at least 1, got {LatencySlo}.", "Pass --latency-slo 1.5 (the default).");
         if (!File.Exists(MigratorPath)) throw new SwitchyardException($"The switchyard program was not found at {MigratorPath}.", "Build it: dotnet build src/Switchyard.Cli -c Release.");
-        if (!File.Exists(SpecPath)) throw new SwitchyardException($"The flagship spec was not found at {SpecPath}.", "Run the demo from a build of the repository (samples/Ledger/specs is copied next to switchyard.dll).");
+        if (!File.Exists(Migration.Source)) throw new SwitchyardException($"The flagship {(Migration.IsEf ? "EF migrations assembly" : "spec")} was not found at {Migration.Source}.", "Run the demo from a build of the repository (dotnet build samples/Ledger.Cli -c Release).");
     }
 }

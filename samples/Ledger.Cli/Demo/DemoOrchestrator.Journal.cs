@@ -69,8 +69,9 @@ internal sealed partial class DemoOrchestrator
         if (!report.Passed) _result.Problems.Add($"validation ({ValidationEvidence.ShapeName(shape)}) failed: {string.Join(", ", report.FailingChecks)}");
     }
 
-    private static ValidationSuite Suite(NpgsqlDataSource db, MigrationShape shape) =>
-        new(new SafeSqlRunner(db), NormalizationTarget.LedgerTransactionStatus(), ReconciliationSettings.LedgerFlagship(), new ValidationOptions { Shape = shape });
+    private ValidationSuite Suite(NpgsqlDataSource db, MigrationShape shape) =>
+        new(new SafeSqlRunner(db), NormalizationTarget.LedgerTransactionStatus(), ReconciliationSettings.LedgerFlagship(),
+            new ValidationOptions { Shape = shape, Catalog = _options.Migration.Catalog });
 
     private async Task FinishAsync(NpgsqlDataSource demoDb, long seededMaxId, LedgerInvariants seededBefore, LedgerInvariants totalBefore,
         Dictionary<string, double> backfillRates, CancellationToken ct)
@@ -86,6 +87,11 @@ internal sealed partial class DemoOrchestrator
         if (!_result.Invariants.TotalsExplained) _result.Problems.Add("the ledger's totals moved by more or less than the workload's successful authorizations and chargebacks");
         if (migrated && !_result.Invariants.StatesComplete) _result.Problems.Add("some rows have no state after the migration");
         if (workload.TotalFailed > 0) _result.Problems.Add($"{workload.TotalFailed} payment operations failed");
+        if (migrated && _options.Migration.IsEf)
+        {
+            _result.EfHistoryVersion = await EfHistoryVersionAsync(demoDb, _options.Migration.Name, ct).ConfigureAwait(false);
+            if (_result.EfHistoryVersion is null) _result.Problems.Add($"__EFMigrationsHistory has no row for {_options.Migration.Name} after Contract");
+        }
 
         _result.Lag = _sampler!.Lag;
         _result.Progress = [.. _sampler.Progress.OrderBy(p => p.AtSeconds)];
@@ -120,7 +126,7 @@ internal sealed partial class DemoOrchestrator
             WHERE m.name = $1 ORDER BY s.id
             """))
         {
-            cmd.Parameters.AddWithValue(Migration);
+            cmd.Parameters.AddWithValue(_options.Migration.Name);
             await using var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
             while (await reader.ReadAsync(ct).ConfigureAwait(false))
                 _result.Steps.Add(new StepAttempts(reader.GetString(0), reader.GetString(1), reader.GetInt32(2)));
@@ -135,6 +141,15 @@ internal sealed partial class DemoOrchestrator
     {
         var opened = await Task.WhenAll(Enumerable.Range(0, connections).Select(_ => db.OpenConnectionAsync(ct).AsTask())).ConfigureAwait(false);
         foreach (var connection in opened) await connection.DisposeAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>The ProductVersion EF's history records for <paramref name="migrationId"/>, or null (no row, or no history table).</summary>
+    private static async Task<string?> EfHistoryVersionAsync(NpgsqlDataSource db, string migrationId, CancellationToken ct)
+    {
+        if (!await ScalarAsync<bool>(db, "SELECT to_regclass('\"__EFMigrationsHistory\"') IS NOT NULL", ct).ConfigureAwait(false)) return null;
+        await using var cmd = db.CreateCommand("SELECT \"ProductVersion\" FROM \"__EFMigrationsHistory\" WHERE \"MigrationId\" = $1");
+        cmd.Parameters.AddWithValue(migrationId);
+        return await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false) as string;
     }
 
     private static async Task<T> ScalarAsync<T>(NpgsqlDataSource db, string sql, CancellationToken ct)

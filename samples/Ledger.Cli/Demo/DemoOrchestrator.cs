@@ -26,8 +26,6 @@ namespace Switchyard.Samples.Ledger.Cli.Demo;
 /// </summary>
 internal sealed partial class DemoOrchestrator
 {
-    public const string Migration = "001-normalize-transaction-status";
-
     /// <summary>The regulatory report once the legacy column is on its way out: the same lines, read through the lookup.</summary>
     private const string StateReportSql = """
         SELECT (t.created_at AT TIME ZONE 'UTC')::date AS day, t.currency, s.code AS status,
@@ -130,14 +128,14 @@ internal sealed partial class DemoOrchestrator
     private async Task<bool> MigrateAsync(NpgsqlDataSource demoDb, NpgsqlDataSource v2Db, NpgsqlDataSource standbyDb, ILedgerApp[] v1,
         List<LedgerAppV2Instance> v2Instances, Dictionary<string, double> backfillRates, CancellationToken ct)
     {
-        var spec = _options.SpecPath;
+        var migration = _options.Migration;
         var conn = _connection;
 
         // Expand (with a long transaction holding ACCESS SHARE when faults are on).
         Mark("expand", "lookup table, state_id, dual-write trigger, flag");
         if (!_options.Faults)
         {
-            if (!await ApplyAsync("expand", ["apply", spec, "-c", conn, "--to", "expand"], ct).ConfigureAwait(false)) return false;
+            if (!await ApplyAsync("expand", migration.Args(conn, "--to", "expand"), ct).ConfigureAwait(false)) return false;
         }
         else
         {
@@ -146,7 +144,7 @@ internal sealed partial class DemoOrchestrator
             var holder = FaultInjector.HoldAccessShareAsync(demoDb, release.Task, holding, ct);
             var pid = await holding.Task.WaitAsync(ct).ConfigureAwait(false);
             Fault("long transaction", $"pid {pid} holds ACCESS SHARE on transactions (a report's open transaction) as Expand starts");
-            var expand = ApplyAsync("expand", ["apply", spec, "-c", conn, "--to", "expand"], ct);
+            var expand = ApplyAsync("expand", migration.Args(conn, "--to", "expand"), ct);
             // Hold on until the migrator is at the DDL that conflicts, then a while longer: it must wait outside the queue.
             await WaitForJournalAsync(demoDb, "expand.%.add_target%", expand, ct).ConfigureAwait(false);
             await Task.WhenAny(expand, Task.Delay(_options.LongTransactionHold, ct)).ConfigureAwait(false);
@@ -181,7 +179,7 @@ internal sealed partial class DemoOrchestrator
         backfillRates["backfill"] = rate.Value;
 
         Mark("validate", "FK VALIDATE, index CONCURRENTLY, NOT NULL via CHECK; validation suite");
-        if (!await ApplyAsync("validate", ["apply", spec, "-c", conn, "--to", "validate"], ct).ConfigureAwait(false)) return false;
+        if (!await ApplyAsync("validate", migration.Args(conn, "--to", "validate"), ct).ConfigureAwait(false)) return false;
         await ValidateAsync(demoDb, MigrationShape.Validated, ct).ConfigureAwait(false);
         await Task.Delay(_options.PhaseTime, ct).ConfigureAwait(false);
 
@@ -212,14 +210,14 @@ internal sealed partial class DemoOrchestrator
         await Task.Delay(_options.PhaseTime, ct).ConfigureAwait(false);
 
         Mark("contract", "confirmed: trigger and status dropped, compat view");
-        if (!await ApplyAsync("contract", ["apply", spec, "-c", conn, "--confirm", Migration], ct).ConfigureAwait(false)) return false;
+        if (!await ApplyAsync("contract", migration.Args(conn, "--confirm", migration.Name), ct).ConfigureAwait(false)) return false;
         return true;
     }
 
     /// <summary>The backfill, with its faults; returns rows/s of the seeded range, or null when it failed.</summary>
     private async Task<double?> BackfillAsync(NpgsqlDataSource demoDb, NpgsqlDataSource standbyDb, CancellationToken ct)
     {
-        var args = new List<string> { "apply", _options.SpecPath, "-c", _connection, "--to", "backfill" };
+        var args = new List<string>(_options.Migration.Args(_connection, "--to", "backfill"));
         args.AddRange(await BackfillRateArgumentsAsync(ct).ConfigureAwait(false));
         // The guards watch the standby's replay through a heartbeat when apply is told where it is.
         if (_supportsStandbyOption) args.AddRange(["--standby", $"{_options.StandbyName}={_standbyConnection}"]);
@@ -240,7 +238,7 @@ internal sealed partial class DemoOrchestrator
                 await Task.Delay(250, ct).ConfigureAwait(false);
                 if (child.HasExited) continue;
                 // Progress as any terminal sees it: the backfill's own journal (switchyard.backfill_runs / _ranges).
-                var journal = await BackfillProgressReader.ReadAsync(new SafeSqlRunner(demoDb), Migration, ct).ConfigureAwait(false);
+                var journal = await BackfillProgressReader.ReadAsync(new SafeSqlRunner(demoDb), _options.Migration.Name, ct).ConfigureAwait(false);
                 if (logged.Elapsed >= TimeSpan.FromSeconds(3) && journal is not null)
                 {
                     logged.Restart();
@@ -320,7 +318,7 @@ internal sealed partial class DemoOrchestrator
     }
 
     private async Task<bool> CutoverAsync(string phase, string reads, int percent, string writes, CancellationToken ct) =>
-        await ApplyAsync(phase, ["cutover", "-c", _connection, "-m", Migration, "--reads", reads, "--percent", percent.ToString(CultureInfo.InvariantCulture), "--writes", writes], ct).ConfigureAwait(false);
+        await ApplyAsync(phase, ["cutover", "-c", _connection, "-m", _options.Migration.Name, "--reads", reads, "--percent", percent.ToString(CultureInfo.InvariantCulture), "--writes", writes], ct).ConfigureAwait(false);
 
     /// <summary>Runs one switchyard command; a failure is re-run once (as an operator would), then recorded as a problem.</summary>
     private async Task<bool> ApplyAsync(string phase, IReadOnlyList<string> args, CancellationToken ct)
@@ -369,7 +367,7 @@ internal sealed partial class DemoOrchestrator
 
     private string Redact(string commandLine) =>
         commandLine.Replace(_standbyConnection, "<standby>", StringComparison.Ordinal).Replace(_connection, "<conn>", StringComparison.Ordinal)
-            .Replace(_options.SpecPath, "<spec>", StringComparison.Ordinal);
+            .Replace(_options.Migration.Source, _options.Migration.SourcePlaceholder, StringComparison.Ordinal);
 
     private async Task RecreateDatabaseAsync(LocalCluster cluster, CancellationToken ct)
     {

@@ -66,6 +66,9 @@ internal sealed class DemoResult
     public List<string> Problems { get; } = [];
     public string? ReportPath { get; set; }
     public string BackfillRateOption { get; set; } = "";
+
+    /// <summary>With <c>demo --ef</c>: the ProductVersion in <c>__EFMigrationsHistory</c> for the migration after Contract.</summary>
+    public string? EfHistoryVersion { get; set; }
     public double TotalSeconds { get; set; }
 
     /// <summary>Authorization p99 per phase against the baseline's; null until the phases are measured.</summary>

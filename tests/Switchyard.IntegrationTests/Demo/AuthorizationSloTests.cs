@@ -77,7 +77,7 @@ public sealed class AuthorizationSloTests
     public void DemoResult_SloViolated_ProofFailsWithTheViolationAndProblemsUntouched()
     {
         // Given a run without problems whose backfill phase broke the SLO
-        var result = new DemoResult { Options = new DemoOptions { Cluster = new(), MigratorPath = "", SpecPath = "", ReportDirectory = "" } };
+        var result = new DemoResult { Options = new DemoOptions { Cluster = new(), MigratorPath = "", Migration = DemoMigration.Spec(""), ReportDirectory = "" } };
         result.Phases.AddRange([Phase("baseline", 100, 10), Phase("backfill", 80, 40)]);
 
         // When the SLO is evaluated

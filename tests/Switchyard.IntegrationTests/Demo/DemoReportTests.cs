@@ -7,7 +7,7 @@ public sealed class DemoReportTests
 {
     private static DemoResult SlowBackfillRun(string reports)
     {
-        var result = new DemoResult { Options = new DemoOptions { Cluster = new(), MigratorPath = "", SpecPath = "", ReportDirectory = reports, Faults = true } };
+        var result = new DemoResult { Options = new DemoOptions { Cluster = new(), MigratorPath = "", Migration = DemoMigration.Spec(""), ReportDirectory = reports, Faults = true } };
         result.Phases.AddRange(
         [
             Phase("baseline", 0, 16, authP99Ms: 10),

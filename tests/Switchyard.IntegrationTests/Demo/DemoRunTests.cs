@@ -13,11 +13,13 @@ namespace Switchyard.IntegrationTests.Demo;
 [Collection(nameof(DemoCluster))]
 public sealed class DemoRunTests
 {
-    private static DemoOptions Options(string database, bool faults, string reports) => new()
+    private static DemoOptions Options(string database, bool faults, string reports, bool ef = false) => new()
     {
         Cluster = new LocalClusterOptions { Home = DemoCluster.Home, Fast = true },
         MigratorPath = Path.Combine(AppContext.BaseDirectory, "switchyard.dll"),
-        SpecPath = Path.Combine(AppContext.BaseDirectory, "specs", "001-normalize-transaction-status.yaml"),
+        Migration = ef
+            ? DemoMigration.Ef(Path.Combine(AppContext.BaseDirectory, "Ledger.EntityFramework.dll"))
+            : DemoMigration.Spec(Path.Combine(AppContext.BaseDirectory, "specs", "001-normalize-transaction-status.yaml")),
         Database = database,
         Rows = 20_000,
         OperationsPerSecond = 40,
@@ -87,6 +89,25 @@ public sealed class DemoRunTests
         AssertZeroDowntimeProof(result);
         result.Faults.ShouldBeEmpty();
         result.MigratorRuns.ShouldAllBe(r => r.ExitCode == 0 && !r.Killed);
+    }
+
+    [Fact]
+    public async Task DemoEf_EfGeneratedFlagshipUnderPaymentsTraffic_NoFailedPaymentMoneyUnchangedAndEfHistoryRecordsIt()
+    {
+        // Given a fresh demo ledger, payments traffic, and EF Core's generated flagship migration instead of the spec
+        var reports = Directory.CreateTempSubdirectory("switchyard-demo-").FullName;
+        var options = Options("demo_test_ef", faults: false, reports, ef: true);
+
+        // When the demo runs it with `switchyard ef apply` phase by phase
+        var result = await RunAsync(options);
+
+        // Then every migrator run was ef apply (or cutover) on the EF migration id, the proof holds, and EF's history has it
+        options.Migration.Name.ShouldEndWith("_NormalizeTransactionStatus");
+        result.MigratorRuns.Where(r => r.Phase is "expand" or "backfill" or "validate" or "contract")
+            .ShouldAllBe(r => r.CommandLine.StartsWith("switchyard ef apply --assembly <assembly> --migration " + options.Migration.Name, StringComparison.Ordinal));
+        AssertZeroDowntimeProof(result);
+        result.EfHistoryVersion.ShouldNotBeNull();
+        result.EfHistoryVersion.ShouldStartWith("10.");
     }
 
     [Fact]

@@ -49,6 +49,8 @@ public sealed class CatalogCheck : IValidationCheck
                     : (scope.Facts.HasSourceColumn ? $"{t.SourceColumn} still present after Contract" : $"{t.SourceColumn} dropped")),
             scope.Facts.CompatView is null && shape < MigrationShape.Contracted
                 ? CatalogItem.NotApplicable("compat_view_columns", "no compat view before Contract")
+                : scope.Facts.CompatView is null && !expected.CompatView
+                ? CatalogItem.NotApplicable("compat_view_columns", "the migration keeps no compat view")
                 : Expect("compat_view_columns", true, scope.Facts.CompatView is not null && snapshot.ViewProblems.Count == 0,
                     scope.Facts.CompatView is null ? $"no view exposes {t.SourceColumn}" : snapshot.ViewProblems.Count == 0 ? $"{scope.Facts.CompatView} exposes every legacy column" : $"{scope.Facts.CompatView}: " + string.Join("; ", snapshot.ViewProblems)),
         };
