@@ -28,8 +28,9 @@ internal static class DemoCommand
         var database = new Option<string>("--database") { Description = "Demo database (dropped and recreated).", DefaultValueFactory = _ => "ledger_demo" };
         var latencySlo = CliOptions.Number("--latency-slo", "Proof: authorization p99 in every phase at most this multiple of the baseline phase's authorization p99.", 1.5d, 1d, 1000d, "1.5");
         var ef = new Option<bool>("--ef") { Description = "Migrate with EF Core's generated flagship migration (switchyard ef apply on the sample's migrations assembly) instead of the spec." };
+        var partitioned = new Option<bool>("--partitioned") { Description = "Seed transactions range-partitioned by month (at least 12 partitions plus DEFAULT): the backfill and validation run per partition." };
         var json = GlobalOptions.Json();
-        foreach (var o in new Option[] { rows, tps, duration, faults, reportDir, database, latencySlo, ef, json }) demo.Options.Add(o);
+        foreach (var o in new Option[] { rows, tps, duration, faults, reportDir, database, latencySlo, ef, partitioned, json }) demo.Options.Add(o);
         CommandAction.Set(demo, async (ctx, ct) =>
         {
             var total = ctx.ParseResult.GetValue(duration);
@@ -47,6 +48,7 @@ internal static class DemoCommand
                 PhaseTime = TimeSpan.FromSeconds(Math.Max(1, (total - backfill).TotalSeconds / 12)),
                 BackfillTime = backfill,
                 Faults = ctx.ParseResult.GetValue(faults),
+                Partitioned = ctx.ParseResult.GetValue(partitioned),
                 ReportDirectory = ctx.ParseResult.GetValue(reportDir) ?? Path.Combine(ctx.LocalOptions.Home, "reports"),
                 LatencySlo = ctx.ParseResult.GetValue(latencySlo),
             };

@@ -14,7 +14,7 @@ internal static class DemoConsoleReport
     {
         // Redirected to a file or CI log, Spectre assumes 80 columns and would wrap every phase name.
         if (Console.IsOutputRedirected) Spectre.Console.AnsiConsole.Profile.Width = Math.Max(Spectre.Console.AnsiConsole.Profile.Width, 140);
-        CliOutput.Table($"{r.Options.Migration.Name} under {r.Options.OperationsPerSecond:N0} payments/s, {r.SeededRows:N0} rows{(r.Options.Faults ? ", faults" : "")}",
+        CliOutput.Table($"{r.Options.Migration.Name} under {r.Options.OperationsPerSecond:N0} payments/s, {r.SeededRows:N0} rows{(r.Options.Partitioned ? " (partitioned)" : "")}{(r.Options.Faults ? ", faults" : "")}",
             ["phase", "s", "ops", "failed", "payments p50 ms", "p99 ms", "max ms", "lock wait ms", "backfill rows/s"],
             PhaseRows(r));
         PrintOperationLatency(r);

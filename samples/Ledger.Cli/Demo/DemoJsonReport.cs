@@ -25,6 +25,7 @@ internal static class DemoJsonReport
             PhaseSeconds = r.Options.PhaseTime.TotalSeconds,
             BackfillSeconds = r.Options.BackfillTime.TotalSeconds,
             r.Options.Faults,
+            r.Options.Partitioned,
             r.Options.LatencySlo,
             r.Options.Database,
         },

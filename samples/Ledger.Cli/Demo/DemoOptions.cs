@@ -36,6 +36,9 @@ internal sealed record DemoOptions
     /// <value>The default is 20 seconds.</value>
     public TimeSpan BackfillTime { get; init; } = TimeSpan.FromSeconds(20);
 
+    /// <summary>Seed transactions range-partitioned by month (at least 12 partitions plus DEFAULT) instead of one table.</summary>
+    public bool Partitioned { get; init; }
+
     /// <summary>Inject the faults: long transaction in Expand, replay pause, kill -9 and terminated backend in Backfill.</summary>
     public bool Faults { get; init; }
 

@@ -73,8 +73,8 @@ internal sealed partial class DemoOrchestrator
         await using var standbyDb = DataSourceFactory.Create(_standbyConnection, "demo");
 
         // 2. Seed and the money before.
-        _log($"Seeding {_options.Rows:N0} transactions …");
-        var seed = await new LedgerSeeder(demoDb).SeedAsync(new SeedOptions { Rows = _options.Rows }, null, ct).ConfigureAwait(false);
+        _log($"Seeding {_options.Rows:N0} transactions{(_options.Partitioned ? " into monthly partitions" : "")} …");
+        var seed = await new LedgerSeeder(demoDb).SeedAsync(new SeedOptions { Rows = _options.Rows, Partitioned = _options.Partitioned }, null, ct).ConfigureAwait(false);
         _result.SeededRows = seed.Transactions;
         _result.SeedSeconds = seed.TotalElapsed.TotalSeconds;
         var seededMaxId = await ScalarAsync<long>(demoDb, "SELECT coalesce(max(id), 0) FROM transactions", ct).ConfigureAwait(false);
