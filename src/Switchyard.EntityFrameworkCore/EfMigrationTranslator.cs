@@ -3,15 +3,21 @@ using Microsoft.EntityFrameworkCore.Migrations.Operations;
 using Switchyard.Core.Execution;
 using Switchyard.Core.Spec;
 using Ef = Microsoft.EntityFrameworkCore.Migrations.Operations;
+using ReferentialAction = Microsoft.EntityFrameworkCore.Migrations.ReferentialAction;
 using Sy = Switchyard.Core.Spec;
 
 namespace Switchyard.EntityFrameworkCore;
 
 /// <summary>
-/// Translates an EF migration's operations into Switchyard operations: CreateTable (+ its HasData rows) → create_table,
-/// AddColumn → add_column, CreateIndex → create_index (CONCURRENTLY), AddForeignKey → add_foreign_key (NOT VALID, then
-/// VALIDATE), a NOT NULL key column → set_not_null, DropColumn → drop_column in Contract, and the lookup shape →
-/// normalize_column. Everything else is refused by name: it would lock or rewrite the table.
+/// Translates an EF migration's operations into Switchyard operations, each online:
+/// CreateTable (+ its HasData rows) → create_table; AddColumn → add_column (a DefaultValueSql one backfills through up);
+/// CreateIndex → create_index (CONCURRENTLY); AddForeignKey → add_foreign_key, or create_constraint foreign_key when EF
+/// asks an ON DELETE / ON UPDATE action or a composite key; AddCheckConstraint / AddUniqueConstraint / AddPrimaryKey →
+/// create_constraint (NOT VALID then VALIDATE, or a CONCURRENTLY built index); AlterColumn → alter_column (type change
+/// on a shadow column, NOT NULL through up, default and nullable catalog-only, see <see cref="EfAlterColumn"/>);
+/// Sql → sql (lock undeclared, noted); RenameColumn / RenameTable / DropTable / DropIndex / DropForeignKey /
+/// DropCheckConstraint / DropUniqueConstraint / DropPrimaryKey / DropColumn → their operations in Contract; the lookup
+/// shape → normalize_column. Everything else (RenameIndex, sequences, text defaults…) is refused by name with why.
 /// </summary>
 public static class EfMigrationTranslator
 {
@@ -44,7 +50,7 @@ public static class EfMigrationTranslator
                 case InsertDataOperation insert when migration.Up.OfType<Ef.CreateTableOperation>().Any(c => c.Name == insert.Table && c.Schema == insert.Schema):
                     break; // seeded by its create_table
                 case Ef.AddColumnOperation add:
-                    if (Column(add, refusals) is { } column) ops.Add(new Sy.AddColumnOperation(Table(add.Table, add.Schema), column));
+                    if (EfColumns.Add(add, refusals, notes) is { } column) ops.Add(column);
                     break;
                 case Ef.CreateIndexOperation index when index.Filter is not null:
                     refusals.Add(new(nameof(Ef.CreateIndexOperation), $"{index.Name} is partial (WHERE {index.Filter}); create_index has no filter yet."));
@@ -52,10 +58,33 @@ public static class EfMigrationTranslator
                 case Ef.CreateIndexOperation index:
                     ops.Add(new Sy.CreateIndexOperation(Table(index.Table, index.Schema), index.Name, index.Columns, index.IsUnique));
                     break;
-                case Ef.AddForeignKeyOperation fk when fk.Columns.Length == 1 && fk.PrincipalColumns?.Length == 1:
-                    ops.Add(new Sy.AddForeignKeyOperation(Table(fk.Table, fk.Schema), fk.Columns[0], Table(fk.PrincipalTable!, fk.PrincipalSchema), fk.PrincipalColumns[0], fk.Name));
-                    if (fk.OnDelete is not (Microsoft.EntityFrameworkCore.Migrations.ReferentialAction.NoAction or Microsoft.EntityFrameworkCore.Migrations.ReferentialAction.Restrict))
+                case Ef.AddForeignKeyOperation fk when IsLookupKey(fk, shape) || (fk.Columns.Length == 1 && fk.PrincipalColumns?.Length == 1 && fk.OnDelete == ReferentialAction.NoAction && fk.OnUpdate == ReferentialAction.NoAction):
+                    // The lookup shape's key and plain keys stay add_foreign_key (it also knows partitioned tables).
+                    ops.Add(new Sy.AddForeignKeyOperation(Table(fk.Table, fk.Schema), fk.Columns[0], Table(fk.PrincipalTable!, fk.PrincipalSchema), fk.PrincipalColumns![0], fk.Name));
+                    if (fk.OnDelete is not (ReferentialAction.NoAction or ReferentialAction.Restrict))
                         notes.Add($"{fk.Name}: EF asked ON DELETE {fk.OnDelete}; add_foreign_key creates it with the default NO ACTION.");
+                    break;
+                case Ef.AddForeignKeyOperation fk:
+                    if (EfConstraints.ForeignKey(fk, refusals) is { } fkOp) ops.Add(fkOp);
+                    break;
+                case AddCheckConstraintOperation check:
+                    if (EfConstraints.Check(check, refusals) is { } checkOp) ops.Add(checkOp);
+                    break;
+                case AddUniqueConstraintOperation unique:
+                    if (EfConstraints.Unique(unique, refusals) is { } uniqueOp) ops.Add(uniqueOp);
+                    break;
+                case AddPrimaryKeyOperation primaryKey:
+                    if (EfConstraints.PrimaryKey(primaryKey, refusals) is { } keyOp) ops.Add(keyOp);
+                    break;
+                case AlterColumnOperation alter:
+                    if (EfAlterColumn.Translate(alter, refusals, notes) is { } alterOp) ops.Add(alterOp);
+                    break;
+                case SqlOperation:
+                    if (EfStructure.Translate(op, refusals, notes) is { } sqlOp) ops.Add(sqlOp);
+                    break;
+                case RenameColumnOperation or RenameTableOperation or DropTableOperation or DropIndexOperation
+                    or DropForeignKeyOperation or DropCheckConstraintOperation or DropUniqueConstraintOperation or DropPrimaryKeyOperation:
+                    if (EfStructure.Translate(op, refusals, notes) is { } contractOp) contract.Add(contractOp);
                     break;
                 case Ef.DropColumnOperation drop:
                     contract.Add(new Sy.DropColumnOperation(Table(drop.Table, drop.Schema), drop.Name, null));
@@ -74,7 +103,7 @@ public static class EfMigrationTranslator
         var columns = new List<ColumnDefinition>();
         foreach (var c in create.Columns)
         {
-            if (Column(c, refusals) is not { } column) return;
+            if (EfColumns.Definition(c, refusals) is not { } column) return;
             columns.Add(column with { PrimaryKey = key.Length == 1 && key[0] == c.Name });
         }
         if (key.Length > 1 || create.ForeignKeys.Count > 0 || create.UniqueConstraints.Count > 0 || create.CheckConstraints.Count > 0)
@@ -91,40 +120,17 @@ public static class EfMigrationTranslator
         ops.Add(new Sy.CreateTableOperation(Table(create.Name, create.Schema), columns, seed));
     }
 
-    /// <summary>A column Switchyard can add without a rewrite: a type, and no default or a constant one.</summary>
-    private static ColumnDefinition? Column(ColumnOperation c, List<EfRefusal> refusals)
-    {
-        if (c.ColumnType is null || c.ComputedColumnSql is not null || c.DefaultValueSql is not null)
-        {
-            refusals.Add(new(c.GetType().Name, $"{c.Table}.{c.Name}: {(c.ComputedColumnSql is not null ? "a computed column" : c.DefaultValueSql is not null ? "a default that is an SQL expression" : "no store type")} is not translated yet."));
-            return null;
-        }
-        string? literal = null;
-        if (c.DefaultValue is { } value)
-        {
-            literal = value switch
-            {
-                bool b => b ? "true" : "false",
-                sbyte or byte or short or ushort or int or uint or long or ulong or float or double or decimal => Convert.ToString(value, CultureInfo.InvariantCulture),
-                _ => null,
-            };
-            if (literal is null)
-            {
-                refusals.Add(new(c.GetType().Name, $"{c.Table}.{c.Name}: a {value.GetType().Name} default is not translated yet (numbers and booleans are)."));
-                return null;
-            }
-        }
-        return new ColumnDefinition(c.Name, c.ColumnType, c.IsNullable, literal);
-    }
+    /// <summary>The foreign key EF generates for the lookup shape: kept exactly as the flagship translation has it.</summary>
+    private static bool IsLookupKey(Ef.AddForeignKeyOperation fk, NormalizationShape? shape) =>
+        shape?.Target is { } t && fk.Columns.Length == 1 && fk.PrincipalColumns?.Length == 1 && Table(fk.Table, fk.Schema) == t.Table
+        && fk.Columns[0] == t.TargetColumn && fk.PrincipalTable is not null && Table(fk.PrincipalTable, fk.PrincipalSchema) == t.LookupTable;
 
     private static QualifiedName Table(string name, string? schema) => new(schema ?? "public", name);
 
     private static string Reason(MigrationOperation op) => op switch
     {
-        AlterColumnOperation => "a type or nullability change rewrites or scans the table under ACCESS EXCLUSIVE; the online type change is another operation (not here yet).",
-        RenameColumnOperation or RenameTableOperation or RenameIndexOperation => "a rename breaks the running app's queries; online renames (versioned schemas) are not here yet.",
-        SqlOperation => "raw SQL needs its lock declared; write it as a raw_sql operation in a Switchyard spec.",
-        DropTableOperation => "drop_table is not a Switchyard operation yet.",
+        RenameIndexOperation => "Switchyard has no rename_index operation; write ALTER INDEX … RENAME TO … as a spec's raw_sql (catalog-only, brief lock).",
+        AlterSequenceOperation or CreateSequenceOperation or RestartSequenceOperation or DropSequenceOperation or RenameSequenceOperation => "sequences are not Switchyard operations yet; write them as a spec's raw_sql.",
         _ => "no online translation for this operation yet.",
     };
 }

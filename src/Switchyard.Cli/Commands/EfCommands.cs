@@ -107,6 +107,11 @@ internal static class EfCommands
         Core.Spec.AddForeignKeyOperation f => $"{f.Name}: {f.Table}.{f.Column} → {f.References}.{f.ReferencedColumn} (NOT VALID, then VALIDATE)",
         Core.Spec.SetNotNullOperation s => $"{s.Table}.{s.Column} (CHECK NOT VALID → VALIDATE → SET NOT NULL)",
         Core.Spec.DropColumnOperation d => $"{d.Table}.{d.Column} (Contract)",
+        Core.Operations.AlterColumn.PgrollAlterColumn a => $"{a.On}.{a.Column}{(a.Type is null ? "" : $" type {a.Type} (shadow column; up {a.Up}, down {a.Down})")}"
+            + (a.Nullable is { } n ? n ? " nullable" : $" NOT NULL (up {a.Up})" : "") + (a.HasDefault ? $" default {a.Default ?? "none"}" : ""),
+        Core.Operations.CreateConstraint.PgrollCreateConstraint c => $"{c.Constraint.Type} {c.Constraint.Name} ON {c.On}"
+            + (c.Constraint.References is { } r ? $" → {r.Table} ON DELETE {r.OnDelete ?? "NO ACTION"}" : ""),
+        Core.Operations.IMigrationOperation u => $"{u.Table?.ToString() ?? "(no table)"}",
         _ => op.ToString(),
     };
 }

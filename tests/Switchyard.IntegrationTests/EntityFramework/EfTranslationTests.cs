@@ -48,7 +48,7 @@ public sealed class EfTranslationTests(LedgerDatabase db) : IClassFixture<Ledger
     }
 
     [Fact]
-    public void Translate_TypeChangeAndRename_RefusedByNameWithReasonAndNoSpec()
+    public void Translate_TypeChangeAndRename_AlterColumnWithCastsAndRenameInContract()
     {
         // Given a migration with an AlterColumn type change and a RenameColumn next to an index
         var migration = new EfMigration("20260101000000_Risky", "10.0.15",
@@ -61,12 +61,12 @@ public sealed class EfTranslationTests(LedgerDatabase db) : IClassFixture<Ledger
         // When
         var plan = EfMigrationTranslator.Translate(migration);
 
-        // Then both are refused by EF's operation name with why, and no spec can be made of the plan
-        plan.Refused.ShouldBeTrue();
-        plan.Refusals.Select(r => r.Operation).ShouldBe([nameof(AlterColumnOperation), nameof(RenameColumnOperation)]);
-        plan.Refusals[0].Reason.ShouldContain("ACCESS EXCLUSIVE");
-        plan.Refusals[1].Reason.ShouldContain("rename");
-        Should.Throw<Switchyard.Core.SwitchyardException>(() => plan.ToSpec()).Message.ShouldContain("AlterColumnOperation");
+        // Then the type change is alter_column casting both ways from quoted names and EF's store types, the rename comes last (Contract)
+        plan.Refusals.ShouldBeEmpty();
+        plan.Operations.Select(o => o.Kind).ShouldBe(["alter_column", "create_index", "rename_column"]);
+        var alter = plan.Operations.OfType<Switchyard.Core.Operations.AlterColumn.PgrollAlterColumn>().Single();
+        (alter.Type, alter.Up, alter.Down, alter.Nullable).ShouldBe(("numeric(20,0)", "\"amount_minor\"::numeric(20,0)", "\"amount_minor\"::bigint", (bool?)null));
+        plan.ToSpec().Name.ShouldBe(migration.Id);
     }
 
     [Fact]
