@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs what a fresh machine lacks for Switchyard: PostgreSQL server binaries (Debian packages).
+# Installs what a fresh machine lacks for Switchyard: the repo's local .NET tools (dotnet-ef, see .config/dotnet-tools.json)
+# and PostgreSQL server binaries (Debian packages).
 # The .NET 10 SDK is expected on PATH; we say how to get it if it is not.
 set -euo pipefail
 
@@ -8,6 +9,13 @@ if ! command -v dotnet >/dev/null 2>&1; then
   echo "hint: install the .NET 10 SDK (https://learn.microsoft.com/dotnet/core/install/linux), then run this again." >&2
   exit 2
 fi
+
+# dotnet-ef: the EF tests run the real `dotnet ef migrations script/list` against the sample.
+(cd "$(dirname "$0")/.." && dotnet tool restore >/dev/null) || {
+  echo "error: 'dotnet tool restore' failed (.config/dotnet-tools.json: dotnet-ef)." >&2
+  echo "hint: check the NuGet source is reachable, then run 'dotnet tool restore' in the repository." >&2
+  exit 2
+}
 
 have_postgres() {
   [ -n "${SWITCHYARD_PG_BINDIR:-}" ] && [ -x "${SWITCHYARD_PG_BINDIR}/initdb" ] && return 0

@@ -40,6 +40,7 @@ internal static class EfCommands
         });
         ef.Subcommands.Add(plan);
         ef.Subcommands.Add(Apply());
+        ef.Subcommands.Add(EfBaselineCommand.Build());
         return ef;
     }
 

@@ -6,11 +6,11 @@ using Switchyard.Samples.Ledger.EntityFramework.Model;
 
 namespace Switchyard.IntegrationTests.EntityFramework;
 
-/// <summary>Issue 20 items 1 and 3: <c>switchyard ef apply</c> runs EF's flagship migration online and EF's history agrees.</summary>
+/// <summary>Issue 20 items 1 and 3: <c>switchyard ef apply</c> runs EF's flagship migration online and <c>dotnet ef migrations list</c> agrees.</summary>
 public sealed class EfApplyTests(LedgerDatabase db) : IClassFixture<LedgerDatabase>
 {
     [Fact]
-    public async Task EfApply_FlagshipThroughContract_KeepsEveryRowAndTheMoneyAndRecordsEfHistory()
+    public async Task EfApply_FlagshipThroughContract_KeepsEveryRowAndTheMoneyAndDotnetEfListsItApplied()
     {
         // Given a seeded 20k-row legacy ledger and EF's flagship migration, cleaned the way the ledger's statuses need
         var assembly = typeof(LedgerDbContext).Assembly.Location;
@@ -29,6 +29,10 @@ public sealed class EfApplyTests(LedgerDatabase db) : IClassFixture<LedgerDataba
         (await CliRunner.RunAsync(["cutover", "--reads", "shadow", "--writes", "both", "-c", db.ConnectionString])).ExitCode.ShouldBe(0);
         (await CliRunner.RunAsync(["cutover", "--reads", "new_only", "--percent", "100", "--writes", "new", "-c", db.ConnectionString])).ExitCode.ShouldBe(0);
         var contract = await CliRunner.RunAsync([.. ef, "--confirm", migration.Id]);
+        var listedAfterContract = await DotnetEf.ListAsync(db.ConnectionString);
+        // InitialLedger predates EF here (the ledger's own schema): ef baseline records it once its tables are checked
+        var baseline = await CliRunner.RunAsync(["ef", "baseline", "--assembly", assembly, "--migration", "InitialLedger", "-c", db.ConnectionString]);
+        var listedAfterBaseline = await DotnetEf.ListAsync(db.ConnectionString);
 
         // Then the migration completed with no row lost, the money unchanged, status gone, and EF's history has the migration
         contract.ExitCode.ShouldBe(0, contract.StdOut + contract.StdErr);
@@ -40,5 +44,10 @@ public sealed class EfApplyTests(LedgerDatabase db) : IClassFixture<LedgerDataba
         (await db.ScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = 'transactions'::regclass AND attname = 'status' AND NOT attisdropped)")).ShouldBeFalse();
         (await db.ScalarAsync<string>($"SELECT state FROM switchyard.migrations WHERE name = '{migration.Id}'")).ShouldBe(MigrationStates.Completed);
         (await db.ScalarAsync<string>($"SELECT \"ProductVersion\" FROM \"__EFMigrationsHistory\" WHERE \"MigrationId\" = '{migration.Id}'")).ShouldBe(migration.ProductVersion);
+        // and the real dotnet ef agrees: the flagship applied, InitialLedger pending until the baseline, then nothing pending
+        listedAfterContract.ShouldBe([(EfMigrationsAssembly.List(assembly)[0], false), (migration.Id, true)]);
+        baseline.ExitCode.ShouldBe(0, baseline.StdOut + baseline.StdErr);
+        listedAfterBaseline.ShouldAllBe(m => m.Applied);
+        listedAfterBaseline.Count.ShouldBe(2);
     }
 }

@@ -1,6 +1,6 @@
-using System.Diagnostics;
 using System.Reflection;
 using Switchyard.Cli;
+using Switchyard.IntegrationTests.Infrastructure;
 
 namespace Switchyard.IntegrationTests.Packaging;
 
@@ -18,8 +18,8 @@ public sealed class ToolPackageTests
         var version = typeof(CliRoot).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()!.InformationalVersion.Split('+')[0];
         var work = Directory.CreateTempSubdirectory("switchyard-tool-").FullName;
         var packages = Path.Combine(work, "packages");
-        var pack = await RunAsync("dotnet", ["pack", Path.Combine(RepositoryRoot(), "src", "Switchyard.Cli", "Switchyard.Cli.csproj"),
-            "-c", BuildConfiguration(), "--no-build", "-nologo", "-o", packages], work);
+        var pack = await ExternalProcess.RunAsync("dotnet", ["pack", Path.Combine(TestCluster.RepositoryRoot(), "src", "Switchyard.Cli", "Switchyard.Cli.csproj"),
+            "-c", ExternalProcess.BuildConfiguration(), "--no-build", "-nologo", "-o", packages], work);
         pack.ExitCode.ShouldBe(0, pack.Output);
         File.Exists(Path.Combine(packages, $"switchyard.{version}.nupkg")).ShouldBeTrue(pack.Output);
         var config = Path.Combine(work, "nuget.config");
@@ -28,14 +28,14 @@ public sealed class ToolPackageTests
 
         // When it is installed the way the README says and run
         var tools = Path.Combine(work, "tools");
-        var install = await RunAsync("dotnet", ["tool", "install", "--tool-path", tools, "--configfile", config, "--add-source", packages,
+        var install = await ExternalProcess.RunAsync("dotnet", ["tool", "install", "--tool-path", tools, "--configfile", config, "--add-source", packages,
             "switchyard", "--version", version], work);
         install.ExitCode.ShouldBe(0, install.Output);
         var shim = Path.Combine(tools, "switchyard");
-        var versionRun = await RunAsync(shim, ["--version"], work);
+        var versionRun = await ExternalProcess.RunAsync(shim, ["--version"], work);
         await File.WriteAllTextAsync(Path.Combine(work, "0042_add_index.sql"),
             "SET lock_timeout = '1s';\nSET statement_timeout = '1min';\nCREATE INDEX idx_orders_merchant ON orders (merchant_id);\n");
-        var lint = await RunAsync(shim, ["lint", "0042_add_index.sql", "--static", "--format", "github"], work);
+        var lint = await ExternalProcess.RunAsync(shim, ["lint", "0042_add_index.sql", "--static", "--format", "github"], work);
 
         // Then the installed tool is this version and lints like the built one: SY001 on line 3, exit 2
         versionRun.ExitCode.ShouldBe(0, versionRun.Output);
@@ -44,35 +44,4 @@ public sealed class ToolPackageTests
         lint.Output.ShouldContain("::error file=0042_add_index.sql,line=3,col=1,title=SY001::");
         Directory.Delete(work, recursive: true);
     }
-
-    private sealed record Run(int ExitCode, string Output);
-
-    private static async Task<Run> RunAsync(string program, IEnumerable<string> args, string workingDirectory)
-    {
-        var psi = new ProcessStartInfo(program)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = workingDirectory,
-        };
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        using var process = Process.Start(psi)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return new Run(process.ExitCode, await stdout + await stderr);
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Switchyard.slnx"))) return dir.FullName;
-        }
-        throw new InvalidOperationException($"No Switchyard.slnx above {AppContext.BaseDirectory}.");
-    }
-
-    // The tests run from bin/<Configuration>/net10.0; the CLI was built in the same configuration (project reference).
-    private static string BuildConfiguration() => new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
 }
