@@ -46,16 +46,13 @@ internal sealed class ShardedDemoShard : IAsyncDisposable
     public NpgsqlDataSource Db { get; }
     public NpgsqlDataSource Standby { get; }
 
-    /// <summary>Starts (or reuses) the shard's cluster, adds its standby once, and recreates the demo database.</summary>
+    /// <summary>Starts (or reuses) the shard's cluster and standby, and recreates the demo database.</summary>
     public static async Task<ShardedDemoShard> StartAsync(ShardedDemoOptions options, int index, CancellationToken ct)
     {
         var home = options.ShardHome(index);
         var cluster = new LocalCluster(options.Demo.Cluster with { Home = home });
-        var state = await cluster.StartAsync(ct).ConfigureAwait(false);
-        if (!state.Standbys.Any(s => s.Name == options.Demo.StandbyName))
-            await cluster.AddStandbyAsync(options.Demo.StandbyName, ct).ConfigureAwait(false);
-        else
-            await cluster.StartAsync(ct).ConfigureAwait(false);
+        // Starts the cluster and its standby; builds the standby (pg_basebackup) only on the first run in this home.
+        await cluster.AddStandbyAsync(options.Demo.StandbyName, ct).ConfigureAwait(false);
         await using (var admin = DataSourceFactory.Create(cluster.ConnectionString(), "demo"))
         {
             await using (var drop = admin.CreateCommand($"DROP DATABASE IF EXISTS {Ident.Quote(options.Demo.Database)} WITH (FORCE)"))
