@@ -123,6 +123,7 @@ internal sealed class ShardedDemoOrchestrator
     {
         var args = Apply("--to", "backfill", "--max-rows-per-second", BackfillBudget().ToString(CultureInfo.InvariantCulture));
         bool paused = false, killed = false;
+        var killedAt = 0d;
         Task? resume = null;
         for (var attempt = 1; attempt <= 4; attempt++)
         {
@@ -137,10 +138,12 @@ internal sealed class ShardedDemoOrchestrator
                 if (!killed && done >= 15 && !child.HasExited)
                 {
                     killed = true;
+                    killedAt = done;
                     child.KillHard();
                     Fault("kill -9 fleet migrator", $"SIGKILL to apply --fleet (pid {child.Pid}; every shard's backfill at once) at {done:F0}% of {FaultShard.Name}'s backfill; apply --fleet is re-run");
                 }
-                else if (killed && !paused && attempt > 1 && progress is not null)
+                // Once the re-run is under way on shard-2 (past where the kill left it), not while the new process still starts.
+                else if (killed && !paused && attempt > 1 && done >= killedAt + 5)
                 {
                     paused = true;
                     await FaultInjector.PauseReplayAsync(FaultShard.Standby, ct).ConfigureAwait(false);
@@ -162,7 +165,7 @@ internal sealed class ShardedDemoOrchestrator
         if (Demo.Faults)
         {
             if (!killed) Fault("kill -9 fleet migrator", $"not injected: {FaultShard.Name}'s backfill finished before 15%");
-            if (!paused) Fault("standby replay paused", $"not injected: {FaultShard.Name}'s backfill finished before its re-run started");
+            if (!paused) Fault("standby replay paused", $"not injected: {FaultShard.Name}'s backfill finished before its re-run got 5 points past the kill");
         }
         return true;
     }

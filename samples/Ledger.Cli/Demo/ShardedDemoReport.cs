@@ -39,6 +39,10 @@ internal static class ShardedDemoReport
         if (r.Faults.Count > 0)
             CliOutput.Table("Injected faults", ["at s", "fault", "detail"], r.Faults.Select(f => (IReadOnlyList<string>)[f.AtSeconds.ToString("F1", Inv), f.Fault, f.Detail]));
 
+        var guards = r.Shards.SelectMany(s => s.GuardDecisions.Select(g => (IReadOnlyList<string>)[s.Name, g.At.ToString("HH:mm:ss.f", Inv), g.Message])).ToList();
+        if (guards.Count > 0) CliOutput.Table("Guard decisions per shard (switchyard.events kind 'guard')", ["shard", "at", "decision"], guards);
+        else CliOutput.Plain("guard decisions: none journaled on any shard (switchyard.events kind 'guard')");
+
         CliOutput.Table("Migrator runs (switchyard as a child process, fleet-wide)", ["phase", "command", "exit", "s"],
             r.MigratorRuns.Select(m => (IReadOnlyList<string>)
                 [m.Phase, m.CommandLine.Replace("switchyard ", "", StringComparison.Ordinal), m.Killed ? "killed (-9)" : m.ExitCode.ToString(Inv), m.Seconds.ToString("F1", Inv)]));
@@ -83,6 +87,7 @@ internal static class ShardedDemoReport
             s.Problems,
             Payments = s.Workload is not { } w ? null : new { w.TotalOperations, w.TotalFailed, w.TotalRejected, w.AchievedOperationsPerSecond },
             s.Phases,
+            s.GuardDecisions,
             Validations = s.Validations.Select(v => new { Shape = ValidationEvidence.ShapeName(v.Shape), v.Passed, v.Summary }),
             Invariants = s.Invariants is not { } i ? null : new
             {

@@ -22,6 +22,9 @@ internal sealed class ShardResult
     public List<ShardPhase> Phases { get; } = [];
     public List<ValidationReport> Validations { get; } = [];
     public List<StepAttempts> Steps { get; } = [];
+
+    /// <summary>The shard's guard decisions (switchyard.events kind 'guard'): how its guards answered the faults.</summary>
+    public List<JournalEvent> GuardDecisions { get; } = [];
     public InvariantsComparison? Invariants { get; set; }
     public WorkloadReport? Workload { get; set; }
 

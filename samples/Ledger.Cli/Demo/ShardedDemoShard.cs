@@ -168,6 +168,12 @@ internal sealed class ShardedDemoShard : IAsyncDisposable
                 Result.FleetRunId = reader.IsDBNull(2) ? null : reader.GetGuid(2);
             }
         }
+        await using (var guards = Db.CreateCommand("SELECT at, kind, message FROM switchyard.events WHERE kind = 'guard' ORDER BY id"))
+        await using (var reader = await guards.ExecuteReaderAsync(ct).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(ct).ConfigureAwait(false))
+                Result.GuardDecisions.Add(new JournalEvent(reader.GetFieldValue<DateTimeOffset>(0), reader.GetString(1), reader.GetString(2)));
+        }
         await using var steps = Db.CreateCommand("""
             SELECT s.step_key, s.status, s.attempts FROM switchyard.steps s JOIN switchyard.migrations m ON m.id = s.migration_id
             WHERE m.name = $1 ORDER BY s.id

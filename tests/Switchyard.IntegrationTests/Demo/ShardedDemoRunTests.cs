@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Npgsql;
+using Switchyard.Core.Connections;
 using Switchyard.Core.LocalPostgres;
 using Switchyard.IntegrationTests.Infrastructure;
 using Switchyard.Samples.Ledger.Cli.Demo;
@@ -60,7 +61,7 @@ public sealed class ShardedDemoRunTests
         result.Problems.ShouldBeEmpty();
         result.Passed.ShouldBeTrue(string.Join(" | ", result.Failures));
         // And the database agrees: shard-2's journal has its migration completed and the status column is gone
-        await using (var shard2 = new NpgsqlDataSourceBuilder(new LocalCluster(options.Demo.Cluster with { Home = options.ShardHome(1) }).ConnectionString(options.Demo.Database)).Build())
+        await using (var shard2 = DataSourceFactory.Create(new LocalCluster(options.Demo.Cluster with { Home = options.ShardHome(1) }).ConnectionString(options.Demo.Database), "switchyard-tests"))
         await using (var cmd = shard2.CreateCommand("SELECT count(*) FROM information_schema.columns WHERE table_name = 'transactions' AND column_name = 'status'"))
             ((long)(await cmd.ExecuteScalarAsync())!).ShouldBe(0);
 
