@@ -29,8 +29,9 @@ internal static class DemoCommand
         var latencySlo = CliOptions.Number("--latency-slo", "Proof: authorization p99 in every phase at most this multiple of the baseline phase's authorization p99.", 1.5d, 1d, 1000d, "1.5");
         var ef = new Option<bool>("--ef") { Description = "Migrate with EF Core's generated flagship migration (switchyard ef apply on the sample's migrations assembly) instead of the spec." };
         var partitioned = new Option<bool>("--partitioned") { Description = "Seed transactions range-partitioned by month (at least 12 partitions plus DEFAULT): the backfill and validation run per partition." };
+        var shards = CliOptions.Number("--shards", $"Managed clusters (each with a standby) the demo runs on: 1 is the single demo; 2 to {ShardedDemoOptions.MaxShards} run it fleet-wide (apply --fleet) under <home>/shard-N, --rows and --tps split across them.", 1, 1, ShardedDemoOptions.MaxShards, "3");
         var json = GlobalOptions.Json();
-        foreach (var o in new Option[] { rows, tps, duration, faults, reportDir, database, latencySlo, ef, partitioned, json }) demo.Options.Add(o);
+        foreach (var o in new Option[] { rows, tps, duration, faults, reportDir, database, latencySlo, ef, partitioned, shards, json }) demo.Options.Add(o);
         CommandAction.Set(demo, async (ctx, ct) =>
         {
             var total = ctx.ParseResult.GetValue(duration);
@@ -55,6 +56,8 @@ internal static class DemoCommand
             var asJson = ctx.ParseResult.GetValue(json);
             // With --json stdout is the one document; the progress lines go to stderr.
             Action<string> log = asJson ? Console.Error.WriteLine : CliOutput.Plain;
+            if (ctx.ParseResult.GetValue(shards) is > 1 and var count)
+                return await RunShardedAsync(new ShardedDemoOptions(options, count), log, asJson, ct).ConfigureAwait(false);
             var result = await new DemoOrchestrator(options, log).RunAsync(ct).ConfigureAwait(false);
             result.ReportPath = await DemoHtmlReport.WriteAsync(result, ct).ConfigureAwait(false);
             if (asJson) CliOutput.Plain(DemoJsonReport.Render(result));
@@ -62,5 +65,14 @@ internal static class DemoCommand
             return result.Passed ? 0 : ProofFailed;
         });
         return demo;
+    }
+
+    /// <summary><c>demo --shards N</c>: the fleet-wide run, its report on the terminal or as one JSON document (no HTML report).</summary>
+    private static async Task<int> RunShardedAsync(ShardedDemoOptions options, Action<string> log, bool asJson, CancellationToken ct)
+    {
+        var result = await new ShardedDemoOrchestrator(options, log).RunAsync(ct).ConfigureAwait(false);
+        if (asJson) CliOutput.Plain(ShardedDemoReport.Json(result));
+        else ShardedDemoReport.Print(result);
+        return result.Passed ? 0 : ProofFailed;
     }
 }

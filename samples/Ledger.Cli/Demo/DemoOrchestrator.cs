@@ -27,7 +27,7 @@ namespace Switchyard.Samples.Ledger.Cli.Demo;
 internal sealed partial class DemoOrchestrator
 {
     /// <summary>The regulatory report once the legacy column is on its way out: the same lines, read through the lookup.</summary>
-    private const string StateReportSql = """
+    internal const string StateReportSql = """
         SELECT (t.created_at AT TIME ZONE 'UTC')::date AS day, t.currency, s.code AS status,
                count(*) AS transactions, sum(t.amount_minor) AS amount_minor
         FROM transactions t LEFT JOIN transaction_state s ON s.id = t.state_id
