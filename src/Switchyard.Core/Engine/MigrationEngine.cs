@@ -47,7 +47,9 @@ public sealed class MigrationEngine(SafeSqlRunner sql, IBackfillPhase? backfill 
     private static IEnumerable<QualifiedName> PartitionAwareTables(MigrationSpec spec) =>
         spec.Operations.OfType<CreateIndexOperation>().Select(i => i.Table)
             .Concat(spec.Operations.OfType<AddForeignKeyOperation>().Select(f => f.Table))
-            .Concat(spec.Operations.OfType<SetNotNullOperation>().Select(s => s.Table));
+            .Concat(spec.Operations.OfType<SetNotNullOperation>().Select(s => s.Table))
+            .Concat(spec.Operations.OfType<NormalizeColumnOperation>().Select(n => n.Target.Table))
+            .Concat(spec.Operations.OfType<Operations.IMigrationOperation>().Select(u => u.Table).OfType<QualifiedName>());
 
     /// <summary>Runs the migration as far as its gates allow, as one <c>switchyard.migration</c> activity.</summary>
     public async Task<RunResult> ApplyAsync(MigrationSpec spec, ApplyOptions options, CancellationToken ct)

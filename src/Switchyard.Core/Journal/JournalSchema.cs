@@ -114,6 +114,35 @@ public static class JournalSchema
             updated_by      text NOT NULL DEFAULT current_user
         )
         """,
+        // Partitioned tables under migration: the event trigger that PartitionGuardSteps installs refuses any DDL that
+        // detaches, attaches or drops one of their partitions; CREATE TABLE … PARTITION OF only widens the snapshot.
+        """
+        CREATE TABLE IF NOT EXISTS switchyard.partition_guards (
+            parent     oid PRIMARY KEY,
+            migration  text NOT NULL,
+            partitions oid[] NOT NULL,
+            guarded_at timestamptz NOT NULL DEFAULT now()
+        )
+        """,
+        """
+        CREATE OR REPLACE FUNCTION switchyard.refuse_partition_changes() RETURNS event_trigger LANGUAGE plpgsql AS $$
+        DECLARE
+            g record;
+            current_partitions oid[];
+        BEGIN
+            FOR g IN SELECT parent, migration, partitions FROM switchyard.partition_guards LOOP
+                current_partitions := ARRAY(SELECT inhrelid FROM pg_inherits WHERE inhparent = g.parent ORDER BY inhrelid);
+                CONTINUE WHEN current_partitions IS NOT DISTINCT FROM g.partitions;
+                IF TG_TAG = 'CREATE TABLE' AND g.partitions <@ current_partitions THEN
+                    UPDATE switchyard.partition_guards SET partitions = current_partitions WHERE parent = g.parent;
+                ELSE
+                    RAISE EXCEPTION 'switchyard: % would attach, detach or drop a partition of %, which migration % is migrating; refused',
+                        TG_TAG, g.parent::regclass, g.migration
+                        USING HINT = 'Finish the migration (switchyard apply) or roll it back (switchyard rollback), then change its partitions. New partitions (CREATE TABLE … PARTITION OF) are allowed.';
+                END IF;
+            END LOOP;
+        END $$
+        """,
         // Comments are values: the text arrives as a bind parameter and %L quotes it; NULL removes the comment.
         """
         CREATE OR REPLACE FUNCTION switchyard.set_comment(target regclass, column_name text, comment text) RETURNS void LANGUAGE plpgsql AS $$

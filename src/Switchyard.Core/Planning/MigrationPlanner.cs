@@ -65,6 +65,13 @@ public static class MigrationPlanner
                 new PlanRollback("Flip the flags back to legacy reads and writes (instant).",
                     "UPDATE switchyard.flags SET read_mode = 'legacy', read_percent = 0, write_mode = 'legacy' WHERE flag_key = $1", LockMode.None, null)));
         }
+        // A partitioned table keeps its partitions from the first step to the last (see PartitionGuardSteps).
+        if (steps.Count > 0)
+        {
+            var last = steps.Max(s => s.Phase);
+            steps.InsertRange(0, partitioned.Values.OrderBy(p => p.Table.ToString(), StringComparer.Ordinal).SelectMany(p => PartitionGuardSteps.Expand(spec.Name, p)));
+            steps.AddRange(partitioned.Values.OrderBy(p => p.Table.ToString(), StringComparer.Ordinal).Select(p => PartitionGuardSteps.Release(p, last)));
+        }
         // Steps keep spec order within a phase; the Validate gate goes first in its phase.
         var phases = Enum.GetValues<MigrationPhase>().Select(p => new PlanPhase(p,
             [.. steps.Where(s => s.Phase == p).OrderBy(s => s.Kind == StepKind.Gate ? 0 : 1)],
