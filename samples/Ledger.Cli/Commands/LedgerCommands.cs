@@ -7,6 +7,7 @@ using Spectre.Console;
 using Switchyard.Cli.Options;
 using Switchyard.Cli.Output;
 using Switchyard.Core;
+using Switchyard.Core.Operations;
 using Switchyard.Samples.Ledger.Invariants;
 using Switchyard.Samples.Ledger.Seeding;
 
@@ -61,7 +62,7 @@ internal static class LedgerCommands
         invariants.Options.Add(invSpec);
         CommandAction.Set(invariants, async (ctx, ct) =>
         {
-            var mapping = ValidateCommands.TargetOf(ctx.ParseResult.GetValue(invSpec)).Target;
+            var mapping = ctx.ParseResult.GetValue(invSpec) is { } invSpecPath ? ValidateCommands.TargetOf(invSpecPath).Target : NormalizationTarget.LedgerTransactionStatus();
             await ctx.ConnectAsync(ct, ManagedDatabase).ConfigureAwait(false);
             var inv = await LedgerInvariantsReader.ReadAsync(ctx.DataSource, null, mapping, ct).ConfigureAwait(false);
             if (ctx.ParseResult.GetValue(invJson)) CliOutput.WriteJson(inv);

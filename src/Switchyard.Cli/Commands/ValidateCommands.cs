@@ -4,6 +4,7 @@ using System.Globalization;
 using Switchyard.Cli.Options;
 using Switchyard.Cli.Output;
 using Switchyard.Core;
+using Switchyard.Core.Execution;
 using Switchyard.Core.Operations;
 using Switchyard.Core.Spec;
 using Switchyard.Core.Validation;
@@ -22,7 +23,7 @@ internal static class ValidateCommands
         var checks = CliOptions.ListOf("--checks", $"Comma-separated checks to run (default: all): {string.Join(", ", ValidationSuite.AllChecks.Select(c => c.Name))}.", [.. ValidationSuite.AllChecks.Select(c => c.Name)]);
         var json = GlobalOptions.Json();
         var phase = CliOptions.Enum("--phase", "The phase the table has completed, which decides the catalog expectations.", MigrationShape.Backfilled);
-        var spec = new Option<string?>("--spec") { Description = "Migration spec (YAML) whose normalize_column operation to validate. Default: the ledger flagship (transactions.status → transaction_state)." };
+        var spec = new Option<string?>("--spec") { Description = "Migration spec (YAML) whose normalize_column operation to validate. Default: the spec of the newest migration in this database's journal that has one." };
         var recordBaseline = new Option<bool>("--record-baseline") { Description = "Record per-account row counts and Σ amounts now (before the backfill), for reconciliation to compare against; then exit." };
         var tuning = Tuning();
         validate.Options.Add(checks);
@@ -36,12 +37,14 @@ internal static class ValidateCommands
         {
             var names = ParseChecks(ctx.ParseResult.GetValue(checks));
             ValidationSuite.Select(names);
-            var (flagshipOrSpec, settings, specOptions) = TargetOf(ctx.ParseResult.GetValue(spec));
-            var options = tuning.Read(ctx.ParseResult, specOptions) with { Shape = ctx.ParseResult.GetValue(phase) };
-            options.Validate();
+            // A named spec is read before connecting, so a bad file fails fast; otherwise the journal names it.
+            var named = ctx.ParseResult.GetValue(spec) is { } path ? TargetOf(path) : default;
             var target = await ctx.ConnectAsync(ct, LocalClusterOptions.DefaultDatabase).ConfigureAwait(false);
             var sql = ctx.Sql();
-            var suite = new ValidationSuite(sql, flagshipOrSpec, settings, options);
+            var (normalization, settings, specOptions) = named.Target is not null ? named : TargetOf(await JournaledSpecAsync(sql, target.Describe(), ct).ConfigureAwait(false));
+            var options = tuning.Read(ctx.ParseResult, specOptions) with { Shape = ctx.ParseResult.GetValue(phase) };
+            options.Validate();
+            var suite = new ValidationSuite(sql, normalization, settings, options);
             if (ctx.ParseResult.GetValue(recordBaseline))
             {
                 var scope = await suite.ScopeAsync(ct).ConfigureAwait(false);
@@ -59,16 +62,28 @@ internal static class ValidateCommands
         return validate;
     }
 
-    /// <summary>The spec's normalize_column target, or the flagship's when no spec is named.</summary>
-    /// <summary>The spec's normalize_column target and validation settings; without a spec, the ledger flagship's.</summary>
-    internal static (NormalizationTarget Target, ReconciliationSettings Settings, ValidationOptions Options) TargetOf(string? specPath)
+    /// <summary>The spec's normalize_column target and validation settings.</summary>
+    internal static (NormalizationTarget Target, ReconciliationSettings Settings, ValidationOptions Options) TargetOf(string specPath)
     {
-        if (specPath is null) return (NormalizationTarget.LedgerTransactionStatus(), ReconciliationSettings.LedgerFlagship(), new ValidationOptions());
         var loaded = SpecLoader.LoadFile(specPath);
         var target = loaded.Operations.OfType<NormalizeColumnOperation>().FirstOrDefault()?.Target
             ?? throw new SwitchyardException($"{specPath}: spec '{loaded.Name}' has no normalize_column operation, so there is nothing to validate.",
                 "Name a spec with a normalize_column operation, e.g. samples/Ledger/specs/001-normalize-transaction-status.yaml.");
         return (target, ReconciliationSettings.For(loaded), ValidationOptions.For(loaded));
+    }
+
+    /// <summary>The spec file of the newest journaled migration with a normalize_column, or a one-line error asking for --spec.</summary>
+    private static async Task<string> JournaledSpecAsync(SafeSqlRunner sql, string database, CancellationToken ct)
+    {
+        var journaled = await sql.ScalarAsync<bool>("SELECT to_regclass('switchyard.migrations') IS NOT NULL", ct).ConfigureAwait(false)
+            ? await sql.QueryAsync("SELECT spec_path FROM switchyard.migrations WHERE spec_path IS NOT NULL ORDER BY updated_at DESC, id DESC", r => r.GetString(0), ct).ConfigureAwait(false)
+            : [];
+        foreach (var path in journaled.Where(File.Exists))
+        {
+            if (SpecLoader.LoadFile(path).Operations.OfType<NormalizeColumnOperation>().Any()) return path;
+        }
+        throw new SwitchyardException($"validate needs a migration spec: none was given and the journal of {database} names no spec file with a normalize_column that exists here.",
+            "Pass --spec FILE, e.g. --spec samples/Ledger/specs/001-normalize-transaction-status.yaml.");
     }
 
     internal static IReadOnlyCollection<string>? ParseChecks(string? value) =>

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Switchyard.Core.Backfill;
+using Switchyard.IntegrationTests.Engine;
 using Switchyard.IntegrationTests.Infrastructure;
 
 namespace Switchyard.IntegrationTests.Backfill;
@@ -49,7 +50,7 @@ public sealed class PartitionedBackfillTests(PartitionedExpandedLedger db) : ICl
         var partitions = await db.ScalarAsync<long>("SELECT count(DISTINCT tableoid) FROM transactions");
 
         // When validate runs, and again after one row of one partition lost its state_id (trigger bypassed)
-        var green = await CliRunner.RunAsync(["validate", "--checks", "completeness", "--json", "-c", db.ConnectionString]);
+        var green = await CliRunner.RunAsync(["validate", "--spec", FlagshipSpec.Path, "--checks", "completeness", "--json", "-c", db.ConnectionString]);
         var broken = await db.ScalarAsync<string>("SELECT tableoid::regclass::text FROM transactions WHERE id = (SELECT max(id) FROM transactions)");
         await db.ExecuteAsync("""
             BEGIN;
@@ -57,7 +58,7 @@ public sealed class PartitionedBackfillTests(PartitionedExpandedLedger db) : ICl
             UPDATE transactions SET state_id = NULL WHERE id = (SELECT max(id) FROM transactions);
             COMMIT;
             """);
-        var red = await CliRunner.RunAsync(["validate", "--checks", "completeness", "--json", "-c", db.ConnectionString]);
+        var red = await CliRunner.RunAsync(["validate", "--spec", FlagshipSpec.Path, "--checks", "completeness", "--json", "-c", db.ConnectionString]);
 
         // Then the first lists every partition holding rows as complete, and the second fails naming that partition
         green.ExitCode.ShouldBe(0, green.StdOut + green.StdErr);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Switchyard.Core.Validation;
+using Switchyard.IntegrationTests.Engine;
 using Switchyard.IntegrationTests.Infrastructure;
 
 namespace Switchyard.IntegrationTests.Validation;
@@ -15,7 +16,7 @@ public sealed class ValidateCliTests : IClassFixture<MigratedLedger>
     public async Task CleanLedger_ExitsZero_ReportsSeqScanAndPerCheckSeconds_AndJournalsEvidence()
     {
         // When
-        var result = await CliRunner.RunAsync(["validate", "-c", _db.ConnectionString, "--json", "--chunk-keys", "3000"]);
+        var result = await CliRunner.RunAsync(["validate", "--spec", FlagshipSpec.Path, "-c", _db.ConnectionString, "--json", "--chunk-keys", "3000"]);
 
         // Then
         result.ExitCode.ShouldBe(0, result.StdErr + result.StdOut);
@@ -43,8 +44,8 @@ public sealed class ValidateCliTests : IClassFixture<MigratedLedger>
         try
         {
             // When
-            var table = await CliRunner.RunAsync(["validate", "-c", _db.ConnectionString, "--checks", "completeness,counts,mismatch"]);
-            var json = await CliRunner.RunAsync(["validate", "-c", _db.ConnectionString, "--checks", "completeness", "--json"]);
+            var table = await CliRunner.RunAsync(["validate", "--spec", FlagshipSpec.Path, "-c", _db.ConnectionString, "--checks", "completeness,counts,mismatch"]);
+            var json = await CliRunner.RunAsync(["validate", "--spec", FlagshipSpec.Path, "-c", _db.ConnectionString, "--checks", "completeness", "--json"]);
 
             // Then
             table.ExitCode.ShouldBe(ValidateCommandsExitCodes.ChecksFailed, table.StdErr + table.StdOut);
@@ -73,9 +74,9 @@ public sealed class ValidateCliTests : IClassFixture<MigratedLedger>
         try
         {
             // When
-            var auto = await CliRunner.RunAsync(["validate", "-c", _db.ConnectionString, "--checks", "mismatch", "--json"]);
-            var heap = await CliRunner.RunAsync(["validate", "-c", _db.ConnectionString, "--checks", "mismatch", "--json", "--mismatch-read", "heap"]);
-            var bogus = await CliRunner.RunAsync(["validate", "-c", _db.ConnectionString, "--checks", "mismatch", "--mismatch-read", "index"]);
+            var auto = await CliRunner.RunAsync(["validate", "--spec", FlagshipSpec.Path, "-c", _db.ConnectionString, "--checks", "mismatch", "--json"]);
+            var heap = await CliRunner.RunAsync(["validate", "--spec", FlagshipSpec.Path, "-c", _db.ConnectionString, "--checks", "mismatch", "--json", "--mismatch-read", "heap"]);
+            var bogus = await CliRunner.RunAsync(["validate", "--spec", FlagshipSpec.Path, "-c", _db.ConnectionString, "--checks", "mismatch", "--mismatch-read", "index"]);
 
             // Then
             auto.ExitCode.ShouldBe(0, auto.StdErr);
@@ -93,12 +94,31 @@ public sealed class ValidateCliTests : IClassFixture<MigratedLedger>
     }
 
     [Fact]
+    public async Task Validate_NoSpecAndNoJournaledMigration_OneLineErrorAskingForSpec_NothingJournaled()
+    {
+        // Given a migrated ledger whose journal names no migration (the shape was made without the engine)
+        var before = await _db.ScalarAsync<long>("SELECT count(*) FROM pg_class WHERE relname = 'validation_results'") > 0
+            ? await _db.ScalarAsync<long>("SELECT count(*) FROM switchyard.validation_results") : 0;
+
+        // When validate runs without --spec
+        var result = await CliRunner.RunAsync(["validate", "-c", _db.ConnectionString, "--checks", "completeness"]);
+
+        // Then it does not guess a table: one line asks for the spec, naming the database, and nothing is stored
+        result.ExitCode.ShouldBe(2, result.StdOut + result.StdErr);
+        result.StdErr.ShouldContain("validate needs a migration spec: none was given and the journal of ");
+        result.StdErr.ShouldContain("Pass --spec FILE");
+        result.StdErr.ShouldNotContain("   at ");
+        (await _db.ScalarAsync<long>("SELECT count(*) FROM pg_class WHERE relname = 'validation_results'") > 0
+            ? await _db.ScalarAsync<long>("SELECT count(*) FROM switchyard.validation_results") : 0).ShouldBe(before);
+    }
+
+    [Fact]
     public async Task UnknownCheckName_ClearErrorNonZero_NothingJournaled()
     {
         var before = await _db.ScalarAsync<long>("SELECT count(*) FROM pg_class WHERE relname = 'validation_results'") > 0
             ? await _db.ScalarAsync<long>("SELECT count(*) FROM switchyard.validation_results") : 0;
 
-        var result = await CliRunner.RunAsync(["validate", "-c", _db.ConnectionString, "--checks", "mismatch,colour"]);
+        var result = await CliRunner.RunAsync(["validate", "--spec", FlagshipSpec.Path, "-c", _db.ConnectionString, "--checks", "mismatch,colour"]);
 
         result.ExitCode.ShouldNotBe(0);
         result.ExitCode.ShouldNotBe(ValidateCommandsExitCodes.ChecksFailed);
