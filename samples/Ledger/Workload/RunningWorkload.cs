@@ -31,6 +31,10 @@ public sealed class RunningWorkload : IAsyncDisposable
     private Task<WorkloadReport>? _stopping;
     private string _regulatoryReportSql;
 
+    // When the next regulatory report is due (TimeSpan ticks); ReportRunning while one runs, so reports never overlap.
+    private long _nextReportTicks;
+    private const long ReportRunning = long.MaxValue - 1;
+
     internal RunningWorkload(WorkloadOptions options, NpgsqlDataSource ledger, LedgerShape shape, Fleet fleet)
     {
         _options = options;
@@ -138,13 +142,21 @@ public sealed class RunningWorkload : IAsyncDisposable
     {
         var stop = _stop.Token;
         var report = _options.RegulatoryReportInterval;
-        var nextReport = report ?? TimeSpan.MaxValue;
+        Interlocked.Exchange(ref _nextReportTicks, (report ?? TimeSpan.MaxValue).Ticks);
         long next = 0;
         try
         {
             while (!stop.IsCancellationRequested)
             {
                 var dueOp = next < _options.MaxOperations ? TimeSpan.FromSeconds(next / _options.OperationsPerSecond) : TimeSpan.MaxValue;
+                var reportTicks = Interlocked.Read(ref _nextReportTicks);
+                if (reportTicks == ReportRunning && dueOp == TimeSpan.MaxValue)
+                {
+                    // Only the running report is left to wait for: it sets the next one's time when it ends.
+                    await Task.Delay(TimeSpan.FromMilliseconds(50), _options.Time, stop).ConfigureAwait(false);
+                    continue;
+                }
+                var nextReport = TimeSpan.FromTicks(reportTicks);
                 var isReport = nextReport <= dueOp;
                 var due = isReport ? nextReport : dueOp;
                 if (due >= _options.Duration) break;
@@ -157,8 +169,8 @@ public sealed class RunningWorkload : IAsyncDisposable
                 await _slots.WaitAsync(stop).ConfigureAwait(false);
                 if (isReport)
                 {
-                    _ = Task.Run(() => RunReportAsync(due), CancellationToken.None);
-                    nextReport += report!.Value;
+                    Interlocked.Exchange(ref _nextReportTicks, ReportRunning);
+                    _ = Task.Run(() => RunReportAsync(due, report!.Value), CancellationToken.None);
                 }
                 else
                 {
@@ -263,7 +275,12 @@ public sealed class RunningWorkload : IAsyncDisposable
         return applied;
     }
 
-    private async Task RunReportAsync(TimeSpan due)
+    /// <summary>
+    /// One report run. Like a reporting job with one worker, it never overlaps itself: the next is due an interval after
+    /// this one was, or, when this one overran that, an interval after it ended. Overlapping whole-ledger reads would
+    /// leave no moment without an ACCESS SHARE holder, and no real report job stacks runs on itself.
+    /// </summary>
+    private async Task RunReportAsync(TimeSpan due, TimeSpan interval)
     {
         try
         {
@@ -293,6 +310,8 @@ public sealed class RunningWorkload : IAsyncDisposable
         }
         finally
         {
+            var ended = Elapsed;
+            Interlocked.Exchange(ref _nextReportTicks, (ended <= due + interval ? due + interval : ended + interval).Ticks);
             _slots.Release();
         }
     }

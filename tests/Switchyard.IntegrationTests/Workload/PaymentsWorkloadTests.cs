@@ -82,6 +82,37 @@ public sealed class PaymentsWorkloadTests : IClassFixture<LedgerDatabase>, IAsyn
     }
 
     [Fact]
+    public async Task RegulatoryReport_SlowerThanItsInterval_NeverOverlapsItself()
+    {
+        // Given a report that takes 0.6 s and records when it ran, due every 0.2 s
+        await _db.ExecuteAsync("""
+            CREATE TABLE IF NOT EXISTS report_runs (started timestamptz NOT NULL, ended timestamptz NOT NULL);
+            CREATE OR REPLACE FUNCTION slow_report() RETURNS int LANGUAGE plpgsql AS $$
+            DECLARE s timestamptz := clock_timestamp();
+            BEGIN PERFORM pg_sleep(0.6); INSERT INTO report_runs VALUES (s, clock_timestamp()); RETURN 1; END $$;
+            """);
+        var options = new WorkloadOptions
+        {
+            OperationsPerSecond = 20,
+            Duration = TimeSpan.FromSeconds(4),
+            RegulatoryReportInterval = TimeSpan.FromSeconds(0.2),
+            RegulatoryReportSql = "SELECT slow_report()",
+        };
+
+        // When the workload runs to its end
+        await using var running = await PaymentsWorkload.StartAsync(options, _db.DataSource, [new FleetMember(new LedgerAppV1(_apps), 1)], CancellationToken.None);
+        var report = await running.RunToEndAsync(CancellationToken.None);
+
+        // Then several reports ran, one at a time: each started after the one before it had ended (as one report job
+        // would), so there were moments with no report holding the ledger
+        var runs = await _db.ScalarAsync<long>("SELECT count(*) FROM report_runs");
+        runs.ShouldBeGreaterThan(1);
+        runs.ShouldBe(report[OperationKind.RegulatoryReport].Succeeded);
+        (await _db.ScalarAsync<long>("SELECT count(*) FROM report_runs a JOIN report_runs b ON b.started > a.started AND b.started < a.ended")).ShouldBe(0);
+        report.TotalFailed.ShouldBe(0);
+    }
+
+    [Fact]
     public async Task A_stall_shows_in_the_latency_of_the_blocked_writes_and_of_the_reads_queued_behind_them()
     {
         // Given a run with few slots, so blocked writes soon hold all of them
