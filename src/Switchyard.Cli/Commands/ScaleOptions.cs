@@ -24,7 +24,7 @@ internal sealed class ScaleOptions
         // --shards assumes K identical shards; --fleet measures the real ones: the two answer the same question differently.
         _shards.Validators.Add(r =>
         {
-            if (r.Parent is CommandResult command && command.GetResult(Fleet) is not null)
+            if (!r.Implicit && r.Parent is CommandResult command && command.GetResult(Fleet) is not null)
                 r.AddError("--shards and --fleet both say how the rows are split: use --fleet FILE for the fleet's real shards, or --shards K for K identical ones.");
         });
         _replicaApply = NeedsRows(CliOptions.OptionalNumber("--replica-apply-mb-per-second", "With --rows: WAL MB/s a standby replays. Default: measured from pg_stat_replication when a standby is behind, else 50.", 0.001, double.MaxValue, "50"));
