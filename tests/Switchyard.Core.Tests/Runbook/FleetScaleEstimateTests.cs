@@ -54,6 +54,7 @@ public sealed class FleetScaleEstimateTests
         phases["Validate"].Fleet!.Value.TotalSeconds.ShouldBe(23);
         phases["Validate"].SlowestShard.ShouldBe("us");
         phases["Expand"].Fleet!.Value.ShouldBe(TimeSpan.Zero);
+        phases["Expand"].SlowestShard.ShouldBeNull();
         phases["Cutover"].Fleet.ShouldBeNull();
         phases["Cutover"].SlowestShard.ShouldBeNull();
         // and the fleet takes the sum of the per-phase maxima, 273 s, more than either shard's own total (257.5 s, 142.5 s)
@@ -117,7 +118,7 @@ public sealed class FleetScaleEstimateTests
         md.ShouldContain("| Backfill | 4 min | 250 | eu |");
         md.ShouldContain("| Validate | 23 s | 23 | us |");
         md.ShouldContain("| Cutover | people-paced | - | - |");
-        md.ShouldContain($"| {FleetScaleEstimateSection.FleetTotalRow} | 5 min | 273 | eu |");
-        md.ShouldContain("Bottleneck: shard eu sets the longest phase (Backfill); its backfill is bound by backfill rate");
+        md.ShouldContain($"| {FleetScaleEstimateSection.FleetTotalRow} | 5 min | 273 | eu (bottleneck) |");
+        md.ShouldContain("Bottleneck: shard eu sets the longest phase (Backfill); its backfill of 2,500,000 rows is bound by its own backfill rate (10,000 rows/s");
     }
 }

@@ -56,6 +56,8 @@ public sealed record FleetScaleEstimate(
         // People set a people-paced phase's pace (Cutover): no machine time on any shard.
         if (times.All(t => t.Time is null)) return new FleetPhaseTime(phase, null, null);
         var slowest = times.Where(t => t.Time is not null).MaxBy(t => t.Time!.Value);
-        return new FleetPhaseTime(phase, TimeSpan.FromSeconds(Math.Ceiling(slowest.Time!.Value.TotalSeconds)), slowest.Shard);
+        // A phase with no table-sized work on any shard (Expand's catalog changes) has no slowest shard to name.
+        var seconds = Math.Ceiling(slowest.Time!.Value.TotalSeconds);
+        return new FleetPhaseTime(phase, TimeSpan.FromSeconds(seconds), seconds > 0 ? slowest.Shard : null);
     }
 }

@@ -31,12 +31,20 @@ public static class FleetScaleEstimateSection
             [
                 .. e.Phases.Select(p => (IReadOnlyList<string>)[p.Phase, p.Fleet is { } t ? ScaleEstimateSection.Duration(t) : "people-paced",
                     p.Fleet is { } s ? T($"{s.TotalSeconds:F0}") : "-", p.SlowestShard ?? "-"]),
-                [FleetTotalRow, ScaleEstimateSection.Duration(e.FleetTotal), T($"{e.FleetTotal.TotalSeconds:F0}"), e.Bottleneck.Shard],
+                [FleetTotalRow, ScaleEstimateSection.Duration(e.FleetTotal), T($"{e.FleetTotal.TotalSeconds:F0}"), $"{e.Bottleneck.Shard} (bottleneck)"],
             ]),
-            new RunbookParagraph(T($"Bottleneck: shard {e.Bottleneck.Shard} sets the longest phase ({e.Bottleneck.Phase}); its backfill is bound by {e.Bottleneck.Limit.Name} ({e.Bottleneck.Limit.Arithmetic} = {e.Bottleneck.Limit.RowsPerSecond:N0} rows/s) on its {slowest.RowsShare:N0} rows.")),
+            new RunbookParagraph(BottleneckText(e.Bottleneck, slowest)),
             new RunbookParagraph(T($"The fleet moves through the phases in lockstep: no shard enters a phase before every shard passed the one before, so each phase takes as long as its slowest shard and the fleet's time is the sum of those per-phase maxima, not the longest shard's own total. Shards wait {ScaleEstimateSection.Duration(e.BarrierWaitTotal)} at barriers in all (each shard: fleet total − its own machine time). ") +
                 "Index builds and validation scans are not throttled by replica apply in this model; Cutover is paced by people and not counted."),
         ]);
+    }
+
+    private static string BottleneckText(FleetBottleneck b, FleetShardEstimate shard)
+    {
+        var limit = b.Limit.Name == ScaleEstimate.BackfillRate
+            ? T($"its own backfill rate ({b.Limit.RowsPerSecond:N0} rows/s, throttles included)")
+            : T($"{b.Limit.Name} ({b.Limit.Arithmetic} = {b.Limit.RowsPerSecond:N0} rows/s)");
+        return T($"Bottleneck: shard {b.Shard} sets the longest phase ({b.Phase}); its backfill of {shard.RowsShare:N0} rows is bound by ") + limit + ".";
     }
 
     private static IEnumerable<IReadOnlyList<string>> Inputs(FleetShardEstimate s)
