@@ -4,6 +4,7 @@ using Switchyard.Cli.Options;
 using Switchyard.Cli.Output;
 using Switchyard.Core;
 using Switchyard.Core.Evidence;
+using Switchyard.Core.Execution;
 using Switchyard.Core.Journal;
 using Switchyard.Core.Planning;
 using Switchyard.Core.Runbook;
@@ -32,38 +33,61 @@ internal static class RunbookCommands
         CommandAction.Set(command, async (ctx, ct) =>
         {
             var loaded = SpecLoader.LoadFile(ctx.ParseResult.GetValue(spec)!);
-            var target = await ctx.ConnectAsync(ct, LocalClusterOptions.DefaultDatabase).ConfigureAwait(false);
-            var sql = ctx.Sql();
-            if (await CompletedMigration.DescribeAsync(sql, loaded.Name, ct).ConfigureAwait(false) is { } done)
-            {
-                CliOutput.Plain(done);
-                return 0;
-            }
-            var live = await SpecCatalogCheck.CheckAsync(loaded, sql, ct).ConfigureAwait(false);
-            var plan = MigrationPlanner.Build(loaded, live);
-            var size = await TableSizeReader.ReadAsync(sql, plan.TargetTable, ct).ConfigureAwait(false);
             var header = new RunbookHeader
             {
                 GeneratedAt = ctx.Time.GetUtcNow(),
-                Target = target.Describe(),
+                Target = "",
                 Owner = ctx.ParseResult.GetValue(owner),
                 Approvers = ctx.ParseResult.GetValue(approvers) ?? [],
                 ChangeWindow = ctx.ParseResult.GetValue(window),
             };
-            var rate = ctx.ParseResult.GetValue(backfillRate) is { } given
-                ? new BackfillRateSource(given, BackfillRateOrigin.Operator, "given by the operator (--backfill-rows-per-second)")
-                : await BackfillRateReader.ReadAsync(sql, plan.TargetTable, ct).ConfigureAwait(false);
-            var doc = RunbookBuilder.Build(plan, size, RunbookRates.From(rate), sql.Options, header);
-            if (scale.Read(ctx.ParseResult) is { } full)
+            var givenRate = ctx.ParseResult.GetValue(backfillRate);
+            var full = scale.Read(ctx.ParseResult);
+            RunbookDocument? doc;
+            if (ctx.ParseResult.GetValue(scale.Fleet) is { } fleetPath)
             {
-                var inputs = await ScaleRatesReader.ReadAsync(sql, plan, size, rate, full, ct).ConfigureAwait(false);
-                doc = doc with { Sections = [.. doc.Sections, ScaleEstimateSection.Build(ScaleEstimate.Compute(inputs))] };
+                doc = await RunbookFleet.BuildAsync(ctx, fleetPath, loaded, header, givenRate, full, ct).ConfigureAwait(false);
             }
-            await WriteAsync(RunbookRenderer.Render(doc, ctx.ParseResult.GetValue(format)), ctx.ParseResult.GetValue(output), ct).ConfigureAwait(false);
+            else
+            {
+                var target = await ctx.ConnectAsync(ct, LocalClusterOptions.DefaultDatabase).ConfigureAwait(false);
+                var body = await BodyAsync(ctx.Sql(), loaded, header with { Target = target.Describe() }, givenRate, ct).ConfigureAwait(false);
+                doc = body?.Document;
+                if (body is { } b && full is not null)
+                {
+                    var inputs = await ScaleRatesReader.ReadAsync(b.Sql, b.Plan, b.Size, b.Rate, full, ct).ConfigureAwait(false);
+                    doc = b.Document with { Sections = [.. b.Document.Sections, ScaleEstimateSection.Build(ScaleEstimate.Compute(inputs))] };
+                }
+            }
+            if (doc is not null) await WriteAsync(RunbookRenderer.Render(doc, ctx.ParseResult.GetValue(format)), ctx.ParseResult.GetValue(output), ct).ConfigureAwait(false);
             return 0;
         });
         return command;
     }
+
+    /// <summary>A runbook's body from one database, with what the full-scale estimate reads next.</summary>
+    internal sealed record RunbookBody(RunbookDocument Document, SafeSqlRunner Sql, MigrationPlan Plan, RunbookTableSize Size, BackfillRateSource Rate);
+
+    /// <summary>The runbook built from one database's catalog and journal; null (after one line) when the journal records the migration as complete.</summary>
+    internal static async Task<RunbookBody?> BodyAsync(SafeSqlRunner sql, MigrationSpec loaded, RunbookHeader header, double? givenRate, CancellationToken ct)
+    {
+        if (await CompletedMigration.DescribeAsync(sql, loaded.Name, ct).ConfigureAwait(false) is { } done)
+        {
+            CliOutput.Plain(done);
+            return null;
+        }
+        var live = await SpecCatalogCheck.CheckAsync(loaded, sql, ct).ConfigureAwait(false);
+        var plan = MigrationPlanner.Build(loaded, live);
+        var size = await TableSizeReader.ReadAsync(sql, plan.TargetTable, ct).ConfigureAwait(false);
+        var rate = await RateAsync(sql, plan.TargetTable, givenRate, ct).ConfigureAwait(false);
+        return new RunbookBody(RunbookBuilder.Build(plan, size, RunbookRates.From(rate), sql.Options, header), sql, plan, size, rate);
+    }
+
+    /// <summary>The operator's backfill rate, else this database's measured one (its journal, its benches), else the default.</summary>
+    internal static async Task<BackfillRateSource> RateAsync(SafeSqlRunner sql, QualifiedName table, double? givenRate, CancellationToken ct) =>
+        givenRate is { } given
+            ? new BackfillRateSource(given, BackfillRateOrigin.Operator, "given by the operator (--backfill-rows-per-second)")
+            : await BackfillRateReader.ReadAsync(sql, table, ct).ConfigureAwait(false);
 
     public static Command Evidence()
     {

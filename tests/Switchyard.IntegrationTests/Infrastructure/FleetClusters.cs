@@ -71,7 +71,10 @@ public sealed class FleetLedger : IAsyncDisposable
 
     public static string ShardName(int index) => $"s{index + 1}";
 
-    public static async Task<FleetLedger> CreateAsync(FleetClusters fleet, int rows = 20_000)
+    public static Task<FleetLedger> CreateAsync(FleetClusters fleet, int rows = 20_000) => CreateAsync(fleet, [.. Enumerable.Repeat(rows, FleetClusters.Count)]);
+
+    /// <summary>As above, with each shard seeded with its own number of transactions (s1 first).</summary>
+    public static async Task<FleetLedger> CreateAsync(FleetClusters fleet, IReadOnlyList<int> rowsPerShard)
     {
         var folder = Directory.CreateTempSubdirectory("switchyard-fleet-").FullName;
         var ledger = new FleetLedger(fleet, "f_" + Guid.NewGuid().ToString("N")[..12], folder);
@@ -85,7 +88,7 @@ public sealed class FleetLedger : IAsyncDisposable
             var source = DataSourceFactory.Create(cluster.ConnectionString(ledger.Database), "switchyard-tests");
             ledger.Shards.Add(source);
             ledger.ConnectionStrings.Add(cluster.ConnectionString(ledger.Database));
-            await new LedgerSeeder(source).SeedAsync(new SeedOptions { Rows = rows }, null, CancellationToken.None);
+            await new LedgerSeeder(source).SeedAsync(new SeedOptions { Rows = rowsPerShard[i] }, null, CancellationToken.None);
             yaml.Append($"  - name: {ShardName(i)}\n    managed: {FleetClusters.Home(i + 1)}\n    database: {ledger.Database}\n");
         }
         await File.WriteAllTextAsync(ledger.FleetFile, yaml.ToString());

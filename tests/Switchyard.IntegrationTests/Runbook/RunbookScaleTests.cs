@@ -59,6 +59,20 @@ public sealed class RunbookScaleTests(LedgerDatabase db) : IClassFixture<LedgerD
         result.StdOut.ShouldBeEmpty();
     }
 
+    [Fact]
+    public async Task RunbookFleet_WithShards_OneLineErrorExit2()
+    {
+        // When both ways of splitting the rows are given
+        var result = await CliRunner.RunAsync(["runbook", SpecPath, "--fleet", "fleet.yaml", "--rows", "10000000000", "--shards", "4"]);
+
+        // Then
+        result.ExitCode.ShouldBe(2);
+        result.StdErr.Trim().ShouldNotContain('\n');
+        result.StdErr.ShouldContain("--shards and --fleet both say how the rows are split");
+        result.StdErr.ShouldNotContain("   at ");
+        result.StdOut.ShouldBeEmpty();
+    }
+
     /// <summary>The value cell of an inputs row, read back so the source check does not depend on the measured rate.</summary>
     private static string Row(string markdown, string input) =>
         markdown.Split('\n').First(l => l.StartsWith($"| {input} | ", StringComparison.Ordinal)).Split(" | ")[1];
