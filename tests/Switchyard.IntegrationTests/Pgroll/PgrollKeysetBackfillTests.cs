@@ -52,6 +52,9 @@ public sealed class PgrollKeysetBackfillTests : IAsyncLifetime
         (await CountAsync($"SELECT sum(to_key - from_key)::bigint FROM switchyard.backfill_batches WHERE migration = '{key}'")).ShouldBe(Rows);
         (await CountAsync($"SELECT sum(rows_updated)::bigint FROM switchyard.backfill_ranges WHERE migration = '{key}'")).ShouldBe(Rows);
         (await CountAsync("SELECT count(*) FROM t WHERE _sy_new_amount IS DISTINCT FROM amount::bigint * 100")).ShouldBe(0);
+        var progress = (await BackfillProgressReader.ReadAsync(_db.Runner(), spec.Name, CancellationToken.None)).ShouldNotBeNull();
+        progress.State.ShouldBe("completed");
+        progress.RowsDone.ShouldBe(Rows);
 
         // And Contract leaves the bigint column under the old name with every value converted
         (await engine.ApplyAsync(spec, new ApplyOptions { Confirm = spec.Name }, CancellationToken.None)).State.ShouldBe("completed");
@@ -93,6 +96,30 @@ public sealed class PgrollKeysetBackfillTests : IAsyncLifetime
             WHERE a.migration = '{key}'
             """)).ShouldBe(0);
         (await CountAsync($"SELECT sum(to_key - from_key)::bigint FROM switchyard.backfill_batches WHERE migration = '{key}'")).ShouldBe(Rows);
+        (await CountAsync("SELECT count(*) FROM t WHERE _sy_new_amount IS DISTINCT FROM amount::bigint * 100")).ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task AlterColumnType_PartitionedTable_OneRangePerLeafPartitionAndEveryRowConverted()
+    {
+        // Given a table partitioned on its integer key into two leaves holding 20,000 rows
+        await _db.ExecuteAsync($"""
+            CREATE TABLE t (id bigint PRIMARY KEY, amount text NOT NULL) PARTITION BY RANGE (id);
+            CREATE TABLE t_low PARTITION OF t FOR VALUES FROM (1) TO (10001);
+            CREATE TABLE t_high PARTITION OF t FOR VALUES FROM (10001) TO (100001);
+            INSERT INTO t SELECT g, g::text FROM generate_series(1, {Rows}) g
+            """);
+        var spec = SpecLoader.Load(CentsSpec, "cents_partitioned.yaml");
+        var engine = new MigrationEngine(_db.Runner(), new BackfillRunnerPhase(SmallBatches(), []));
+        var key = await JournalKeyAsync(engine, spec);
+
+        // When it is applied up to Validate
+        (await engine.ApplyAsync(spec, new ApplyOptions { To = MigrationPhase.Validate }, CancellationToken.None)).State.ShouldBe("waiting");
+
+        // Then each leaf partition was its own range, walked in several batches, and every row passed through the trigger
+        (await _db.ScalarAsync<string>($"SELECT string_agg(partition_name || ':' || done, ',' ORDER BY partition_name) FROM switchyard.backfill_ranges WHERE migration = '{key}'"))
+            .ShouldBe("t_high:true,t_low:true");
+        (await CountAsync($"SELECT count(*) FROM switchyard.backfill_batches WHERE migration = '{key}'")).ShouldBeGreaterThan(2);
         (await CountAsync("SELECT count(*) FROM t WHERE _sy_new_amount IS DISTINCT FROM amount::bigint * 100")).ShouldBe(0);
     }
 
