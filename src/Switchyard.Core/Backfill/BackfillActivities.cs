@@ -10,7 +10,7 @@ internal static class BackfillActivities
     {
         var activity = SwitchyardTelemetry.Source.StartActivity(SwitchyardTelemetry.Activities.Backfill);
         if (activity is null) return null;
-        activity.DisplayName = $"backfill {request.Target.Table}.{request.Target.TargetColumn}";
+        activity.DisplayName = $"backfill {request.Target.Filled}";
         activity.SetTag(TelemetryTags.Migration, request.MigrationName);
         activity.SetTag(TelemetryTags.Table, request.Target.Table.ToString());
         activity.SetTag(TelemetryTags.Workers, request.Options.Workers);

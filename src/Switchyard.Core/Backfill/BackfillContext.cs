@@ -11,10 +11,9 @@ internal sealed partial class BackfillContext
     private readonly SafeSqlRunner _sql;
     private readonly IProgress<BackfillProgress>? _progress;
     private readonly ILogger _logger;
-    private readonly LookupCodes _codes;
     private long _lastReport;
 
-    public BackfillContext(BackfillRequest request, BackfillRun run, BackfillStatements statements, SafeSqlRunner sql, SafeSqlRunner batchSql,
+    public BackfillContext(BackfillRequest request, BackfillRun run, IBackfillBatch statements, SafeSqlRunner sql, SafeSqlRunner batchSql,
         IReadOnlyList<IBackfillThrottle> throttles, IProgress<BackfillProgress>? progress, ILogger logger, TimeProvider time)
     {
         Request = request;
@@ -27,14 +26,19 @@ internal sealed partial class BackfillContext
         _logger = logger;
         Time = time;
         _store = new BackfillStore(sql);
-        _codes = new LookupCodes(sql, request.Target);
     }
 
     public BackfillRequest Request { get; }
     public BackfillOptions Options => Request.Options;
-    public NormalizationTarget Target => Request.Target;
+    public IBackfillTarget Target => Request.Target;
+
+    /// <summary>The normalization being backfilled; only its batches can raise unmapped values.</summary>
+    public NormalizationTarget Normalization => Request.Target as NormalizationTarget
+        ?? throw new InvalidOperationException($"the backfill of {Target.Filled} is not a normalization.");
+
     public BackfillRun Run { get; }
-    public BackfillStatements Statements { get; }
+    public IBackfillBatch Statements { get; }
+    private BackfillStatements NormalizationStatements => (BackfillStatements)Statements;
 
     /// <summary>The runner for batches: one attempt each, since the worker owns retry, split and pause decisions.</summary>
     public SafeSqlRunner BatchSql { get; }
@@ -56,8 +60,8 @@ internal sealed partial class BackfillContext
     public async Task WorkerPausedAsync(int range, string reason, CancellationToken ct)
     {
         Run.WorkerState(range, "paused");
-        await _store.SetRangeStateAsync(Run.Migration, range, "paused", ct).ConfigureAwait(false);
-        await _store.SetRunStateAsync(Run.Migration, "paused", reason, ct).ConfigureAwait(false);
+        await _store.SetRangeStateAsync(Run.JournalKey, range, "paused", ct).ConfigureAwait(false);
+        await _store.SetRunStateAsync(Run.JournalKey, "paused", reason, ct).ConfigureAwait(false);
         LogPaused(_logger, range, reason);
         _progress?.Report(Run.Snapshot("paused", reason));
     }
@@ -65,31 +69,31 @@ internal sealed partial class BackfillContext
     public async Task WorkerResumedAsync(int range, CancellationToken ct)
     {
         Run.WorkerState(range, "running");
-        await _store.SetRangeStateAsync(Run.Migration, range, "running", ct).ConfigureAwait(false);
-        await _store.SetRunStateAsync(Run.Migration, "running", null, ct).ConfigureAwait(false);
+        await _store.SetRangeStateAsync(Run.JournalKey, range, "running", ct).ConfigureAwait(false);
+        await _store.SetRunStateAsync(Run.JournalKey, "running", null, ct).ConfigureAwait(false);
     }
 
     public async Task<UnmappedReport> UnmappedReportAsync(long from, long to, CancellationToken ct)
     {
         // The whole key space the run owns, not only the failing batch: the operator fixes every value at once.
-        var values = await _sql.QueryAsync(Statements.UnmappedReportSql,
+        var values = await _sql.QueryAsync(NormalizationStatements.UnmappedReportSql,
             r => new UnmappedValue(r.IsDBNull(0) ? "<null>" : r.GetString(0), r.IsDBNull(1) ? "<null>" : r.GetString(1), r.GetInt64(2), r.GetFieldValue<long[]>(3)),
             ct, Run.Plan.MinKey, Run.Plan.MaxKey + 1, Options.UnmappedSampleKeys).ConfigureAwait(false);
         if (values.Count == 0)
         {
-            values = await _sql.QueryAsync(Statements.UnmappedReportSql,
+            values = await _sql.QueryAsync(NormalizationStatements.UnmappedReportSql,
                 r => new UnmappedValue(r.IsDBNull(0) ? "<null>" : r.GetString(0), r.IsDBNull(1) ? "<null>" : r.GetString(1), r.GetInt64(2), r.GetFieldValue<long[]>(3)),
                 ct, from, to, Options.UnmappedSampleKeys).ConfigureAwait(false);
         }
-        return new UnmappedReport(Target.Table.ToString(), Target.SourceColumn, values);
+        return new UnmappedReport(Target.Table.ToString(), Normalization.SourceColumn, values);
     }
 
     public async Task AddMissingCodesAsync(long from, long to, CancellationToken ct)
     {
-        var codes = await _sql.QueryAsync(Statements.MissingCodesSql, r => r.GetString(0), ct, from, to).ConfigureAwait(false);
-        var added = await _codes.AddMissingAsync(codes, ct).ConfigureAwait(false);
+        var codes = await _sql.QueryAsync(NormalizationStatements.MissingCodesSql, r => r.GetString(0), ct, from, to).ConfigureAwait(false);
+        var added = await new LookupCodes(_sql, Normalization).AddMissingAsync(codes, ct).ConfigureAwait(false);
         if (added > 0)
-            await _store.AppendEventAsync(Run.Migration, "backfill.codes_added", $"added {added} code(s) to {Target.LookupTable}: {string.Join(", ", codes)}", new { codes }, ct).ConfigureAwait(false);
+            await _store.AppendEventAsync(Run.Migration, "backfill.codes_added", $"added {added} code(s) to {Normalization.LookupTable}: {string.Join(", ", codes)}", new { codes }, ct).ConfigureAwait(false);
     }
 
     public void LogRetry(int range, long from, long to, int attempt, string reason) => LogBatchRetry(_logger, range, from, to, attempt, Options.MaxAttempts, reason);

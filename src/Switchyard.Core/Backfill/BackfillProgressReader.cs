@@ -2,7 +2,11 @@ using Switchyard.Core.Execution;
 
 namespace Switchyard.Core.Backfill;
 
-/// <summary>Reads a backfill's progress back from the journal, so any terminal (and <c>status --json</c>) can show it.</summary>
+/// <summary>
+/// Reads a backfill's progress back from the journal, so any terminal (and <c>status --json</c>) can show it: the
+/// normalization's run (keyed by the migration's name), else the most recently active of its operation units' runs
+/// (keyed <c>migration#step</c>).
+/// </summary>
 public static class BackfillProgressReader
 {
     public static async Task<BackfillProgress?> ReadAsync(SafeSqlRunner sql, string migration, CancellationToken ct)
@@ -11,9 +15,11 @@ public static class BackfillProgressReader
         if (!exists) return null;
         var runs = await sql.QueryAsync("""
             SELECT state, reason, rows_estimated, rows_at_resume, keys_at_resume,
-                   extract(epoch FROM (coalesce(finished_at, clock_timestamp()) - resumed_at))::float8
-            FROM switchyard.backfill_runs WHERE migration = $1
-            """, r => (State: r.GetString(0), Reason: r.IsDBNull(1) ? null : r.GetString(1), Estimated: r.GetInt64(2), RowsAtResume: r.GetInt64(3), KeysAtResume: r.GetInt64(4), Seconds: r.GetDouble(5)),
+                   extract(epoch FROM (coalesce(finished_at, clock_timestamp()) - resumed_at))::float8, migration
+            FROM switchyard.backfill_runs WHERE migration = $1 OR starts_with(migration, $1 || '#')
+            ORDER BY migration = $1 DESC, updated_at DESC
+            LIMIT 1
+            """, r => (State: r.GetString(0), Reason: r.IsDBNull(1) ? null : r.GetString(1), Estimated: r.GetInt64(2), RowsAtResume: r.GetInt64(3), KeysAtResume: r.GetInt64(4), Seconds: r.GetDouble(5), Key: r.GetString(6)),
             ct, migration).ConfigureAwait(false);
         if (runs.Count == 0) return null;
         var run = runs[0];
@@ -25,7 +31,7 @@ public static class BackfillProgressReader
             {
                 Partition = r.IsDBNull(9) ? null : r.GetString(9),
             },
-            ct, migration).ConfigureAwait(false);
+            ct, run.Key).ConfigureAwait(false);
         var rows = workers.Sum(w => w.RowsUpdated);
         var keysDone = workers.Sum(w => w.KeysDone);
         var keysTotal = workers.Sum(w => w.ToKey - w.FromKey);

@@ -16,9 +16,10 @@ internal sealed class BackfillRun
     private long _throttleWaits;
     private BackfillOutcome? _stop;
 
-    public BackfillRun(string migration, BackfillPlan plan, TimeProvider time)
+    public BackfillRun(string migration, string journalKey, BackfillPlan plan, TimeProvider time)
     {
         Migration = migration;
+        JournalKey = journalKey;
         Plan = plan;
         _time = time;
         _started = time.GetTimestamp();
@@ -28,7 +29,11 @@ internal sealed class BackfillRun
             _workers[r.RangeNo] = new WorkerProgress(r.RangeNo, r.From, r.To, r.Next, r.Done, r.RowsUpdated, r.Batches, 0, r.Done ? "done" : "pending") { Partition = r.Partition?.ToString() };
     }
 
+    /// <summary>The migration's name: what operator control, guards and metrics know it by.</summary>
     public string Migration { get; }
+
+    /// <summary>The run's key in the backfill tables (see <see cref="BackfillRequest.JournalKey"/>).</summary>
+    public string JournalKey { get; }
     public BackfillPlan Plan { get; }
     public long RowsBefore { get; }
     public long RowsDone => RowsBefore + Interlocked.Read(ref _rowsThisRun);

@@ -11,7 +11,7 @@ namespace Switchyard.Core.Backfill;
 /// ranges of short, throttled, idempotent batches whose cursors commit with them: re-running after a crash or a pause
 /// resumes exactly where each range's last committed batch ended.
 /// </summary>
-public sealed partial class BackfillRunner
+public sealed class BackfillRunner
 {
     private readonly SafeSqlRunner _sql;
     private readonly ILogger _logger;
@@ -44,46 +44,24 @@ public sealed partial class BackfillRunner
     private async Task<BackfillOutcome> RunCoreAsync(BackfillRequest request, IReadOnlyList<IBackfillThrottle> throttles, IProgress<BackfillProgress>? progress, CancellationToken ct)
     {
         request.Validate();
+        // A touch has no "already done" test to skip the rows the lead window moved ahead: one window only.
+        if (request.Target is RowTouchTarget) request = request with { Options = request.Options with { HotLagWindows = 0 } };
         var target = request.Target;
         await BackfillSchema.EnsureAsync(_sql, ct).ConfigureAwait(false);
-        await using var guard = await RunGuard.AcquireAsync(_sql.DataSource, request.MigrationName, target.Table.ToString(), ct).ConfigureAwait(false);
+        await using var guard = await RunGuard.AcquireAsync(_sql.DataSource, request.JournalKey, target.Table.ToString(), ct).ConfigureAwait(false);
         var store = new BackfillStore(_sql);
         throttles = [new RunnerLeaseThrottle(guard, (note, token) => store.AppendEventAsync(request.MigrationName, "backfill.lock_retaken", note, null, token)), .. throttles];
 
-        var codes = new LookupCodes(_sql, target);
-        var codeIds = await codes.LoadAsync(ct).ConfigureAwait(false);
-        var preflight = await new UnmappedPreflight(_sql).RunAsync(target, [.. codeIds.Keys], ct).ConfigureAwait(false);
-        var warnings = preflight.Warnings(target).ToList();
-        foreach (var w in warnings) LogWarning(_logger, w);
-        if (target.FallbackCode is { } mapTo && preflight.Unmapped.Values.Count > 0)
-            await store.AppendEventAsync(request.MigrationName, "backfill.unmapped_mapped",
-                $"map_to '{mapTo}': legacy values of {target.Table}.{target.SourceColumn} that map to no code, {preflight.Unmapped}",
-                new { policy = target.Unmapped.ToString(), code = mapTo, preflight.Unmapped.Rows, preflight.Unmapped.DistinctValues, values = preflight.Unmapped.Values }, ct).ConfigureAwait(false);
-
-        var statements = new BackfillStatements(target, codeIds, null);
-        if (target.Unmapped.Action == UnmappedAction.AddToLookup)
+        var prepared = target switch
         {
-            // Codes first, so the batches find every value in the literal list; one read-only scan, no row locks.
-            var missing = await _sql.InTransactionAsync<IReadOnlyList<string>>(async (c, tx, token) =>
-            {
-                await using var cmd = SafeSqlRunner.Command(statements.MissingCodesSql, c, tx, long.MinValue, long.MaxValue);
-                await using var r = await cmd.ExecuteReaderAsync(token).ConfigureAwait(false);
-                var list = new List<string>();
-                while (await r.ReadAsync(token).ConfigureAwait(false)) list.Add(r.GetString(0));
-                return list;
-            }, ct, new TransactionTimeouts(StatementTimeout: _sql.Options.ConcurrentStatementTimeout), "find codes missing from the lookup").ConfigureAwait(false);
-            var added = await codes.AddMissingAsync(missing, ct).ConfigureAwait(false);
-            if (added > 0) warnings.Add($"add_to_lookup: added {added} code(s) to {target.LookupTable}: {string.Join(", ", missing)}");
-        }
-        else if (target.Unmapped.Action == UnmappedAction.MapTo)
-        {
-            await codes.AddMissingAsync([target.Unmapped.MapToCode!], ct).ConfigureAwait(false);
-        }
-        var ids = await codes.LoadAsync(ct).ConfigureAwait(false);
-        statements = new BackfillStatements(target, ids, target.FallbackCode is { } fallback ? ids[fallback] : null);
+            NormalizationTarget n => await NormalizationBatchPreparation.PrepareAsync(_sql, store, request.MigrationName, n, _logger, ct).ConfigureAwait(false),
+            RowTouchTarget t => new PreparedBatch(new TouchStatements(t), []),
+            _ => throw new InvalidOperationException($"No backfill batch for a {target.GetType().Name}."),
+        };
+        var warnings = prepared.Warnings;
 
-        var plan = await store.StartAsync(request.MigrationName, target, request.Options.Workers, ct).ConfigureAwait(false);
-        var run = new BackfillRun(request.MigrationName, plan, _time);
+        var plan = await store.StartAsync(request.JournalKey, target, request.Options.Workers, ct).ConfigureAwait(false);
+        var run = new BackfillRun(request.MigrationName, request.JournalKey, plan, _time);
         if (plan.AlreadyCompleted)
         {
             // Every row is filled, but the step is not journaled done: the final ANALYZE may be what failed. Run it now.
@@ -92,12 +70,12 @@ public sealed partial class BackfillRunner
         }
 
         await store.AppendEventAsync(request.MigrationName, plan.Resumed ? "backfill.resumed" : "backfill.started",
-            $"backfill run {plan.RunNo} of {target.Table}.{target.TargetColumn}: keys {plan.MinKey}..{plan.MaxKey}, {plan.Ranges.Count} range(s), ~{plan.RowsEstimated} rows",
-            new { plan.RunNo, plan.MinKey, plan.MaxKey, plan.RowsEstimated, ranges = plan.Ranges.Select(r => new { r.RangeNo, r.From, r.To, r.Next, r.Done, partition = r.Partition?.ToString() }), preflight = preflight.Unmapped, estimated_distinct = preflight.EstimatedDistinct },
+            $"backfill run {plan.RunNo} of {target.Filled}: keys {plan.MinKey}..{plan.MaxKey}, {plan.Ranges.Count} range(s), ~{plan.RowsEstimated} rows",
+            new { plan.RunNo, plan.MinKey, plan.MaxKey, plan.RowsEstimated, ranges = plan.Ranges.Select(r => new { r.RangeNo, r.From, r.To, r.Next, r.Done, partition = r.Partition?.ToString() }), preflight = prepared.Preflight, estimated_distinct = prepared.EstimatedDistinct },
             ct).ConfigureAwait(false);
 
         var batchSql = new SafeSqlRunner(_sql.DataSource, _sql.Options with { MaxAttempts = 1 }, null, _time);
-        var context = new BackfillContext(request, run, statements, _sql, batchSql, throttles, progress, _logger, _time);
+        var context = new BackfillContext(request, run, prepared.Batch, _sql, batchSql, throttles, progress, _logger, _time);
         // A partitioned table has a range per leaf partition, usually more than workers: at most that many run at once.
         using var slots = new SemaphoreSlim(Math.Max(1, request.Options.Workers));
         await Task.WhenAll(plan.Ranges.Where(r => !r.Done).Select(r => Task.Run(async () =>
@@ -120,9 +98,9 @@ public sealed partial class BackfillRunner
             BackfillFailed f => f.Unmapped.ToString(),
             _ => null,
         };
-        await store.SetRunStateAsync(request.MigrationName, outcome.State, reason, ct).ConfigureAwait(false);
+        await store.SetRunStateAsync(request.JournalKey, outcome.State, reason, ct).ConfigureAwait(false);
         await store.AppendEventAsync(request.MigrationName, "backfill." + outcome.State,
-            reason ?? $"backfill of {target.Table}.{target.TargetColumn} completed: {stats.RowsUpdated} rows updated in {stats.Batches} batches",
+            reason ?? $"backfill of {target.Filled} completed: {stats.RowsUpdated} rows updated in {stats.Batches} batches",
             new { stats.RowsUpdated, stats.Batches, stats.Retries, stats.Splits, stats.ThrottleWaits, elapsed_seconds = stats.Elapsed.TotalSeconds, unmapped = (outcome as BackfillFailed)?.Unmapped.Values },
             ct).ConfigureAwait(false);
         if (outcome is BackfillCompleted) await AnalyzeAsync(request, ct).ConfigureAwait(false);
@@ -140,7 +118,4 @@ public sealed partial class BackfillRunner
 
     /// <summary>Where a migration's backfill stands, read from the journal (for <c>switchyard status</c>); null when it never started.</summary>
     public Task<BackfillProgress?> ReadProgressAsync(string migration, CancellationToken ct) => BackfillProgressReader.ReadAsync(_sql, migration, ct);
-
-    [LoggerMessage(EventId = 4000, Level = LogLevel.Warning, Message = "{Warning}")]
-    private static partial void LogWarning(ILogger logger, string warning);
 }

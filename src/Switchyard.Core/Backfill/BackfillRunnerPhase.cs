@@ -5,13 +5,13 @@ using Switchyard.Core.Operations;
 namespace Switchyard.Core.Backfill;
 
 /// <summary>
-/// Plugs <see cref="BackfillRunner"/> into the engine's Backfill phase: parallel ranges, adaptive batches, exact resume,
+/// Plugs <see cref="BackfillRunner"/> into the engine's Backfill phase (a normalization, or an operation unit's touch): parallel ranges, adaptive batches, exact resume,
 /// and every throttle (operator control, rows/s limit, guards) asked before each batch.
 /// </summary>
 public sealed class BackfillRunnerPhase(BackfillOptions options, IReadOnlyList<IBackfillThrottle> throttles, IProgress<BackfillProgress>? progress = null,
     ILoggerFactory? loggers = null, TimeProvider? time = null) : IBackfillPhase
 {
-    public async Task<BackfillPhaseResult> RunAsync(MigrationRun run, NormalizationTarget target, CancellationToken ct)
+    public async Task<BackfillPhaseResult> RunAsync(MigrationRun run, IBackfillTarget target, CancellationToken ct)
     {
         var runner = new BackfillRunner(run.Sql, loggers?.CreateLogger<BackfillRunner>(), time);
         // The operator's pause/abort always counts, whatever else the caller plugged in.
@@ -26,9 +26,9 @@ public sealed class BackfillRunnerPhase(BackfillOptions options, IReadOnlyList<I
             BackfillCompleted => new BackfillPhaseResult(true, stats.RowsUpdated, stats.RowsUpdated, (int)stats.Batches),
             BackfillPaused p => new BackfillPhaseResult(false, stats.RowsUpdated, stats.RowsUpdated, (int)stats.Batches, p.Reason),
             BackfillAborted a => new BackfillPhaseResult(false, stats.RowsUpdated, stats.RowsUpdated, (int)stats.Batches, "aborted: " + a.Reason),
-            BackfillFailed f => throw new SwitchyardException(
-                $"Backfill stopped at unmapped values (policy {target.Unmapped}): {f.Unmapped}.",
-                UnmappedLegacyValues.Hint(target, f.Unmapped.Values.FirstOrDefault(v => v.Value != "<null>")?.NormalizedCode, f.Unmapped.Values.Any(v => v.Value == "<null>"))
+            BackfillFailed f when target is NormalizationTarget n => throw new SwitchyardException(
+                $"Backfill stopped at unmapped values (policy {n.Unmapped}): {f.Unmapped}.",
+                UnmappedLegacyValues.Hint(n, f.Unmapped.Values.FirstOrDefault(v => v.Value != "<null>")?.NormalizedCode, f.Unmapped.Values.Any(v => v.Value == "<null>"))
                     + " Then re-run apply: finished ranges are not repeated."),
             _ => throw new InvalidOperationException($"Unknown backfill outcome {outcome.GetType().Name}."),
         };

@@ -11,7 +11,7 @@ namespace Switchyard.Core.Backfill;
 /// <c>CASE</c> over <see cref="NormalizationTarget.CodeSql"/> with the lookup ids as literals, so a batch costs no
 /// join and no function call per row; only a value missing from the literal list falls back to the lookup table.
 /// </summary>
-public sealed class BackfillStatements
+public sealed class BackfillStatements : IBackfillBatch
 {
     private readonly NormalizationTarget _target;
 
@@ -74,25 +74,15 @@ public sealed class BackfillStatements
     public string BatchSql => BatchSqlFor(Table);
 
     /// <summary><see cref="BatchSql"/> on one leaf partition (quoted name) of a partitioned table.</summary>
-    public string BatchSqlFor(string table) => $"""
-        WITH b AS (
+    public string BatchSqlFor(string table) => BatchCursorSql.Around($"""
             UPDATE {table} t SET {TargetColumn} = {MappedSql}
             WHERE ((t.{Key} >= $1 AND t.{Key} < $2) OR (t.{Key} >= $6 AND t.{Key} < $7 AND t.{Key} % 2 = 0))
               AND t.{TargetColumn} IS DISTINCT FROM {MappedSql}
             RETURNING 1
-        ), n AS (SELECT count(*) AS rows FROM b),
-        r AS (
-            UPDATE switchyard.backfill_ranges g
-            SET next_key = $2, done = ($2 >= g.to_key), rows_updated = g.rows_updated + n.rows, batches = g.batches + 1,
-                batch_keys = greatest($2 - $1, $7 - $6), state = CASE WHEN $2 >= g.to_key THEN 'done' ELSE 'running' END, updated_at = clock_timestamp()
-            FROM n WHERE g.migration = $3 AND g.range_no = $4 AND g.next_key = $1
-            RETURNING n.rows
-        ), l AS (
-            INSERT INTO switchyard.backfill_batches (migration, range_no, run_no, from_key, to_key, lead_from, lead_to, rows_updated)
-            SELECT $3, $4, $5, $1, $2, $6, $7, n.rows FROM n
-        )
-        SELECT rows FROM r
-        """;
+        """);
+
+    /// <summary>The normalization computes the value itself: the dual-write trigger stands aside.</summary>
+    public bool TriggerStandsAside => true;
 
     /// <summary>Distinct unmapped values in keys [$1, $2) with counts and the first $3 keys of each.</summary>
     public string UnmappedReportSql => $"""

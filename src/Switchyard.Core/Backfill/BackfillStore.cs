@@ -26,7 +26,7 @@ internal sealed class BackfillStore
     /// Creates the run and its ranges on first start, bounded by the largest key present now (rows inserted later are
     /// the trigger's); on a later start bumps the run number and keeps the ranges and their cursors exactly as committed.
     /// </summary>
-    public Task<BackfillPlan> StartAsync(string migration, NormalizationTarget target, int workers, CancellationToken ct) =>
+    public Task<BackfillPlan> StartAsync(string migration, IBackfillTarget target, int workers, CancellationToken ct) =>
         _sql.InTransactionAsync(async (c, tx, token) =>
         {
             await using (var existing = SafeSqlRunner.Command(

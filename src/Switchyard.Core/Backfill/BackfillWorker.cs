@@ -87,10 +87,10 @@ internal sealed class BackfillWorker
             {
                 run.SplitBatch();
             }
-            catch (SqlFailedException e) when (e.SqlState == BackfillSchema.UnmappedSqlState)
+            catch (SqlFailedException e) when (e.SqlState == BackfillSchema.UnmappedSqlState && _ctx.Target is NormalizationTarget)
             {
                 var (from, to) = (Math.Min(trail.IsEmpty ? lead.From : trail.From, lead.IsEmpty ? trail.From : lead.From), Math.Max(trail.To, lead.To));
-                if (_ctx.Target.Unmapped.Action == UnmappedAction.AddToLookup && !addedCodes)
+                if (_ctx.Normalization.Unmapped.Action == UnmappedAction.AddToLookup && !addedCodes)
                 {
                     // A value written after the pre-flight: add its code, then the same batch again.
                     addedCodes = true;
@@ -150,15 +150,17 @@ internal sealed class BackfillWorker
         _ctx.BatchSql.InTransactionAsync(async (c, tx, token) =>
         {
             await using var batch = new NpgsqlBatch(c, tx);
-            // The dual-write trigger returns NEW untouched for this role: the batch computes the value itself.
-            // No JIT: a batch touches a few thousand rows, but near a range's end (empty lead window) the planner
+            // The dual-write trigger returns NEW untouched for this role: a normalization batch computes the value
+            // itself. A unit's touch batch leaves the role alone, since its trigger is what fills the row. No JIT: a batch touches a few thousand rows, but near a range's end (empty lead window) the planner
             // overestimates it past jit_above_cost and compiled every batch: 0.4 s on an idle box, over the statement
             // timeout on a loaded one (a 1M-row run stopped on a 23-key batch that failed 8 times).
-            batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT set_config('switchyard.role', 'backfill', true), set_config('jit', 'off', true)"));
-            var update = new NpgsqlBatchCommand(_range.Partition is { } partition ? _ctx.Statements.BatchSqlFor(partition.Sql) : _ctx.Statements.BatchSql);
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(_ctx.Statements.TriggerStandsAside
+                ? "SELECT set_config('switchyard.role', 'backfill', true), set_config('jit', 'off', true)"
+                : "SELECT set_config('jit', 'off', true)"));
+            var update = new NpgsqlBatchCommand(_ctx.Statements.BatchSqlFor(_range.Partition is { } partition ? partition.Sql : _ctx.Target.Table.Sql));
             update.Parameters.Add(new NpgsqlParameter { Value = trail.From });
             update.Parameters.Add(new NpgsqlParameter { Value = trail.To });
-            update.Parameters.Add(new NpgsqlParameter { Value = _ctx.Run.Migration });
+            update.Parameters.Add(new NpgsqlParameter { Value = _ctx.Run.JournalKey });
             update.Parameters.Add(new NpgsqlParameter { Value = _range.RangeNo });
             update.Parameters.Add(new NpgsqlParameter { Value = _ctx.Run.Plan.RunNo });
             update.Parameters.Add(new NpgsqlParameter { Value = lead.From });
@@ -170,7 +172,7 @@ internal sealed class BackfillWorker
             if (!await reader.ReadAsync(token).ConfigureAwait(false))
             {
                 // The cursor is not where this worker left it: another process moved it. Roll back rather than race.
-                throw new SwitchyardException($"the cursor of range {_range.RangeNo} of '{_ctx.Run.Migration}' moved under this process.",
+                throw new SwitchyardException($"the cursor of range {_range.RangeNo} of '{_ctx.Run.JournalKey}' moved under this process.",
                     "Only one backfill may run per migration; check for another switchyard process.");
             }
             return reader.GetInt64(0);

@@ -77,18 +77,27 @@ public sealed record CatalogSnapshot(IReadOnlyDictionary<string, IReadOnlyList<s
 
     public bool SameAs(CatalogSnapshot other) => Diff(other).Count == 0;
 
-    /// <summary>Columns of a table in attnum order, with their type: what the catalog checks and compat views need.</summary>
+    /// <summary>
+    /// Columns of a table in attnum order, with their type: what the catalog checks and compat views need; and which
+    /// one, if any, is the table's whole primary key with an integer type (what a keyset backfill cuts batches on).
+    /// </summary>
     public static Task<IReadOnlyList<CatalogColumn>> ColumnsAsync(SafeSqlRunner sql, QualifiedName table, CancellationToken ct) =>
         sql.QueryAsync("""
-            SELECT a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull
+            SELECT a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull,
+                   a.atttypid IN ('int2'::regtype, 'int4'::regtype, 'int8'::regtype)
+                   AND EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conrelid = a.attrelid AND k.contype = 'p' AND k.conkey = ARRAY[a.attnum])
             FROM pg_attribute a
             WHERE a.attrelid = to_regclass($1) AND a.attnum > 0 AND NOT a.attisdropped
             ORDER BY a.attnum
-            """, r => new CatalogColumn(r.GetString(0), r.GetString(1), r.GetBoolean(2)), ct, table.RegclassText);
+            """, r => new CatalogColumn(r.GetString(0), r.GetString(1), r.GetBoolean(2)) { SoleIntegerKey = r.GetBoolean(3) }, ct, table.RegclassText);
 
     public static async Task<bool> TableExistsAsync(SafeSqlRunner sql, QualifiedName table, CancellationToken ct) =>
         await sql.ScalarAsync<bool>("SELECT to_regclass($1) IS NOT NULL", ct, table.RegclassText).ConfigureAwait(false);
 }
 
 /// <summary>One live column: name, SQL type, NOT NULL.</summary>
-public sealed record CatalogColumn(string Name, string Type, bool NotNull);
+public sealed record CatalogColumn(string Name, string Type, bool NotNull)
+{
+    /// <summary>True when this column alone is the table's primary key and is int2/int4/int8.</summary>
+    public bool SoleIntegerKey { get; init; }
+}

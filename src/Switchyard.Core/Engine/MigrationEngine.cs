@@ -218,7 +218,7 @@ public sealed class MigrationEngine(SafeSqlRunner sql, IBackfillPhase? backfill 
                         $"{outcome.Attempts} attempt(s), {outcome.Duration.TotalMilliseconds:F0} ms" + (outcome.HoldersWaitedFor.Count > 0 ? $", waited {outcome.WaitedForHolders.TotalSeconds:F1}s outside the lock queue for pid(s) {string.Join(", ", outcome.HoldersWaitedFor.Select(h => h.Pid))}" : ""), ct).ConfigureAwait(false);
                     return null;
                 case StepKind.Backfill:
-                    var result = await (backfill ?? new Backfill.BackfillRunnerPhase(new Backfill.BackfillOptions(), [])).RunAsync(run, step.Target!, ct).ConfigureAwait(false);
+                    var result = await (backfill ?? new Backfill.BackfillRunnerPhase(new Backfill.BackfillOptions(), [])).RunAsync(run, step.BackfillTarget!, ct).ConfigureAwait(false);
                     activity?.SetTag(TelemetryTags.Rows, result.RowsUpdated).SetTag(TelemetryTags.Batches, result.Batches);
                     if (!result.Completed)
                     {

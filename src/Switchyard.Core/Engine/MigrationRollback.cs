@@ -59,7 +59,7 @@ public sealed class MigrationRollback(SafeSqlRunner sql)
                 }
             }
             if (step.Kind == StepKind.Backfill && await BackfillTablesExistAsync(ct).ConfigureAwait(false)
-                && await new Backfill.BackfillStore(sql).ForgetRunAsync(record.Name, ct).ConfigureAwait(false) > 0)
+                && await new Backfill.BackfillStore(sql).ForgetRunAsync(step.BackfillTarget?.JournalKey(record.Name) ?? record.Name, ct).ConfigureAwait(false) > 0)
             {
                 await _journal.EventAsync(record.Id, "backfill_reset", $"{step.Key}: the backfill's cursors are forgotten; the next apply backfills from the start", new { step = step.Key }, ct).ConfigureAwait(false);
             }

@@ -20,10 +20,14 @@ public sealed record MigrationRun(long MigrationId, string Name, MigrationPlan P
 /// <param name="Completed">True when it reached the end of the table; false when a throttle paused or aborted it.</param>
 public sealed record BackfillPhaseResult(bool Completed, long RowsUpdated, long RowsScanned, int Batches, string? StoppedBecause = null);
 
-/// <summary>The Backfill phase of a normalize_column; the engine uses <see cref="Backfill.BackfillRunnerPhase"/> unless given another.</summary>
+/// <summary>
+/// A backfill step (a normalize_column's, or an operation unit's touch of every row); the engine uses
+/// <see cref="Backfill.BackfillRunnerPhase"/> unless given another.
+/// </summary>
 public interface IBackfillPhase
 {
-    Task<BackfillPhaseResult> RunAsync(MigrationRun run, NormalizationTarget target, CancellationToken ct);
+    /// <param name="target">A <see cref="NormalizationTarget"/> or a <see cref="RowTouchTarget"/>.</param>
+    Task<BackfillPhaseResult> RunAsync(MigrationRun run, IBackfillTarget target, CancellationToken ct);
 }
 
 /// <summary>A check's verdict, with numbers to journal as evidence.</summary>

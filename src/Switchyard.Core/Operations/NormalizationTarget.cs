@@ -30,8 +30,13 @@ public sealed record NormalizationTarget(
     bool Lowercase,
     IReadOnlyDictionary<string, string> Aliases,
     UnmappedPolicy Unmapped,
-    IReadOnlyList<string> Codes)
+    IReadOnlyList<string> Codes) : IBackfillTarget
 {
+    public string Filled => $"{Table}.{TargetColumn}";
+
+    /// <summary>The migration's name: a migration normalizes at most one column, and older journals keyed it so.</summary>
+    public string JournalKey(string migration) => migration;
+
     /// <summary>
     /// What <c>trim</c> strips: Unicode White_Space (tab, line breaks, NBSP, the typographic spaces, …) plus the
     /// zero-width space and BOM that copy-paste leaves behind. An <c>E''</c> literal of escapes, read the same under

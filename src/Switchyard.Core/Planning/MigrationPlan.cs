@@ -52,8 +52,13 @@ public sealed record PlanStep(
     [property: JsonIgnore] string? AppliedProbeSql = null,
     [property: JsonIgnore] string? HalfAppliedProbeSql = null,
     [property: JsonIgnore] NormalizationTarget? Target = null,
-    StepTraits Traits = StepTraits.None)
+    StepTraits Traits = StepTraits.None,
+    [property: JsonIgnore] RowTouchTarget? Touch = null)
 {
+    /// <summary>What a <see cref="StepKind.Backfill"/> step fills: the normalization, or an operation unit's touch.</summary>
+    [JsonIgnore]
+    public IBackfillTarget? BackfillTarget => (IBackfillTarget?)Target ?? Touch;
+
     public string LockLevel => Lock == LockMode.None ? "none" : LockModes.SqlName(Lock);
 
     public bool Concurrently => Statement?.Concurrently ?? false;

@@ -27,15 +27,17 @@ public sealed class PgrollOperationLockTests
             await db.ExecuteAsync(PgrollOperationTests.Setup);
             var sql = db.Runner();
             await new Switchyard.Core.Journal.MigrationJournal(sql).EnsureSchemaAsync(CancellationToken.None);
+            await Switchyard.Core.Backfill.BackfillSchema.EnsureAsync(sql, CancellationToken.None);
             var spec = SpecLoader.Load("operations:\n  " + c.Migration + "\n", $"{c.Name}.yaml");
             var plan = await new MigrationEngine(sql).PlanAsync(spec, CancellationToken.None);
             var checkedSteps = 0;
 
             // When each step runs in its own transaction (CONCURRENTLY ones cannot: they run bare and are not measured)
             await using var conn = await db.DataSource.OpenConnectionAsync();
-            foreach (var step in plan.Steps.Where(s => s.Statement is not null))
+            foreach (var step in plan.Steps.Where(s => s.Statement is not null || s.Touch is not null))
             {
-                var statement = step.Statement!;
+                // A unit's keyset backfill: its planned batch over the keys of the Setup rows (the batch log takes the row; no cursor moves)
+                var statement = step.Statement ?? new DdlStatement(step.Sql, [], Parameters: [0L, 1_000_000L, "lock-test", 0, 1, 0L, 0L]);
                 if (statement.Concurrently)
                 {
                     await using var bare = SafeSqlRunner.Command(statement.Sql, conn, null);
@@ -55,7 +57,7 @@ public sealed class PgrollOperationLockTests
                 if (step.Lock != LockMode.None) checkedSteps++;
             }
             // every step that declares a lock and runs in a transaction was measured (sql declares none; CONCURRENTLY runs bare)
-            checkedSteps.ShouldBe(plan.Steps.Count(s => s.Statement is { Concurrently: false } && s.Lock != LockMode.None));
+            checkedSteps.ShouldBe(plan.Steps.Count(s => (s.Statement is { Concurrently: false } || s.Touch is not null) && s.Lock != LockMode.None));
         }
         finally
         {

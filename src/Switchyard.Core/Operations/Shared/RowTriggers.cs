@@ -1,3 +1,4 @@
+using Switchyard.Core.Backfill;
 using Switchyard.Core.Catalog;
 using Switchyard.Core.Execution;
 using Switchyard.Core.Planning;
@@ -39,13 +40,27 @@ internal static class RowTriggers
     }
 
     /// <summary>
-    /// Fires the trigger for every existing row (an UPDATE that sets <paramref name="touch"/> to itself). One statement:
-    /// fine for the small tables of a chain; not yet the keyset-batched, throttled backfill normalize_column has.
+    /// Fires the trigger for every existing row: an UPDATE that sets <paramref name="touch"/> to itself. On a table whose
+    /// primary key is one integer column it is the keyset-batched, resumable, throttled backfill (a
+    /// <see cref="StepKind.Backfill"/> step with a <see cref="RowTouchTarget"/>); otherwise one UPDATE, and it says so.
     /// </summary>
-    public static PlanStep Backfill(OperationPlanContext ctx, QualifiedName table, string column, string touch, string purpose) =>
-        Step(ctx, MigrationPhase.Backfill, $"{table.Name}.{column}.{purpose}.backfill", $"Backfill {table}.{column}: every existing row passes through the trigger (one UPDATE)",
+    public static PlanStep Backfill(OperationPlanContext ctx, QualifiedName table, string column, string touch, string purpose)
+    {
+        var what = $"{table.Name}.{column}.{purpose}.backfill";
+        var undo = Nothing("Nothing: Expand's undo removes what the backfill filled.");
+        if (ctx.Columns(table).FirstOrDefault(c => c.SoleIntegerKey) is { } key)
+        {
+            var target = new RowTouchTarget(table, key.Name, touch, ctx.Key(MigrationPhase.Backfill, what));
+            return new PlanStep(target.StepKey, MigrationPhase.Backfill, StepKind.Backfill,
+                $"Backfill {table}.{column}: every existing row passes through the trigger, in keyset batches on {key.Name} (resumable, throttled)",
+                TouchStatements.PlanSql(target), LockMode.RowExclusive, table.ToString(), false, undo,
+                Traits: StepTraits.WritesRows | StepTraits.Scans, Touch: target);
+        }
+        return Step(ctx, MigrationPhase.Backfill, what,
+            $"Backfill {table}.{column}: every existing row passes through the trigger in ONE UPDATE (one transaction: {table} has no single-column integer primary key to batch by)",
             Ddl($"UPDATE {table.Sql} SET {Ident.Quote(touch)} = {Ident.Quote(touch)}", table, LockMode.RowExclusive),
-            Nothing("Nothing: Expand's undo removes what the backfill filled."), StepTraits.WritesRows | StepTraits.Scans);
+            undo, StepTraits.WritesRows | StepTraits.Scans);
+    }
 
     /// <summary>Drops the trigger and its function (Contract).</summary>
     public static IEnumerable<PlanStep> Remove(OperationPlanContext ctx, QualifiedName table, string column, string purpose)
