@@ -1,3 +1,5 @@
+using Npgsql;
+using Switchyard.Core.Execution;
 using Switchyard.Core.Operations;
 using Switchyard.Core.Validation;
 using Switchyard.EntityFrameworkCore;
@@ -36,4 +38,9 @@ internal sealed record DemoMigration(string Name, IReadOnlyList<string> Apply, s
     public IReadOnlyList<string> Args(string connection, params string[] rest) => [.. Apply, "-c", connection, .. rest];
 
     public string SourcePlaceholder => IsEf ? "<assembly>" : "<spec>";
+
+    /// <summary>The demo's validation of the flagship in <paramref name="db"/>, expecting only what this migration creates.</summary>
+    public ValidationSuite Suite(NpgsqlDataSource db, MigrationShape shape) =>
+        new(new SafeSqlRunner(db), NormalizationTarget.LedgerTransactionStatus(), ReconciliationSettings.LedgerFlagship(),
+            new ValidationOptions { Shape = shape, Catalog = Catalog });
 }

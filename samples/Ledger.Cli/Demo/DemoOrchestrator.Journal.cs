@@ -69,9 +69,7 @@ internal sealed partial class DemoOrchestrator
         if (!report.Passed) _result.Problems.Add($"validation ({ValidationEvidence.ShapeName(shape)}) failed: {string.Join(", ", report.FailingChecks)}");
     }
 
-    private ValidationSuite Suite(NpgsqlDataSource db, MigrationShape shape) =>
-        new(new SafeSqlRunner(db), NormalizationTarget.LedgerTransactionStatus(), ReconciliationSettings.LedgerFlagship(),
-            new ValidationOptions { Shape = shape, Catalog = _options.Migration.Catalog });
+    private ValidationSuite Suite(NpgsqlDataSource db, MigrationShape shape) => _options.Migration.Suite(db, shape);
 
     private async Task FinishAsync(NpgsqlDataSource demoDb, long seededMaxId, LedgerInvariants seededBefore, LedgerInvariants totalBefore,
         Dictionary<string, double> backfillRates, CancellationToken ct)

@@ -184,9 +184,7 @@ internal sealed class ShardedDemoShard : IAsyncDisposable
             Result.Steps.Add(new StepAttempts(rows.GetString(0), rows.GetString(1), rows.GetInt32(2)));
     }
 
-    private ValidationSuite Suite(DemoMigration migration, MigrationShape shape) =>
-        new(new SafeSqlRunner(Db), NormalizationTarget.LedgerTransactionStatus(), ReconciliationSettings.LedgerFlagship(),
-            new ValidationOptions { Shape = shape, Catalog = migration.Catalog });
+    private ValidationSuite Suite(DemoMigration migration, MigrationShape shape) => migration.Suite(Db, shape);
 
     private NpgsqlDataSource Source(string connection, string application)
     {
