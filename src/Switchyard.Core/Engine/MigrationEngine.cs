@@ -200,14 +200,14 @@ public sealed class MigrationEngine(SafeSqlRunner sql, IBackfillPhase? backfill 
             switch (step.Kind)
             {
                 case StepKind.Ddl:
-                    if (step.HalfAppliedProbeSql is { } half && await sql.ScalarAsync<bool>(half, ct).ConfigureAwait(false))
+                    if (step.HalfAppliedProbe is { } half && await sql.ScalarAsync<bool>(half.Sql, ct, [.. half.Parameters]).ConfigureAwait(false))
                     {
                         // E.g. an INVALID index from a killed CREATE INDEX CONCURRENTLY: IF NOT EXISTS would keep it forever.
                         var repair = step.Statement!.RepairBeforeRetry!;
                         await sql.ExecuteDdlAsync(new DdlStatement(repair, step.Statement.Locks, step.Statement.Concurrently), ct).ConfigureAwait(false);
                         await _journal.EventAsync(id, "step_repaired", $"{step.Key}: removed what an earlier attempt left half-done: {repair}", new { step = step.Key, repair }, ct).ConfigureAwait(false);
                     }
-                    else if (step.AppliedProbeSql is { } probe && await sql.ScalarAsync<bool>(probe, ct).ConfigureAwait(false))
+                    else if (step.AppliedProbe is { } probe && await sql.ScalarAsync<bool>(probe.Sql, ct, [.. probe.Parameters]).ConfigureAwait(false))
                     {
                         await _journal.StepFinishedAsync(id, step.Key, StepStatuses.Done, "already in the catalog (an earlier attempt committed it)", ct).ConfigureAwait(false);
                         return null;

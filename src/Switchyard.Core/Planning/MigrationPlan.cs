@@ -35,8 +35,8 @@ public sealed record PlanPhase(MigrationPhase Phase, IReadOnlyList<PlanStep> Ste
 /// <param name="Sql">The exact SQL run (for backfill and gates, the per-batch / check SQL).</param>
 /// <param name="Lock">Strongest lock the step takes on <see cref="LockTable"/>.</param>
 /// <param name="RewritesTable">True when the statement rewrites every row (never true for the built-in operations).</param>
-/// <param name="AppliedProbeSql">Returns true when the step's effect is already in the catalog (a crash after commit, before the journal said so).</param>
-/// <param name="HalfAppliedProbeSql">Returns true when a failed earlier attempt left debris (an INVALID index) that the repair must remove first.</param>
+/// <param name="AppliedProbe">Returns true when the step's effect is already in the catalog (a crash after commit, before the journal said so).</param>
+/// <param name="HalfAppliedProbe">Returns true when a failed earlier attempt left debris (an INVALID index) that the repair must remove first.</param>
 /// <param name="Traits">Typed facts about the step (drops, builds an index, scans, renames) for whoever must know them.</param>
 public sealed record PlanStep(
     string Key,
@@ -49,8 +49,8 @@ public sealed record PlanStep(
     bool RewritesTable,
     PlanRollback? Rollback,
     [property: JsonIgnore] DdlStatement? Statement = null,
-    [property: JsonIgnore] string? AppliedProbeSql = null,
-    [property: JsonIgnore] string? HalfAppliedProbeSql = null,
+    [property: JsonIgnore] CatalogProbe? AppliedProbe = null,
+    [property: JsonIgnore] CatalogProbe? HalfAppliedProbe = null,
     [property: JsonIgnore] NormalizationTarget? Target = null,
     StepTraits Traits = StepTraits.None,
     [property: JsonIgnore] RowTouchTarget? Touch = null)

@@ -126,7 +126,7 @@ public static class MigrationPlanner
     internal static DdlStatement Ddl(string sql, QualifiedName? table, LockMode mode, bool concurrently = false, string? repair = null) =>
         new(sql, table is null || mode == LockMode.None ? [] : [new TableLock(table, mode)], concurrently, repair);
 
-    internal static PlanStep Step(string key, MigrationPhase phase, string description, DdlStatement ddl, PlanRollback? rollback, string? appliedProbe = null, string? halfAppliedProbe = null, StepTraits traits = StepTraits.None)
+    internal static PlanStep Step(string key, MigrationPhase phase, string description, DdlStatement ddl, PlanRollback? rollback, CatalogProbe? appliedProbe = null, CatalogProbe? halfAppliedProbe = null, StepTraits traits = StepTraits.None)
     {
         var strongest = ddl.Locks.OrderByDescending(l => l.Mode).FirstOrDefault();
         return new PlanStep(key, phase, StepKind.Ddl, description, ddl.Sql, strongest?.Mode ?? LockMode.None, strongest?.Table.ToString(), false, rollback, ddl, appliedProbe, halfAppliedProbe, Traits: traits);
@@ -248,11 +248,11 @@ public static class MigrationPlanner
         yield return Step($"{k}.check", MigrationPhase.Validate, $"Add CHECK ({s.Column} IS NOT NULL) NOT VALID (no scan)",
             Recursing($"ALTER TABLE {s.Table.Sql} ADD CONSTRAINT {Ident.Quote(check)} CHECK ({Ident.Quote(s.Column)} IS NOT NULL) NOT VALID", LockMode.AccessExclusive),
             Undo($"Drop constraint {check}", Recursing($"ALTER TABLE {s.Table.Sql} DROP CONSTRAINT IF EXISTS {Ident.Quote(check)}", LockMode.AccessExclusive)),
-            $"SELECT ({CatalogProbes.ConstraintExists(s.Table, check)}) OR ({CatalogProbes.ColumnNotNull(s.Table, s.Column)})");
+            CatalogProbes.NotNullCheckExists(s.Table, check, s.Column));
         yield return Step($"{k}.validate", MigrationPhase.Validate, $"Validate the CHECK (scans under SHARE UPDATE EXCLUSIVE: reads and writes continue)",
             Recursing($"ALTER TABLE {s.Table.Sql} VALIDATE CONSTRAINT {Ident.Quote(check)}", LockMode.ShareUpdateExclusive),
             Nothing("Nothing: dropped by the CHECK's rollback."),
-            $"SELECT ({CatalogProbes.ConstraintValidated(s.Table, check)}) OR ({CatalogProbes.ColumnNotNull(s.Table, s.Column)})", traits: StepTraits.Scans);
+            CatalogProbes.NotNullCheckValidated(s.Table, check, s.Column), traits: StepTraits.Scans);
         yield return Step($"{k}.set", MigrationPhase.Validate, $"SET NOT NULL on {s.Column} (the validated CHECK proves it: no scan, brief lock)",
             Recursing($"ALTER TABLE {s.Table.Sql} ALTER COLUMN {Ident.Quote(s.Column)} SET NOT NULL", LockMode.AccessExclusive),
             Undo($"DROP NOT NULL on {s.Column}", Recursing($"ALTER TABLE {s.Table.Sql} ALTER COLUMN {Ident.Quote(s.Column)} DROP NOT NULL", LockMode.AccessExclusive)),

@@ -30,7 +30,7 @@ internal static class PartitionGuardSteps
             $"Install event trigger {EventTrigger}: refuses ATTACH, DETACH and DROP of a guarded table's partitions (needs a superuser; shared by every migration)",
             new DdlStatement($"CREATE EVENT TRIGGER {Ident.Quote(EventTrigger)} ON ddl_command_end EXECUTE FUNCTION switchyard.refuse_partition_changes()", []),
             MigrationPlanner.Nothing("Nothing: shared by every migration, and inert for a table without a guard row."),
-            $"SELECT EXISTS (SELECT 1 FROM pg_event_trigger WHERE evtname = {Ident.Literal(EventTrigger)})");
+            CatalogProbes.EventTriggerExists(EventTrigger));
         yield return MigrationPlanner.Step(k, MigrationPhase.Expand,
             $"Guard the partitions of {t} ({table.Partitions.Count} now): attaching, detaching or dropping one is refused until the migration ends; new partitions are allowed",
             new DdlStatement("""

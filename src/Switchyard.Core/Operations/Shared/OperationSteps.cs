@@ -12,7 +12,7 @@ internal static class OperationSteps
         MigrationPlanner.Ddl(sql, table, mode, concurrently, repair);
 
     public static PlanStep Step(OperationPlanContext ctx, MigrationPhase phase, string what, string description, DdlStatement ddl, PlanRollback? undo,
-        StepTraits traits = StepTraits.None, string? appliedProbe = null, string? halfAppliedProbe = null) =>
+        StepTraits traits = StepTraits.None, CatalogProbe? appliedProbe = null, CatalogProbe? halfAppliedProbe = null) =>
         MigrationPlanner.Step(ctx.Key(phase, what), phase, description, ddl, undo, appliedProbe, halfAppliedProbe, traits);
 
     public static PlanRollback Undo(string description, DdlStatement ddl) => MigrationPlanner.Undo(description, ddl);
