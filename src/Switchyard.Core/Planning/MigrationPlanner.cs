@@ -75,8 +75,13 @@ public static class MigrationPlanner
         // Steps keep spec order within a phase; the Validate gate goes first in its phase.
         var phases = Enum.GetValues<MigrationPhase>().Select(p => new PlanPhase(p,
             [.. steps.Where(s => s.Phase == p).OrderBy(s => s.Kind == StepKind.Gate ? 0 : 1)],
-            GateAfter(p, spec.Name, flagKey), p is MigrationPhase.Validate or MigrationPhase.Cutover, p == MigrationPhase.Contract)).ToList();
-        return new MigrationPlan(spec.Name, spec.Checksum, spec.SourcePath, target, flagKey, phases) { Guards = spec.Guards };
+            flagKey is null ? PhaseGates.WithoutFlags(p, spec.Name) : PhaseGates.WithFlags(p, spec.Name, flagKey),
+            p is MigrationPhase.Cutover || (flagKey is not null && p is MigrationPhase.Validate), p == MigrationPhase.Contract)).ToList();
+        return new MigrationPlan(spec.Name, spec.Checksum, spec.SourcePath, target, flagKey, phases)
+        {
+            Guards = spec.Guards,
+            Operations = [.. spec.Operations.Select(o => new PlannedOperation(o.Kind, TableOf(o)?.ToString(), o.Brief))],
+        };
     }
 
     public static string FlagKey(NormalizationTarget t) => $"{t.Table.Schema}.{t.Table.Name}.{t.SourceColumn}";
@@ -100,17 +105,11 @@ public static class MigrationPlanner
     public static bool PassesPointOfNoReturn(string phase, string key) =>
         phase == "contract" && !key.EndsWith(ContractGateSuffix, StringComparison.Ordinal);
 
-    private static string GateAfter(MigrationPhase phase, string name, string? flagKey) => phase switch
-    {
-        MigrationPhase.Expand => "Automatic: every Expand step done. From here app v2 may deploy (it writes both shapes; the trigger covers v1).",
-        MigrationPhase.Backfill => "Automatic: the backfill reached the end of the table with no unmapped values.",
-        MigrationPhase.Validate => $"People: app v2 deployed to every instance. Then flip flags with `switchyard cutover -m {name} --reads shadow --writes both` (this starts Cutover).",
-        MigrationPhase.Cutover => $"People: cutover finished ({flagKey ?? "flags"}: reads new_only, writes new), no app v1 instance left, and Contract confirmed with `switchyard apply <spec> --confirm {name}`.",
-        _ => "Point of no return: after Contract the old shape is gone (only the compat view remains); rollback cannot restore it.",
-    };
-
     /// <summary>The table a migration without a normalization is journaled under: its first operation's table.</summary>
-    public static QualifiedName FirstTable(MigrationSpec spec) => spec.Operations.Select(o => o switch
+    public static QualifiedName FirstTable(MigrationSpec spec) => spec.Operations.Select(TableOf).FirstOrDefault(t => t is not null) ?? new QualifiedName("public", spec.Name);
+
+    /// <summary>The table an operation works on, or null (author SQL without a declared lock).</summary>
+    public static QualifiedName? TableOf(SpecOperation operation) => operation switch
     {
         CreateTableOperation c => c.Table,
         AddColumnOperation a => a.Table,
@@ -120,8 +119,9 @@ public static class MigrationPlanner
         DropColumnOperation d => d.Table,
         RawSqlOperation r => r.LockTable,
         IMigrationOperation unit => unit.Table,
+        NormalizeColumnOperation n => n.Target.Table,
         _ => null,
-    }).FirstOrDefault(t => t is not null) ?? new QualifiedName("public", spec.Name);
+    };
 
     internal static DdlStatement Ddl(string sql, QualifiedName? table, LockMode mode, bool concurrently = false, string? repair = null) =>
         new(sql, table is null || mode == LockMode.None ? [] : [new TableLock(table, mode)], concurrently, repair);

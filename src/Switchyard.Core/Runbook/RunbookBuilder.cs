@@ -22,11 +22,13 @@ public static class RunbookBuilder
         var sections = new List<RunbookSection>();
         if (header is not null) sections.AddRange(RunbookChangeRecord.Sections(header));
         sections.Add(Summary(plan, size, rates));
-        sections.Add(Sequencing());
-        foreach (var phase in plan.Phases.Where(p => p.Steps.Count > 0 || p.Phase is MigrationPhase.Cutover))
+        sections.Add(RunbookOperations.Section(plan));
+        sections.Add(RunbookOperations.Sequencing(plan));
+        // Cutover is people-paced flag flipping: shown even without steps when the plan has flags, left out otherwise.
+        foreach (var phase in plan.Phases.Where(p => p.Steps.Count > 0 || (p.Phase is MigrationPhase.Cutover && plan.FlagKey is not null)))
             sections.AddRange(Phase(plan, phase, size, rates, sqlOptions));
         sections.Add(PointOfNoReturn(plan));
-        sections.AddRange(Audiences(plan, size, sqlOptions));
+        sections.AddRange(RunbookAudiences.Sections(plan, SizeText(size), sqlOptions));
         return new RunbookDocument($"Runbook: {plan.Name}", sections);
     }
 
@@ -46,7 +48,7 @@ public static class RunbookBuilder
                 ["target table", plan.TargetTable.ToString()],
                 ["table size (planner statistics)", SizeText(size)],
                 ["spec checksum (sha256)", plan.SpecChecksum],
-                ["phases", string.Join(" → ", plan.Phases.Select(p => p.Phase))],
+                ["phases", string.Join(" → ", plan.Phases.Where(p => p.Steps.Count > 0 || (p.Phase is MigrationPhase.Cutover && plan.FlagKey is not null)).Select(p => p.Phase))],
                 ["steps", plan.Steps.Count().ToString(CultureInfo.InvariantCulture)],
                 ["feature flag", plan.FlagKey ?? "none"],
                 ["machine time (estimate)", $"{Duration(TimeSpan.FromSeconds(total))}, plus the time people take at the gates"],
@@ -56,17 +58,6 @@ public static class RunbookBuilder
             new RunbookParagraph($"Point of no return: {PointOfNoReturnText(plan)}"),
         ]);
     }
-
-    private static RunbookSection Sequencing() => new(2, "Deployment sequencing",
-    [
-        new RunbookNumbered(
-        [
-            "Expand runs before app v2 deploys. App v1 keeps working unchanged: the dual-write trigger fills the new column for every v1 write.",
-            "Deploy app v2 (writes both shapes, reads by flag) to every instance during Backfill/Validate. v1 and v2 may run side by side.",
-            "Cutover starts only when v2 is fully deployed (no v1 instance reads by flag otherwise): flags go shadow → new at 1% → 10% → 50% → 100% → new_only.",
-            "Contract starts only when no v1 instance is left anywhere (including batch jobs and consumers) and the operator confirms the migration name.",
-        ]),
-    ]);
 
     private static IEnumerable<RunbookSection> Phase(MigrationPlan plan, PlanPhase phase, RunbookTableSize size, RunbookRates rates, SafeSqlOptions sqlOptions)
     {
@@ -142,13 +133,19 @@ public static class RunbookBuilder
             case MigrationPhase.Expand:
                 checks.Add("No transaction open longer than 60 s on the cluster: `SELECT pid, now() - xact_start FROM pg_stat_activity WHERE xact_start < now() - interval '60 seconds'` returns no rows.");
                 checks.Add("Replication lag below the pause thresholds (table below) on every standby: `SELECT application_name, replay_lag, pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn) FROM pg_stat_replication`.");
-                checks.Add($"Every existing {plan.Normalization?.SourceColumn ?? "source"} value maps to a code (unmapped preflight, run by apply before Expand); `switchyard plan <spec>` printed and reviewed.");
+                if (plan.Normalization is { } n) checks.Add($"Every existing {n.SourceColumn} value maps to a code (unmapped preflight, run by apply before Expand).");
+                checks.Add("`switchyard plan <spec>` printed and reviewed; `switchyard lint <spec>` clean.");
                 break;
             case MigrationPhase.Backfill:
-                checks.Add("Expand steps all `done` in `switchyard status`; the dual-write trigger exists.");
+                checks.Add("Expand steps all `done` in `switchyard status`; the trigger that fills the new column for every write exists.");
                 checks.Add("Guards green: replication lag, lock waits and canary latency below their slow thresholds.");
                 break;
             case MigrationPhase.Validate:
+                if (plan.Normalization is null)
+                {
+                    checks.Add("Every step of this phase completes: each one that scans proves every existing row (a failure stops apply here, before Contract, with nothing dropped).");
+                    break;
+                }
                 checks.Add("The validation suite passes (`switchyard validate`; apply runs it as the gate) and its results are stored in switchyard.validation_results:");
                 checks.AddRange(ValidationSuite.AllChecks.Select(c => $"check `{c.Name}`: {c.Description}"));
                 checks.Add(ReadCost(size, PairIndexBuilt(plan)));
@@ -158,8 +155,12 @@ public static class RunbookBuilder
                 checks.Add("Shadow reads at each step: mismatch_rate below 0.1% over at least 100 reads before raising read_percent.");
                 break;
             case MigrationPhase.Contract:
-                checks.Add("Cutover complete: reads new_only, writes new; no v1 instance left (including batch jobs).");
-                checks.Add("Downstream readers moved to the new shape or to the compat view.");
+                checks.Add(plan.FlagKey is null
+                    ? "The new version deployed everywhere; no old-version instance left (including batch jobs and consumers)."
+                    : "Cutover complete: reads new_only, writes new; no v1 instance left (including batch jobs).");
+                checks.Add(plan.Steps.Any(s => s.Traits.HasFlag(StepTraits.Drops) || s.Traits.HasFlag(StepTraits.Renames))
+                    ? "Downstream readers (reports, exports, replicas' consumers) moved to the new shape, or to a compat view where the plan keeps one."
+                    : "Nothing in Contract drops or renames what a reader uses.");
                 checks.Add($"Operator confirms with `switchyard apply <spec> --confirm {plan.Name}`.");
                 break;
         }
@@ -190,43 +191,6 @@ public static class RunbookBuilder
         new RunbookParagraph(PointOfNoReturnText(plan)),
         new RunbookBullets([.. plan.Phases.Where(p => p.PointOfNoReturn).SelectMany(p => p.Steps).Select(s => $"{s.Key}: {s.Description} ({LockText(s)})")]),
     ]);
-
-    private static IEnumerable<RunbookSection> Audiences(MigrationPlan plan, RunbookTableSize size, SafeSqlOptions o)
-    {
-        var name = plan.Name;
-        yield return new RunbookSection(2, "Who is told what", [new RunbookParagraph("Send each audience its part before Expand starts and at every gate.")]);
-        yield return new RunbookSection(3, "SRE",
-        [
-            new RunbookBullets(
-            [
-                $"Lock budget: every DDL waits outside the lock queue while a conflicting holder exists (at most {o.ConflictWaitBudget.TotalSeconds:F0} s), then tries under lock_timeout {o.LockTimeout.TotalMilliseconds:F0} ms, at most {o.MaxAttempts} attempts with backoff; a customer query waits at most one lock_timeout per attempt.",
-                "Lag budget: replication lag pauses the backfill at 64 MiB / 10 s and resumes below 8 MiB / 1 s; slot retention pauses at 1 GiB.",
-                $"Watch: `switchyard status` (phase, steps, guards, flags), metrics endpoint, pg_stat_activity for sessions named switchyard*.",
-                $"Pause: `switchyard pause -m {name} --reason \"...\"`; resume: `switchyard resume -m {name}` then `switchyard apply <spec>`.",
-                $"Abort: `switchyard abort -m {name} --reason \"...\"` (stops between steps; what is done stays done).",
-                $"Roll back before Contract: `switchyard rollback -m {name} --to <phase>` (keeps that phase, undoes the later ones; each phase's table gives the time it takes; once Cutover has moved the flags, add `--confirm {name}`: rollback returns them to legacy and waits for every Compat client's acknowledgement first); read flags back: `switchyard cutover -m {name} --reads legacy`.",
-            ]),
-        ]);
-        yield return new RunbookSection(3, "Compliance",
-        [
-            new RunbookBullets(
-            [
-                "Report equivalence: the regulatory report (per day, currency, status: count and Σ amount) is computed from the old and the new shape and must match line by line before Cutover.",
-                $"Reconciliation: row count, Σ amount_minor and per-account balance checksums of {plan.TargetTable} are equal before and after; results are stored in switchyard.validation_results.",
-                $"Evidence: `switchyard evidence {name} --format json --out evidence.json` exports the journal (steps, timings, events with OS and database user, validation results) with its event hash chain and a sha256 content checksum; add `--sign-key` so reviewers can prove with the public key who exported it and that nothing changed since.",
-                "No row, cent or report line changes: the backfill only fills the new column; amounts are never written.",
-            ]),
-        ]);
-        yield return new RunbookSection(3, "Product",
-        [
-            new RunbookBullets(
-            [
-                "Expected user impact: none. Payments keep being authorized, captured and settled throughout; no maintenance window.",
-                $"If something went wrong, what users could see: a payment write delayed by up to {o.LockTimeout.TotalMilliseconds:F0} ms while a DDL attempt waits (then it steps back); during Cutover a status shown from the new column that disagrees with the old one — the mismatch guard flips reads back to legacy at a 0.1% mismatch rate.",
-                $"Size of the change: {SizeText(size)} in {plan.TargetTable}.",
-            ]),
-        ]);
-    }
 
     private static string PointOfNoReturnText(MigrationPlan plan) =>
         plan.Phases.FirstOrDefault(p => p.PointOfNoReturn && p.Steps.Count > 0) is { } p
@@ -275,7 +239,7 @@ public static class RunbookBuilder
     private static string LockText(PlanStep s) =>
         s.Lock == LockMode.None ? "none" : $"{LockModes.SqlName(s.Lock)}{(s.LockTable is { } t ? $" on {t}" : "")}{(s.Concurrently ? " (concurrently)" : "")}";
 
-    private static string SizeText(RunbookTableSize size) =>
+    internal static string SizeText(RunbookTableSize size) =>
         size.Rows is { } rows ? $"~{rows:N0} rows, {size.Bytes / (1024.0 * 1024):N1} MiB" : "unknown (never analyzed: run ANALYZE for estimates)";
 
     private static string Duration(TimeSpan t) =>

@@ -16,6 +16,12 @@ public sealed record PgrollAddColumn(QualifiedName On, ColumnSpec Column, string
 
     public override string Kind => "add_column";
 
+    public override OperationBrief Brief => Up is null
+        ? new($"Adds column {On}.{Column.Name} {Column.Type} in Expand (catalog-only).",
+            $"The old version never reads it; its inserts leave it {(Column.Default is null ? "NULL" : "at the default")}.")
+        : new($"Adds column {On}.{Column.Name} {Column.Type} in Expand, nullable until proven; a trigger computes it from up for every write, the backfill fills existing rows{(Column.Nullable ? "" : ", and NOT NULL follows in Validate without a scan under a blocking lock")}.",
+            $"The old version need not know {Column.Name}: the trigger fills it from up on its writes until Contract. The new version may write it itself.");
+
     public override QualifiedName? Table => On;
 
     public override IEnumerable<CatalogNeed> Needs =>

@@ -15,6 +15,23 @@ public sealed record PgrollAlterColumn(QualifiedName On, string Column, string? 
 {
     public override string Kind => "alter_column";
 
+    public override OperationBrief Brief => new(
+        string.Join(" ", new[]
+        {
+            Type is null ? null : $"Changes {On}.{Column} to {Type} on a shadow column kept in sync both ways by a trigger (up, down), filled by the backfill, swapped in in Contract.",
+            Type is null && ChangesData ? $"Fixes existing {Column} values through up (a trigger for new writes, the backfill for existing rows), then adds {ConstraintsText} online." : null,
+            Type is null && Nullable == true ? $"Drops NOT NULL on {Column} (catalog-only)." : null,
+            HasDefault ? (Default is null ? "Drops the default (catalog-only)." : "Sets a default for new rows (catalog-only).") : null,
+            HasComment ? "Sets the comment." : null,
+            NewName is null ? null : $"Renames {Column} to {NewName} in Contract.",
+        }.Where(s => s is not null)),
+        Type is not null
+            ? $"The old version writes {Column} in its old type; the trigger keeps the new one in step (and down the other way). From Contract {NewName ?? Column} holds the new type."
+            : NewName is not null ? $"Until Contract both versions use {Column}; from Contract only {NewName} exists."
+            : ChangesData ? $"Writes of {Column} pass through up until Contract, so the old version's writes meet the new rules." : "None beyond the changed definition.");
+
+    private string ConstraintsText => string.Join(", ", new[] { Nullable == false ? "NOT NULL" : null, Check is null ? null : $"check {Check.Name}", UniqueName is null ? null : $"unique {UniqueName}", References is null ? null : $"foreign key to {References.Table}" }.Where(s => s is not null));
+
     public override QualifiedName? Table => On;
 
     public override IEnumerable<CatalogNeed> Needs =>

@@ -17,6 +17,18 @@ public sealed record PgrollCreateConstraint(QualifiedName On, TableConstraintSpe
 
     public override string Kind => "create_constraint";
 
+    public override OperationBrief Brief => new(
+        $"Adds {Constraint.Type.Replace('_', ' ')} constraint {Constraint.Name} on {On}{(Constraint.Columns.Count > 0 ? $" ({string.Join(", ", Constraint.Columns)})" : "")}: "
+            + (Up.Count > 0 ? "a trigger applies up to every write and the backfill fixes existing rows, then " : "")
+            + Constraint.Type switch
+            {
+                "unique" or "primary_key" => "a unique index is built CONCURRENTLY and attached.",
+                "exclude" => "it is added directly, under ACCESS EXCLUSIVE while it scans (PostgreSQL cannot add it NOT VALID).",
+                _ => "it is added NOT VALID and validated while writes continue.",
+            },
+        Up.Count > 0 ? "Until Contract the old version's writes pass through up, so they meet the constraint; after Contract they must meet it themselves."
+            : "From the step that adds it, every write must meet it, whichever version writes.");
+
     public override QualifiedName? Table => On;
 
     public override IEnumerable<CatalogNeed> Needs => Constraint.Columns.Select(c => new CatalogNeed(On, c, "columns")).Prepend(new CatalogNeed(On, null));

@@ -11,6 +11,10 @@ public sealed record PgrollCreateIndex(QualifiedName On, string Name, IReadOnlyL
 
     public override string Kind => "create_index";
 
+    public override OperationBrief Brief => new(
+        $"Builds {(Unique ? "unique " : "")}index {Name} on {On} ({string.Join(", ", Columns.Select(c => c.Name))}) CONCURRENTLY in Expand: reads and writes continue.",
+        Unique ? "From Expand a write that duplicates the key fails, whichever version writes it." : "None: an index changes no result.");
+
     public override QualifiedName? Table => On;
 
     public override IEnumerable<CatalogNeed> Needs => Columns.Select(c => new CatalogNeed(On, c.Name, "columns")).Prepend(new CatalogNeed(On, null));

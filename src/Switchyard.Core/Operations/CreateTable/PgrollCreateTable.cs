@@ -10,6 +10,10 @@ public sealed record PgrollCreateTable(QualifiedName Name, IReadOnlyList<ColumnS
 {
     public override string Kind => "create_table";
 
+    public override OperationBrief Brief => new(
+        $"Creates table {Name} ({Columns.Count} column(s), {Constraints.Count} table constraint(s)) in Expand.",
+        "None for the old version: the table is new. The new version may use it once Expand is done.");
+
     public override QualifiedName? Table => Name;
 
     public override IEnumerable<CatalogNeed> Needs =>

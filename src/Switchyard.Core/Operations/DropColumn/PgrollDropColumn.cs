@@ -13,6 +13,10 @@ public sealed record PgrollDropColumn(QualifiedName On, string Column, string? D
 {
     public override string Kind => "drop_column";
 
+    public override OperationBrief Brief => new(
+        $"Drops column {On}.{Column} in Contract (catalog-only, brief lock); until then it stays for the old version.",
+        $"The new version must not use {Column}. Contract waits for the old version to be gone.");
+
     public override QualifiedName? Table => On;
 
     public override IEnumerable<CatalogNeed> Needs => [new CatalogNeed(On, Column, "column")];

@@ -13,6 +13,10 @@ public sealed record PgrollDropConstraint(string OperationKind, QualifiedName On
 {
     public override string Kind => OperationKind;
 
+    public override OperationBrief Brief => new(
+        $"Drops constraint {Name} on {On} in Contract.",
+        "Until Contract every write must still meet it; after it, nothing enforces it.");
+
     public override QualifiedName? Table => On;
 
     public static PgrollDropConstraint Parse(OperationFields f) =>

@@ -9,6 +9,10 @@ public sealed record PgrollDropIndex(QualifiedName Index) : UnitOperation
 {
     public override string Kind => "drop_index";
 
+    public override OperationBrief Brief => new(
+        $"Drops index {Index} CONCURRENTLY in Contract: reads and writes continue.",
+        "None, beyond queries that relied on the index getting slower.");
+
     /// <summary>An index is not a table: the migration is journaled under the index name.</summary>
     public override QualifiedName? Table => Index;
 

@@ -9,6 +9,10 @@ public sealed record PgrollDropTable(QualifiedName Name) : UnitOperation
 {
     public override string Kind => "drop_table";
 
+    public override OperationBrief Brief => new(
+        $"Drops table {Name} in Contract; until then it stays for the old version.",
+        $"The new version must not use {Name}. Contract waits for the old version to be gone.");
+
     public override QualifiedName? Table => Name;
 
     public static PgrollDropTable Parse(OperationFields f) => new(f.Relation("name"));

@@ -9,6 +9,10 @@ public sealed record PgrollRenameColumn(QualifiedName On, string From, string To
 {
     public override string Kind => "rename_column";
 
+    public override OperationBrief Brief => new(
+        $"Renames column {On}.{From} to {To} in Contract (catalog-only, brief lock).",
+        $"Until Contract both versions use {From}; from Contract only {To} exists.");
+
     public override QualifiedName? Table => On;
 
     public override IEnumerable<CatalogNeed> Needs => [new CatalogNeed(On, From, "from")];

@@ -9,6 +9,10 @@ public sealed record PgrollRenameConstraint(QualifiedName On, string From, strin
 {
     public override string Kind => "rename_constraint";
 
+    public override OperationBrief Brief => new(
+        $"Renames constraint {From} on {On} to {To} in Contract (catalog-only).",
+        "None, unless an application matches constraint names in error messages.");
+
     public override QualifiedName? Table => On;
 
     public static PgrollRenameConstraint Parse(OperationFields f) => new(f.Relation("table"), f.Identifier("from"), f.Identifier("to"));

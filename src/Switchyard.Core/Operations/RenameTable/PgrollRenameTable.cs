@@ -9,6 +9,10 @@ public sealed record PgrollRenameTable(QualifiedName From, string To) : UnitOper
 {
     public override string Kind => "rename_table";
 
+    public override OperationBrief Brief => new(
+        $"Renames table {From} to {To} in Contract (catalog-only, brief lock).",
+        $"Until Contract both versions use {From.Name}; from Contract only {To} exists.");
+
     public override QualifiedName? Table => From;
 
     public override IEnumerable<CatalogNeed> Creates => [new CatalogNeed(From with { Name = To }, null)];

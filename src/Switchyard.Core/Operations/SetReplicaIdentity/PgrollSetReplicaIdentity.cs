@@ -9,6 +9,10 @@ public sealed record PgrollSetReplicaIdentity(QualifiedName On, string Identity,
 {
     public override string Kind => "set_replica_identity";
 
+    public override OperationBrief Brief => new(
+        $"Sets the replica identity of {On} to {Identity}{(Index is null ? "" : $" ({Index})")} in Expand (catalog-only).",
+        "None for the applications; logical replication consumers see the new identity on updates and deletes.");
+
     public override QualifiedName? Table => On;
 
     public static PgrollSetReplicaIdentity Parse(OperationFields f)

@@ -12,6 +12,10 @@ public sealed record PgrollSql(string Up, string? Down, bool OnComplete) : UnitO
 {
     public override string Kind => "sql";
 
+    public override OperationBrief Brief => new(
+        $"Runs author SQL in {(OnComplete ? "Contract" : "Expand")}; {(Down is null ? "it has no undo" : "its down statement undoes it")}.",
+        "Not known to Switchyard: the migration's author states what the applications must do.");
+
     public override QualifiedName? Table => null;
 
     public static PgrollSql Parse(OperationFields f)
