@@ -27,8 +27,10 @@ public static class SpecLinter
         foreach (var step in plan.Steps.Where(s => s.Kind == StepKind.Ddl))
         {
             sb.AppendLine(CultureInfo.InvariantCulture, $"-- step {step.Key}: {step.Description}");
-            sb.Append(WithValues(step).Trim().TrimEnd(';')).AppendLine(";");
-            steps[index++] = step;
+            var text = WithValues(step).Trim().TrimEnd(';');
+            sb.Append(text).AppendLine(";");
+            // A step may hold more than one statement (a swap drops and renames in one transaction): each maps to it.
+            foreach (var _ in SqlSplitter.Split(text)) steps[index++] = step;
         }
         return (sb.ToString(), steps);
     }
@@ -57,9 +59,20 @@ public static class SpecLinter
 
     public static LintReport Analyze(MigrationPlan plan, SafeSqlOptions options, string source)
     {
-        var (sql, _) = ToSql(plan, options);
-        return SqlLinter.Analyze(sql, source);
+        var (sql, stepAt) = ToSql(plan, options);
+        return Answered(SqlLinter.Analyze(sql, source), stepAt);
     }
+
+    /// <summary>A finding the step answers by design (<see cref="PlanStep.LintClaims"/>) becomes info, with the plan's reason.</summary>
+    private static LintReport Answered(LintReport report, IReadOnlyDictionary<int, PlanStep> stepAt) => report with
+    {
+        Statements = [.. report.Statements.Select(row => !stepAt.TryGetValue(row.Index, out var step) || step.LintClaims is not { Count: > 0 } claims ? row : row with
+        {
+            Findings = [.. row.Findings.Select(f => claims.FirstOrDefault(c => c.RuleId == f.RuleId) is { } claim
+                ? f with { Severity = LintSeverity.Info, Message = $"Answered by step {step.Key}: {claim.Reason}. (The rule says: {f.Message})" }
+                : f)],
+        })],
+    };
 
     public static async Task<LintReport> AnalyzeAndMeasureAsync(MigrationPlan plan, SafeSqlOptions options, string source, ConnectionSettings target,
         PostgresBinaries binaries, SafeSqlRunner targetSql, CancellationToken ct)
@@ -77,6 +90,6 @@ public static class SpecLinter
                 LintRules.PlanLockUnderDeclared.Rewrite, step.LockTable);
             return row with { Findings = [.. row.Findings, finding] };
         }).ToList();
-        return report with { Statements = rows };
+        return Answered(report with { Statements = rows }, stepAt);
     }
 }

@@ -40,6 +40,7 @@ public sealed record PlanPhase(MigrationPhase Phase, IReadOnlyList<PlanStep> Ste
 /// <param name="RewritesTable">True when the statement rewrites every row (never true for the built-in operations).</param>
 /// <param name="AppliedProbe">Returns true when the step's effect is already in the catalog (a crash after commit, before the journal said so).</param>
 /// <param name="HalfAppliedProbe">Returns true when a failed earlier attempt left debris (an INVALID index) that the repair must remove first.</param>
+/// <param name="LintClaims">Lint rules the step's SQL trips by design, each with why the plan makes it safe.</param>
 /// <param name="Traits">Typed facts about the step (drops, builds an index, scans, renames) for whoever must know them.</param>
 public sealed record PlanStep(
     string Key,
@@ -56,7 +57,8 @@ public sealed record PlanStep(
     [property: JsonIgnore] CatalogProbe? HalfAppliedProbe = null,
     [property: JsonIgnore] NormalizationTarget? Target = null,
     StepTraits Traits = StepTraits.None,
-    [property: JsonIgnore] RowTouchTarget? Touch = null)
+    [property: JsonIgnore] RowTouchTarget? Touch = null,
+    [property: JsonIgnore] IReadOnlyList<LintClaim>? LintClaims = null)
 {
     /// <summary>What a <see cref="StepKind.Backfill"/> step fills: the normalization, or an operation unit's touch.</summary>
     [JsonIgnore]

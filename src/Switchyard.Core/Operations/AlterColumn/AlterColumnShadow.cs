@@ -56,7 +56,14 @@ internal static class AlterColumnShadow
         foreach (var s in RowTriggers.Remove(context, t, a.Column, Purpose)) yield return s;
         yield return Step(context, MigrationPhase.Contract, $"{t.Name}.{a.Column}.swap", $"Swap: drop {t}.{a.Column}, rename {shadow} to {a.Column} (one transaction, brief lock)",
             Ddl($"ALTER TABLE {t.Sql} DROP COLUMN {col}; ALTER TABLE {t.Sql} RENAME COLUMN {sh} TO {col}", t, LockMode.AccessExclusive),
-            PastPointOfNoReturn, StepTraits.Drops | StepTraits.Renames, CatalogProbes.ColumnMissing(t, shadow));
+            PastPointOfNoReturn, StepTraits.Drops | StepTraits.Renames, CatalogProbes.ColumnMissing(t, shadow)) with
+        {
+            LintClaims =
+            [
+                new(Linting.LintRules.DropColumnInUse.Id, $"the old {a.Column} is replaced, not lost: the trigger kept {shadow} in step with it on every write, and Contract runs only with --confirm once no old version is left"),
+                new(Linting.LintRules.RenameInUse.Id, $"{shadow} is Switchyard's shadow column, a name no application uses; it takes the column's own name"),
+            ],
+        };
         if (a.HasDefault) yield return a.DefaultStep(context, MigrationPhase.Contract);
         if (a.Check is not null)
             foreach (var s in ConstraintSteps.Check(context, t, a.Check, MigrationPhase.Contract, MigrationPhase.Contract)) yield return s;
