@@ -48,7 +48,7 @@ internal static class ValidateCommands
             if (ctx.ParseResult.GetValue(recordBaseline))
             {
                 var scope = await suite.ScopeAsync(ct).ConfigureAwait(false);
-                if (!scope.Facts.TableExists) throw new SwitchyardException($"{scope.Target.Table} does not exist in {target.Describe()}.", "Seed a ledger first: switchyard-ledger ledger seed --rows 100000.");
+                if (!scope.Facts.TableExists) throw new SwitchyardException($"{scope.Target.Table} does not exist in {target.Describe()}.", "Check --connection, or create the table the spec names first.");
                 var groups = await ReconciliationBaseline.RecordAsync(scope, ct).ConfigureAwait(false);
                 CliOutput.Plain($"baseline recorded: {groups} accounts, keys ≤ {scope.Facts.MaxKey} of {scope.Target.Table} in {target.Describe()}");
                 return 0;

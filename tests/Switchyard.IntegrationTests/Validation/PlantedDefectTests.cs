@@ -1,6 +1,7 @@
 using Switchyard.Core.Operations;
 using Switchyard.Core.Validation;
 using Switchyard.Samples.Ledger.Validation;
+using Switchyard.Samples.Ledger.Schema;
 
 namespace Switchyard.IntegrationTests.Validation;
 
@@ -229,8 +230,8 @@ public sealed class PlantedDefectTests : IClassFixture<MigratedLedger>, IAsyncLi
         {
             // When the suite runs under map_to: declined, and under the flagship's fail policy
             var options = await ReadingAsync(read);
-            var mapTo = new ValidationSuite(_db.Runner(), NormalizationTarget.LedgerTransactionStatus(new UnmappedPolicy(UnmappedAction.MapTo, "declined")),
-                ReconciliationSettings.LedgerFlagship(), options);
+            var mapTo = new ValidationSuite(_db.Runner(), LedgerFlagship.Target(new UnmappedPolicy(UnmappedAction.MapTo, "declined")),
+                LedgerFlagship.Reconciliation(), options);
             var underMapTo = await mapTo.RunAsync(["mismatch", "counts", "reconciliation", "downstream"], false, CancellationToken.None);
             var underFail = await _db.Suite(options).RunAsync(["mismatch", "reconciliation", "downstream"], false, CancellationToken.None);
 
