@@ -30,8 +30,8 @@ public static class JournalSchema
             updated_at    timestamptz NOT NULL DEFAULT now()
         )
         """,
-        // The flag Expand registers, as data: cutover, status and rollback read it here (journals made before this
-        // column have it only in the flags step's description, which MigrationControl still reads for them).
+        // The flag Expand registers, as data: cutover, status and rollback read it here (for journals made before this
+        // column, JournaledFlag recomputes it from the unchanged spec, or says it is unknown).
         "ALTER TABLE switchyard.migrations ADD COLUMN IF NOT EXISTS flag_key text",
         // The fleet run (apply --fleet) this shard's migration belongs to; journals made before fleets get the column empty.
         "ALTER TABLE switchyard.migrations ADD COLUMN IF NOT EXISTS fleet_run_id uuid",

@@ -18,7 +18,7 @@ public static class MigrationStates
 /// <summary>A row of <c>switchyard.migrations</c>.</summary>
 public sealed record MigrationRecord(long Id, string Name, string TargetTable, string SpecChecksum, string? SpecPath, string Phase, string State, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
 {
-    /// <summary>The flag Expand registered (null: the migration has none, or its journal predates the column).</summary>
+    /// <summary>The flag Expand registered (null: the migration has none, or its journal predates the column; see Engine.JournaledFlag).</summary>
     public string? FlagKey { get; init; }
 }
 

@@ -55,7 +55,7 @@ public static class MigrationPlanner
                 NormalizationSql.Completeness(t), LockMode.AccessShare, t.Table.ToString(), false, null, Target: t));
         }
         var target = normalizations.FirstOrDefault()?.Table ?? FirstTable(spec);
-        var flagKey = normalizations.FirstOrDefault() is { } nt ? FlagKey(nt) : null;
+        var flagKey = FlagKey(spec);
         if (flagKey is not null)
         {
             steps.Add(new PlanStep("cutover.flags", MigrationPhase.Cutover, StepKind.Cutover,
@@ -81,14 +81,9 @@ public static class MigrationPlanner
 
     public static string FlagKey(NormalizationTarget t) => $"{t.Table.Schema}.{t.Table.Name}.{t.SourceColumn}";
 
-    private const string FlagStepPrefix = "Register flag ";
-    private const string FlagStepSuffix = " (reads legacy, writes legacy)";
-
-    /// <summary>The flag key in the description of Expand's flag step (the journal keeps it; the SQL binds it).</summary>
-    public static string? FlagKeyOf(string? description) =>
-        description is not null && description.StartsWith(FlagStepPrefix, StringComparison.Ordinal) && description.EndsWith(FlagStepSuffix, StringComparison.Ordinal)
-        && description.Length > FlagStepPrefix.Length + FlagStepSuffix.Length
-            ? description[FlagStepPrefix.Length..^FlagStepSuffix.Length] : null;
+    /// <summary>The flag the spec's plan registers (its first normalize_column's), or null when it has none.</summary>
+    public static string? FlagKey(MigrationSpec spec) =>
+        spec.Operations.OfType<NormalizeColumnOperation>().FirstOrDefault() is { } n ? FlagKey(n.Target) : null;
 
     /// <summary>Ends the key of the gate that opens Contract.</summary>
     public const string ContractGateSuffix = ".gate";
@@ -193,7 +188,7 @@ public static class MigrationPlanner
             Ddl(NormalizationSql.CreateTrigger(t), t.Table, LockMode.ShareRowExclusive),
             Undo($"Drop trigger {trigger}", Ddl($"DROP TRIGGER IF EXISTS {Ident.Quote(trigger)} ON {t.Table.Sql}", t.Table, LockMode.AccessExclusive)));
         var flag = FlagKey(t);
-        yield return Step($"expand.{k}.flags", MigrationPhase.Expand, FlagStepPrefix + flag + FlagStepSuffix,
+        yield return Step($"expand.{k}.flags", MigrationPhase.Expand, $"Register flag {flag} (reads legacy, writes legacy)",
             new DdlStatement("INSERT INTO switchyard.flags (flag_key) VALUES ($1) ON CONFLICT (flag_key) DO NOTHING", [], Parameters: [flag]),
             Undo("Reset the flag to legacy reads and writes",
                 new DdlStatement("UPDATE switchyard.flags SET read_mode = 'legacy', read_percent = 0, write_mode = 'legacy', version = version + 1, updated_at = now() WHERE flag_key = $1", [], Parameters: [flag])));
