@@ -38,6 +38,7 @@ public sealed record PlanPhase(MigrationPhase Phase, IReadOnlyList<PlanStep> Ste
 /// <param name="AppliedProbeSql">Returns true when the step's effect is already in the catalog (a crash after commit, before the journal said so).</param>
 /// <param name="HalfAppliedProbeSql">Returns true when a failed earlier attempt left debris (an INVALID index) that the repair must remove first.</param>
 /// <param name="Traits">Typed facts about the step (drops, builds an index, scans, renames) for whoever must know them.</param>
+/// <param name="Index">The index the step builds, when it builds one whole (the runbook reads its columns, never the SQL).</param>
 public sealed record PlanStep(
     string Key,
     MigrationPhase Phase,
@@ -53,7 +54,8 @@ public sealed record PlanStep(
     [property: JsonIgnore] string? HalfAppliedProbeSql = null,
     [property: JsonIgnore] NormalizationTarget? Target = null,
     StepTraits Traits = StepTraits.None,
-    [property: JsonIgnore] RowTouchTarget? Touch = null)
+    [property: JsonIgnore] RowTouchTarget? Touch = null,
+    [property: JsonIgnore] BuiltIndex? Index = null)
 {
     /// <summary>What a <see cref="StepKind.Backfill"/> step fills: the normalization, or an operation unit's touch.</summary>
     [JsonIgnore]
@@ -66,3 +68,6 @@ public sealed record PlanStep(
 
 /// <summary>How a step is undone; <see cref="Statement"/> null means nothing to run (said in <see cref="Description"/>).</summary>
 public sealed record PlanRollback(string Description, string? Sql, LockMode Lock, [property: JsonIgnore] DdlStatement? Statement);
+
+/// <summary>An index a step builds: its table, name and key columns in order.</summary>
+public sealed record BuiltIndex(QualifiedName Table, string Name, IReadOnlyList<string> Columns);

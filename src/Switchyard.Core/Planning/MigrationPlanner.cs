@@ -217,7 +217,7 @@ public static class MigrationPlanner
             Ddl($"CREATE {(i.Unique ? "UNIQUE " : "")}INDEX CONCURRENTLY IF NOT EXISTS {Ident.Quote(i.Name)} ON {i.Table.Sql} ({string.Join(", ", i.Columns.Select(Ident.Quote))})",
                 i.Table, LockMode.ShareUpdateExclusive, concurrently: true, repair: drop),
             Undo($"Drop index {i.Name} CONCURRENTLY", Ddl(drop, i.Table, LockMode.ShareUpdateExclusive, concurrently: true)),
-            CatalogProbes.IndexValid(index), CatalogProbes.IndexInvalid(index), StepTraits.IndexBuild);
+            CatalogProbes.IndexValid(index), CatalogProbes.IndexInvalid(index), StepTraits.IndexBuild) with { Index = new BuiltIndex(i.Table, i.Name, i.Columns) };
     }
 
     private static IEnumerable<PlanStep> ForeignKey(AddForeignKeyOperation f)
