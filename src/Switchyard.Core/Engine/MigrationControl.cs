@@ -57,7 +57,7 @@ public sealed class MigrationControl(SafeSqlRunner sql)
         if (validatePending.Count > 0)
             throw new SwitchyardException($"'{record.Name}' has not finished Validate ({validatePending.Count} step(s) left, e.g. {validatePending[0]}): flipping flags now could read an incomplete column.",
                 "Run `switchyard apply <spec>` until it stops at the Cutover gate.");
-        if (steps.Any(s => MigrationPlanner.PassesPointOfNoReturn(s.Phase, s.Key) && s.Status != StepStatuses.Pending))
+        if (steps.Any(s => s.PassesPointOfNoReturn && s.Status != StepStatuses.Pending))
             throw new SwitchyardException($"'{record.Name}' is in Contract: the legacy column is going or gone; flags can no longer go back.", "Finish Contract with apply --confirm.");
         var before = await _journal.FlagAsync(flagKey, ct).ConfigureAwait(false);
         var after = await _journal.SetFlagAsync(flagKey, reads, percent, writes, ct).ConfigureAwait(false);
@@ -111,7 +111,7 @@ public sealed class MigrationControl(SafeSqlRunner sql)
             var flag = flagKey is null ? JournaledFlag.Of(r) : new JournaledFlag(flagKey, null);
             result.Add(new MigrationStatus(r, steps, await _journal.ControlAsync(r.Id, ct).ConfigureAwait(false),
                 flag.Key is null ? null : await _journal.FlagAsync(flag.Key, ct).ConfigureAwait(false),
-                [.. events.TakeLast(15)], steps.Any(s => MigrationPlanner.PassesPointOfNoReturn(s.Phase, s.Key) && s.Status != StepStatuses.Pending))
+                [.. events.TakeLast(15)], steps.Any(s => s.PassesPointOfNoReturn && s.Status != StepStatuses.Pending))
             {
                 Backfill = await BackfillProgressReader.ReadAsync(sql, r.Name, ct).ConfigureAwait(false),
                 Guards = guardStatus,

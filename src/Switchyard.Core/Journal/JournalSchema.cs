@@ -51,6 +51,9 @@ public static class JournalSchema
             UNIQUE (migration_id, step_key)
         )
         """,
+        // The step's kind (ddl, backfill, gate, cutover) from the typed plan: status and cutover tell the gate that opens
+        // Contract from the steps that pass the point of no return by it. Older rows get it at their next apply.
+        "ALTER TABLE switchyard.steps ADD COLUMN IF NOT EXISTS kind text",
         """
         CREATE TABLE IF NOT EXISTS switchyard.events (
             id               bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,

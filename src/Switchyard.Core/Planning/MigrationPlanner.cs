@@ -50,7 +50,7 @@ public static class MigrationPlanner
         // The same suite gates Contract, against the cut-over shape: nothing is dropped over a table that drifted since Validate.
         foreach (var t in normalizations)
         {
-            steps.Add(new PlanStep($"contract.{t.Table.Name}.{t.TargetColumn}{ContractGateSuffix}", MigrationPhase.Contract, StepKind.Gate,
+            steps.Add(new PlanStep($"contract.{t.Table.Name}.{t.TargetColumn}.gate", MigrationPhase.Contract, StepKind.Gate,
                 $"Gate: the table is still in the validated, cut-over shape and every {t.Table}.{t.TargetColumn} matches the mapped {t.SourceColumn}; nothing is dropped otherwise",
                 NormalizationSql.Completeness(t), LockMode.AccessShare, t.Table.ToString(), false, null, Target: t));
         }
@@ -84,16 +84,6 @@ public static class MigrationPlanner
     /// <summary>The flag the spec's plan registers (its first normalize_column's), or null when it has none.</summary>
     public static string? FlagKey(MigrationSpec spec) =>
         spec.Operations.OfType<NormalizeColumnOperation>().FirstOrDefault() is { } n ? FlagKey(n.Target) : null;
-
-    /// <summary>Ends the key of the gate that opens Contract.</summary>
-    public const string ContractGateSuffix = ".gate";
-
-    /// <summary>
-    /// True for a Contract step that changes the schema (the point of no return); false for the gate that opens Contract,
-    /// which drops nothing, so a failed gate still allows rollback.
-    /// </summary>
-    public static bool PassesPointOfNoReturn(string phase, string key) =>
-        phase == "contract" && !key.EndsWith(ContractGateSuffix, StringComparison.Ordinal);
 
     private static string GateAfter(MigrationPhase phase, string name, string? flagKey) => phase switch
     {
