@@ -10,6 +10,7 @@ using Switchyard.Core;
 using Switchyard.Core.Operations;
 using Switchyard.Samples.Ledger.Invariants;
 using Switchyard.Samples.Ledger.Seeding;
+using Switchyard.Samples.Ledger.Schema;
 
 namespace Switchyard.Samples.Ledger.Cli.Commands;
 
@@ -62,7 +63,7 @@ internal static class LedgerCommands
         invariants.Options.Add(invSpec);
         CommandAction.Set(invariants, async (ctx, ct) =>
         {
-            var mapping = ctx.ParseResult.GetValue(invSpec) is { } invSpecPath ? ValidateCommands.TargetOf(invSpecPath).Target : NormalizationTarget.LedgerTransactionStatus();
+            var mapping = ctx.ParseResult.GetValue(invSpec) is { } invSpecPath ? ValidateCommands.TargetOf(invSpecPath).Target : LedgerFlagship.Target();
             await ctx.ConnectAsync(ct, ManagedDatabase).ConfigureAwait(false);
             var inv = await LedgerInvariantsReader.ReadAsync(ctx.DataSource, null, mapping, ct).ConfigureAwait(false);
             if (ctx.ParseResult.GetValue(invJson)) CliOutput.WriteJson(inv);

@@ -10,6 +10,7 @@ using Switchyard.Core.Operations;
 using Switchyard.Core.Validation;
 using Switchyard.Samples.Ledger.Seeding;
 using Switchyard.Samples.Ledger.Validation;
+using Switchyard.Samples.Ledger.Schema;
 
 namespace Switchyard.Samples.Ledger.Cli.Commands;
 
@@ -39,8 +40,8 @@ internal static class ValidateBenchCommand
             options.Validate();
             var target = await ctx.ConnectAsync(ct, ManagedDatabase).ConfigureAwait(false);
             var sql = ctx.Sql(new Core.Execution.SafeSqlOptions { StatementTimeout = TimeSpan.FromMinutes(10) });
-            var flagship = NormalizationTarget.LedgerTransactionStatus();
-            var suite = new ValidationSuite(sql, flagship, ReconciliationSettings.LedgerFlagship(), options);
+            var flagship = LedgerFlagship.Target();
+            var suite = new ValidationSuite(sql, flagship, LedgerFlagship.Reconciliation(), options);
             var facts = (await suite.ScopeAsync(ct).ConfigureAwait(false)).Facts;
             var load = ReadLoadAverage();
             TimeSpan? seedTime = null, shapeTime = null;

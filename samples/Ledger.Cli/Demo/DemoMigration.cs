@@ -3,6 +3,7 @@ using Switchyard.Core.Execution;
 using Switchyard.Core.Operations;
 using Switchyard.Core.Validation;
 using Switchyard.EntityFrameworkCore;
+using Switchyard.Samples.Ledger.Schema;
 
 namespace Switchyard.Samples.Ledger.Cli.Demo;
 
@@ -26,7 +27,7 @@ internal sealed record DemoMigration(string Name, IReadOnlyList<string> Apply, s
     public static DemoMigration Ef(string assembly)
     {
         var migration = EfMigrationsAssembly.Read(assembly, EfMigrationName);
-        var ledger = NormalizationTarget.LedgerTransactionStatus();
+        var ledger = LedgerFlagship.Target();
         var plan = EfMigrationTranslator.Translate(migration, new EfTranslationOptions(ledger.Trim, ledger.Lowercase, ledger.Aliases));
         return new(migration.Id,
             ["ef", "apply", "--assembly", assembly, "--migration", migration.Id, "--normalize", "trim,lower",
@@ -41,6 +42,6 @@ internal sealed record DemoMigration(string Name, IReadOnlyList<string> Apply, s
 
     /// <summary>The demo's validation of the flagship in <paramref name="db"/>, expecting only what this migration creates.</summary>
     public ValidationSuite Suite(NpgsqlDataSource db, MigrationShape shape) =>
-        new(new SafeSqlRunner(db), NormalizationTarget.LedgerTransactionStatus(), ReconciliationSettings.LedgerFlagship(),
+        new(new SafeSqlRunner(db), LedgerFlagship.Target(), LedgerFlagship.Reconciliation(),
             new ValidationOptions { Shape = shape, Catalog = Catalog });
 }

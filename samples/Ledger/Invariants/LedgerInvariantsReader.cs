@@ -15,7 +15,7 @@ public static class LedgerInvariantsReader
     /// under live traffic the rows a workload adds change the totals, while the rows that existed before must not change.
     /// </summary>
     public static Task<LedgerInvariants> ReadAsync(NpgsqlDataSource dataSource, long? maxTransactionId, CancellationToken ct) =>
-        ReadAsync(dataSource, maxTransactionId, NormalizationTarget.LedgerTransactionStatus(), ct);
+        ReadAsync(dataSource, maxTransactionId, LedgerFlagship.Target(), ct);
 
     /// <param name="mapping">
     /// The migration's mapping (its spec's normalize_column, unmapped policy included): status/state agreement is judged

@@ -3,6 +3,7 @@ using Switchyard.Core.Execution;
 using Switchyard.Core.Operations;
 using Switchyard.Core.Planning;
 using Switchyard.Core.Validation;
+using Switchyard.Samples.Ledger.Schema;
 
 namespace Switchyard.Samples.Ledger.Validation;
 
@@ -22,7 +23,7 @@ public static class MigratedLedgerShape
     /// <summary>Applies the steps up to <paramref name="shape"/> to a freshly seeded legacy ledger.</summary>
     public static async Task ApplyAsync(NpgsqlDataSource dataSource, MigrationShape shape, CancellationToken ct, NormalizationTarget? target = null)
     {
-        var t = target ?? NormalizationTarget.LedgerTransactionStatus();
+        var t = target ?? LedgerFlagship.Target();
         var table = t.Table.Sql;
         var lookup = t.LookupTable.Sql;
         var (id, code, source, state) = (Ident.Quote(t.LookupIdColumn), Ident.Quote(t.LookupCodeColumn), Ident.Quote(t.SourceColumn), Ident.Quote(t.TargetColumn));

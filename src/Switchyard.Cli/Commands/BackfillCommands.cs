@@ -8,25 +8,31 @@ using Switchyard.Cli.Output;
 using Switchyard.Cli.Telemetry;
 using Switchyard.Core;
 using Switchyard.Core.Backfill;
+using Switchyard.Core.Engine;
+using Switchyard.Core.Execution;
 using Switchyard.Core.Operations;
+using Switchyard.Core.Planning;
+using Switchyard.Core.Spec;
 
 namespace Switchyard.Cli.Commands;
 
 /// <summary>
-/// <c>switchyard backfill run|status</c> (hidden): the backfill of the flagship target on its own, resumable from its
-/// cursors. The migration engine's <c>apply</c> runs the same component as its Backfill phase.
+/// <c>switchyard backfill run|status</c> (hidden): a migration's backfills on their own (its normalizations and its
+/// operation units' row touches), resumable from their cursors. The engine's <c>apply</c> runs the same component as
+/// its Backfill phase.
 /// </summary>
 internal static class BackfillCommands
 {
     public static Command Build()
     {
-        var backfill = new Command("backfill", "Run or inspect the backfill of transactions.state_id on its own (the engine's apply runs it as a phase).") { Hidden = true };
-        var migration = new Option<string>("--migration") { Description = "Migration name: the key of the backfill's cursors in the journal.", DefaultValueFactory = _ => "001-normalize-transaction-status" };
+        var backfill = new Command("backfill", "Run or inspect a migration's backfill on its own (the engine's apply runs it as a phase).") { Hidden = true };
 
-        var run = new Command("run", "Backfill state_id from status on a database already expanded; resumes from committed cursors.");
+        var run = new Command("run", "Run the backfills of a migration whose Expand is done, in plan order; resumes from committed cursors.");
+        var spec = CliOptions.SpecFile("The migration's spec (YAML). Default: the spec of the newest migration in this database's journal that has a backfill.");
+        var migration = new Option<string?>("--migration") { Description = "Key of the backfill's cursors in the journal. Default: the spec's migration name." };
         var workers = CliOptions.Number("--workers", "Parallel workers (first start only).", new BackfillOptions().Workers, 1, 64, "4");
         var rate = CliOptions.OptionalNumber("--max-rows-per-second", "Rows/s limit across all workers.", 1d, double.MaxValue, "20000");
-        var unmapped = new Option<string>("--unmapped") { Description = "fail | map_to:<code> | add_to_lookup", DefaultValueFactory = _ => "fail" };
+        var unmapped = new Option<string?>("--unmapped") { Description = "fail | map_to:<code> | add_to_lookup: overrides the spec's policy for its normalize_column." };
         unmapped.Validators.Add(r =>
         {
             if (r.Tokens.Count > 0 && !TryParsePolicy(r.Tokens[0].Value, out _))
@@ -38,12 +44,16 @@ internal static class BackfillCommands
         var slo = CliOptions.LatencySlo("--latency-slo", "Foreground p99 to keep (canary probe): 1.5x the baseline measured before the start, a latency (25ms), or off.");
         var json = GlobalOptions.Json();
         var otlp = OtlpExport.Option();
-        foreach (var o in new Option[] { migration, workers, rate, unmapped, targetMs, initial, max, slo, otlp, json }) run.Options.Add(o);
+        foreach (var o in new Option[] { spec, migration, workers, rate, unmapped, targetMs, initial, max, slo, otlp, json }) run.Options.Add(o);
         CommandAction.Set(run, async (ctx, ct) =>
         {
             using var export = OtlpExport.Start(ctx.ParseResult.GetValue(otlp));
-            await ctx.ConnectAsync(ct, LocalClusterOptions.DefaultDatabase).ConfigureAwait(false);
+            // A named spec is read before connecting, so a bad file fails fast; otherwise the journal names it.
+            var named = ctx.ParseResult.GetValue(spec) is { } path ? SpecLoader.LoadFile(path) : null;
+            var target = await ctx.ConnectAsync(ct, LocalClusterOptions.DefaultDatabase).ConfigureAwait(false);
             var sql = ctx.Sql();
+            var loaded = named ?? SpecLoader.LoadFile(await JournaledSpec.NewestAsync(sql, target.Describe(), "backfill run", "that can have a backfill", MayBackfill, ct).ConfigureAwait(false));
+            var targets = await TargetsAsync(sql, loaded, ctx.ParseResult.GetValue(unmapped), ct).ConfigureAwait(false);
             var options = new BackfillOptions
             {
                 Workers = ctx.ParseResult.GetValue(workers),
@@ -51,7 +61,7 @@ internal static class BackfillCommands
                 InitialBatchKeys = Math.Min(ctx.ParseResult.GetValue(initial), ctx.ParseResult.GetValue(max)),
                 MaxBatchKeys = ctx.ParseResult.GetValue(max),
             };
-            var request = new BackfillRequest(ctx.ParseResult.GetValue(migration)!, NormalizationTarget.LedgerTransactionStatus(ParsePolicy(ctx.ParseResult.GetValue(unmapped)!)), options);
+            var name = ctx.ParseResult.GetValue(migration) ?? loaded.Name;
             var throttles = new List<IBackfillThrottle> { new OperatorControlThrottle(sql) };
             if (ctx.ParseResult.GetValue(rate) is { } limit) throttles.Add(new RowRateThrottle(limit));
             var controller = await ApplyPlugins.CreateSloAsync(ctx, ctx.ParseResult.GetValue(slo), ct).ConfigureAwait(false);
@@ -59,22 +69,31 @@ internal static class BackfillCommands
             string Describe(BackfillProgress p) => Line(p) + (controller is null ? "" : "; " + controller.Describe());
             var asJson = ctx.ParseResult.GetValue(json);
             var runner = new BackfillRunner(sql, ctx.LoggerFactory.CreateLogger<BackfillRunner>());
-            var outcome = !asJson && AnsiConsole.Profile.Capabilities.Interactive
-                ? await RunWithProgressBarsAsync(runner, request, throttles, Describe, ct).ConfigureAwait(false)
-                : await runner.RunAsync(request, throttles, asJson ? null : new Progress<BackfillProgress>(p => CliOutput.Plain(Describe(p))), ct).ConfigureAwait(false);
-            if (asJson) CliOutput.WriteJson(new { state = outcome.State, outcome = outcome.ToString(), stats = outcome.Stats, unmapped = (outcome as BackfillFailed)?.Unmapped });
-            else CliOutput.Plain($"backfill {outcome.State}: {outcome}");
+            BackfillOutcome? outcome = null;
+            // In plan order; a backfill that does not complete stops the run (a later one may read what it fills).
+            foreach (var t in targets)
+            {
+                var request = new BackfillRequest(name, t, options);
+                if (!asJson) CliOutput.Plain($"backfill {t.Filled} ({loaded.Name}) in {target.Describe()}");
+                outcome = !asJson && AnsiConsole.Profile.Capabilities.Interactive
+                    ? await RunWithProgressBarsAsync(runner, request, throttles, Describe, ct).ConfigureAwait(false)
+                    : await runner.RunAsync(request, throttles, asJson ? null : new Progress<BackfillProgress>(p => CliOutput.Plain(Describe(p))), ct).ConfigureAwait(false);
+                if (outcome is not BackfillCompleted) break;
+            }
+            if (asJson) CliOutput.WriteJson(new { state = outcome!.State, outcome = outcome.ToString(), stats = outcome.Stats, unmapped = (outcome as BackfillFailed)?.Unmapped });
+            else CliOutput.Plain($"backfill {outcome!.State}: {outcome}");
             return outcome switch { BackfillCompleted => 0, BackfillPaused => 3, BackfillAborted => 4, _ => 2 };
         });
 
         var status = new Command("status", "Show the backfill's progress from the journal: rows, rate, ETA, per worker.");
+        var statusMigration = new Option<string?>("--migration") { Description = "The migration whose backfill to show. Default: the one active migration." };
         var statusJson = GlobalOptions.Json();
-        status.Options.Add(migration);
+        status.Options.Add(statusMigration);
         status.Options.Add(statusJson);
         CommandAction.Set(status, async (ctx, ct) =>
         {
             await ctx.ConnectAsync(ct, LocalClusterOptions.DefaultDatabase).ConfigureAwait(false);
-            var name = ctx.ParseResult.GetValue(migration)!;
+            var name = ctx.ParseResult.GetValue(statusMigration) ?? (await new MigrationControl(ctx.Sql()).FindAsync(null, ct).ConfigureAwait(false)).Name;
             var p = await BackfillProgressReader.ReadAsync(ctx.Sql(), name, ct).ConfigureAwait(false)
                 ?? throw new SwitchyardException($"no backfill has started for migration '{name}' in this database.", "Start it with: switchyard backfill run --migration " + name);
             if (ctx.ParseResult.GetValue(statusJson)) CliOutput.WriteJson(p);
@@ -93,6 +112,27 @@ internal static class BackfillCommands
         backfill.Subcommands.Add(run);
         backfill.Subcommands.Add(status);
         return backfill;
+    }
+
+    /// <summary>Specs whose operations may plan a backfill: a normalize_column, or an operation unit (whose plan says).</summary>
+    private static bool MayBackfill(MigrationSpec spec) => spec.Operations.Any(o => o is NormalizeColumnOperation or IMigrationOperation);
+
+    /// <summary>
+    /// What the migration's Backfill phase fills, in plan order, planned over the expanded catalog (an operation unit's
+    /// touch needs its table's key); <paramref name="unmapped"/> overrides a normalization's policy.
+    /// </summary>
+    private static async Task<IReadOnlyList<IBackfillTarget>> TargetsAsync(SafeSqlRunner sql, MigrationSpec spec, string? unmapped, CancellationToken ct)
+    {
+        var plan = await new MigrationEngine(sql).PlanExpandedAsync(spec, ct).ConfigureAwait(false);
+        var targets = plan.Steps.Where(s => s.Kind == StepKind.Backfill).Select(s => s.BackfillTarget).OfType<IBackfillTarget>().ToList();
+        if (targets.Count == 0)
+            throw new SwitchyardException($"{spec.SourcePath ?? spec.Name}: migration '{spec.Name}' has no batched backfill step, so there is nothing to run.",
+                "Run `switchyard plan` on the spec to see its phases; apply runs any other Backfill step.");
+        if (unmapped is null) return targets;
+        if (!targets.Any(t => t is NormalizationTarget))
+            throw new SwitchyardException($"--unmapped applies to a normalize_column, and migration '{spec.Name}' has none.", "Drop --unmapped.");
+        var policy = ParsePolicy(unmapped);
+        return [.. targets.Select(t => t is NormalizationTarget n ? n with { Unmapped = policy } : t)];
     }
 
     /// <summary>One bar per worker on a terminal; the description carries rows/s and ETA.</summary>

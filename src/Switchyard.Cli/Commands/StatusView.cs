@@ -32,7 +32,7 @@ internal static class StatusView
                 ("phase", m.Phase),
                 ("state", m.State),
                 ("point of no return", s.PointOfNoReturnPassed ? "passed (Contract started)" : "not reached: rollback restores the old shape"),
-                ("flag", s.Flag is null ? "-" : $"{s.Flag.FlagKey}: reads {s.Flag.ReadMode} {s.Flag.ReadPercent}%, writes {s.Flag.WriteMode} (v{s.Flag.Version})"),
+                ("flag", s.Flag is null ? (s.FlagUnknown is { } why ? $"unknown ({why})" : "-") : $"{s.Flag.FlagKey}: reads {s.Flag.ReadMode} {s.Flag.ReadPercent}%, writes {s.Flag.WriteMode} (v{s.Flag.Version})"),
                 ("control", s.Control.AbortRequested ? "abort requested" : s.Control.Paused ? "paused" : "running allowed"),
                 ("runner", Runner(s)),
                 ("updated", m.UpdatedAt.ToString("u", CultureInfo.InvariantCulture)),

@@ -23,7 +23,7 @@ internal static class ValidateCommands
         var checks = CliOptions.ListOf("--checks", $"Comma-separated checks to run (default: all): {string.Join(", ", ValidationSuite.AllChecks.Select(c => c.Name))}.", [.. ValidationSuite.AllChecks.Select(c => c.Name)]);
         var json = GlobalOptions.Json();
         var phase = CliOptions.Enum("--phase", "The phase the table has completed, which decides the catalog expectations.", MigrationShape.Backfilled);
-        var spec = new Option<string?>("--spec") { Description = "Migration spec (YAML) whose normalize_column operation to validate. Default: the spec of the newest migration in this database's journal that has one." };
+        var spec = CliOptions.SpecFile("Migration spec (YAML) whose normalize_column operation to validate. Default: the spec of the newest migration in this database's journal that has one.");
         var recordBaseline = new Option<bool>("--record-baseline") { Description = "Record per-account row counts and Σ amounts now (before the backfill), for reconciliation to compare against; then exit." };
         var tuning = Tuning();
         validate.Options.Add(checks);
@@ -41,14 +41,14 @@ internal static class ValidateCommands
             var named = ctx.ParseResult.GetValue(spec) is { } path ? TargetOf(path) : default;
             var target = await ctx.ConnectAsync(ct, LocalClusterOptions.DefaultDatabase).ConfigureAwait(false);
             var sql = ctx.Sql();
-            var (normalization, settings, specOptions) = named.Target is not null ? named : TargetOf(await JournaledSpecAsync(sql, target.Describe(), ct).ConfigureAwait(false));
+            var (normalization, settings, specOptions) = named.Target is not null ? named : TargetOf(await JournaledSpec.NewestAsync(sql, target.Describe(), "validate", "with a normalize_column", HasNormalization, ct).ConfigureAwait(false));
             var options = tuning.Read(ctx.ParseResult, specOptions) with { Shape = ctx.ParseResult.GetValue(phase) };
             options.Validate();
             var suite = new ValidationSuite(sql, normalization, settings, options);
             if (ctx.ParseResult.GetValue(recordBaseline))
             {
                 var scope = await suite.ScopeAsync(ct).ConfigureAwait(false);
-                if (!scope.Facts.TableExists) throw new SwitchyardException($"{scope.Target.Table} does not exist in {target.Describe()}.", "Seed a ledger first: switchyard-ledger ledger seed --rows 100000.");
+                if (!scope.Facts.TableExists) throw new SwitchyardException($"{scope.Target.Table} does not exist in {target.Describe()}.", "Check --connection, or create the table the spec names first.");
                 var groups = await ReconciliationBaseline.RecordAsync(scope, ct).ConfigureAwait(false);
                 CliOutput.Plain($"baseline recorded: {groups} accounts, keys ≤ {scope.Facts.MaxKey} of {scope.Target.Table} in {target.Describe()}");
                 return 0;
@@ -72,19 +72,7 @@ internal static class ValidateCommands
         return (target, ReconciliationSettings.For(loaded), ValidationOptions.For(loaded));
     }
 
-    /// <summary>The spec file of the newest journaled migration with a normalize_column, or a one-line error asking for --spec.</summary>
-    private static async Task<string> JournaledSpecAsync(SafeSqlRunner sql, string database, CancellationToken ct)
-    {
-        var journaled = await sql.ScalarAsync<bool>("SELECT to_regclass('switchyard.migrations') IS NOT NULL", ct).ConfigureAwait(false)
-            ? await sql.QueryAsync("SELECT spec_path FROM switchyard.migrations WHERE spec_path IS NOT NULL ORDER BY updated_at DESC, id DESC", r => r.GetString(0), ct).ConfigureAwait(false)
-            : [];
-        foreach (var path in journaled.Where(File.Exists))
-        {
-            if (SpecLoader.LoadFile(path).Operations.OfType<NormalizeColumnOperation>().Any()) return path;
-        }
-        throw new SwitchyardException($"validate needs a migration spec: none was given and the journal of {database} names no spec file with a normalize_column that exists here.",
-            "Pass --spec FILE, e.g. --spec samples/Ledger/specs/001-normalize-transaction-status.yaml.");
-    }
+    private static bool HasNormalization(MigrationSpec spec) => spec.Operations.OfType<NormalizeColumnOperation>().Any();
 
     internal static IReadOnlyCollection<string>? ParseChecks(string? value) =>
         string.IsNullOrWhiteSpace(value) ? null : [.. value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];

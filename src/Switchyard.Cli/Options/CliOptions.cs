@@ -116,6 +116,12 @@ internal static class CliOptions
         },
     };
 
+    /// <summary>
+    /// <c>--spec FILE</c>: a migration spec, null when left out (the command then asks the journal). Free text: the spec
+    /// loader reports a missing or bad file as one line with file:line:col.
+    /// </summary>
+    public static Option<string?> SpecFile(string description) => new("--spec") { Description = description, HelpName = "file" };
+
     /// <summary>The lowercase name of an enum value, as the command line writes it.</summary>
     public static string EnumName<T>(T value) where T : struct, Enum => value.ToString().ToLowerInvariant();
 

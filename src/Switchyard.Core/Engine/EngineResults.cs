@@ -28,6 +28,9 @@ public sealed record MigrationStatus(MigrationRecord Migration, IReadOnlyList<St
     /// <summary>The backfill's progress from the journal (rows done / estimated, rows/s, ETA, per worker); null before it started.</summary>
     public Backfill.BackfillProgress? Backfill { get; init; }
 
+    /// <summary>Why the migration's flag cannot be known (no journaled flag_key and no unchanged spec to recompute it); null when it is.</summary>
+    public string? FlagUnknown { get; init; }
+
     /// <summary>The guards' signal values read now, the throttle decision they lead to, and the last one journaled; null when not asked for.</summary>
     public Guards.GuardStatus? Guards { get; init; }
 

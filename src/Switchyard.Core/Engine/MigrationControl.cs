@@ -49,12 +49,15 @@ public sealed class MigrationControl(SafeSqlRunner sql)
         if (percent is < 0 or > 100) throw new SwitchyardException($"--percent {percent} is out of range.", "Use 0..100.");
         var record = await FindAsync(name, ct).ConfigureAwait(false);
         var steps = await _journal.StepsAsync(record.Id, ct).ConfigureAwait(false);
-        var flagKey = FlagKey(record, steps) ?? throw new SwitchyardException($"'{record.Name}' has no flag: only normalize_column migrations have a cutover.", "Run apply with --confirm to go straight to Contract.");
+        var flag = JournaledFlag.Of(record);
+        var flagKey = flag.Key ?? throw (flag.Unknown is { } why
+            ? new SwitchyardException($"the flag of '{record.Name}' is unknown: {why}. Nothing was flipped.", $"Put the spec it was applied with back at {record.SpecPath ?? "its journaled path"} (the flag is recomputed from it), or re-run `switchyard apply` with it.")
+            : new SwitchyardException($"'{record.Name}' has no flag: only normalize_column migrations have a cutover.", "Run apply with --confirm to go straight to Contract."));
         var validatePending = steps.Where(s => s.Phase is "expand" or "backfill" or "validate" && s.Status != StepStatuses.Done).Select(s => s.Key).ToList();
         if (validatePending.Count > 0)
             throw new SwitchyardException($"'{record.Name}' has not finished Validate ({validatePending.Count} step(s) left, e.g. {validatePending[0]}): flipping flags now could read an incomplete column.",
                 "Run `switchyard apply <spec>` until it stops at the Cutover gate.");
-        if (steps.Any(s => MigrationPlanner.PassesPointOfNoReturn(s.Phase, s.Key) && s.Status != StepStatuses.Pending))
+        if (steps.Any(s => s.PassesPointOfNoReturn && s.Status != StepStatuses.Pending))
             throw new SwitchyardException($"'{record.Name}' is in Contract: the legacy column is going or gone; flags can no longer go back.", "Finish Contract with apply --confirm.");
         var before = await _journal.FlagAsync(flagKey, ct).ConfigureAwait(false);
         var after = await _journal.SetFlagAsync(flagKey, reads, percent, writes, ct).ConfigureAwait(false);
@@ -91,14 +94,6 @@ public sealed class MigrationControl(SafeSqlRunner sql)
         return await _journal.ControlAsync(record.Id, ct).ConfigureAwait(false);
     }
 
-    /// <summary>
-    /// The flag key Expand registered: the journal's <c>flag_key</c>. A journal written before that column has it only
-    /// in the description of the flags step, which is read for those alone.
-    /// </summary>
-    public static string? FlagKey(MigrationRecord record, IReadOnlyList<StepRecord> steps) =>
-        record.FlagKey ?? steps.Where(s => s.Key.EndsWith(".flags", StringComparison.Ordinal) && s.Phase == "expand")
-            .Select(s => MigrationPlanner.FlagKeyOf(s.Description)).FirstOrDefault(k => k is not null);
-
     public Task<IReadOnlyList<MigrationStatus>> StatusAsync(string? name, string? flagKey, CancellationToken ct) =>
         StatusAsync(name, flagKey, null, ct);
 
@@ -113,13 +108,14 @@ public sealed class MigrationControl(SafeSqlRunner sql)
         {
             var steps = await _journal.StepsAsync(r.Id, ct).ConfigureAwait(false);
             var events = await _journal.EventsAsync(r.Id, ct).ConfigureAwait(false);
-            var key = flagKey ?? FlagKey(r, steps);
+            var flag = flagKey is null ? JournaledFlag.Of(r) : new JournaledFlag(flagKey, null);
             result.Add(new MigrationStatus(r, steps, await _journal.ControlAsync(r.Id, ct).ConfigureAwait(false),
-                key is null ? null : await _journal.FlagAsync(key, ct).ConfigureAwait(false),
-                [.. events.TakeLast(15)], steps.Any(s => MigrationPlanner.PassesPointOfNoReturn(s.Phase, s.Key) && s.Status != StepStatuses.Pending))
+                flag.Key is null ? null : await _journal.FlagAsync(flag.Key, ct).ConfigureAwait(false),
+                [.. events.TakeLast(15)], steps.Any(s => s.PassesPointOfNoReturn && s.Status != StepStatuses.Pending))
             {
                 Backfill = await BackfillProgressReader.ReadAsync(sql, r.Name, ct).ConfigureAwait(false),
                 Guards = guardStatus,
+                FlagUnknown = flag.Unknown,
                 EventChain = await EventChainReader.VerifyAsync(sql, r.Id, ct).ConfigureAwait(false),
                 Runner = await Runners.RunnerStatusReader.ReadAsync(sql, MigrationLock.Name(r.TargetTable), null, ct).ConfigureAwait(false),
             });

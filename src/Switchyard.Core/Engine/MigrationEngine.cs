@@ -25,19 +25,29 @@ public sealed class MigrationEngine(SafeSqlRunner sql, IBackfillPhase? backfill 
     {
         var record = await _journal.ExistsAsync(ct).ConfigureAwait(false) ? await _journal.FindAsync(spec.Name, ct).ConfigureAwait(false) : null;
         var begun = record is not null && (await _journal.StepsAsync(record.Id, ct).ConfigureAwait(false)).Any(s => s.Status is StepStatuses.Done or StepStatuses.Running or StepStatuses.Failed);
-        IReadOnlyDictionary<QualifiedName, IReadOnlyList<CatalogColumn>> live;
-        if (!begun)
-        {
-            live = await SpecCatalogCheck.CheckAsync(spec, sql, ct).ConfigureAwait(false);
-        }
-        else
-        {
-            var tables = spec.Operations.OfType<DropColumnOperation>().Select(d => d.Table)
-                .Concat(spec.Operations.OfType<Operations.IMigrationOperation>().SelectMany(u => u.Needs.Select(n => n.Table))).Distinct();
-            var cols = new Dictionary<QualifiedName, IReadOnlyList<CatalogColumn>>();
-            foreach (var t in tables) cols[t] = await CatalogSnapshot.ColumnsAsync(sql, t, ct).ConfigureAwait(false);
-            live = cols;
-        }
+        var live = begun ? await LiveColumnsAsync(spec, ct).ConfigureAwait(false) : await SpecCatalogCheck.CheckAsync(spec, sql, ct).ConfigureAwait(false);
+        return await BuildAsync(spec, live, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The plan over the catalog as it is now, without the checks made before Expand (which an expanded table no longer
+    /// passes): what a backfill run on its own, after Expand, needs to know which backfills the migration has.
+    /// </summary>
+    public async Task<MigrationPlan> PlanExpandedAsync(MigrationSpec spec, CancellationToken ct) =>
+        await BuildAsync(spec, await LiveColumnsAsync(spec, ct).ConfigureAwait(false), ct).ConfigureAwait(false);
+
+    /// <summary>The live columns of the tables whose planning reads them (dropped columns and operation units' tables).</summary>
+    private async Task<IReadOnlyDictionary<QualifiedName, IReadOnlyList<CatalogColumn>>> LiveColumnsAsync(MigrationSpec spec, CancellationToken ct)
+    {
+        var tables = spec.Operations.OfType<DropColumnOperation>().Select(d => d.Table)
+            .Concat(spec.Operations.OfType<Operations.IMigrationOperation>().SelectMany(u => u.Needs.Select(n => n.Table))).Distinct();
+        var cols = new Dictionary<QualifiedName, IReadOnlyList<CatalogColumn>>();
+        foreach (var t in tables) cols[t] = await CatalogSnapshot.ColumnsAsync(sql, t, ct).ConfigureAwait(false);
+        return cols;
+    }
+
+    private async Task<MigrationPlan> BuildAsync(MigrationSpec spec, IReadOnlyDictionary<QualifiedName, IReadOnlyList<CatalogColumn>> live, CancellationToken ct)
+    {
         // Read every time (a resumed run too): new partitions may have appeared, and each gets its own steps.
         var partitioned = await CatalogPartitions.ReadAsync(sql, PartitionAwareTables(spec), ct).ConfigureAwait(false);
         return MigrationPlanner.Build(spec, live, partitioned);

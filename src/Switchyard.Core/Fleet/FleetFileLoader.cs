@@ -64,7 +64,7 @@ public static class FleetFileLoader
         var connection = connectionNode is null ? null : at.Connection(connectionNode, "connection");
         var managed = managedNode is null ? null : Path.GetFullPath(at.Text(managedNode, "managed"), Path.GetDirectoryName(at.File) ?? ".");
         var database = Marks.Optional(map, "database") is { } db ? at.Text(db, "database")
-            : connection is null ? "ledger" : new NpgsqlConnectionStringBuilder(connection).Database ?? "postgres";
+            : connection is null ? LocalPostgres.LocalClusterOptions.DefaultDatabase : new NpgsqlConnectionStringBuilder(connection).Database ?? "postgres";
         var standbys = new Dictionary<string, string>(StringComparer.Ordinal);
         if (Marks.Optional(map, "standbys") is { } standbyNode)
         {

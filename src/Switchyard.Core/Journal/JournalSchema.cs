@@ -30,8 +30,8 @@ public static class JournalSchema
             updated_at    timestamptz NOT NULL DEFAULT now()
         )
         """,
-        // The flag Expand registers, as data: cutover, status and rollback read it here (journals made before this
-        // column have it only in the flags step's description, which MigrationControl still reads for them).
+        // The flag Expand registers, as data: cutover, status and rollback read it here (for journals made before this
+        // column, JournaledFlag recomputes it from the unchanged spec, or says it is unknown).
         "ALTER TABLE switchyard.migrations ADD COLUMN IF NOT EXISTS flag_key text",
         // The fleet run (apply --fleet) this shard's migration belongs to; journals made before fleets get the column empty.
         "ALTER TABLE switchyard.migrations ADD COLUMN IF NOT EXISTS fleet_run_id uuid",
@@ -51,6 +51,9 @@ public static class JournalSchema
             UNIQUE (migration_id, step_key)
         )
         """,
+        // The step's kind (ddl, backfill, gate, cutover) from the typed plan: status and cutover tell the gate that opens
+        // Contract from the steps that pass the point of no return by it. Older rows get it at their next apply.
+        "ALTER TABLE switchyard.steps ADD COLUMN IF NOT EXISTS kind text",
         """
         CREATE TABLE IF NOT EXISTS switchyard.events (
             id               bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,

@@ -82,14 +82,17 @@ public sealed class MigrationJournal(SafeSqlRunner sql)
         foreach (var step in plan.Steps)
         {
             await using var cmd = SafeSqlRunner.Command("""
-                INSERT INTO switchyard.steps (migration_id, phase, step_key, description, sql) VALUES ($1, $2, $3, $4, $5)
-                ON CONFLICT (migration_id, step_key) DO NOTHING
-                """, c, tx, id, Phase(step.Phase), step.Key, step.Description, step.Sql);
+                INSERT INTO switchyard.steps (migration_id, phase, step_key, description, sql, kind) VALUES ($1, $2, $3, $4, $5, $6)
+                ON CONFLICT (migration_id, step_key) DO UPDATE SET kind = EXCLUDED.kind WHERE switchyard.steps.kind IS NULL
+                """, c, tx, id, Phase(step.Phase), step.Key, step.Description, step.Sql, Kind(step.Kind));
             await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
         }
     }
 
     public static string Phase(MigrationPhase phase) => phase.ToString().ToLowerInvariant();
+
+    /// <summary>A step kind as the journal's <c>kind</c> column holds it.</summary>
+    public static string Kind(StepKind kind) => kind.ToString().ToLowerInvariant();
 
     public Task SetPhaseAsync(long id, string phase, string state, CancellationToken ct) =>
         Sql.ExecuteAsync("UPDATE switchyard.migrations SET phase = $2, state = $3, updated_at = now() WHERE id = $1", ct, id, phase, state);
@@ -98,9 +101,12 @@ public sealed class MigrationJournal(SafeSqlRunner sql)
         Sql.ExecuteAsync("UPDATE switchyard.migrations SET state = $2, updated_at = now() WHERE id = $1", ct, id, state);
 
     public Task<IReadOnlyList<StepRecord>> StepsAsync(long id, CancellationToken ct) =>
-        Sql.QueryAsync("SELECT step_key, phase, description, sql, status, attempts, started_at, finished_at, error FROM switchyard.steps WHERE migration_id = $1 ORDER BY id", r =>
+        Sql.QueryAsync("SELECT step_key, phase, description, sql, status, attempts, started_at, finished_at, error, kind FROM switchyard.steps WHERE migration_id = $1 ORDER BY id", r =>
             new StepRecord(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetInt32(5),
-                r.IsDBNull(6) ? null : r.GetFieldValue<DateTimeOffset>(6), r.IsDBNull(7) ? null : r.GetFieldValue<DateTimeOffset>(7), r.IsDBNull(8) ? null : r.GetString(8)), ct, id);
+                r.IsDBNull(6) ? null : r.GetFieldValue<DateTimeOffset>(6), r.IsDBNull(7) ? null : r.GetFieldValue<DateTimeOffset>(7), r.IsDBNull(8) ? null : r.GetString(8))
+            {
+                Kind = r.IsDBNull(9) ? null : r.GetString(9),
+            }, ct, id);
 
     /// <summary>Marks a step running, counts the attempt and records it as an event; returns the attempt number.</summary>
     public async Task<int> StepStartedAsync(long id, string key, CancellationToken ct) =>

@@ -18,12 +18,23 @@ public static class MigrationStates
 /// <summary>A row of <c>switchyard.migrations</c>.</summary>
 public sealed record MigrationRecord(long Id, string Name, string TargetTable, string SpecChecksum, string? SpecPath, string Phase, string State, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
 {
-    /// <summary>The flag Expand registered (null: the migration has none, or its journal predates the column).</summary>
+    /// <summary>The flag Expand registered (null: the migration has none, or its journal predates the column; see Engine.JournaledFlag).</summary>
     public string? FlagKey { get; init; }
 }
 
 /// <summary>A row of <c>switchyard.steps</c>.</summary>
-public sealed record StepRecord(string Key, string Phase, string Description, string Sql, string Status, int Attempts, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, string? Error);
+public sealed record StepRecord(string Key, string Phase, string Description, string Sql, string Status, int Attempts, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, string? Error)
+{
+    /// <summary>The plan step's kind (ddl, backfill, gate, cutover); null for a row journaled before the column, until its next apply.</summary>
+    public string? Kind { get; init; }
+
+    /// <summary>
+    /// A Contract step that changes the schema: once it started, rollback cannot restore the old shape. The gate that
+    /// opens Contract drops nothing, so a failed gate still allows rollback. A row of unknown kind counts as passing:
+    /// the safe side, until the next apply records its kind.
+    /// </summary>
+    public bool PassesPointOfNoReturn => Phase == "contract" && Kind != "gate";
+}
 
 /// <summary>A row of <c>switchyard.events</c>.</summary>
 public sealed record EventRecord(long Id, DateTimeOffset At, string OsUser, string DbUser, string ApplicationName, string Kind, string Message, string? Data);

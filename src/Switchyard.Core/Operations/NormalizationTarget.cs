@@ -91,13 +91,4 @@ public sealed record NormalizationTarget(
 
     /// <summary>SQL reading <see cref="FallbackCode"/> from <see cref="AliasTable"/> (NULL when the policy has none).</summary>
     public string FallbackCodeSql => FallbackCode is null ? "NULL::text" : $"(SELECT a.code FROM {AliasTable.Sql} a WHERE a.alias IS NULL)";
-
-    /// <summary>The flagship: transactions.status → transaction_state + transactions.state_id.</summary>
-    public static NormalizationTarget LedgerTransactionStatus(UnmappedPolicy? unmapped = null) => new(
-        new QualifiedName("public", "transactions"), "id", "status", "state_id",
-        new QualifiedName("public", "transaction_state"), "id", "code",
-        Trim: true, Lowercase: true,
-        Aliases: new Dictionary<string, string> { ["setled"] = "settled", ["captrued"] = "captured", ["auth"] = "authorized" },
-        Unmapped: unmapped ?? UnmappedPolicy.Fail,
-        Codes: ["authorized", "captured", "settled", "refunded", "declined", "voided", "charged_back"]);
 }

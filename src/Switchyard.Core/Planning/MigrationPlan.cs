@@ -42,6 +42,7 @@ public sealed record PlanPhase(MigrationPhase Phase, IReadOnlyList<PlanStep> Ste
 /// <param name="HalfAppliedProbe">Returns true when a failed earlier attempt left debris (an INVALID index) that the repair must remove first.</param>
 /// <param name="LintClaims">Lint rules the step's SQL trips by design, each with why the plan makes it safe.</param>
 /// <param name="Traits">Typed facts about the step (drops, builds an index, scans, renames) for whoever must know them.</param>
+/// <param name="Index">The index the step builds, when it builds one whole (the runbook reads its columns, never the SQL).</param>
 public sealed record PlanStep(
     string Key,
     MigrationPhase Phase,
@@ -58,7 +59,8 @@ public sealed record PlanStep(
     [property: JsonIgnore] NormalizationTarget? Target = null,
     StepTraits Traits = StepTraits.None,
     [property: JsonIgnore] RowTouchTarget? Touch = null,
-    [property: JsonIgnore] IReadOnlyList<LintClaim>? LintClaims = null)
+    [property: JsonIgnore] IReadOnlyList<LintClaim>? LintClaims = null,
+    [property: JsonIgnore] BuiltIndex? Index = null)
 {
     /// <summary>What a <see cref="StepKind.Backfill"/> step fills: the normalization, or an operation unit's touch.</summary>
     [JsonIgnore]
@@ -71,3 +73,6 @@ public sealed record PlanStep(
 
 /// <summary>How a step is undone; <see cref="Statement"/> null means nothing to run (said in <see cref="Description"/>).</summary>
 public sealed record PlanRollback(string Description, string? Sql, LockMode Lock, [property: JsonIgnore] DdlStatement? Statement);
+
+/// <summary>An index a step builds: its table, name and key columns in order.</summary>
+public sealed record BuiltIndex(QualifiedName Table, string Name, IReadOnlyList<string> Columns);

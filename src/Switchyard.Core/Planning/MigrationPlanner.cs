@@ -50,12 +50,12 @@ public static class MigrationPlanner
         // The same suite gates Contract, against the cut-over shape: nothing is dropped over a table that drifted since Validate.
         foreach (var t in normalizations)
         {
-            steps.Add(new PlanStep($"contract.{t.Table.Name}.{t.TargetColumn}{ContractGateSuffix}", MigrationPhase.Contract, StepKind.Gate,
+            steps.Add(new PlanStep($"contract.{t.Table.Name}.{t.TargetColumn}.gate", MigrationPhase.Contract, StepKind.Gate,
                 $"Gate: the table is still in the validated, cut-over shape and every {t.Table}.{t.TargetColumn} matches the mapped {t.SourceColumn}; nothing is dropped otherwise",
                 NormalizationSql.Completeness(t), LockMode.AccessShare, t.Table.ToString(), false, null, Target: t));
         }
         var target = normalizations.FirstOrDefault()?.Table ?? FirstTable(spec);
-        var flagKey = normalizations.FirstOrDefault() is { } nt ? FlagKey(nt) : null;
+        var flagKey = FlagKey(spec);
         if (flagKey is not null)
         {
             steps.Add(new PlanStep("cutover.flags", MigrationPhase.Cutover, StepKind.Cutover,
@@ -86,24 +86,9 @@ public static class MigrationPlanner
 
     public static string FlagKey(NormalizationTarget t) => $"{t.Table.Schema}.{t.Table.Name}.{t.SourceColumn}";
 
-    private const string FlagStepPrefix = "Register flag ";
-    private const string FlagStepSuffix = " (reads legacy, writes legacy)";
-
-    /// <summary>The flag key in the description of Expand's flag step (the journal keeps it; the SQL binds it).</summary>
-    public static string? FlagKeyOf(string? description) =>
-        description is not null && description.StartsWith(FlagStepPrefix, StringComparison.Ordinal) && description.EndsWith(FlagStepSuffix, StringComparison.Ordinal)
-        && description.Length > FlagStepPrefix.Length + FlagStepSuffix.Length
-            ? description[FlagStepPrefix.Length..^FlagStepSuffix.Length] : null;
-
-    /// <summary>Ends the key of the gate that opens Contract.</summary>
-    public const string ContractGateSuffix = ".gate";
-
-    /// <summary>
-    /// True for a Contract step that changes the schema (the point of no return); false for the gate that opens Contract,
-    /// which drops nothing, so a failed gate still allows rollback.
-    /// </summary>
-    public static bool PassesPointOfNoReturn(string phase, string key) =>
-        phase == "contract" && !key.EndsWith(ContractGateSuffix, StringComparison.Ordinal);
+    /// <summary>The flag the spec's plan registers (its first normalize_column's), or null when it has none.</summary>
+    public static string? FlagKey(MigrationSpec spec) =>
+        spec.Operations.OfType<NormalizeColumnOperation>().FirstOrDefault() is { } n ? FlagKey(n.Target) : null;
 
     /// <summary>The table a migration without a normalization is journaled under: its first operation's table.</summary>
     public static QualifiedName FirstTable(MigrationSpec spec) => spec.Operations.Select(TableOf).FirstOrDefault(t => t is not null) ?? new QualifiedName("public", spec.Name);
@@ -193,7 +178,7 @@ public static class MigrationPlanner
             Ddl(NormalizationSql.CreateTrigger(t), t.Table, LockMode.ShareRowExclusive),
             Undo($"Drop trigger {trigger}", Ddl($"DROP TRIGGER IF EXISTS {Ident.Quote(trigger)} ON {t.Table.Sql}", t.Table, LockMode.AccessExclusive)));
         var flag = FlagKey(t);
-        yield return Step($"expand.{k}.flags", MigrationPhase.Expand, FlagStepPrefix + flag + FlagStepSuffix,
+        yield return Step($"expand.{k}.flags", MigrationPhase.Expand, $"Register flag {flag} (reads legacy, writes legacy)",
             new DdlStatement("INSERT INTO switchyard.flags (flag_key) VALUES ($1) ON CONFLICT (flag_key) DO NOTHING", [], Parameters: [flag]),
             Undo("Reset the flag to legacy reads and writes",
                 new DdlStatement("UPDATE switchyard.flags SET read_mode = 'legacy', read_percent = 0, write_mode = 'legacy', version = version + 1, updated_at = now() WHERE flag_key = $1", [], Parameters: [flag])));
@@ -222,7 +207,7 @@ public static class MigrationPlanner
             Ddl($"CREATE {(i.Unique ? "UNIQUE " : "")}INDEX CONCURRENTLY IF NOT EXISTS {Ident.Quote(i.Name)} ON {i.Table.Sql} ({string.Join(", ", i.Columns.Select(Ident.Quote))})",
                 i.Table, LockMode.ShareUpdateExclusive, concurrently: true, repair: drop),
             Undo($"Drop index {i.Name} CONCURRENTLY", Ddl(drop, i.Table, LockMode.ShareUpdateExclusive, concurrently: true)),
-            CatalogProbes.IndexValid(index), CatalogProbes.IndexInvalid(index), StepTraits.IndexBuild);
+            CatalogProbes.IndexValid(index), CatalogProbes.IndexInvalid(index), StepTraits.IndexBuild) with { Index = new BuiltIndex(i.Table, i.Name, i.Columns) };
     }
 
     private static IEnumerable<PlanStep> ForeignKey(AddForeignKeyOperation f)

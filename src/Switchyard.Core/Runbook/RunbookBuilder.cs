@@ -116,11 +116,11 @@ public static class RunbookBuilder
     private static string? PairIndexBuilt(MigrationPlan plan)
     {
         if (plan.Normalization is not { } t) return null;
-        var (state, source) = (Ident.Quote(t.TargetColumn), Ident.Quote(t.SourceColumn));
+        string[] pair = [t.TargetColumn, t.SourceColumn];
         return plan.Steps
-            .Where(s => s.Phase == MigrationPhase.Validate && s.Key.StartsWith($"validate.{t.Table.Name}.", StringComparison.Ordinal) && s.Sql.StartsWith("CREATE INDEX CONCURRENTLY", StringComparison.Ordinal)
-                && (s.Sql.Contains($"({state}, {source}", StringComparison.Ordinal) || s.Sql.Contains($"({source}, {state}", StringComparison.Ordinal)))
-            .Select(s => s.Key[$"validate.{t.Table.Name}.".Length..]) // create_index's key ends with the index name
+            .Where(s => s.Phase == MigrationPhase.Validate && s.Index is { } i && i.Table == t.Table && i.Columns.Count >= 2
+                && i.Columns.Take(2).Order(StringComparer.Ordinal).SequenceEqual(pair.Order(StringComparer.Ordinal)))
+            .Select(s => s.Index!.Name)
             .FirstOrDefault();
     }
 

@@ -44,18 +44,4 @@ public sealed record ReconciliationSettings
 
     /// <summary>A spec's <c>validation:</c> section, or the default column names when it has none.</summary>
     public static ReconciliationSettings For(Spec.MigrationSpec spec) => spec.Validation ?? new ReconciliationSettings();
-
-    /// <summary>The card-payments ledger: balances as in LedgerSchema.AccountBalancesSql, chargebacks, the day/currency/status report.</summary>
-    public static ReconciliationSettings LedgerFlagship() => new()
-    {
-        BalanceBuckets =
-        [
-            new BalanceBucket("held", ["authorized", "captured"]),
-            new BalanceBucket("settled", ["settled"]),
-            new BalanceBucket("refunded", ["refunded"]),
-            new BalanceBucket("charged_back", ["charged_back"]),
-        ],
-        ChildTables = [new ChildTable(new QualifiedName("public", "chargebacks"), "transaction_id", "amount_minor")],
-        ReportColumns = ["currency"],
-    };
 }

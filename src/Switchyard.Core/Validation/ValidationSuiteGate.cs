@@ -14,7 +14,7 @@ public sealed class ValidationSuiteGate : IPhaseGate
     private readonly ReconciliationSettings _settings;
     private readonly ValidationOptions _options;
 
-    /// <param name="settings">What the table's money means; the ledger's is <see cref="ReconciliationSettings.LedgerFlagship"/>.</param>
+    /// <param name="settings">What the table's money means (a spec's <c>validation:</c> section).</param>
     /// <param name="options">Chunking, thresholds and the expected shape (the engine's gate runs before Validate's DDL: Backfilled).</param>
     public ValidationSuiteGate(ReconciliationSettings settings, ValidationOptions? options = null)
     {

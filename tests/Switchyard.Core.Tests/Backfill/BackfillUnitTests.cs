@@ -1,5 +1,6 @@
 using Switchyard.Core.Backfill;
 using Switchyard.Core.Operations;
+using Switchyard.Samples.Ledger.Schema;
 
 namespace Switchyard.Core.Tests.Backfill;
 
@@ -110,7 +111,7 @@ public sealed class BackfillPlanningTests
     [Fact]
     public void TheBatchUpdate_MapsInline_BypassesNothingItShouldNot_AndCommitsTheCursorInTheSameStatement()
     {
-        var target = NormalizationTarget.LedgerTransactionStatus();
+        var target = LedgerFlagship.Target();
         var statements = new BackfillStatements(target, new Dictionary<string, long> { ["authorized"] = 1, ["settled"] = 3 }, null);
 
         // Codes, ids and aliases are bound ($8-$10), never part of the SQL text
@@ -132,7 +133,7 @@ public sealed class BackfillPlanningTests
     {
         Should.Throw<SwitchyardException>(() => new BackfillOptions { Workers = 0 }.Validate()).Message.ShouldContain("0");
         Should.Throw<SwitchyardException>(() => new BackfillOptions { MinBatchKeys = 10, MaxBatchKeys = 5 }.Validate());
-        Should.Throw<SwitchyardException>(() => new BackfillRequest("m", NormalizationTarget.LedgerTransactionStatus(new UnmappedPolicy(UnmappedAction.MapTo)), new BackfillOptions()).Validate())
+        Should.Throw<SwitchyardException>(() => new BackfillRequest("m", LedgerFlagship.Target(new UnmappedPolicy(UnmappedAction.MapTo)), new BackfillOptions()).Validate())
             .Hint!.ShouldContain("map_to");
     }
 }

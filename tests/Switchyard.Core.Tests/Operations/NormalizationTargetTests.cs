@@ -1,4 +1,5 @@
 using Switchyard.Core.Operations;
+using Switchyard.Samples.Ledger.Schema;
 
 namespace Switchyard.Core.Tests.Operations;
 
@@ -8,7 +9,7 @@ public sealed class NormalizationTargetTests
     public void CodeSql_TrimsLowersAndReadsAliasesFromTheAliasTable()
     {
         // Given / When
-        var sql = NormalizationTarget.LedgerTransactionStatus().CodeSql("t.\"status\"");
+        var sql = LedgerFlagship.Target().CodeSql("t.\"status\"");
 
         // Then
         var normalized = $"lower(btrim(t.\"status\", {NormalizationTarget.TrimCharactersSql}))";
@@ -18,7 +19,7 @@ public sealed class NormalizationTargetTests
     [Fact]
     public void CodeSql_WithoutRules_IsTheColumnItself()
     {
-        var target = NormalizationTarget.LedgerTransactionStatus() with { Trim = false, Lowercase = false, Aliases = new Dictionary<string, string>() };
+        var target = LedgerFlagship.Target() with { Trim = false, Lowercase = false, Aliases = new Dictionary<string, string>() };
         target.CodeSql("status").ShouldBe("(status)");
     }
 
@@ -26,7 +27,7 @@ public sealed class NormalizationTargetTests
     public void CodeSql_HostileAlias_NeverReachesTheSqlText()
     {
         // Given
-        var target = NormalizationTarget.LedgerTransactionStatus() with { Aliases = new Dictionary<string, string> { ["x'$switchyard$; DROP TABLE t; --\\"] = "settled" } };
+        var target = LedgerFlagship.Target() with { Aliases = new Dictionary<string, string> { ["x'$switchyard$; DROP TABLE t; --\\"] = "settled" } };
 
         // When
         var sql = target.CodeSql("s");

@@ -1,6 +1,7 @@
 using Switchyard.Core.Operations;
 using Switchyard.Core.Planning;
 using Switchyard.Core.Spec;
+using Switchyard.Samples.Ledger.Schema;
 
 namespace Switchyard.Core.Tests.Spec;
 
@@ -25,7 +26,7 @@ public sealed class SpecLoaderTests
         // Then
         spec.Name.ShouldBe("001-normalize-transaction-status");
         var target = spec.Operations.OfType<NormalizeColumnOperation>().Single().Target;
-        var expected = NormalizationTarget.LedgerTransactionStatus();
+        var expected = LedgerFlagship.Target();
         target.CodeSql("x").ShouldBe(expected.CodeSql("x"));
         target.Codes.ShouldBe(expected.Codes);
         (target with { Aliases = expected.Aliases, Codes = expected.Codes }).ShouldBe(expected);

@@ -1,6 +1,7 @@
 using Switchyard.Core.Execution;
 using Switchyard.Core.Spec;
 using Switchyard.Core.Validation;
+using Switchyard.Samples.Ledger.Schema;
 
 namespace Switchyard.Core.Tests.Spec;
 
@@ -21,7 +22,7 @@ public sealed class SpecValidationTests
     public void The_flagship_specs_validation_section_is_the_ledgers_money()
     {
         var settings = SpecLoader.LoadFile(SpecLoaderTests.FlagshipPath()).Validation.ShouldNotBeNull();
-        var ledger = ReconciliationSettings.LedgerFlagship();
+        var ledger = LedgerFlagship.Reconciliation();
 
         settings.TimeColumn.ShouldBe(ledger.TimeColumn);
         settings.AmountColumn.ShouldBe(ledger.AmountColumn);

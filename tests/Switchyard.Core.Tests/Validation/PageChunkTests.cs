@@ -3,6 +3,7 @@ using Switchyard.Core;
 using Switchyard.Core.Execution;
 using Switchyard.Core.Operations;
 using Switchyard.Core.Validation;
+using Switchyard.Samples.Ledger.Schema;
 
 namespace Switchyard.Core.Tests.Validation;
 
@@ -12,7 +13,7 @@ public sealed class PageChunkTests
     private static readonly NpgsqlDataSource Unused = NpgsqlDataSource.Create("Host=127.0.0.1;Port=1;Database=unused");
 
     private static ValidationScope Scope(long pages, double rows, long chunkKeys) => new(new SafeSqlRunner(Unused),
-        NormalizationTarget.LedgerTransactionStatus(), ReconciliationSettings.LedgerFlagship(), new ValidationOptions { ChunkKeys = chunkKeys },
+        LedgerFlagship.Target(), LedgerFlagship.Reconciliation(), new ValidationOptions { ChunkKeys = chunkKeys },
         new TableFacts(true, true, true, true, null, 1, (long)rows, rows, pages));
 
     [Fact]
@@ -30,7 +31,7 @@ public sealed class PageChunkTests
     [Fact]
     public void AnEmptyHeap_IsOneOpenEndedChunk_SoRowsAddedSinceAreStillRead()
     {
-        var scope = new ValidationScope(new SafeSqlRunner(Unused), NormalizationTarget.LedgerTransactionStatus(), ReconciliationSettings.LedgerFlagship(),
+        var scope = new ValidationScope(new SafeSqlRunner(Unused), LedgerFlagship.Target(), LedgerFlagship.Reconciliation(),
             new ValidationOptions(), new TableFacts(true, true, true, true, null, null, null, 0, 0));
 
         scope.PageChunks().ShouldBe([new PageChunk(0, null)]);
@@ -43,7 +44,7 @@ public sealed class PageChunkTests
     [InlineData(8192, 0, false)]
     public void SinglePass_OnlyForAHeapWithinTheLimit(long heapBytes, long limit, bool expected)
     {
-        var scope = new ValidationScope(new SafeSqlRunner(Unused), NormalizationTarget.LedgerTransactionStatus(), ReconciliationSettings.LedgerFlagship(),
+        var scope = new ValidationScope(new SafeSqlRunner(Unused), LedgerFlagship.Target(), LedgerFlagship.Reconciliation(),
             new ValidationOptions { SinglePassMaxBytes = limit }, new TableFacts(true, true, true, true, null, 1, 10, 10, heapBytes / 8192, null, heapBytes));
 
         scope.SinglePass.ShouldBe(expected);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Switchyard.IntegrationTests.Engine;
 using Switchyard.IntegrationTests.Infrastructure;
 
 namespace Switchyard.IntegrationTests.Backfill;
@@ -17,7 +18,7 @@ public abstract class BackfillResumeAfterKillScenario
 
     private string[] RunArgs(bool slow) =>
     [
-        "backfill", "run", "-c", _db.ConnectionString, "--migration", Migration, "--workers", "2",
+        "backfill", "run", "-c", _db.ConnectionString, "--spec", FlagshipSpec.Path, "--migration", Migration, "--workers", "2",
         "--initial-batch-keys", "200", "--max-batch-keys", "400", "--target-batch-ms", "20", "--json",
         .. slow ? new[] { "--max-rows-per-second", "3000" } : [],
     ];

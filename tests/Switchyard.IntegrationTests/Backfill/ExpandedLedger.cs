@@ -4,13 +4,14 @@ using Switchyard.Core.Backfill.Bench;
 using Switchyard.Core.Execution;
 using Switchyard.Core.Operations;
 using Switchyard.IntegrationTests.Infrastructure;
+using Switchyard.Samples.Ledger.Schema;
 
 namespace Switchyard.IntegrationTests.Backfill;
 
 /// <summary>A seeded ledger in the post-Expand shape (lookup, nullable state_id, dual-write trigger), ready to backfill.</summary>
 public class ExpandedLedger : LedgerDatabase
 {
-    public static readonly NormalizationTarget Target = NormalizationTarget.LedgerTransactionStatus();
+    public static readonly NormalizationTarget Target = LedgerFlagship.Target();
 
     public override async Task InitializeAsync()
     {

@@ -3,6 +3,7 @@ using Switchyard.Core.Operations;
 using Switchyard.EntityFrameworkCore;
 using Switchyard.IntegrationTests.Infrastructure;
 using Switchyard.Samples.Ledger.EntityFramework.Model;
+using Switchyard.Samples.Ledger.Schema;
 
 namespace Switchyard.IntegrationTests.EntityFramework;
 
@@ -15,7 +16,7 @@ public sealed class EfApplyTests(LedgerDatabase db) : IClassFixture<LedgerDataba
         // Given a seeded 20k-row legacy ledger and EF's flagship migration, cleaned the way the ledger's statuses need
         var assembly = typeof(LedgerDbContext).Assembly.Location;
         var migration = EfMigrationsAssembly.Read(assembly, "NormalizeTransactionStatus");
-        var ledger = NormalizationTarget.LedgerTransactionStatus();
+        var ledger = LedgerFlagship.Target();
         string[] ef = ["ef", "apply", "--assembly", assembly, "--migration", "NormalizeTransactionStatus", "--normalize", "trim,lower",
             .. ledger.Aliases.SelectMany(a => new[] { "--alias", $"{a.Key}={a.Value}" }), "-c", db.ConnectionString];
         var before = await db.InvariantsAsync();

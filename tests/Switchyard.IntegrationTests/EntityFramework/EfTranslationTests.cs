@@ -5,6 +5,7 @@ using Switchyard.Core.Spec;
 using Switchyard.EntityFrameworkCore;
 using Switchyard.IntegrationTests.Infrastructure;
 using Switchyard.Samples.Ledger.EntityFramework.Model;
+using Switchyard.Samples.Ledger.Schema;
 
 namespace Switchyard.IntegrationTests.EntityFramework;
 
@@ -38,7 +39,7 @@ public sealed class EfTranslationTests(LedgerDatabase db) : IClassFixture<Ledger
         exact.Message.ShouldContain("unmapped: fail");
 
         // And with the ledger's cleaning (trim, lower, aliases) the engine plans it: status dropped only in Contract, the index built concurrently
-        var ledger = Switchyard.Core.Operations.NormalizationTarget.LedgerTransactionStatus();
+        var ledger = LedgerFlagship.Target();
         plan = EfMigrationTranslator.Translate(migration, new EfTranslationOptions(ledger.Trim, ledger.Lowercase, ledger.Aliases));
         var planned = await engine.PlanAsync(plan.ToSpec(), CancellationToken.None);
         planned.Name.ShouldBe(migration.Id);

@@ -6,6 +6,7 @@ using Switchyard.Core.Spec;
 using Switchyard.Core.Validation;
 using Switchyard.IntegrationTests.Infrastructure;
 using Switchyard.Samples.Ledger.Seeding;
+using Switchyard.Samples.Ledger.Schema;
 
 namespace Switchyard.IntegrationTests.Evidence;
 
@@ -23,7 +24,7 @@ public sealed class MigratedLedger : LedgerDatabase
         var engine = new MigrationEngine(Runner());
         await engine.ApplyAsync(spec, new ApplyOptions(), CancellationToken.None);
         var id = await ScalarAsync<long>($"SELECT id FROM switchyard.migrations WHERE name = '{Migration}'");
-        var report = await new ValidationSuite(Runner(), NormalizationTarget.LedgerTransactionStatus(), ReconciliationSettings.LedgerFlagship())
+        var report = await new ValidationSuite(Runner(), LedgerFlagship.Target(), LedgerFlagship.Reconciliation())
             .RunAsync(null, false, CancellationToken.None);
         await ValidationEvidence.StoreAsync(Runner(), report, id, CancellationToken.None);
         var control = new MigrationControl(Runner());

@@ -1,3 +1,4 @@
+using Switchyard.Core.LocalPostgres;
 using Switchyard.Core.Fleet;
 using Switchyard.Core.Spec;
 using Switchyard.IntegrationTests.Infrastructure;
@@ -39,7 +40,7 @@ public sealed class FleetFileTests
         fleet.Shards[0].Database.ShouldBe("ledger");
         fleet.Shards[0].Standbys.Keys.ShouldBe(["r1"]);
         fleet.Shards[1].ManagedHome.ShouldBe("/tmp/fleets/homes/eu-2");
-        fleet.Shards[1].Database.ShouldBe("ledger");
+        fleet.Shards[1].Database.ShouldBe(LocalClusterOptions.DefaultDatabase);
     }
 
     [Fact]

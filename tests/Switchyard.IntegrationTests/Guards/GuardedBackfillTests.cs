@@ -8,6 +8,7 @@ using Switchyard.Core.Guards;
 using Switchyard.Core.Operations;
 using Switchyard.IntegrationTests.Infrastructure;
 using Xunit.Abstractions;
+using Switchyard.Samples.Ledger.Schema;
 
 namespace Switchyard.IntegrationTests.Guards;
 
@@ -47,7 +48,7 @@ public sealed class GuardedBackfillTests : IClassFixture<StandbyDatabase>
         using var stopTraffic = new CancellationTokenSource();
         var traffic = PaymentsTrafficAsync(stopTraffic.Token);
         var runner = new BackfillRunner(new SafeSqlRunner(_db.Primary));
-        var request = new BackfillRequest(Migration, NormalizationTarget.LedgerTransactionStatus(), new BackfillOptions
+        var request = new BackfillRequest(Migration, LedgerFlagship.Target(), new BackfillOptions
         {
             Workers = 1, InitialBatchKeys = 25, MinBatchKeys = 25, MaxBatchKeys = 25, PausePollInterval = TimeSpan.FromMilliseconds(200),
         });
@@ -109,7 +110,7 @@ public sealed class GuardedBackfillTests : IClassFixture<StandbyDatabase>
 
     /// <summary>The engine planner's Expand steps for the flagship target (lookup, state_id, dual-write trigger, flag, NOT VALID FK), run safely; no backfill.</summary>
     private Task ExpandAsync() =>
-        new BenchExpand(new SafeSqlRunner(_db.Primary)).ApplyAsync(NormalizationTarget.LedgerTransactionStatus(), foreignKey: true, CancellationToken.None);
+        new BenchExpand(new SafeSqlRunner(_db.Primary)).ApplyAsync(LedgerFlagship.Target(), foreignKey: true, CancellationToken.None);
 
     private async Task PaymentsTrafficAsync(CancellationToken ct)
     {

@@ -5,13 +5,14 @@ using Switchyard.Core.Spec;
 using Switchyard.Core.Validation;
 using Switchyard.IntegrationTests.Engine;
 using Switchyard.IntegrationTests.Infrastructure;
+using Switchyard.Samples.Ledger.Schema;
 
 namespace Switchyard.IntegrationTests.Validation;
 
 /// <summary>The validation suite gates Contract too: a table that drifted after cutover is never contracted.</summary>
 public sealed class ContractGateTests(LedgerDatabase db) : IClassFixture<LedgerDatabase>
 {
-    private MigrationEngine Engine() => new(db.Runner(), gate: new ValidationSuiteGate(ReconciliationSettings.LedgerFlagship(), new ValidationOptions { ChunkKeys = 3_000 }));
+    private MigrationEngine Engine() => new(db.Runner(), gate: new ValidationSuiteGate(LedgerFlagship.Reconciliation(), new ValidationOptions { ChunkKeys = 3_000 }));
 
     [Fact]
     public async Task A_mismatch_planted_after_cutover_blocks_Contract_naming_the_failing_check_and_nothing_is_dropped()

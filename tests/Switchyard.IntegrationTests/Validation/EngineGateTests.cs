@@ -5,6 +5,7 @@ using Switchyard.Core.Planning;
 using Switchyard.Core.Spec;
 using Switchyard.Core.Validation;
 using Switchyard.IntegrationTests.Infrastructure;
+using Switchyard.Samples.Ledger.Schema;
 
 namespace Switchyard.IntegrationTests.Validation;
 
@@ -21,12 +22,12 @@ public sealed class EngineGateTests : IClassFixture<LedgerDatabase>
     private static MigrationSpec Spec() =>
         SpecLoader.LoadFile(Path.Combine(TestCluster.RepositoryRoot(), "samples", "Ledger", "specs", "001-normalize-transaction-status.yaml"));
 
-    private MigrationEngine Engine() => new(_db.Runner(), gate: new ValidationSuiteGate(ReconciliationSettings.LedgerFlagship(), Options(MigrationShape.Backfilled)));
+    private MigrationEngine Engine() => new(_db.Runner(), gate: new ValidationSuiteGate(LedgerFlagship.Reconciliation(), Options(MigrationShape.Backfilled)));
 
     private static ValidationOptions Options(MigrationShape shape) => new() { ChunkKeys = 3_000, Shape = shape };
 
     private Task<ValidationReport> SuiteAsync(MigrationShape shape) =>
-        new ValidationSuite(_db.Runner(), NormalizationTarget.LedgerTransactionStatus(), ReconciliationSettings.LedgerFlagship(), Options(shape)).RunAsync(null, false, CancellationToken.None);
+        new ValidationSuite(_db.Runner(), LedgerFlagship.Target(), LedgerFlagship.Reconciliation(), Options(shape)).RunAsync(null, false, CancellationToken.None);
 
     [Fact]
     public async Task EngineMigration_GateBlocksOnAPlantedMismatch_ThenPassesAndEveryShapeValidates()

@@ -3,6 +3,7 @@ using Switchyard.Core.Execution;
 using Switchyard.Core.Operations;
 using Switchyard.Core.Validation;
 using Switchyard.IntegrationTests.Infrastructure;
+using Switchyard.Samples.Ledger.Schema;
 
 namespace Switchyard.IntegrationTests.Validation;
 
@@ -41,7 +42,7 @@ public sealed class IdCodeFormsTests(TestDatabase db) : IClassFixture<TestDataba
             UPDATE forms SET state_id = NULL WHERE id = 3000;
             ANALYZE forms;
             """);
-        var suite = new ValidationSuite(db.Runner(), Target, ReconciliationSettings.LedgerFlagship(), new ValidationOptions { ChunkKeys = 1_000 });
+        var suite = new ValidationSuite(db.Runner(), Target, LedgerFlagship.Reconciliation(), new ValidationOptions { ChunkKeys = 1_000 });
 
         // When
         var scope = await suite.ScopeAsync(CancellationToken.None);
@@ -66,7 +67,7 @@ public sealed class IdCodeFormsTests(TestDatabase db) : IClassFixture<TestDataba
             CREATE TABLE forms (id bigint PRIMARY KEY, status text, state_id smallint NOT NULL);
             INSERT INTO forms VALUES (1, 'open', 1), (2, NULL, 1);
             """);
-        var suite = new ValidationSuite(db.Runner(), Target, ReconciliationSettings.LedgerFlagship());
+        var suite = new ValidationSuite(db.Runner(), Target, LedgerFlagship.Reconciliation());
 
         // When
         var scope = await suite.ScopeAsync(CancellationToken.None);

@@ -2,6 +2,7 @@ using Switchyard.Core.Operations;
 using Switchyard.Core.Validation;
 using Switchyard.IntegrationTests.Infrastructure;
 using Switchyard.Samples.Ledger.Validation;
+using Switchyard.Samples.Ledger.Schema;
 
 namespace Switchyard.IntegrationTests.Validation;
 
@@ -13,7 +14,7 @@ public class MigratedLedger : LedgerDatabase
 {
     public virtual MigrationShape Shape => MigrationShape.Backfilled;
 
-    public NormalizationTarget Target { get; } = NormalizationTarget.LedgerTransactionStatus();
+    public NormalizationTarget Target { get; } = LedgerFlagship.Target();
 
     public override async Task InitializeAsync()
     {
@@ -30,7 +31,7 @@ public class MigratedLedger : LedgerDatabase
         new() { ChunkKeys = 3_000, Workers = 2, Shape = shape ?? Shape, SinglePassMaxBytes = singlePass ? new ValidationOptions().SinglePassMaxBytes : 0 };
 
     public ValidationSuite Suite(ValidationOptions? options = null) =>
-        new(Runner(), Target, ReconciliationSettings.LedgerFlagship(), options ?? Options());
+        new(Runner(), Target, LedgerFlagship.Reconciliation(), options ?? Options());
 
     public async Task<CheckResult> CheckAsync(string check, ValidationOptions? options = null) =>
         (await Suite(options).RunAsync([check], false, CancellationToken.None)).Results.Single();

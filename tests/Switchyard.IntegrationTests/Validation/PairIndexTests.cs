@@ -3,6 +3,7 @@ using Switchyard.Core.Execution;
 using Switchyard.Core.Operations;
 using Switchyard.Core.Validation;
 using Switchyard.IntegrationTests.Infrastructure;
+using Switchyard.Samples.Ledger.Schema;
 
 namespace Switchyard.IntegrationTests.Validation;
 
@@ -43,7 +44,7 @@ public sealed class PairIndexTests(TestDatabase db) : IClassFixture<TestDatabase
     }
 
     private ValidationSuite Suite(ValidationOptions? options = null) =>
-        new(db.Runner(), Target, ReconciliationSettings.LedgerFlagship(), options ?? new ValidationOptions { ChunkKeys = 1_000 });
+        new(db.Runner(), Target, LedgerFlagship.Reconciliation(), options ?? new ValidationOptions { ChunkKeys = 1_000 });
 
     private async Task<CheckResult> MismatchAsync(ValidationOptions? options = null) =>
         (await Suite(options).RunAsync(["mismatch"], false, CancellationToken.None)).Results.Single();

@@ -2,6 +2,7 @@ using Switchyard.Core.Execution;
 using Switchyard.Core.Operations;
 using Switchyard.Core.Validation;
 using Switchyard.IntegrationTests.Infrastructure;
+using Switchyard.Samples.Ledger.Schema;
 
 namespace Switchyard.IntegrationTests.Validation;
 
@@ -41,7 +42,7 @@ public sealed class PartitionedTableTests(TestDatabase db) : IClassFixture<TestD
         // Given a limit between one partition's heap and the whole table's
         var partitions = await db.ScalarAsync<long>("SELECT pg_relation_size('payments_a') + pg_relation_size('payments_b')");
         var options = new ValidationOptions { ChunkKeys = 5_000, SinglePassMaxBytes = singlePass ? partitions : partitions - 1 };
-        var suite = new ValidationSuite(db.Runner(), Target, ReconciliationSettings.LedgerFlagship(), options);
+        var suite = new ValidationSuite(db.Runner(), Target, LedgerFlagship.Reconciliation(), options);
 
         // When
         var scope = await suite.ScopeAsync(CancellationToken.None);

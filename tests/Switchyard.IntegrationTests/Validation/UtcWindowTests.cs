@@ -2,6 +2,7 @@ using Switchyard.Core.Execution;
 using Switchyard.Core.Operations;
 using Switchyard.Core.Validation;
 using Switchyard.IntegrationTests.Infrastructure;
+using Switchyard.Samples.Ledger.Schema;
 
 namespace Switchyard.IntegrationTests.Validation;
 
@@ -38,7 +39,7 @@ public sealed class UtcWindowTests(TestDatabase db) : IClassFixture<TestDatabase
                 (5, 'paid', 2, '2026-03-02 23:00{utc}');
             """);
         await using var newYork = db.NewDataSource("utc-windows");
-        var suite = new ValidationSuite(new SafeSqlRunner(newYork), Target, ReconciliationSettings.LedgerFlagship());
+        var suite = new ValidationSuite(new SafeSqlRunner(newYork), Target, LedgerFlagship.Reconciliation());
 
         // When
         var results = (await suite.RunAsync(["completeness", "counts", "downstream"], false, CancellationToken.None)).Results;
