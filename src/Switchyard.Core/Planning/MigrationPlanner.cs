@@ -86,7 +86,7 @@ public static class MigrationPlanner
         var phases = Enum.GetValues<MigrationPhase>().Select(p => new PlanPhase(p,
             [.. steps.Where(s => s.Phase == p).OrderBy(s => s.Kind == StepKind.Gate ? 0 : 1)],
             GateAfter(p, spec.Name, flagKey), p is MigrationPhase.Validate or MigrationPhase.Cutover, p == MigrationPhase.Contract)).ToList();
-        return new MigrationPlan(spec.Name, spec.Checksum, spec.SourcePath, target, flagKey, phases) { Guards = spec.Guards };
+        return new MigrationPlan(spec.Name, spec.Checksum, spec.SourcePath, target, flagKey, phases) { Guards = spec.Guards, VersionSchemas = spec.VersionSchemas };
     }
 
     public static string FlagKey(NormalizationTarget t) => $"{t.Table.Schema}.{t.Table.Name}.{t.SourceColumn}";

@@ -18,6 +18,22 @@ public static class VersionSchemaCatalog
          ORDER BY 1
         """;
 
+    private const string ListSql = """
+        SELECT n.nspname::text, coalesce(string_agg(c.relname::text, ', ' ORDER BY c.relname) FILTER (WHERE c.oid IS NOT NULL), '')
+          FROM pg_namespace n
+          LEFT JOIN pg_class c ON c.relnamespace = n.oid AND c.relkind = 'v'
+         WHERE obj_description(n.oid, 'pg_namespace') = $1
+         GROUP BY n.nspname
+         ORDER BY 1
+        """;
+
+    /// <summary>Every Switchyard version schema in the database with its views' names, for <c>switchyard status</c>.</summary>
+    public static Task<IReadOnlyList<(string Schema, string Views)>> ListAsync(SafeSqlRunner sql, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(sql);
+        return sql.QueryAsync(ListSql, r => (r.GetString(0), r.GetString(1)), ct, VersionSchemaNames.Marker);
+    }
+
     /// <summary>Earlier version schemas other than this migration's own two, by name.</summary>
     public static async Task<IReadOnlyList<string>> EarlierAsync(SafeSqlRunner sql, VersionSchemaNames names, IEnumerable<QualifiedName> tables, CancellationToken ct)
     {
