@@ -171,7 +171,11 @@ internal static class MigrationCommands
             var guards = ctx.ParseResult.GetValue(noGuards) ? null : new Core.Guards.GuardOptions { StandbyConnections = StandbyConnections.Resolve(ctx, standby) };
             var statuses = await new MigrationControl(ctx.Sql()).StatusAsync(ctx.ParseResult.GetValue(migration), null, guards, ct).ConfigureAwait(false);
             if (ctx.ParseResult.GetValue(json)) CliOutput.WriteJson(statuses);
-            else StatusView.Print(statuses);
+            else
+            {
+                StatusView.Print(statuses);
+                StatusView.PrintVersionSchemas(await Core.Operations.VersionSchemas.VersionSchemaCatalog.ListAsync(ctx.Sql(), ct).ConfigureAwait(false));
+            }
             // A journal someone edited is an incident, not a detail: CI and on-call scripts see it in the exit code.
             var broken = statuses.FirstOrDefault(s => s.EventChain?.Break is not null);
             if (broken is null) return 0;

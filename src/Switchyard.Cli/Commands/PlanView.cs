@@ -12,6 +12,8 @@ internal static class PlanView
     public static void Print(MigrationPlan plan)
     {
         CliOutput.Plain($"{plan.Name} on {plan.TargetTable}" + (plan.FlagKey is null ? "" : $" (flag {plan.FlagKey})"));
+        if (plan.VersionSchemas is { } v)
+            CliOutput.Plain($"version schemas: new version {v.New} (Search Path={v.New}), previous version {v.Previous} (Search Path={v.Previous})");
         foreach (var phase in plan.Phases)
         {
             CliOutput.Plain("");

@@ -47,6 +47,14 @@ internal static class StatusView
         }
     }
 
+    /// <summary>The version schemas an application may put in its connection string's <c>Search Path=</c>.</summary>
+    public static void PrintVersionSchemas(IReadOnlyList<(string Schema, string Views)> schemas)
+    {
+        if (schemas.Count == 0) return;
+        CliOutput.Table("version schemas (an app sets Search Path=<schema>)", ["schema", "views"],
+            schemas.Select(v => (IReadOnlyList<string>)[v.Schema, v.Views.Length == 0 ? "-" : v.Views]));
+    }
+
     private static string Runner(MigrationStatus s) => s.Runner switch
     {
         { Alive: true } r => "live: " + r.Describe(),

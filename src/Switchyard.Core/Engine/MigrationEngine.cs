@@ -50,7 +50,10 @@ public sealed class MigrationEngine(SafeSqlRunner sql, IBackfillPhase? backfill 
     {
         // Read every time (a resumed run too): new partitions may have appeared, and each gets its own steps.
         var partitioned = await CatalogPartitions.ReadAsync(sql, PartitionAwareTables(spec), ct).ConfigureAwait(false);
-        return MigrationPlanner.Build(spec, live, partitioned);
+        var earlier = spec.VersionSchemas is { } names
+            ? await Operations.VersionSchemas.VersionSchemaCatalog.EarlierAsync(sql, names, spec.Operations.OfType<Operations.IMigrationOperation>().Select(u => u.Table).OfType<QualifiedName>(), ct).ConfigureAwait(false)
+            : [];
+        return MigrationPlanner.Build(spec, live, partitioned, earlier);
     }
 
     /// <summary>Tables whose operations the planner builds differently when they are partitioned.</summary>

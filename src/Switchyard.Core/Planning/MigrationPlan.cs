@@ -22,6 +22,9 @@ public sealed record MigrationPlan(string Name, string SpecChecksum, string? Spe
     /// <summary>The spec's operations in order, each with what it changes and what that means for the applications.</summary>
     public IReadOnlyList<PlannedOperation> Operations { get; init; } = [];
 
+    /// <summary>The schemas of views the old and new application versions use (pgroll-format migrations), or null.</summary>
+    public Operations.VersionSchemas.VersionSchemaNames? VersionSchemas { get; init; }
+
     /// <summary>The normalize_column target, when the spec has one (the backfill, gates and flags use it).</summary>
     [JsonIgnore]
     public NormalizationTarget? Normalization => Steps.Select(s => s.Target).FirstOrDefault(t => t is not null);

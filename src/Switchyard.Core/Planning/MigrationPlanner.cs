@@ -14,7 +14,9 @@ public static class MigrationPlanner
         Build(spec, liveColumns, new Dictionary<QualifiedName, PartitionedTable>());
 
     /// <param name="partitioned">The spec's tables the catalog says are partitioned (relkind 'p'), from <see cref="CatalogPartitions"/>.</param>
-    public static MigrationPlan Build(MigrationSpec spec, IReadOnlyDictionary<QualifiedName, IReadOnlyList<CatalogColumn>> liveColumns, IReadOnlyDictionary<QualifiedName, PartitionedTable> partitioned)
+    /// <param name="earlierVersionSchemas">Earlier version schemas with views on the spec's tables (<see cref="Operations.VersionSchemas.VersionSchemaCatalog"/>), dropped in Contract.</param>
+    public static MigrationPlan Build(MigrationSpec spec, IReadOnlyDictionary<QualifiedName, IReadOnlyList<CatalogColumn>> liveColumns, IReadOnlyDictionary<QualifiedName, PartitionedTable> partitioned,
+        IReadOnlyList<string>? earlierVersionSchemas = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(partitioned);
@@ -39,6 +41,14 @@ public static class MigrationPlanner
                 case IMigrationOperation unit: steps.AddRange(unit.Plan(new OperationPlanContext(ordinal, liveColumns))); break;
                 default: throw new SpecException(op.Location, $"operation '{op.Kind}' has no planner.", "Report this as a bug.");
             }
+        }
+        if (spec.VersionSchemas is { } names)
+        {
+            var versions = Operations.VersionSchemas.VersionSchemaSteps.Plan(names, Operations.VersionSchemas.VersionSchemaShape.Of(spec, liveColumns),
+                earlierVersionSchemas ?? [], steps.Any(s => s.Phase == MigrationPhase.Contract));
+            steps.InsertRange(0, versions.ContractFirst);
+            steps.AddRange(versions.ExpandLast);
+            steps.AddRange(versions.ContractLast);
         }
         // The completeness gate opens Validate: nothing is validated or made NOT NULL over rows the backfill missed.
         foreach (var t in normalizations)
@@ -81,6 +91,7 @@ public static class MigrationPlanner
         {
             Guards = spec.Guards,
             Operations = [.. spec.Operations.Select(o => new PlannedOperation(o.Kind, TableOf(o)?.ToString(), o.Brief))],
+            VersionSchemas = spec.VersionSchemas,
         };
     }
 

@@ -16,6 +16,12 @@ public sealed record MigrationSpec(string Name, IReadOnlyList<SpecOperation> Ope
     public SpecGuards Guards { get; init; } = SpecGuards.None;
 
     /// <summary>
+    /// The schemas of views through which old and new application versions run during the migration (pgroll format
+    /// only); null for Switchyard's own specs, which roll out through the Compat library's flags instead.
+    /// </summary>
+    public Operations.VersionSchemas.VersionSchemaNames? VersionSchemas { get; init; }
+
+    /// <summary>
     /// The spec's <c>validation:</c> section: the time, amount and balance columns, balances, child tables and report
     /// columns the checks use. Null when the spec has none: the checks then use the column names of
     /// <see cref="Validation.ReconciliationSettings"/>'s defaults and skip what the table does not have.

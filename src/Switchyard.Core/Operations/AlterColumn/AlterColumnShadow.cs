@@ -8,8 +8,9 @@ namespace Switchyard.Core.Operations.AlterColumn;
 /// <summary>
 /// alter_column with a type change, as pgroll does it: a shadow column of the new type; one trigger keeps both in sync
 /// (a write of the old column computes the shadow with <c>up</c>, a write of only the shadow computes the old column
-/// with <c>down</c>); the backfill passes every row through it; NOT NULL, reference and unique key are built on the
-/// shadow online; Contract swaps the columns in one transaction and adds the check under the final name.
+/// with <c>down</c>; an insert that gives the shadow is a new-shape write even when the old column got its default,
+/// as an insert through the new version's view does); the backfill passes every row through it; NOT NULL, reference
+/// and unique key are built on the shadow online; Contract swaps the columns in one transaction and adds the check under the final name.
 /// Rollback before Contract drops the shadow, trigger and function: the old column was never touched.
 /// </summary>
 internal static class AlterColumnShadow
@@ -31,7 +32,7 @@ internal static class AlterColumnShadow
             appliedProbe: CatalogProbes.ColumnExists(t, shadow));
         var others = live.Where(c => c.Name != a.Column).ToList();
         var body = $"""
-              IF (TG_OP = 'INSERT' AND NEW.{col} IS NULL AND NEW.{sh} IS NOT NULL)
+              IF (TG_OP = 'INSERT' AND NEW.{sh} IS NOT NULL)
                  OR (TG_OP = 'UPDATE' AND NEW.{sh} IS DISTINCT FROM OLD.{sh} AND NEW.{col} IS NOT DISTINCT FROM OLD.{col}) THEN
                 DECLARE
                 {RowTriggers.Declare(t, others)}    {col} {t.Sql}.{sh}%TYPE := NEW.{sh};

@@ -1,3 +1,4 @@
+using Switchyard.Core.Operations.VersionSchemas;
 using Switchyard.Core.Spec;
 using YamlDotNet.RepresentationModel;
 
@@ -5,7 +6,7 @@ namespace Switchyard.Core.Operations.Pgroll;
 
 /// <summary>
 /// Reads a migration file in pgroll's format (YAML, or JSON, which the YAML parser reads as flow style): top-level
-/// <c>operations</c>, optional <c>name</c> and <c>version_schema</c>; its name is the file name without extension
+/// <c>operations</c>, optional <c>name</c> and <c>version_schema</c> (see <see cref="VersionSchemaNames"/>); its name is the file name without extension
 /// unless it has <c>name</c>. Every operation comes from <see cref="OperationRegistry"/>; an unknown one is an error.
 /// </summary>
 public static class PgrollMigrationLoader
@@ -18,9 +19,9 @@ public static class PgrollMigrationLoader
     {
         var top = new OperationFields(root, file, "a pgroll migration", "operations", "name", "version_schema");
         var name = top.OptionalText("name") ?? Path.GetFileNameWithoutExtension(file);
-        top.OptionalText("version_schema");
+        var versions = VersionSchemaNames.From(top, name);
         var operations = top.List("operations").Children.Select(item => Operation(item, file)).ToList();
-        return new MigrationSpec(name, operations, text, Path.GetFullPath(file)) { NameLocation = top.Location };
+        return new MigrationSpec(name, operations, text, Path.GetFullPath(file)) { NameLocation = top.Location, VersionSchemas = versions };
     }
 
     private static SpecOperation Operation(YamlNode item, string file)
