@@ -17,7 +17,7 @@ internal static class ProveOperationsCommand
     {
         var command = new Command("prove-operations", "Prove pgroll operations on a fresh ledger under payments traffic: rollback from every phase before Contract leaves the schema dump identical; expand → contract keeps every cent with 0 failed operations.");
         var operation = CliOptions.Choice("--operation", "Which operation to prove.", "all", [.. ProvedOperation.Names]);
-        var rows = CliOptions.Number("--rows", "Transactions to seed (for each operation).", 200_000L, 1_000, long.MaxValue, "200000");
+        var rows = CliOptions.Number("--rows", "Transactions to seed (for each operation; at least 1,000).", 200_000L, 1, long.MaxValue, "200000");
         var tps = CliOptions.Number("--tps", "Payment operations started per second (open loop) by app v1.", 50d, 1, 5_000, "50");
         var database = new Option<string>("--database") { Description = "Database dropped and recreated for each operation.", DefaultValueFactory = _ => "ledger_prove" };
         var json = GlobalOptions.Json();

@@ -27,7 +27,7 @@ public sealed class OperationProofTests
             Database = database,
             Rows = 5_000,
             OperationsPerSecond = 20,
-            PhaseTime = TimeSpan.FromSeconds(0.5),
+            PhaseTime = TimeSpan.FromSeconds(0.25),
         };
 
         // When the proof runs
