@@ -135,6 +135,7 @@ internal sealed class OperationProofRunner(ProofOptions options, Action<string> 
         if (op.DirtySql is not null)
         {
             await using var dirty = ledger.CreateCommand(op.DirtySql);
+            dirty.CommandTimeout = 0;
             dirty.Parameters.AddWithValue(seededMax);
             await dirty.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
         }

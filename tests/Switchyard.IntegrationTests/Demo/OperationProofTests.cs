@@ -1,5 +1,4 @@
 using Switchyard.Core.Connections;
-using Switchyard.Core.Execution;
 using Switchyard.Core.LocalPostgres;
 using Switchyard.IntegrationTests.Infrastructure;
 using Switchyard.Samples.Ledger.Cli.Proof;
@@ -10,36 +9,33 @@ namespace Switchyard.IntegrationTests.Demo;
 /// Issue 17's acceptance at small scale: the four pgroll operations on a seeded ledger under app v1's payments traffic,
 /// run by the real switchyard program, rolled back exactly from every phase before Contract, then run to the end.
 /// </summary>
-public sealed class OperationProofTests
+public sealed class OperationProofTests : IAsyncLifetime
 {
+    // The proof drops and recreates this database for each operation; the fixture drops it at the end.
+    private readonly TestDatabase _db = new();
+
+    public Task InitializeAsync() => _db.InitializeAsync();
+
+    public Task DisposeAsync() => _db.DisposeAsync();
+
     [Fact]
     public async Task ProveOperations_AllFourOnASmallLedger_RollbacksExactAndContractKeepsEveryCent()
     {
         // Given a 5,000-row ledger per operation in the test cluster, and all four operations
-        var cluster = await TestCluster.GetAsync();
-        var database = "prove_" + Guid.NewGuid().ToString("N")[..10];
         var options = new ProofOptions
         {
-            Server = new ConnectionSettings(cluster.ConnectionString(), "test", true),
+            Server = new ConnectionSettings(_db.Cluster.ConnectionString(), "test", true),
             Binaries = await PostgresBinaries.LocateAsync(null, CancellationToken.None),
             MigratorPath = Path.Combine(AppContext.BaseDirectory, "switchyard.dll"),
             Operations = ProvedOperation.Select("all"),
-            Database = database,
+            Database = _db.Name,
             Rows = 5_000,
             OperationsPerSecond = 20,
             PhaseTime = TimeSpan.FromSeconds(0.25),
         };
 
         // When the proof runs
-        IReadOnlyList<OperationProofResult> results;
-        try
-        {
-            results = await new OperationProofRunner(options, _ => { }).RunAsync(CancellationToken.None);
-        }
-        finally
-        {
-            await DropAsync(cluster, database);
-        }
+        var results = await new OperationProofRunner(options, _ => { }).RunAsync(CancellationToken.None);
 
         // Then every rollback left the schema dump identical, and each phase that changes the schema was seen changing it
         results.Select(r => r.Operation.Name).ShouldBe(["money-type", "rename", "computed-not-null", "check-fix"]);
@@ -68,12 +64,5 @@ public sealed class OperationProofTests
         // The check had rows to fix; app v1 survives a type change and a check, not a rename or a new NOT NULL column
         results.Single(r => r.Operation.Name == "check-fix").ViolatorsBeforeContract.ShouldNotBeNull().ShouldBeGreaterThan(0);
         results.Where(r => !r.Operation.OldAppSurvivesContract).ShouldAllBe(r => r.OldAppAfterContract.StartsWith("breaks", StringComparison.Ordinal));
-    }
-
-    private static async Task DropAsync(LocalCluster cluster, string database)
-    {
-        await using var admin = DataSourceFactory.Create(cluster.ConnectionString());
-        await using var drop = admin.CreateCommand($"DROP DATABASE IF EXISTS {Ident.Quote(database)} WITH (FORCE)");
-        await drop.ExecuteNonQueryAsync();
     }
 }

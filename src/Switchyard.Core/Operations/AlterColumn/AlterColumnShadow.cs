@@ -9,7 +9,7 @@ namespace Switchyard.Core.Operations.AlterColumn;
 /// alter_column with a type change, as pgroll does it: a shadow column of the new type; one trigger keeps both in sync
 /// (a write of the old column computes the shadow with <c>up</c>, a write of only the shadow computes the old column
 /// with <c>down</c>); the backfill passes every row through it; NOT NULL, reference and unique key are built on the
-/// shadow online; Contract swaps the columns in one transaction and adds the check under the final name.
+/// shadow online; Contract drops the trigger and swaps the columns in one transaction and adds the check under the final name.
 /// Rollback before Contract drops the shadow, trigger and function: the old column was never touched.
 /// </summary>
 internal static class AlterColumnShadow
@@ -53,10 +53,13 @@ internal static class AlterColumnShadow
             foreach (var s in ConstraintSteps.NotNull(context, t, shadow)) yield return s;
         if (a.UniqueName is not null)
             foreach (var s in ConstraintSteps.UniqueByIndex(context, t, a.UniqueName, [shadow], primaryKey: false)) yield return s;
-        foreach (var s in RowTriggers.Remove(context, t, a.Column, Purpose)) yield return s;
-        yield return Step(context, MigrationPhase.Contract, $"{t.Name}.{a.Column}.swap", $"Swap: drop {t}.{a.Column}, rename {shadow} to {a.Column} (one transaction, brief lock)",
-            Ddl($"ALTER TABLE {t.Sql} DROP COLUMN {col}; ALTER TABLE {t.Sql} RENAME COLUMN {sh} TO {col}", t, LockMode.AccessExclusive),
+        // The sync trigger goes in the swap's own transaction: dropped any earlier, a write of only the old column would
+        // leave the NOT NULL shadow empty and fail; dropped any later, it would name a shadow that no longer exists.
+        var trigger = Ident.Quote(RowTriggers.TriggerName(t, a.Column, Purpose));
+        yield return Step(context, MigrationPhase.Contract, $"{t.Name}.{a.Column}.swap", $"Swap: drop {t}.{a.Column}, rename {shadow} to {a.Column} (with the sync trigger's drop: one transaction, brief lock)",
+            Ddl($"DROP TRIGGER IF EXISTS {trigger} ON {t.Sql}; ALTER TABLE {t.Sql} DROP COLUMN {col}; ALTER TABLE {t.Sql} RENAME COLUMN {sh} TO {col}", t, LockMode.AccessExclusive),
             PastPointOfNoReturn, StepTraits.Drops | StepTraits.Renames, CatalogProbes.ColumnMissing(t, shadow));
+        yield return RowTriggers.RemoveFunction(context, t, a.Column, Purpose);
         if (a.HasDefault) yield return a.DefaultStep(context, MigrationPhase.Contract);
         if (a.Check is not null)
             foreach (var s in ConstraintSteps.Check(context, t, a.Check, MigrationPhase.Contract, MigrationPhase.Contract)) yield return s;
