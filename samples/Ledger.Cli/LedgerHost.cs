@@ -14,6 +14,7 @@ internal static class LedgerHost
     [
         LedgerCommands.Build(),
         DemoCommand.Build(),
+        ProveOperationsCommand.Build(),
         WorkloadCommands.Build(),
         ValidateBenchCommand.AddTo(BenchCommands.Build()),
     ];

@@ -46,9 +46,9 @@ internal static class BenchCommands
             var seed = new SeedOptions { Rows = ctx.ParseResult.GetValue(rows) };
             seed.Validate();
             var spec = SpecLoader.LoadFile(FlagshipSpecPath);
-            await using var naive = await FreshLedgerAsync(ctx, server, NaiveDatabase, seed, !asJson, ct).ConfigureAwait(false);
-            await using var loop = await FreshLedgerAsync(ctx, server, LoopDatabase, seed, !asJson, ct).ConfigureAwait(false);
-            await using var ours = await FreshLedgerAsync(ctx, server, SwitchyardDatabase, seed, !asJson, ct).ConfigureAwait(false);
+            await using var naive = await FreshLedgerAsync(server, NaiveDatabase, seed, !asJson, ct).ConfigureAwait(false);
+            await using var loop = await FreshLedgerAsync(server, LoopDatabase, seed, !asJson, ct).ConfigureAwait(false);
+            await using var ours = await FreshLedgerAsync(server, SwitchyardDatabase, seed, !asJson, ct).ConfigureAwait(false);
             var ledgers = new BackfillBenchLedgers(naive, loop, ours);
             var tps = ctx.ParseResult.GetValue(withLoad);
             var warmUp = TimeSpan.FromSeconds(ctx.ParseResult.GetValue(warmUpSeconds));
@@ -77,7 +77,7 @@ internal static class BenchCommands
         return bench;
     }
 
-    internal static async Task<NpgsqlDataSource> FreshLedgerAsync(CliContext ctx, ConnectionSettings server, string database, SeedOptions seed, bool showProgress, CancellationToken ct)
+    internal static async Task<NpgsqlDataSource> FreshLedgerAsync(ConnectionSettings server, string database, SeedOptions seed, bool showProgress, CancellationToken ct)
     {
         await using (var admin = DataSourceFactory.Create(server.ForDatabase("postgres")))
         {
@@ -89,7 +89,6 @@ internal static class BenchCommands
         var dataSource = DataSourceFactory.Create(server.ForDatabase(database), "switchyard-bench");
         if (showProgress) CliOutput.Info($"Seeding {seed.Rows:N0} transactions into {database}...");
         await LedgerCommands.SeedAsync(dataSource, seed, false, ct).ConfigureAwait(false);
-        _ = ctx;
         return dataSource;
     }
 }

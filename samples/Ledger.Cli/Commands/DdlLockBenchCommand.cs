@@ -39,7 +39,7 @@ internal static class DdlLockBenchCommand
             seed.Validate();
             var asJson = ctx.ParseResult.GetValue(json);
             var server = await ctx.ConnectAsync(ct).ConfigureAwait(false);
-            await using var ledger = await BenchCommands.FreshLedgerAsync(ctx, server, Database, seed, !asJson, ct).ConfigureAwait(false);
+            await using var ledger = await BenchCommands.FreshLedgerAsync(server, Database, seed, !asJson, ct).ConfigureAwait(false);
             var progress = asJson ? null : new Progress<string>(CliOutput.Info);
             var result = await new DdlLockBenchmark(ledger.ConnectionString).RunAsync(options, progress, ct).ConfigureAwait(false);
             if (asJson)

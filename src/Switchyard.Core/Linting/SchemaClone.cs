@@ -1,6 +1,4 @@
-using System.Globalization;
 using System.Security.Cryptography;
-using System.Text;
 using Npgsql;
 using Switchyard.Core.Connections;
 using Switchyard.Core.Execution;
@@ -30,16 +28,14 @@ public sealed class SchemaClone : IAsyncDisposable
 
     public static async Task<SchemaClone> CreateAsync(ConnectionSettings target, PostgresBinaries binaries, CancellationToken ct)
     {
-        var work = Path.Combine(Path.GetTempPath(), "switchyard-lint-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(6)).ToLowerInvariant());
-        Directory.CreateDirectory(work);
-        File.SetUnixFileMode(work, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var work = PgToolConninfo.CreateWorkDirectory("switchyard-lint-");
         var name = "switchyard_lint_" + Convert.ToHexString(RandomNumberGenerator.GetBytes(5)).ToLowerInvariant();
         SchemaClone? clone = null;
         try
         {
             var dump = Path.Combine(work, "schema.dump");
             var run = await OsProcess.RunAsync(binaries.Path("pg_dump"),
-                ["--schema-only", "--no-owner", "--no-privileges", "--format=custom", "--file", dump, "--dbname", Conninfo(target, work)],
+                ["--schema-only", "--no-owner", "--no-privileges", "--format=custom", "--file", dump, "--dbname", PgToolConninfo.For(target, work, "switchyard-lint")],
                 null, ct).ConfigureAwait(false);
             if (run.ExitCode != 0)
                 throw new SwitchyardException($"pg_dump --schema-only of {target.Describe()} failed: {run.Combined}",
@@ -51,7 +47,7 @@ public sealed class SchemaClone : IAsyncDisposable
             clone = new SchemaClone(target, name);
 
             var restore = await OsProcess.RunAsync(binaries.Path("pg_restore"),
-                ["--no-owner", "--no-privileges", "--exit-on-error", "--dbname", Conninfo(clone.Settings, work), dump],
+                ["--no-owner", "--no-privileges", "--exit-on-error", "--dbname", PgToolConninfo.For(clone.Settings, work, "switchyard-lint"), dump],
                 null, ct).ConfigureAwait(false);
             if (restore.ExitCode != 0)
                 throw new SwitchyardException($"Restoring the schema of {target.Describe()} into scratch database {name} failed: {restore.Combined}",
@@ -76,48 +72,4 @@ public sealed class SchemaClone : IAsyncDisposable
         await using var drop = admin.CreateCommand($"DROP DATABASE IF EXISTS {Ident.Quote(Database)} WITH (FORCE)");
         await drop.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
     }
-
-    /// <summary>
-    /// A libpq conninfo for pg_dump/pg_restore. A password goes into a mode-600 password file in <paramref name="work"/>,
-    /// never onto the command line where other users could read it.
-    /// </summary>
-    private static string Conninfo(ConnectionSettings settings, string work)
-    {
-        var b = new NpgsqlConnectionStringBuilder(settings.ConnectionString);
-        var parts = new List<string>
-        {
-            $"host={Quote(b.Host ?? "localhost")}",
-            $"port={b.Port.ToString(CultureInfo.InvariantCulture)}",
-            $"dbname={Quote(b.Database ?? "postgres")}",
-            "application_name=switchyard-lint",
-        };
-        if (b.Username is { } user) parts.Add($"user={Quote(user)}");
-        if (b.SslMode is SslMode.Require or SslMode.VerifyCA or SslMode.VerifyFull) parts.Add($"sslmode={b.SslMode.ToString().ToLowerInvariant()}");
-        if (b.Password is { Length: > 0 } password)
-        {
-            parts.Add($"passfile={Quote(WritePassfile(work, password))}");
-        }
-        else if (b.Passfile is { } passfile)
-        {
-            parts.Add($"passfile={Quote(passfile)}");
-        }
-        return string.Join(' ', parts);
-    }
-
-    /// <summary>
-    /// The password in a libpq password file, created mode 600 (libpq ignores a file others can read) and without a
-    /// byte-order mark: a BOM makes the first line's host field never match, and libpq then asks for a password.
-    /// </summary>
-    private static string WritePassfile(string work, string password)
-    {
-        var file = Path.Combine(work, "pgpass");
-        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite };
-        using var writer = new StreamWriter(file, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), options);
-        writer.Write($"*:*:*:*:{EscapePass(password)}\n");
-        return file;
-    }
-
-    private static string Quote(string value) => "'" + value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "\\'", StringComparison.Ordinal) + "'";
-
-    private static string EscapePass(string value) => value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace(":", "\\:", StringComparison.Ordinal);
 }

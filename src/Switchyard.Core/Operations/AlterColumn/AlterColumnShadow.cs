@@ -10,7 +10,7 @@ namespace Switchyard.Core.Operations.AlterColumn;
 /// (a write of the old column computes the shadow with <c>up</c>, a write of only the shadow computes the old column
 /// with <c>down</c>; an insert that gives the shadow is a new-shape write even when the old column got its default,
 /// as an insert through the new version's view does); the backfill passes every row through it; NOT NULL, reference
-/// and unique key are built on the shadow online; Contract swaps the columns in one transaction and adds the check under the final name.
+/// and unique key are built on the shadow online; Contract drops the trigger and swaps the columns in one transaction and adds the check under the final name.
 /// Rollback before Contract drops the shadow, trigger and function: the old column was never touched.
 /// </summary>
 internal static class AlterColumnShadow
@@ -54,9 +54,11 @@ internal static class AlterColumnShadow
             foreach (var s in ConstraintSteps.NotNull(context, t, shadow)) yield return s;
         if (a.UniqueName is not null)
             foreach (var s in ConstraintSteps.UniqueByIndex(context, t, a.UniqueName, [shadow], primaryKey: false)) yield return s;
-        foreach (var s in RowTriggers.Remove(context, t, a.Column, Purpose)) yield return s;
-        yield return Step(context, MigrationPhase.Contract, $"{t.Name}.{a.Column}.swap", $"Swap: drop {t}.{a.Column}, rename {shadow} to {a.Column} (one transaction, brief lock)",
-            Ddl($"ALTER TABLE {t.Sql} DROP COLUMN {col}; ALTER TABLE {t.Sql} RENAME COLUMN {sh} TO {col}", t, LockMode.AccessExclusive),
+        // The sync trigger goes in the swap's own transaction: dropped any earlier, a write of only the old column would
+        // leave the NOT NULL shadow empty and fail; dropped any later, it would name a shadow that no longer exists.
+        var trigger = Ident.Quote(RowTriggers.TriggerName(t, a.Column, Purpose));
+        yield return Step(context, MigrationPhase.Contract, $"{t.Name}.{a.Column}.swap", $"Swap: drop {t}.{a.Column}, rename {shadow} to {a.Column} (with the sync trigger's drop: one transaction, brief lock)",
+            Ddl($"DROP TRIGGER IF EXISTS {trigger} ON {t.Sql}; ALTER TABLE {t.Sql} DROP COLUMN {col}; ALTER TABLE {t.Sql} RENAME COLUMN {sh} TO {col}", t, LockMode.AccessExclusive),
             PastPointOfNoReturn, StepTraits.Drops | StepTraits.Renames, CatalogProbes.ColumnMissing(t, shadow)) with
         {
             LintClaims =
@@ -65,6 +67,7 @@ internal static class AlterColumnShadow
                 new(Linting.LintRules.RenameInUse.Id, $"{shadow} is Switchyard's shadow column, a name no application uses; it takes the column's own name"),
             ],
         };
+        yield return RowTriggers.RemoveFunction(context, t, a.Column, Purpose);
         if (a.HasDefault) yield return a.DefaultStep(context, MigrationPhase.Contract);
         if (a.Check is not null)
             foreach (var s in ConstraintSteps.Check(context, t, a.Check, MigrationPhase.Contract, MigrationPhase.Contract)) yield return s;

@@ -65,11 +65,17 @@ internal static class RowTriggers
     /// <summary>Drops the trigger and its function (Contract).</summary>
     public static IEnumerable<PlanStep> Remove(OperationPlanContext ctx, QualifiedName table, string column, string purpose)
     {
-        var fn = Function(table, column, purpose);
         var trigger = TriggerName(table, column, purpose);
         yield return Step(ctx, MigrationPhase.Contract, $"{table.Name}.{column}.{purpose}.drop_trigger", $"Drop trigger {trigger}",
             Ddl($"DROP TRIGGER IF EXISTS {Ident.Quote(trigger)} ON {table.Sql}", table, LockMode.AccessExclusive), PastPointOfNoReturn, StepTraits.Drops);
-        yield return Step(ctx, MigrationPhase.Contract, $"{table.Name}.{column}.{purpose}.drop_function", $"Drop function {fn}",
+        yield return RemoveFunction(ctx, table, column, purpose);
+    }
+
+    /// <summary>Drops the function only (Contract), for an operation whose own step dropped the trigger.</summary>
+    public static PlanStep RemoveFunction(OperationPlanContext ctx, QualifiedName table, string column, string purpose)
+    {
+        var fn = Function(table, column, purpose);
+        return Step(ctx, MigrationPhase.Contract, $"{table.Name}.{column}.{purpose}.drop_function", $"Drop function {fn}",
             Ddl($"DROP FUNCTION IF EXISTS {fn.Sql}()", null, LockMode.None), PastPointOfNoReturn, StepTraits.Drops);
     }
 }
