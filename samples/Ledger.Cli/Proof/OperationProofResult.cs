@@ -4,7 +4,7 @@ using Switchyard.Samples.Ledger.Workload;
 namespace Switchyard.Samples.Ledger.Cli.Proof;
 
 /// <summary>One run to a phase and back: the real program's exit codes and the schema dump after the rollback.</summary>
-/// <param name="SchemaChanged">Whether the phase left the schema different from the start before the rollback (a rename changes nothing before Contract).</param>
+/// <param name="SchemaChanged">Whether the phase left the schema different from the start before the rollback (with version schemas every phase does).</param>
 /// <param name="Violators">Rows the operation must fix, counted when the run started (check-fix only).</param>
 /// <param name="Diff">Dump lines that differ from the starting dump after the rollback: empty when the rollback was exact.</param>
 internal sealed record PhaseRollback(string Phase, int ApplyExit, int RollbackExit, bool SchemaChanged, long? Violators, IReadOnlyList<string> Diff)

@@ -13,7 +13,7 @@ internal static class PlanView
     {
         CliOutput.Plain($"{plan.Name} on {plan.TargetTable}" + (plan.FlagKey is null ? "" : $" (flag {plan.FlagKey})"));
         if (plan.VersionSchemas is { } v)
-            CliOutput.Plain($"version schemas: new version {v.New} (Search Path={v.New}), previous version {v.Previous} (Search Path={v.Previous})");
+            CliOutput.Plain($"version schemas: new version {v.New} (Search Path={v.New},{plan.TargetTable.Schema}), previous version {v.Previous} (Search Path={v.Previous},{plan.TargetTable.Schema})");
         foreach (var phase in plan.Phases)
         {
             CliOutput.Plain("");

@@ -46,7 +46,8 @@ public sealed class OperationProofTests : IAsyncLifetime
             {
                 (p.ApplyExit, p.RollbackExit).ShouldBe((0, 0), $"{r.Operation.Name} {p.Phase}");
                 p.Diff.ShouldBeEmpty($"{r.Operation.Name} after rolling back from {p.Phase}");
-                p.SchemaChanged.ShouldBe(r.Operation.Name != "rename", $"{r.Operation.Name} {p.Phase}: a rename changes nothing before Contract, the others do");
+                // Every phase changed the schema (a rename's version schemas at least), so an identical dump is a real undo
+                p.SchemaChanged.ShouldBeTrue($"{r.Operation.Name} {p.Phase}");
             }
             r.IgnoredJournalEntries.ShouldBeGreaterThan(0);
 

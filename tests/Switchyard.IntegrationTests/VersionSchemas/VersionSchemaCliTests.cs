@@ -31,7 +31,7 @@ public sealed class VersionSchemaCliTests : IAsyncLifetime
 
         // Then the plan names both schemas with their Search Path, and status lists them with their views
         plan.ExitCode.ShouldBe(0, plan.StdErr);
-        plan.StdOut.ShouldContain("version schemas: new version app_v2 (Search Path=app_v2), previous version app_v2_previous (Search Path=app_v2_previous)");
+        plan.StdOut.ShouldContain("version schemas: new version app_v2 (Search Path=app_v2,public), previous version app_v2_previous (Search Path=app_v2_previous,public)");
         plan.StdOut.ShouldContain("View app_v2.accounts: new shape of public.accounts");
         apply.ExitCode.ShouldBe(0, apply.StdErr);
         status.ExitCode.ShouldBe(0, status.StdErr);

@@ -11,8 +11,8 @@ public sealed record VersionSchemaSteps(IReadOnlyList<PlanStep> ExpandLast, IRea
 
     /// <summary>
     /// Expand ends by creating the previous version's schema (views of the old shape) and the new version's schema
-    /// (views of the new shape). Rolling back drops the new one and keeps the previous one, whose views then show the
-    /// table as it is again, so applications pointed at it keep running. Contract starts by dropping the previous version's schema and
+    /// (views of the new shape). Rolling back Expand drops both (exactly as before); an application whose search path
+    /// lists the table's own schema after its version schema falls through to the table and keeps running. Contract starts by dropping the previous version's schema and
     /// any earlier Switchyard version schema with views on these tables (the old application must be gone, as Contract's
     /// --confirm already says; and a view on a column would stop Contract from dropping it), and ends by recreating the
     /// new version's views over the final column names. A migration without Contract steps of its own keeps both
@@ -25,10 +25,10 @@ public sealed record VersionSchemaSteps(IReadOnlyList<PlanStep> ExpandLast, IRea
         ArgumentNullException.ThrowIfNull(names);
         ArgumentNullException.ThrowIfNull(tables);
         ArgumentNullException.ThrowIfNull(earlier);
-        var expand = new List<PlanStep> { CreateSchema("previous", names.Previous, "the previous version (views of the shape before the migration)", keep: true) };
+        var expand = new List<PlanStep> { CreateSchema("previous", names.Previous, "the previous version (views of the shape before the migration)") };
         expand.AddRange(tables.Where(t => t.Old.Count > 0).Select(t => View(MigrationPhase.Expand, "previous", names.Previous, t.Physical.Name, t.Physical,
             [.. t.Old.Select(c => (c, c))], $"old shape of {t.Physical}")));
-        expand.Add(CreateSchema("new", names.New, "the new version (views of the shape after the migration)", keep: false));
+        expand.Add(CreateSchema("new", names.New, "the new version (views of the shape after the migration)"));
         expand.AddRange(tables.Where(t => t.New.Count > 0).Select(t => View(MigrationPhase.Expand, "new", names.New, t.NewViewName, t.Physical,
             [.. t.New.Select(c => (c.Name, c.During))], $"new shape of {t.Physical}")));
         if (!hasContract) return new VersionSchemaSteps(expand, [], []);
@@ -43,11 +43,16 @@ public sealed record VersionSchemaSteps(IReadOnlyList<PlanStep> ExpandLast, IRea
     public static CatalogProbe IsOurs(string schema) =>
         new("SELECT coalesce(obj_description(to_regnamespace($1), 'pg_namespace') = $2, false)", [Ident.Quote(schema), VersionSchemaNames.Marker]);
 
-    private static PlanStep CreateSchema(string role, string schema, string what, bool keep) =>
+    /// <summary>
+    /// Rollback drops both schemas, so the database is exactly as before the migration. An application whose search
+    /// path names the table's own schema after its version schema (<c>Search Path=x_previous,public</c>) then resolves
+    /// the same names to the table itself, which has the old shape again, and keeps running.
+    /// </summary>
+    private static PlanStep CreateSchema(string role, string schema, string what) =>
         Step($"expand.version_schema.{role}", MigrationPhase.Expand, $"Create version schema {schema}: {what}",
             Ddl($"CREATE SCHEMA {Ident.Quote(schema)}; COMMENT ON SCHEMA {Ident.Quote(schema)} IS {Ident.Literal(VersionSchemaNames.Marker)}", null, LockMode.None),
-            keep ? Nothing($"Kept: applications of the previous version may still run against {schema}; Contract (this migration's or the next one's on these tables) drops it.")
-                : Undo($"Drop version schema {schema} and its views", Ddl($"DROP SCHEMA IF EXISTS {Ident.Quote(schema)} CASCADE", null, LockMode.None)),
+            Undo($"Drop version schema {schema} and its views (an app whose search path lists the table's schema after it falls through to the table)",
+                Ddl($"DROP SCHEMA IF EXISTS {Ident.Quote(schema)} CASCADE", null, LockMode.None)),
             appliedProbe: IsOurs(schema));
 
     private static PlanStep DropSchema(string role, string schema, string what) =>
@@ -64,7 +69,7 @@ public sealed record VersionSchemaSteps(IReadOnlyList<PlanStep> ExpandLast, IRea
     {
         var list = string.Join(", ", columns.Select(c => c.Shown == c.Source ? Ident.Quote(c.Source) : $"{Ident.Quote(c.Source)} AS {Ident.Quote(c.Shown)}"));
         var view = new QualifiedName(schema, name);
-        var undo = phase == MigrationPhase.Expand ? Nothing("Nothing: the view goes with its schema (the previous version's stays, showing the table as it is).") : Nothing("Point of no return: not undone.");
+        var undo = phase == MigrationPhase.Expand ? Nothing("Nothing: the view goes with its schema.") : Nothing("Point of no return: not undone.");
         return Step($"{phase.ToString().ToLowerInvariant()}.version_schema.{role}.{table.Schema}.{name}", phase, $"View {view}: {what} ({columns.Count} column(s))",
             Ddl($"CREATE OR REPLACE VIEW {view.Sql} WITH (security_invoker = true) AS SELECT {list} FROM {table.Sql}", table, LockMode.AccessShare), undo);
     }
