@@ -49,6 +49,10 @@ public sealed class RunbookPerOperationTests(LedgerDatabase db) : IClassFixture<
         foreach (var flagOnly in new[] { "app v2", "flags go shadow", "unmapped preflight", "Report equivalence", "mismatch guard", "## Phase 4: Cutover" })
             markdown.ShouldNotContain(flagOnly);
         markdown.ShouldContain("There are no flags to flip");
+        // And the sequencing tells each version which search path shows it its own shape
+        var schemas = plan.VersionSchemas.ShouldNotBeNull();
+        markdown.ShouldContain($"`Search Path={schemas.New},public`");
+        markdown.ShouldContain($"`Search Path={schemas.Previous},public`");
         plan.Phases.Where(p => p.GateNeedsPeople).Select(p => p.Phase).ShouldBe([MigrationPhase.Cutover]);
     }
 
