@@ -13,12 +13,13 @@ internal sealed partial class BackfillContext
     private readonly ILogger _logger;
     private long _lastReport;
 
-    public BackfillContext(BackfillRequest request, BackfillRun run, IBackfillBatch statements, SafeSqlRunner sql, SafeSqlRunner batchSql,
+    public BackfillContext(BackfillRequest request, BackfillRun run, PreparedBatch prepared, SafeSqlRunner sql, SafeSqlRunner batchSql,
         IReadOnlyList<IBackfillThrottle> throttles, IProgress<BackfillProgress>? progress, ILogger logger, TimeProvider time)
     {
         Request = request;
         Run = run;
-        Statements = statements;
+        Statements = prepared.Batch;
+        ForeignKeyChecks = prepared.ForeignKeyChecks;
         _sql = sql;
         BatchSql = batchSql;
         Throttles = throttles;
@@ -38,6 +39,12 @@ internal sealed partial class BackfillContext
 
     public BackfillRun Run { get; }
     public IBackfillBatch Statements { get; }
+
+    /// <summary>Whether batches skip the per-row foreign key check, and why (journaled when the run starts).</summary>
+    public ForeignKeyCheckMode ForeignKeyChecks { get; }
+
+    /// <summary>Visits per key window (<see cref="HotPassSchedule"/>); 1 when the passes are off.</summary>
+    public int Passes => Options.HotLagWindows == 0 ? 1 : Options.HotPasses;
     private BackfillStatements NormalizationStatements => (BackfillStatements)Statements;
 
     /// <summary>The runner for batches: one attempt each, since the worker owns retry, split and pause decisions.</summary>

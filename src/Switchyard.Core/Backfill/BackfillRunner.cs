@@ -71,11 +71,15 @@ public sealed class BackfillRunner
 
         await store.AppendEventAsync(request.MigrationName, plan.Resumed ? "backfill.resumed" : "backfill.started",
             $"backfill run {plan.RunNo} of {target.Filled}: keys {plan.MinKey}..{plan.MaxKey}, {plan.Ranges.Count} range(s), ~{plan.RowsEstimated} rows",
-            new { plan.RunNo, plan.MinKey, plan.MaxKey, plan.RowsEstimated, ranges = plan.Ranges.Select(r => new { r.RangeNo, r.From, r.To, r.Next, r.Done, partition = r.Partition?.ToString() }), preflight = prepared.Preflight, estimated_distinct = prepared.EstimatedDistinct },
+            new { plan.RunNo, plan.MinKey, plan.MaxKey, plan.RowsEstimated, ranges = plan.Ranges.Select(r => new { r.RangeNo, r.From, r.To, r.Next, r.Done, partition = r.Partition?.ToString() }), preflight = prepared.Preflight, estimated_distinct = prepared.EstimatedDistinct, fk_checks_deferred = prepared.ForeignKeyChecks.Deferred, fk_checks = prepared.ForeignKeyChecks.Reason },
             ct).ConfigureAwait(false);
 
+        if (target is NormalizationTarget)
+            await store.AppendEventAsync(request.MigrationName, prepared.ForeignKeyChecks.Deferred ? "backfill.fk_checks_deferred" : "backfill.fk_checks_kept",
+                prepared.ForeignKeyChecks.Reason, new { prepared.ForeignKeyChecks.Deferred }, ct).ConfigureAwait(false);
+
         var batchSql = new SafeSqlRunner(_sql.DataSource, _sql.Options with { MaxAttempts = 1 }, null, _time);
-        var context = new BackfillContext(request, run, prepared.Batch, _sql, batchSql, throttles, progress, _logger, _time);
+        var context = new BackfillContext(request, run, prepared, _sql, batchSql, throttles, progress, _logger, _time);
         // A partitioned table has a range per leaf partition, usually more than workers: at most that many run at once.
         using var slots = new SemaphoreSlim(Math.Max(1, request.Options.Workers));
         await Task.WhenAll(plan.Ranges.Where(r => !r.Done).Select(r => Task.Run(async () =>

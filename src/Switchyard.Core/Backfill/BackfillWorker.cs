@@ -25,44 +25,18 @@ internal sealed class BackfillWorker
     public async Task RunAsync(CancellationToken ct)
     {
         var run = _ctx.Run;
-        var lag = _ctx.Options.HotLagWindows;
-        var cursor = _range.Next;   // every key below is complete, committed with the last batch
-        var lead = cursor;          // every key below has had its first pass
-        var pending = new List<Window>(); // first pass done, completion pending; contiguous from the cursor
-        while (cursor < _range.To && !run.Stopping)
+        var options = _ctx.Options;
+        var schedule = new HotPassSchedule(_range.Next, _range.To, _ctx.Passes, options.HotLagWindows);
+        while (!schedule.Done && !run.Stopping)
         {
             if (!await PassThrottlesAsync(ct).ConfigureAwait(false)) return;
-            var leadWindow = lag > 0 && lead < _range.To ? new Window(lead, Math.Min(_range.To, lead + _sizer.Keys)) : new Window(lead, lead);
-            var trail = lag == 0 ? new Window(cursor, Math.Min(_range.To, cursor + _sizer.Keys))
-                : pending.Count > 0 && (pending.Count >= lag || leadWindow.IsEmpty) ? pending[0]
-                : new Window(cursor, cursor);
-            var done = await BatchWithRetriesAsync(trail, leadWindow, ct).ConfigureAwait(false);
-            if (done is not { } d) return;
-            if (!d.Trail.IsEmpty)
-            {
-                cursor = d.Trail.To;
-                if (lag > 0)
-                {
-                    if (pending[0].To == d.Trail.To) pending.RemoveAt(0);
-                    else pending[0] = new Window(d.Trail.To, pending[0].To);
-                }
-            }
-            if (!d.Lead.IsEmpty)
-            {
-                pending.Add(d.Lead);
-                lead = d.Lead.To;
-            }
+            var done = await BatchWithRetriesAsync(schedule.Next(_sizer.Keys), ct).ConfigureAwait(false);
+            if (done is null) return;
+            schedule.Committed(done);
         }
     }
 
-    /// <summary>A half-open key window [From, To).</summary>
-    private readonly record struct Window(long From, long To)
-    {
-        public bool IsEmpty => To <= From;
-        public long Width => Math.Max(0, To - From);
-    }
-
-    private async Task<(Window Trail, Window Lead, long Rows)?> BatchWithRetriesAsync(Window trail, Window lead, CancellationToken ct)
+    private async Task<BatchWindows?> BatchWithRetriesAsync(BatchWindows batch, CancellationToken ct)
     {
         var run = _ctx.Run;
         var attempt = 0;
@@ -73,23 +47,25 @@ internal sealed class BackfillWorker
             var started = _ctx.Time.GetTimestamp();
             try
             {
-                var rows = await BatchAsync(trail, lead, ct).ConfigureAwait(false);
+                var rows = await BatchAsync(batch, ct).ConfigureAwait(false);
                 var elapsed = _ctx.Time.GetElapsedTime(started);
-                var width = Math.Max(trail.Width, lead.Width);
+                var width = Math.Max(batch.Trail.Width, batch.Lead.Width);
                 _sizer.Observe(width, elapsed);
-                run.Committed(_range.RangeNo, trail.From, trail.To, rows, width, elapsed, _sizer.Keys);
+                run.Committed(_range.RangeNo, batch.Trail.From, batch.Trail.To, rows, width, elapsed, _sizer.Keys);
                 Guards.SwitchyardMetrics.RecordBatch(_ctx.Request.MigrationName, rows, elapsed);
-                BackfillActivities.Committed(activity, Math.Min(trail.IsEmpty ? lead.From : trail.From, lead.IsEmpty ? trail.From : lead.From), Math.Max(trail.To, lead.To), rows, attempt + 1);
+                BackfillActivities.Committed(activity, batch.Span.From, batch.Span.To, rows, attempt + 1);
                 _ctx.Report();
-                return (trail, lead, rows);
+                return batch;
             }
-            catch (SqlFailedException e) when (e.InnerException is { } inner && TransientErrors.IsStatementTimeout(inner) && Split(ref trail, ref lead))
+            catch (SqlFailedException e) when (e.InnerException is { } inner && TransientErrors.IsStatementTimeout(inner) && batch.Split(_ctx.Options.MinBatchKeys) is { } smaller)
             {
+                _sizer.Split();
+                batch = smaller;
                 run.SplitBatch();
             }
             catch (SqlFailedException e) when (e.SqlState == BackfillSchema.UnmappedSqlState && _ctx.Target is NormalizationTarget)
             {
-                var (from, to) = (Math.Min(trail.IsEmpty ? lead.From : trail.From, lead.IsEmpty ? trail.From : lead.From), Math.Max(trail.To, lead.To));
+                var (from, to) = (batch.Span.From, batch.Span.To);
                 if (_ctx.Normalization.Unmapped.Action == UnmappedAction.AddToLookup && !addedCodes)
                 {
                     // A value written after the pre-flight: add its code, then the same batch again.
@@ -107,36 +83,17 @@ internal sealed class BackfillWorker
                 attempt++;
                 if (attempt >= _ctx.Options.MaxAttempts || run.Stopping)
                 {
-                    var reason = $"range {_range.RangeNo}: batch of keys [{trail.From}, {Math.Max(trail.To, lead.To)}) failed {attempt} time(s), last: {inner.Message}. " +
+                    var reason = $"range {_range.RangeNo}: batch of keys [{batch.Span.From}, {batch.Span.To}) failed {attempt} time(s), last: {inner.Message}. " +
                                  "Committed batches are kept; fix the cause and run the backfill again to resume from the cursors.";
                     BackfillActivities.Stopped(activity, reason);
                     run.Stop(new BackfillPaused(reason, BackfillStats.Empty));
                     return null;
                 }
                 run.Retried();
-                _ctx.LogRetry(_range.RangeNo, trail.From, Math.Max(trail.To, lead.To), attempt, inner.Message);
+                _ctx.LogRetry(_range.RangeNo, batch.Span.From, batch.Span.To, attempt, inner.Message);
                 await Task.Delay(Backoff(attempt), _ctx.Time, ct).ConfigureAwait(false);
             }
         }
-    }
-
-    /// <summary>A statement timeout: halve the lead window first, then the trail; false when both are at the minimum.</summary>
-    private bool Split(ref Window trail, ref Window lead)
-    {
-        var min = _ctx.Options.MinBatchKeys;
-        if (lead.Width > min)
-        {
-            _sizer.Split();
-            lead = new Window(lead.From, lead.From + Math.Max(min, lead.Width / 2));
-            return true;
-        }
-        if (trail.Width > min)
-        {
-            _sizer.Split();
-            trail = new Window(trail.From, trail.From + Math.Max(min, trail.Width / 2));
-            return true;
-        }
-        return false;
     }
 
     private TimeSpan Backoff(int attempt)
@@ -146,18 +103,31 @@ internal sealed class BackfillWorker
         return TimeSpan.FromMilliseconds(ms * (0.5 + Random.Shared.NextDouble()));
     }
 
-    private Task<long> BatchAsync(Window trail, Window lead, CancellationToken ct) =>
+    private Task<long> BatchAsync(BatchWindows windows, CancellationToken ct) =>
         _ctx.BatchSql.InTransactionAsync(async (c, tx, token) =>
         {
-            await using var batch = new NpgsqlBatch(c, tx);
+            var (trail, lead) = (windows.Trail, windows.Lead);
+            var table = _range.Partition is { } partition ? partition.Sql : _ctx.Target.Table.Sql;
             // The dual-write trigger returns NEW untouched for this role: a normalization batch computes the value
-            // itself. A unit's touch batch leaves the role alone, since its trigger is what fills the row. No JIT: a batch touches a few thousand rows, but near a range's end (empty lead window) the planner
+            // itself. A unit's touch batch leaves the role alone, since its trigger is what fills the row. No JIT: a
+            // batch touches a few thousand rows, but near a range's end (empty lead window) the planner
             // overestimates it past jit_above_cost and compiled every batch: 0.4 s on an idle box, over the statement
             // timeout on a loaded one (a 1M-row run stopped on a 23-key batch that failed 8 times).
-            batch.BatchCommands.Add(new NpgsqlBatchCommand(_ctx.Statements.TriggerStandsAside
-                ? "SELECT set_config('switchyard.role', 'backfill', true), set_config('jit', 'off', true)"
-                : "SELECT set_config('jit', 'off', true)"));
-            var update = new NpgsqlBatchCommand(_ctx.Statements.BatchSqlFor(_range.Partition is { } partition ? partition.Sql : _ctx.Target.Table.Sql));
+            var settings = new NpgsqlBatchCommand(SessionSettingsSql);
+            var earlierRows = 0L;
+            if (EarlyPasses(windows, table) is { Count: > 0 } passes)
+            {
+                // The early passes first, newest window first, in one round trip; their row counts go into the journal with the trail's.
+                await using var early = new NpgsqlBatch(c, tx);
+                early.BatchCommands.Add(settings);
+                foreach (var pass in passes) early.BatchCommands.Add(pass);
+                await early.ExecuteNonQueryAsync(token).ConfigureAwait(false);
+                earlierRows = passes.Sum(p => (long)p.RecordsAffected);
+                settings = null;
+            }
+            await using var batch = new NpgsqlBatch(c, tx);
+            if (settings is not null) batch.BatchCommands.Add(settings);
+            var update = new NpgsqlBatchCommand(_ctx.Statements.BatchSqlFor(table));
             update.Parameters.Add(new NpgsqlParameter { Value = trail.From });
             update.Parameters.Add(new NpgsqlParameter { Value = trail.To });
             update.Parameters.Add(new NpgsqlParameter { Value = _ctx.Run.JournalKey });
@@ -166,9 +136,10 @@ internal sealed class BackfillWorker
             update.Parameters.Add(new NpgsqlParameter { Value = lead.From });
             update.Parameters.Add(new NpgsqlParameter { Value = lead.To });
             foreach (var p in _ctx.Statements.BatchParameters) update.Parameters.Add(p.Clone());
+            if (_ctx.Statements.PassSqlFor(table) is not null) update.Parameters.Add(new NpgsqlParameter { Value = earlierRows });
             batch.BatchCommands.Add(update);
             await using var reader = await batch.ExecuteReaderAsync(token).ConfigureAwait(false);
-            await reader.NextResultAsync(token).ConfigureAwait(false);
+            if (settings is not null) await reader.NextResultAsync(token).ConfigureAwait(false);
             if (!await reader.ReadAsync(token).ConfigureAwait(false))
             {
                 // The cursor is not where this worker left it: another process moved it. Roll back rather than race.
@@ -176,7 +147,35 @@ internal sealed class BackfillWorker
                     "Only one backfill may run per migration; check for another switchyard process.");
             }
             return reader.GetInt64(0);
-        }, ct, new TransactionTimeouts(_ctx.Options.LockTimeout, _ctx.Options.StatementTimeout), $"backfill batch range {_range.RangeNo} trail [{trail.From}, {trail.To}) lead [{lead.From}, {lead.To})");
+        }, ct, new TransactionTimeouts(_ctx.Options.LockTimeout, _ctx.Options.StatementTimeout), $"backfill batch range {_range.RangeNo} trail [{windows.Trail.From}, {windows.Trail.To}) lead [{windows.Lead.From}, {windows.Lead.To})");
+
+    /// <summary>The lead's first pass and the early passes of the windows in between, newest window first; none for a kind without them.</summary>
+    private List<NpgsqlBatchCommand> EarlyPasses(BatchWindows windows, string table)
+    {
+        if (_ctx.Statements.PassSqlFor(table) is not { } sql) return [];
+        var passes = new List<NpgsqlBatchCommand>();
+        foreach (var pass in windows.Passes.Prepend(new PassWindow(windows.Lead, 0)).Where(p => !p.Window.IsEmpty).OrderBy(p => p.Residue))
+        {
+            var command = new NpgsqlBatchCommand(sql);
+            command.Parameters.Add(new NpgsqlParameter { Value = pass.Window.From });
+            command.Parameters.Add(new NpgsqlParameter { Value = pass.Window.To });
+            command.Parameters.Add(new NpgsqlParameter { Value = (long)_ctx.Passes });
+            command.Parameters.Add(new NpgsqlParameter { Value = (long)pass.Residue });
+            foreach (var p in _ctx.Statements.BatchParameters) command.Parameters.Add(p.Clone());
+            passes.Add(command);
+        }
+        return passes;
+    }
+
+    /// <summary>
+    /// The batch transaction's settings, all SET LOCAL. With <see cref="BackfillContext.ForeignKeyChecks"/> deferred,
+    /// <c>session_replication_role = replica</c> skips the per-row check of the NOT VALID foreign key on the filled
+    /// column (Validate's VALIDATE CONSTRAINT proves every row); the run checked that no other trigger or rule would be skipped.
+    /// </summary>
+    private string SessionSettingsSql =>
+        !_ctx.Statements.TriggerStandsAside ? "SELECT set_config('jit', 'off', true)"
+        : _ctx.ForeignKeyChecks.Deferred ? "SELECT set_config('switchyard.role', 'backfill', true), set_config('jit', 'off', true), set_config('session_replication_role', 'replica', true)"
+        : "SELECT set_config('switchyard.role', 'backfill', true), set_config('jit', 'off', true)";
 
     /// <summary>Asks every throttle; holds while one says Pause; false when the run must stop.</summary>
     private async Task<bool> PassThrottlesAsync(CancellationToken ct)

@@ -3,11 +3,14 @@ namespace Switchyard.Core.Backfill;
 /// <summary>The part of every batch statement after its UPDATE: advance the range cursor to $2 and log the batch.</summary>
 internal static class BatchCursorSql
 {
-    /// <summary><paramref name="update"/> is the CTE <c>b</c>: an UPDATE … RETURNING 1 of the batch's rows.</summary>
-    public static string Around(string update) => $"""
+    /// <summary>
+    /// <paramref name="update"/> is the CTE <c>b</c>: an UPDATE … RETURNING 1 of the batch's rows;
+    /// <paramref name="earlierRows"/> is SQL for the rows earlier statements of the same transaction updated.
+    /// </summary>
+    public static string Around(string update, string earlierRows = "0") => $"""
         WITH b AS (
         {update}
-        ), n AS (SELECT count(*) AS rows FROM b),
+        ), n AS (SELECT count(*) + {earlierRows} AS rows FROM b),
         r AS (
             UPDATE switchyard.backfill_ranges g
             SET next_key = $2, done = ($2 >= g.to_key), rows_updated = g.rows_updated + n.rows, batches = g.batches + 1,

@@ -9,8 +9,11 @@ namespace Switchyard.Core.Backfill;
 /// </summary>
 internal interface IBackfillBatch
 {
-    /// <summary>The batch on <paramref name="table"/>, the table itself or one leaf partition (quoted name).</summary>
+    /// <summary>The batch's last statement on <paramref name="table"/>, the table itself or one leaf partition (quoted name).</summary>
     string BatchSqlFor(string table);
+
+    /// <summary>An early pass on <paramref name="table"/> (<see cref="HotPassSchedule"/>); null for a kind without them.</summary>
+    string? PassSqlFor(string table);
 
     /// <summary>Parameters after $7; fresh copies are bound per batch.</summary>
     IReadOnlyList<NpgsqlParameter> BatchParameters { get; }

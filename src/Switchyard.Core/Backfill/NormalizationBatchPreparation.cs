@@ -5,7 +5,11 @@ using Switchyard.Core.Operations;
 namespace Switchyard.Core.Backfill;
 
 /// <summary>A batch ready to run, with what its preparation found (warnings, and the preflight for the start event).</summary>
-internal sealed record PreparedBatch(IBackfillBatch Batch, List<string> Warnings, object? Preflight = null, double? EstimatedDistinct = null);
+internal sealed record PreparedBatch(IBackfillBatch Batch, List<string> Warnings, object? Preflight = null, double? EstimatedDistinct = null)
+{
+    /// <summary>Per-row foreign key checks: kept unless <see cref="ForeignKeyCheckMode.DecideAsync"/> found them safe to defer.</summary>
+    public ForeignKeyCheckMode ForeignKeyChecks { get; init; } = ForeignKeyCheckMode.Kept("the batch's triggers are the point of it");
+}
 
 /// <summary>
 /// What a normalization needs before its first batch: the lookup's codes, the preflight of unmapped values (warned,
@@ -46,7 +50,8 @@ internal static partial class NormalizationBatchPreparation
         }
         var ids = await codes.LoadAsync(ct).ConfigureAwait(false);
         statements = new BackfillStatements(target, ids, target.FallbackCode is { } fallback ? ids[fallback] : null);
-        return new PreparedBatch(statements, warnings, preflight.Unmapped, preflight.EstimatedDistinct);
+        var foreignKeys = await ForeignKeyCheckMode.DecideAsync(sql, target, ct).ConfigureAwait(false);
+        return new PreparedBatch(statements, warnings, preflight.Unmapped, preflight.EstimatedDistinct) { ForeignKeyChecks = foreignKeys };
     }
 
     [LoggerMessage(EventId = 4000, Level = LogLevel.Warning, Message = "{Warning}")]

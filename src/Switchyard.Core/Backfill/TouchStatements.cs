@@ -7,7 +7,7 @@ namespace Switchyard.Core.Backfill;
 /// <summary>
 /// The batch of an operation unit's backfill: <c>UPDATE t SET c = c</c> over the trail window [$1, $2), so every row
 /// passes through the operation's BEFORE UPDATE trigger once. The trigger is not told to stand aside: it does the work.
-/// The runner turns the two-window HOT scheme off for it (a touch has no "already done" test to skip the lead's rows).
+/// The runner turns the HOT passes off for it (a touch has no "already done" test to skip the lead's rows).
 /// </summary>
 internal sealed class TouchStatements(RowTouchTarget target) : IBackfillBatch
 {
@@ -17,6 +17,8 @@ internal sealed class TouchStatements(RowTouchTarget target) : IBackfillBatch
     public IReadOnlyList<NpgsqlParameter> BatchParameters => [];
 
     public bool TriggerStandsAside => false;
+
+    public string? PassSqlFor(string table) => null;
 
     public string BatchSqlFor(string table) => BatchCursorSql.Around($"""
             UPDATE {table} t SET {_touch} = t.{_touch}

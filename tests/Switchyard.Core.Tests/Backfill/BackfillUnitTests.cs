@@ -118,13 +118,21 @@ public sealed class BackfillPlanningTests
         statements.MappedSql.ShouldContain("($9::bigint[])[array_position($8::text[]");
         statements.MappedSql.ShouldContain("$10::jsonb");
         foreach (var value in new[] { "authorized", "settled", "setled", "captrued" }) statements.BatchSql.ShouldNotContain(value);
-        ((string[])statements.BatchParameters[0].Value!).ShouldBe(["authorized", "settled"]);
-        ((long[])statements.BatchParameters[1].Value!).ShouldBe([1L, 3L]);
+        // The aliases come first with their code's id (NULL when the lookup lacks the code), so an alias wins as in CodeSql
+        ((string[])statements.BatchParameters[0].Value!).ShouldBe([.. target.Aliases.Keys, "authorized", "settled"]);
+        ((long?[])statements.BatchParameters[1].Value!).ShouldBe(
+            [.. target.Aliases.Values.Select(code => code switch { "authorized" => 1L, "settled" => 3L, _ => (long?)null }), 1L, 3L]);
         ((string)statements.BatchParameters[2].Value!).ShouldContain("\"setled\":\"settled\"");
         statements.MappedSql.ShouldContain("switchyard.backfill_unmapped");
         statements.BatchSql.ShouldContain("IS DISTINCT FROM");
         statements.BatchSql.ShouldContain("UPDATE switchyard.backfill_ranges");
         statements.BatchSql.ShouldContain("g.next_key = $1");
+        // An early pass binds the same values from $5 and fills only NULL rows of its residue class
+        var pass = statements.PassSqlFor("public.transactions");
+        pass.ShouldContain("($6::bigint[])[array_position($5::text[]");
+        pass.ShouldContain("% $3 = $4");
+        pass.ShouldContain("IS NULL");
+        foreach (var value in new[] { "authorized", "settled", "setled" }) pass.ShouldNotContain(value);
         new BackfillStatements(target, new Dictionary<string, long>(), 9).MappedSql.ShouldNotContain("backfill_unmapped");
     }
 

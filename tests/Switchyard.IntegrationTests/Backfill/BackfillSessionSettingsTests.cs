@@ -23,15 +23,16 @@ public sealed class BackfillSessionSettingsTests(ExpandedLedger db) : IClassFixt
 
         // When the backfill runs in small batches
         var outcome = await db.Backfill().RunAsync(new BackfillRequest("jit-off", ExpandedLedger.Target, ExpandedLedger.SmallBatches(workers: 2)), [], null, CancellationToken.None);
-        var batches = await db.ScalarAsync<long>("SELECT count(*) FROM batch_settings");
+        var statements = await db.ScalarAsync<long>("SELECT count(*) FROM batch_settings");
         var withJit = await db.ScalarAsync<long>("SELECT count(*) FROM batch_settings WHERE jit <> 'off' OR role IS DISTINCT FROM 'backfill'");
         await db.ExecuteAsync("DROP TRIGGER record_batch_settings ON transactions; DROP FUNCTION record_batch_settings(); DROP TABLE batch_settings;");
 
-        // Then it completed, and every batch ran with JIT off (the server's default is on) as the backfill role
+        // Then it completed, and every statement of every batch (its early passes too) ran with JIT off (the server's
+        // default is on) as the backfill role
         outcome.ShouldBeOfType<BackfillCompleted>();
         serverJit.ShouldBe("on");
-        batches.ShouldBe(await db.ScalarAsync<long>("SELECT count(*) FROM switchyard.backfill_batches WHERE migration = 'jit-off'"));
-        batches.ShouldBeGreaterThan(2);
+        statements.ShouldBeGreaterThanOrEqualTo(await db.ScalarAsync<long>("SELECT count(*) FROM switchyard.backfill_batches WHERE migration = 'jit-off'"));
+        statements.ShouldBeGreaterThan(2);
         withJit.ShouldBe(0);
     }
 }

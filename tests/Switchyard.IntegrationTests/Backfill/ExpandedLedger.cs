@@ -13,10 +13,13 @@ public class ExpandedLedger : LedgerDatabase
 {
     public static readonly NormalizationTarget Target = LedgerFlagship.Target();
 
+    /// <summary>Whether Expand adds the NOT VALID foreign key from state_id to the lookup, as the flagship spec does.</summary>
+    protected virtual bool ForeignKey => false;
+
     public override async Task InitializeAsync()
     {
         await base.InitializeAsync();
-        await new BenchExpand(Runner()).ApplyAsync(Target, foreignKey: false, CancellationToken.None);
+        await new BenchExpand(Runner()).ApplyAsync(Target, ForeignKey, CancellationToken.None);
     }
 
     /// <summary>Back to "expanded, nothing backfilled": state_id NULL everywhere (trigger bypassed), no backfill journal rows.</summary>
@@ -63,6 +66,12 @@ public class ExpandedLedger : LedgerDatabase
 
     public Task<string?> RunStateAsync(string migration) =>
         ScalarAsync<string>($"SELECT state FROM switchyard.backfill_runs WHERE migration = '{migration}'");
+}
+
+/// <summary>The expanded ledger with the flagship's NOT VALID foreign key from state_id to transaction_state.</summary>
+public sealed class ExpandedLedgerWithForeignKey : ExpandedLedger
+{
+    protected override bool ForeignKey => true;
 }
 
 /// <summary>The partitioned ledger (a partition per month plus DEFAULT) in the post-Expand shape.</summary>
