@@ -30,13 +30,13 @@ internal sealed record BatchWindows(KeyWindow Trail, KeyWindow Lead, IReadOnlyLi
 
     /// <summary>
     /// The same batch made smaller after a statement timeout: the early passes are dropped (they only save work), then
-    /// the lead and then the trail are halved. Null when both are already at <paramref name="minKeys"/>.
+    /// the lead and then the trail are halved. Null when both are already at <paramref name="minKeys"/> and no pass is left to drop.
     /// </summary>
     public BatchWindows? Split(long minKeys)
     {
         if (Lead.Width > minKeys) return new BatchWindows(Trail, new KeyWindow(Lead.From, Lead.From + Math.Max(minKeys, Lead.Width / 2)), []);
         if (Trail.Width > minKeys) return new BatchWindows(new KeyWindow(Trail.From, Trail.From + Math.Max(minKeys, Trail.Width / 2)), Lead, []);
-        return null;
+        return Passes.Count > 0 ? this with { Passes = [] } : null;
     }
 }
 

@@ -109,7 +109,9 @@ public sealed class HotPassScheduleTests
         thrice.Lead.ShouldBe(new KeyWindow(300, 320));
         thrice.Trail.ShouldBe(new KeyWindow(0, 100));
         thrice.Split(20)!.Trail.ShouldBe(new KeyWindow(0, 50));
-        new BatchWindows(new KeyWindow(0, 20), new KeyWindow(20, 20), []).Split(20).ShouldBeNull();
+        var atMinimum = new BatchWindows(new KeyWindow(0, 20), new KeyWindow(40, 60), [new PassWindow(new KeyWindow(20, 40), 1)]);
+        atMinimum.Split(20)!.Passes.ShouldBeEmpty();
+        atMinimum.Split(20)!.Split(20).ShouldBeNull();
     }
 
     [Fact]
