@@ -8,6 +8,7 @@ using Switchyard.Core;
 using Switchyard.Core.Backfill.Bench;
 using Switchyard.Core.Connections;
 using Switchyard.Core.Execution;
+using Switchyard.Core.Guards.Slo;
 using Switchyard.Core.Spec;
 using Switchyard.Samples.Ledger.Bench;
 using Switchyard.Samples.Ledger.Seeding;
@@ -57,7 +58,13 @@ internal static class BenchCommands
             if (!asJson) CliOutput.Info(load is null
                 ? $"Running {spec.Name}'s Expand on each ledger, then timing the naive UPDATE, the hand-written loop and Switchyard's backfill..."
                 : $"Running {spec.Name}'s Expand on each ledger, then timing the naive UPDATE, the hand-written loop and Switchyard's backfill, each under {tps} ops/s of payments traffic after a {warmUp.TotalSeconds:0.#} s warm-up and a {window:0.#} s baseline window...");
-            var result = await new BackfillBenchmark().RunAsync(ledgers, new BackfillBenchOptions { ExpandSpec = spec, Workers = ctx.ParseResult.GetValue(workers) },
+            var result = await new BackfillBenchmark().RunAsync(ledgers, new BackfillBenchOptions
+                {
+                    ExpandSpec = spec,
+                    Workers = ctx.ParseResult.GetValue(workers),
+                    // Under payments traffic, Switchyard's side runs as `apply` runs it: with the default latency SLO.
+                    LatencySlo = load is null ? LatencySloTarget.Off : LatencySloTarget.Default,
+                },
                 load, asJson ? null : CliOutput.Info, ct).ConfigureAwait(false);
             var foreground = load is null ? null : new BackfillLoadFigures(load);
             var ourWindow = foreground?.Sides.Single(f => f.Side == BackfillBenchSide.Switchyard);

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Npgsql;
 using Switchyard.Core.Execution;
+using Switchyard.Core.Guards.Slo;
 using Switchyard.Core.Operations;
 using Switchyard.Core.Spec;
 
@@ -15,6 +16,10 @@ public sealed record BackfillBenchOptions
     /// <summary>Backfill workers.</summary>
     /// <value>The default is the core count.</value>
     public int Workers { get; init; } = Math.Clamp(Environment.ProcessorCount, 1, 8);
+
+    /// <summary>The latency SLO Switchyard's backfill keeps on the canary probe, as <c>apply</c> does; off runs it unthrottled.</summary>
+    /// <value>The default is off.</value>
+    public LatencySloTarget LatencySlo { get; init; } = LatencySloTarget.Off;
 }
 
 /// <summary>The three ledgers, one per side; each gets the same seed before the benchmark runs.</summary>
@@ -51,6 +56,9 @@ public sealed record BackfillBenchResult(
 
     /// <summary>Hand-written loop seconds / Switchyard seconds.</summary>
     public double RatioVsLoop => Math.Round(Loop.Seconds / Switchyard.Seconds, 3);
+
+    /// <summary>The latency SLO Switchyard's side ran under ("off": unthrottled).</summary>
+    public string LatencySlo { get; init; } = LatencySloTarget.Off.ToString();
 }
 
 /// <summary>
@@ -95,13 +103,15 @@ public sealed class BackfillBenchmark
         // (b) the hand-written loop: keyset batches, COMMIT per batch, two sessions, trigger bypassed.
         var handWritten = await side.RunAsync(BackfillBenchSide.Loop, loopSql, loop.RunAsync, ct).ConfigureAwait(false);
 
-        // (c) Switchyard's backfill.
+        // (c) Switchyard's backfill, under the same latency SLO controller as `apply` when one is asked for.
         BackfillOutcome? outcome = null;
+        IReadOnlyList<IBackfillThrottle> throttles = options.LatencySlo.IsOff ? []
+            : [await LatencySloThrottle.CreateAsync(ledgers.Switchyard, new LatencySloOptions { Target = options.LatencySlo }, ct).ConfigureAwait(false)];
         var ours = await side.RunAsync(BackfillBenchSide.Switchyard, oursSql, async token =>
         {
             outcome = await new BackfillRunner(oursSql).RunAsync(
                 new BackfillRequest("bench-backfill", t, new BackfillOptions { Workers = options.Workers, AnalyzeWhenDone = false }),
-                [], null, token).ConfigureAwait(false);
+                throttles, null, token).ConfigureAwait(false);
             return outcome is BackfillCompleted ? outcome.Stats.RowsUpdated : 0;
         }, ct).ConfigureAwait(false);
         if (outcome is not BackfillCompleted)
@@ -111,7 +121,7 @@ public sealed class BackfillBenchmark
         var foreignKey = await oursSql.ScalarAsync<bool>(
             "SELECT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = $1::regclass AND contype = 'f' AND NOT convalidated)", ct, t.Table.RegclassText).ConfigureAwait(false);
         return new BackfillBenchResult(rows, s.Workers, t.Table.ToString(), options.ExpandSpec.Name, foreignKey, naive, handWritten, ours,
-            s.BatchRowsP50, s.BatchKeysP50, s.BatchMillisP50, s.Batches, s.Retries, s.Splits);
+            s.BatchRowsP50, s.BatchKeysP50, s.BatchMillisP50, s.Batches, s.Retries, s.Splits) { LatencySlo = options.LatencySlo.ToString() };
     }
 
     /// <summary>Runs one side the same way every time: checkpoint, load and baseline, probe, timed work, footprint.</summary>
