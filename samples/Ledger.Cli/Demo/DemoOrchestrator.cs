@@ -245,7 +245,7 @@ internal sealed partial class DemoOrchestrator
                     _log($"[{Now,6:F1}s]   journal: backfill {journal.State} {journal.Fraction:P0} of keys, {journal.RowsDone:N0} rows, {journal.RowsPerSecond:N0} rows/s{(journal.Reason is null ? "" : " — " + journal.Reason)}");
                 }
                 if (faults is null) continue;
-                var done = journal is not null ? 100 * journal.Fraction : (await _sampler.ReadProgressAsync(ct).ConfigureAwait(false)).Percent;
+                var done = journal is not null ? 100 * RowsShare(journal) : (await _sampler.ReadProgressAsync(ct).ConfigureAwait(false)).Percent;
                 if (!faults.ReplayPaused && done >= 10)
                 {
                     faults.ReplayPaused = true;
@@ -302,6 +302,14 @@ internal sealed partial class DemoOrchestrator
         await FaultInjector.ResumeReplayAsync(standbyDb, ct).ConfigureAwait(false);
         Fault("standby replay resumed", "SELECT pg_wal_replay_resume()");
     }
+
+    /// <summary>
+    /// Share of the rows done, over every run of the backfill. Not the share of keys: a range's cursor moves only when
+    /// a window completes, 15 batches after its first pass, so on a small demo table it jumps from 0 to 50 to 100%
+    /// and the faults placed between would be missed.
+    /// </summary>
+    private static double RowsShare(BackfillProgress progress) =>
+        progress.RowsEstimated > 0 ? Math.Min(1, (double)progress.RowsDone / progress.RowsEstimated) : progress.Fraction;
 
     /// <summary>The backfill's rows/s limit when this build of apply offers one, sized so the backfill lasts about BackfillTime.</summary>
     private async Task<IReadOnlyList<string>> BackfillRateArgumentsAsync(CancellationToken ct)
