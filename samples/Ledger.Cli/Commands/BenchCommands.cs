@@ -36,7 +36,7 @@ internal static class BenchCommands
         var workers = CliOptions.Number("--workers", "Backfill workers (default: the core count).", Math.Clamp(Environment.ProcessorCount, 1, 8), 1, 64, "4");
         var withLoad = CliOptions.OptionalNumber("--with-load", "Run the payments workload (app v1) at this many operations per second against each ledger: a warm-up window (discarded), a baseline window, then during its backfill; adds the foreground p99 with and without each backfill.", 1d, 1_000_000d, "100");
         var warmUpSeconds = CliOptions.Number("--warmup-seconds", "With --with-load: the workload's warm-up before each side's baseline window, discarded.", 5d, 0, 3600, "5");
-        var baselineSeconds = CliOptions.Number("--baseline-seconds", "With --with-load: the no-backfill window measured before each side.", 5d, 0.1, 3600, "5");
+        var baselineSeconds = CliOptions.Number("--baseline-seconds", "With --with-load: the no-backfill window measured before each side; long enough to hold what recurs (reports, checkpoints).", 20d, 0.1, 3600, "20");
         var json = GlobalOptions.Json();
         foreach (var o in new Option[] { withLoad, warmUpSeconds, baselineSeconds, rows, workers, json }) backfill.Options.Add(o);
         CommandAction.Set(backfill, async (ctx, ct) =>
@@ -64,6 +64,8 @@ internal static class BenchCommands
                     Workers = ctx.ParseResult.GetValue(workers),
                     // Under payments traffic, Switchyard's side runs as `apply` runs it: with the default latency SLO.
                     LatencySlo = load is null ? LatencySloTarget.Off : LatencySloTarget.Default,
+                    // Its baseline is the apps' latency over the same window the bench reports as the baseline.
+                    Controller = new LatencySloOptions { App = new AppLatencyOptions { BaselineWindow = TimeSpan.FromSeconds(window) } },
                 },
                 load, asJson ? null : CliOutput.Info, ct).ConfigureAwait(false);
             var foreground = load is null ? null : new BackfillLoadFigures(load);

@@ -1,3 +1,4 @@
+using Switchyard.Compat.Latency;
 using Switchyard.Cli;
 using Switchyard.Core.LocalPostgres;
 using System.CommandLine;
@@ -60,7 +61,10 @@ internal static partial class WorkloadCommands
             if (!ctx.ParseResult.GetValue(json))
                 CliOutput.Info($"{options.OperationsPerSecond:0.#} ops/s for {options.Duration.TotalSeconds:0.#} s against {target.Describe()} (app v1, ≤{options.MaxInFlight} in flight)");
 
-            await using var running = await PaymentsWorkload.StartAsync(options, ctx.DataSource, [new FleetMember(new LedgerAppV1(apps), 1)], ct).ConfigureAwait(false);
+            // As a payments service using Switchyard.Compat would: its latency is what `apply`'s latency SLO holds.
+            var latency = new LatencyFeed();
+            await using var publisher = await LatencyPublisher.StartAsync(apps, latency, ct: ct).ConfigureAwait(false);
+            await using var running = await PaymentsWorkload.StartAsync(options with { LatencyFeed = latency }, ctx.DataSource, [new FleetMember(new LedgerAppV1(apps), 1)], ct).ConfigureAwait(false);
             var report = await running.RunToEndAsync(ct).ConfigureAwait(false);
             if (ctx.ParseResult.GetValue(json)) CliOutput.WriteJson(report);
             else Print(report);

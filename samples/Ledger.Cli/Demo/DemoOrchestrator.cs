@@ -1,3 +1,4 @@
+using Switchyard.Compat.Latency;
 using Switchyard.Cli;
 using System.Diagnostics;
 using System.Globalization;
@@ -89,12 +90,16 @@ internal sealed partial class DemoOrchestrator
         await WarmAsync(reportDb, 2, ct).ConfigureAwait(false);
         var v1 = new ILedgerApp[] { new LedgerAppV1(v1Db), new LedgerAppV1(v1Db) };
         var v2Instances = new List<LedgerAppV2Instance>();
+        // The apps publish their payments latency through Switchyard.Compat: the migrator's latency SLO holds that.
+        var latency = new LatencyFeed();
+        await using var latencyPublisher = await LatencyPublisher.StartAsync(demoDb, latency, ct: ct).ConfigureAwait(false);
         _workload = await PaymentsWorkload.StartAsync(new WorkloadOptions
         {
             OperationsPerSecond = _options.OperationsPerSecond,
             Duration = TimeSpan.FromHours(6),
             InitialPhase = "baseline",
             MaxInFlight = 64,
+            LatencyFeed = latency,
         }, reportDb, v1.Select(a => new FleetMember(a, 1)), ct).ConfigureAwait(false);
         await using var sampler = new DemoSampler(demoDb, _options.StandbyName, seededMaxId, () => Now);
         _sampler = sampler;

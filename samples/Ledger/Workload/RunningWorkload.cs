@@ -233,7 +233,9 @@ public sealed class RunningWorkload : IAsyncDisposable
                 outcome = OperationOutcome.Failed;
                 error = Describe(e, op.Kind == OperationKind.Authorize ? null : op.TransactionId);
             }
-            _recorder.Record(op.Kind, op.App.Version, due, Elapsed - due, outcome, error);
+            var latency = Elapsed - due;
+            _recorder.Record(op.Kind, op.App.Version, due, latency, outcome, error);
+            _options.LatencyFeed?.Record(latency);
         }
         finally
         {

@@ -1,3 +1,4 @@
+using Switchyard.Compat.Latency;
 using Switchyard.Samples.Ledger.Schema;
 
 namespace Switchyard.Samples.Ledger.Workload;
@@ -51,6 +52,10 @@ public sealed record WorkloadOptions
     /// <summary>Random seed for the operation sequence, accounts and amounts.</summary>
     /// <value>The default is 7.</value>
     public int Seed { get; init; } = 7;
+
+    /// <summary>Where each payments operation's latency also goes, for the backfill's latency SLO (the report is left out); null: nowhere.</summary>
+    /// <value>The default is null.</value>
+    public LatencyFeed? LatencyFeed { get; init; }
 
     /// <summary>Name of the phase the run starts in.</summary>
     /// <value>The default is "start".</value>

@@ -28,13 +28,19 @@ internal static class ApplyPlugins
     public static readonly Option<bool> NoGuards = new("--no-guards") { Description = "Run without guards (not for production)." };
 
     public static readonly Option<LatencySloTarget> LatencySlo = CliOptions.LatencySlo("--latency-slo",
-        "Foreground p99 the backfill keeps (canary probe): a multiple of the baseline measured before it starts (1.5x), a latency (25ms), or off. The backfill runs as fast as it can within it.");
+        "Foreground p99 the backfill keeps (see --latency-source): a multiple of the baseline measured before it starts (1.5x), a latency (25ms), or off. The backfill runs as fast as it can within it.");
+
+    public static readonly Option<LatencySource> LatencySourceOption = new("--latency-source")
+    {
+        Description = "Which p99 the SLO holds: auto (the apps' Switchyard.Compat latency feed when they publish one, else the canary probe), app, or canary.",
+        DefaultValueFactory = _ => LatencySource.Auto,
+    };
 
     public static readonly Option<int> MetricsPort = CliOptions.Number("--metrics-port", "Serve Prometheus metrics on 127.0.0.1:PORT while running (0 = off).", 0, 0, 65535, "9187");
 
     public static void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Workers, MaxRowsPerSecond, Standbys, NoGuards, LatencySlo, MetricsPort }) command.Options.Add(option);
+        foreach (var option in new Option[] { Workers, MaxRowsPerSecond, Standbys, NoGuards, LatencySlo, LatencySourceOption, MetricsPort }) command.Options.Add(option);
     }
 
     /// <summary>Builds the engine with every plug-in; dispose the result to stop the guards and the metrics endpoint.</summary>
@@ -57,7 +63,7 @@ internal static class ApplyPlugins
             resources.Add(guards);
             throttles.Add(guards);
         }
-        var slo = await CreateSloAsync(sql.DataSource, ctx, parse.GetValue(NoGuards) ? null : parse.GetValue(LatencySlo), ct).ConfigureAwait(false);
+        var slo = await CreateSloAsync(sql.DataSource, ctx, parse.GetValue(NoGuards) ? null : parse.GetValue(LatencySlo), parse.GetValue(LatencySourceOption), ct).ConfigureAwait(false);
         if (slo is not null) throttles.Add(slo);
         if (shard is null && parse.GetValue(MetricsPort) is > 0 and var port)
         {
@@ -71,13 +77,13 @@ internal static class ApplyPlugins
         return new PluggedEngine(new MigrationEngine(sql, backfill, gate), resources);
     }
 
-    /// <summary>The latency-SLO controller on the canary probe, or null when turned off (--latency-slo off, --no-guards).</summary>
-    public static Task<LatencySloThrottle?> CreateSloAsync(CliContext ctx, LatencySloTarget? target, CancellationToken ct) =>
-        CreateSloAsync(ctx.DataSource, ctx, target, ct);
+    /// <summary>The latency-SLO controller on the chosen foreground latency, or null when turned off (--latency-slo off, --no-guards).</summary>
+    public static Task<LatencySloThrottle?> CreateSloAsync(CliContext ctx, LatencySloTarget? target, LatencySource source, CancellationToken ct) =>
+        CreateSloAsync(ctx.DataSource, ctx, target, source, ct);
 
-    private static async Task<LatencySloThrottle?> CreateSloAsync(Npgsql.NpgsqlDataSource primary, CliContext ctx, LatencySloTarget? target, CancellationToken ct) =>
+    private static async Task<LatencySloThrottle?> CreateSloAsync(Npgsql.NpgsqlDataSource primary, CliContext ctx, LatencySloTarget? target, LatencySource source, CancellationToken ct) =>
         target is null || target.IsOff ? null
-            : await LatencySloThrottle.CreateAsync(primary, new LatencySloOptions { Target = target }, ct, loggers: ctx.LoggerFactory).ConfigureAwait(false);
+            : await LatencySloThrottle.CreateAsync(primary, new LatencySloOptions { Target = target, Source = source }, ct, loggers: ctx.LoggerFactory).ConfigureAwait(false);
 
     private sealed class DisposableAdapter(IDisposable inner) : IAsyncDisposable
     {

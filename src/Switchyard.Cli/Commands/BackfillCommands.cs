@@ -41,10 +41,10 @@ internal static class BackfillCommands
         var targetMs = CliOptions.Number("--target-batch-ms", "Time per batch the size adapts to.", 200, 1, 60_000, "200");
         var initial = CliOptions.Number("--initial-batch-keys", "Key width of the first batch.", new BackfillOptions().InitialBatchKeys, 1, long.MaxValue, "1000");
         var max = CliOptions.Number("--max-batch-keys", "Largest key width of a batch.", new BackfillOptions().MaxBatchKeys, 1, long.MaxValue, "50000");
-        var slo = CliOptions.LatencySlo("--latency-slo", "Foreground p99 to keep (canary probe): 1.5x the baseline measured before the start, a latency (25ms), or off.");
+        var slo = CliOptions.LatencySlo("--latency-slo", "Foreground p99 to keep (see --latency-source): 1.5x the baseline measured before the start, a latency (25ms), or off.");
         var json = GlobalOptions.Json();
         var otlp = OtlpExport.Option();
-        foreach (var o in new Option[] { spec, migration, workers, rate, unmapped, targetMs, initial, max, slo, otlp, json }) run.Options.Add(o);
+        foreach (var o in new Option[] { spec, migration, workers, rate, unmapped, targetMs, initial, max, slo, ApplyPlugins.LatencySourceOption, otlp, json }) run.Options.Add(o);
         CommandAction.Set(run, async (ctx, ct) =>
         {
             using var export = OtlpExport.Start(ctx.ParseResult.GetValue(otlp));
@@ -64,7 +64,7 @@ internal static class BackfillCommands
             var name = ctx.ParseResult.GetValue(migration) ?? loaded.Name;
             var throttles = new List<IBackfillThrottle> { new OperatorControlThrottle(sql) };
             if (ctx.ParseResult.GetValue(rate) is { } limit) throttles.Add(new RowRateThrottle(limit));
-            var controller = await ApplyPlugins.CreateSloAsync(ctx, ctx.ParseResult.GetValue(slo), ct).ConfigureAwait(false);
+            var controller = await ApplyPlugins.CreateSloAsync(ctx, ctx.ParseResult.GetValue(slo), ctx.ParseResult.GetValue(ApplyPlugins.LatencySourceOption), ct).ConfigureAwait(false);
             if (controller is not null) throttles.Add(controller);
             string Describe(BackfillProgress p) => Line(p) + (controller is null ? "" : "; " + controller.Describe());
             var asJson = ctx.ParseResult.GetValue(json);

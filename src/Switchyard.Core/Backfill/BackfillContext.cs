@@ -50,6 +50,9 @@ internal sealed partial class BackfillContext
     /// <summary>The runner for batches: one attempt each, since the worker owns retry, split and pause decisions.</summary>
     public SafeSqlRunner BatchSql { get; }
     public IReadOnlyList<IBackfillThrottle> Throttles { get; }
+
+    /// <summary>The shortest batch time a throttle asks for now (e.g. the latency SLO while it limits the rate); null: none does.</summary>
+    public TimeSpan? AdvisedBatchTime => Throttles.OfType<IBatchTimeAdvisor>().Select(a => a.TargetBatchTime).Where(t => t is not null).Min();
     public TimeProvider Time { get; }
 
     /// <summary>Reports progress at most every 250 ms (and always at the end, from the runner).</summary>

@@ -50,7 +50,7 @@ internal sealed class BackfillWorker
                 var rows = await BatchAsync(batch, ct).ConfigureAwait(false);
                 var elapsed = _ctx.Time.GetElapsedTime(started);
                 var width = Math.Max(batch.Trail.Width, batch.Lead.Width);
-                _sizer.Observe(width, elapsed);
+                _sizer.Observe(width, elapsed, _ctx.AdvisedBatchTime);
                 run.Committed(_range.RangeNo, batch.Trail.From, batch.Trail.To, rows, width, elapsed, _sizer.Keys);
                 Guards.SwitchyardMetrics.RecordBatch(_ctx.Request.MigrationName, rows, elapsed);
                 BackfillActivities.Committed(activity, batch.Span.From, batch.Span.To, rows, attempt + 1);

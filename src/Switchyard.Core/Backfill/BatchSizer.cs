@@ -18,11 +18,12 @@ public sealed class BatchSizer
     public long Keys { get; private set; }
 
     /// <summary>Learns from one committed batch of <paramref name="keys"/> keys that took <paramref name="elapsed"/>.</summary>
-    public void Observe(long keys, TimeSpan elapsed)
+    /// <param name="target">The batch time to aim at now, when a throttle asks for shorter ones; else the configured target.</param>
+    public void Observe(long keys, TimeSpan elapsed, TimeSpan? target = null)
     {
         if (keys <= 0) return;
         var ms = Math.Max(elapsed.TotalMilliseconds, 0.5);
-        var ideal = keys * (_options.TargetBatchTime.TotalMilliseconds / ms);
+        var ideal = keys * ((target ?? _options.TargetBatchTime).TotalMilliseconds / ms);
         // Geometric mean of the current size and the ideal one, within one doubling or halving per batch.
         var next = Math.Sqrt(Keys * Math.Clamp(ideal, Keys * 0.25, Keys * 4.0));
         Keys = Math.Clamp((long)Math.Round(next), _options.MinBatchKeys, _options.MaxBatchKeys);

@@ -27,3 +27,9 @@ public interface IBackfillThrottle
 {
     ValueTask<ThrottleDecision> BeforeBatchAsync(BatchContext batch, CancellationToken ct);
 }
+
+/// <summary>A throttle that also asks for shorter batches while it holds the backfill back (null: the configured target).</summary>
+public interface IBatchTimeAdvisor
+{
+    TimeSpan? TargetBatchTime { get; }
+}

@@ -7,6 +7,7 @@ public sealed class AimdRateControllerTests
     // Baseline 10 ms, SLO 1.5x = 15 ms, pause at 2x SLO = 30 ms.
     private static readonly LatencySloOptions Options = new()
     {
+        StartRowsPerSecond = null,
         MinRowsPerSecond = 100,
         IncreaseRowsPerSecond = 500,
         IncreaseShareOfCeiling = 0.05,
@@ -70,6 +71,47 @@ public sealed class AimdRateControllerTests
         last.State.ShouldBe(SloState.Unlimited);
         last.AllowedRowsPerSecond.ShouldBeNull();
         climbs.ShouldBe(17); // 1,500 + 16 x 500 = 9,500, the 17th step reaches 10,000
+    }
+
+    [Fact]
+    public void Observe_SlowStart_DoublesUnderTheSloHoldsNearItAndHalvesOverIt()
+    {
+        // Given a controller that starts at 1,000 rows/s (SLO 15 ms, hold band above 12 ms)
+        var controller = new AimdRateController(10, Options with { StartRowsPerSecond = 1_000 });
+        controller.State.ShouldBe(SloState.Limited);
+        controller.AllowedRowsPerSecond.ShouldBe(1_000);
+
+        // When p99 stays well under the SLO while the backfill uses its limit, Then the rate doubles each sample
+        controller.Observe(9, 0).AllowedRowsPerSecond.ShouldBe(2_000);
+        var doubled = controller.Observe(9, 2_000);
+        doubled.Change.ShouldBe(SloChange.SpeedUp);
+        doubled.AllowedRowsPerSecond.ShouldBe(4_000);
+        doubled.Reason.ShouldContain("slow start doubles");
+
+        // When p99 is near the SLO (over 80 % of it, under it), Then the rate is held
+        var held = controller.Observe(13, 4_000);
+        held.Change.ShouldBe(SloChange.Hold);
+        held.AllowedRowsPerSecond.ShouldBe(4_000);
+        held.Reason.ShouldContain("near the SLO, rate held");
+
+        // When it goes over, Then the rate halves and slow start is over: the next climb is additive
+        controller.Observe(20, 4_000).AllowedRowsPerSecond.ShouldBe(2_000);
+        controller.Observe(9, 2_000).AllowedRowsPerSecond.ShouldBe(2_500);
+    }
+
+    [Fact]
+    public void Observe_SlowStartFasterThanTheBackfillCanGo_LiftsTheLimit()
+    {
+        // Given a slow start at 1,000 rows/s doubled to 8,000 while the backfill manages 3,000
+        var controller = new AimdRateController(10, Options with { StartRowsPerSecond = 1_000 });
+        controller.Observe(9, 1_000);
+        controller.Observe(9, 2_000);
+        controller.Observe(9, 3_000).AllowedRowsPerSecond.ShouldBe(8_000);
+
+        // When the backfill still uses less than half of the limit, Then the limit is lifted
+        var lifted = controller.Observe(9, 3_000);
+        lifted.State.ShouldBe(SloState.Unlimited);
+        lifted.Reason.ShouldContain("limit lifted");
     }
 
     [Fact]

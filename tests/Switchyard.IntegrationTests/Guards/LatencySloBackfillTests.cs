@@ -20,6 +20,8 @@ public sealed class LatencySloBackfillTests : IClassFixture<ExpandedLedger>
     /// </summary>
     private static LatencySloOptions SloOptions() => new()
     {
+        // Starts without a limit, so the first decision is the slow-down this test asserts (slow start has its own tests).
+        StartRowsPerSecond = null,
         SampleInterval = TimeSpan.FromMilliseconds(100),
         MinRowsPerSecond = 50,
         IncreaseRowsPerSecond = 3_000,

@@ -17,9 +17,13 @@ public sealed record BackfillBenchOptions
     /// <value>The default is the core count.</value>
     public int Workers { get; init; } = Math.Clamp(Environment.ProcessorCount, 1, 8);
 
-    /// <summary>The latency SLO Switchyard's backfill keeps on the canary probe, as <c>apply</c> does; off runs it unthrottled.</summary>
+    /// <summary>The latency SLO Switchyard's backfill keeps, as <c>apply</c> does; off runs it unthrottled.</summary>
     /// <value>The default is off.</value>
     public LatencySloTarget LatencySlo { get; init; } = LatencySloTarget.Off;
+
+    /// <summary>How the controller measures the foreground when <see cref="LatencySlo"/> is on (its target is replaced by it).</summary>
+    /// <value>The default is <c>apply</c>'s: the apps' latency feed when they publish one, else the canary.</value>
+    public LatencySloOptions Controller { get; init; } = new();
 }
 
 /// <summary>The three ledgers, one per side; each gets the same seed before the benchmark runs.</summary>
@@ -106,7 +110,7 @@ public sealed class BackfillBenchmark
         // (c) Switchyard's backfill, under the same latency SLO controller as `apply` when one is asked for.
         BackfillOutcome? outcome = null;
         IReadOnlyList<IBackfillThrottle> throttles = options.LatencySlo.IsOff ? []
-            : [await LatencySloThrottle.CreateAsync(ledgers.Switchyard, new LatencySloOptions { Target = options.LatencySlo }, ct).ConfigureAwait(false)];
+            : [await LatencySloThrottle.CreateAsync(ledgers.Switchyard, options.Controller with { Target = options.LatencySlo }, ct).ConfigureAwait(false)];
         var ours = await side.RunAsync(BackfillBenchSide.Switchyard, oursSql, async token =>
         {
             outcome = await new BackfillRunner(oursSql).RunAsync(

@@ -12,12 +12,20 @@ namespace Switchyard.Core.Guards.Slo;
 /// other guards: they can only make batches wait longer (the strictest throttle wins), which AIMD sees as lower
 /// latency and answers with a slow climb, never a burst.
 /// </para>
+/// <para>
+/// Two refinements, both because a p99 over the whole backfill counts every second spent over the SLO: a slow start
+/// (begin at <see cref="LatencySloOptions.StartRowsPerSecond"/> and double per sample under the SLO, instead of a
+/// first second at full speed with every worker), and a hold band (p99 above <see cref="LatencySloOptions.HoldAboveSloShare"/>
+/// of the SLO keeps the rate rather than raising it), so the rate rests just under the SLO instead of crossing it on every climb.
+/// </para>
 /// </summary>
 public sealed class AimdRateController
 {
     private readonly LatencySloOptions _options;
     private int _samplesOver;
     private double _resumeRate;
+    private bool _slowStart;
+    private double _fastestSeen;
 
     public AimdRateController(double baselineMs, LatencySloOptions options)
     {
@@ -25,6 +33,10 @@ public sealed class AimdRateController
         _options = options;
         BaselineMs = baselineMs;
         SloMs = options.Target.SloMs(baselineMs);
+        if (options.StartRowsPerSecond is not { } start) return;
+        State = SloState.Limited;
+        AllowedRowsPerSecond = Math.Max(options.MinRowsPerSecond, start);
+        _slowStart = true;
     }
 
     public double BaselineMs { get; }
@@ -41,17 +53,21 @@ public sealed class AimdRateController
     public SloDecision Observe(double p99Ms, double observedRowsPerSecond)
     {
         if (State == SloState.Unlimited) CeilingRowsPerSecond = Math.Max(CeilingRowsPerSecond, observedRowsPerSecond);
+        _fastestSeen = Math.Max(_fastestSeen, observedRowsPerSecond);
         if (p99Ms <= SloMs)
         {
             _samplesOver = 0;
             return State switch
             {
                 SloState.Paused => Move(SloState.Limited, Math.Max(_options.MinRowsPerSecond, _resumeRate), SloChange.Resume, p99Ms, "back under the SLO"),
-                SloState.Limited => Increase(p99Ms),
+                SloState.Limited when p99Ms > _options.HoldAboveSloShare * SloMs => Decide(SloChange.Hold, p99Ms, "near the SLO, rate held"),
+                SloState.Limited when _slowStart => Double(p99Ms, observedRowsPerSecond),
+                SloState.Limited => Increase(p99Ms, observedRowsPerSecond),
                 _ => Decide(SloChange.Hold, p99Ms, "within the SLO"),
             };
         }
 
+        _slowStart = false;
         _samplesOver++;
         if (State == SloState.Paused) return Decide(SloChange.Hold, p99Ms, "still over the SLO");
         var current = AllowedRowsPerSecond ?? observedRowsPerSecond;
@@ -67,12 +83,25 @@ public sealed class AimdRateController
         return Move(SloState.Limited, cut, SloChange.Slow, p99Ms, "over the SLO");
     }
 
-    private SloDecision Increase(double p99Ms)
+    /// <summary>Slow start: doubles while under the SLO; once the backfill cannot use half the limit, the limit holds nothing back.</summary>
+    private SloDecision Double(double p99Ms, double observedRowsPerSecond)
     {
-        var step = Math.Max(_options.IncreaseRowsPerSecond, CeilingRowsPerSecond * _options.IncreaseShareOfCeiling);
-        var next = AllowedRowsPerSecond!.Value + step;
-        // Past the fastest unthrottled rate seen, the limit holds nothing back: lift it.
-        if (CeilingRowsPerSecond > 0 && next >= CeilingRowsPerSecond)
+        var current = AllowedRowsPerSecond!.Value;
+        if (observedRowsPerSecond > 0 && observedRowsPerSecond * 2 <= current)
+        {
+            _slowStart = false;
+            return Move(SloState.Unlimited, null, SloChange.SpeedUp, p99Ms, "within the SLO at full speed, limit lifted");
+        }
+        return Move(SloState.Limited, current * 2, SloChange.SpeedUp, p99Ms, "within the SLO, slow start doubles");
+    }
+
+    private SloDecision Increase(double p99Ms, double observedRowsPerSecond)
+    {
+        var step = Math.Max(_options.IncreaseRowsPerSecond, Math.Max(CeilingRowsPerSecond, _fastestSeen) * _options.IncreaseShareOfCeiling);
+        var current = AllowedRowsPerSecond!.Value;
+        var next = current + step;
+        // Past the fastest unthrottled rate seen, or when the backfill cannot use half of it, the limit holds nothing back: lift it.
+        if ((CeilingRowsPerSecond > 0 && next >= CeilingRowsPerSecond) || (observedRowsPerSecond > 0 && observedRowsPerSecond * 2 <= current))
             return Move(SloState.Unlimited, null, SloChange.SpeedUp, p99Ms, "within the SLO, limit lifted");
         return Move(SloState.Limited, next, SloChange.SpeedUp, p99Ms, "within the SLO");
     }

@@ -27,6 +27,21 @@ public sealed record LatencySloOptions
     /// <value>The default is 100 rows/s.</value>
     public double MinRowsPerSecond { get; init; } = 100;
 
+    /// <summary>
+    /// Slow start: the rate the backfill begins at, doubled every sample under the SLO until the first sample over it
+    /// (then AIMD) or until the limit no longer binds (then lifted); null starts without a limit.
+    /// </summary>
+    /// <value>The default is 1,000 rows/s: no full-speed burst before the first sample has seen what it costs.</value>
+    public double? StartRowsPerSecond { get; init; } = 1_000;
+
+    /// <summary>p99 between this share of the SLO and the SLO holds the rate instead of raising it: the rate settles just under the SLO rather than crossing it on every climb.</summary>
+    /// <value>The default is 0.8.</value>
+    public double HoldAboveSloShare { get; init; } = 0.8;
+
+    /// <summary>The batch time batches aim at while the rate is limited (instead of the backfill's own target).</summary>
+    /// <value>The default is 25 ms.</value>
+    public TimeSpan LimitedBatchTime { get; init; } = TimeSpan.FromMilliseconds(25);
+
     /// <summary>Additive increase per sample under the SLO, at least.</summary>
     /// <value>The default is 500 rows/s.</value>
     public double IncreaseRowsPerSecond { get; init; } = 500;
@@ -34,6 +49,13 @@ public sealed record LatencySloOptions
     /// <summary>Additive increase as a share of the fastest unthrottled rate seen, when that is larger: recovery takes ~20 samples on any machine.</summary>
     /// <value>The default is 0.05.</value>
     public double IncreaseShareOfCeiling { get; init; } = 0.05;
+
+    /// <summary>Which latency drives the controller.</summary>
+    /// <value>The default is <see cref="LatencySource.Auto"/>: the application's latency feed when it publishes one, else the canary.</value>
+    public LatencySource Source { get; init; } = LatencySource.Auto;
+
+    /// <summary>How the application's latency feed is read.</summary>
+    public AppLatencyOptions App { get; init; } = new();
 
     /// <summary>Probes of the baseline and of each sample (the canary's statements, window and timeouts).</summary>
     /// <value>The default is the default canary: a primary-key read and a tiny upsert into switchyard.canary.</value>
@@ -48,8 +70,12 @@ public sealed record LatencySloOptions
         if (PauseAtSloMultiple <= 1 || double.IsNaN(PauseAtSloMultiple))
             throw new SwitchyardException($"The latency-SLO pause multiple must be above 1, got {PauseAtSloMultiple}.");
         if (PauseAfterSamplesOver < 1) throw new SwitchyardException("The latency-SLO sustained-breach count must be at least 1.");
+        if (StartRowsPerSecond is <= 0 || HoldAboveSloShare is <= 0 or > 1 || double.IsNaN(HoldAboveSloShare))
+            throw new SwitchyardException("The latency-SLO start rate must be positive and the hold share between 0 and 1.");
+        if (LimitedBatchTime <= TimeSpan.Zero) throw new SwitchyardException("The latency-SLO limited batch time must be positive.");
         if (MinRowsPerSecond <= 0 || IncreaseRowsPerSecond <= 0 || IncreaseShareOfCeiling < 0)
             throw new SwitchyardException("The latency-SLO minimum rate and increase step must be positive.");
         Canary.Validate();
+        App.Validate();
     }
 }

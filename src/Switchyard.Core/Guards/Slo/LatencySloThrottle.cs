@@ -12,7 +12,7 @@ namespace Switchyard.Core.Guards.Slo;
 /// batches to the rate it allows (or pauses them). As a throttle it composes with the guards: the strictest wins.
 /// Journals each change of decision kind (slow, pause, resume, speed up) with its values, not every sample.
 /// </summary>
-public sealed partial class LatencySloThrottle : IBackfillThrottle
+public sealed partial class LatencySloThrottle : IBackfillThrottle, IBatchTimeAdvisor
 {
     public const string Source = "latency_slo";
 
@@ -28,6 +28,9 @@ public sealed partial class LatencySloThrottle : IBackfillThrottle
     private long _anchorAt;
     private long _rowsAtAnchor;
     private string? _unreadable;
+    private readonly Dictionary<int, double> _reserved = [];
+    private long _rowsSeen;
+    private double _batchRows;
     private string? _lastJournaled;
 
     public LatencySloThrottle(IForegroundLatency latency, LatencySloOptions options, GuardJournal? journal, TimeProvider? time = null, ILogger<LatencySloThrottle>? logger = null)
@@ -40,7 +43,10 @@ public sealed partial class LatencySloThrottle : IBackfillThrottle
         _logger = (ILogger?)logger ?? NullLogger.Instance;
     }
 
-    /// <summary>The controller on the primary's canary probe, journaling to the primary; creates the canary table when missing.</summary>
+    /// <summary>
+    /// The controller on the primary's foreground latency (the applications' feed when they publish one, else the canary
+    /// probe, per <see cref="LatencySloOptions.Source"/>), journaling to the primary; creates the canary table when missing.
+    /// </summary>
     public static async Task<LatencySloThrottle> CreateAsync(NpgsqlDataSource primary, LatencySloOptions options, CancellationToken ct,
         TimeProvider? time = null, ILoggerFactory? loggers = null)
     {
@@ -48,11 +54,18 @@ public sealed partial class LatencySloThrottle : IBackfillThrottle
         time ??= TimeProvider.System;
         var writer = new SafeSqlRunner(primary, time: time);
         await CanarySchema.EnsureAsync(writer, ct).ConfigureAwait(false);
-        return new LatencySloThrottle(new CanaryProbeSignal(primary, options.Canary, time), options, new GuardJournal(writer), time, loggers?.CreateLogger<LatencySloThrottle>());
+        var latency = new ForegroundLatencySource(options.Source, new AppLatencyFeed(primary, options.App, time), new CanaryProbeSignal(primary, options.Canary, time));
+        return new LatencySloThrottle(latency, options, new GuardJournal(writer), time, loggers?.CreateLogger<LatencySloThrottle>());
     }
 
     /// <summary>The last sample's decision (values, state, allowed rate); null before the first one.</summary>
     public SloDecision? Last { get; private set; }
+
+    /// <summary>
+    /// While the rate is limited or paused, batches aim at <see cref="LatencySloOptions.LimitedBatchTime"/>: the same rows/s
+    /// in shorter bursts, so a payment that arrives during one waits behind less work (and less WAL to flush before its commit).
+    /// </summary>
+    public TimeSpan? TargetBatchTime => Last is { State: not SloState.Unlimited } ? _options.LimitedBatchTime : null;
 
     /// <summary>One line for progress output: "SLO 7.5 ms, p99 3.1 ms, rate no limit".</summary>
     public string Describe() => _unreadable is { } u ? "latency SLO: " + u
@@ -78,14 +91,26 @@ public sealed partial class LatencySloThrottle : IBackfillThrottle
         await _gate.WaitAsync(ct).ConfigureAwait(false);
         try
         {
-            var controller = await ControllerAsync(batch.Migration, ct).ConfigureAwait(false);
+            AimdRateController controller;
+            try
+            {
+                controller = await ControllerAsync(batch.Migration, ct).ConfigureAwait(false);
+            }
+            catch (LatencyUnavailableException e)
+            {
+                // No baseline yet (e.g. no application published its latency): wait for one rather than run blind.
+                _unreadable = $"no baseline from {_latency.Name}: {e.Message}";
+                var data = new SloDecision(SloState.Paused, SloChange.Pause, double.NaN, double.NaN, double.NaN, 0, _unreadable);
+                var failed = await JournalAsync(batch.Migration, "no-baseline", "latency SLO pause: " + _unreadable, data, ct).ConfigureAwait(false);
+                return new ThrottleDecision(ThrottleAction.Pause, _options.SampleInterval, failed ?? _unreadable, Source);
+            }
             var now = _time.GetTimestamp();
             if (_sampledAt == 0 || _time.GetElapsedTime(_sampledAt, now) >= _options.SampleInterval)
             {
                 var journalFailed = await SampleAsync(controller, batch, ct).ConfigureAwait(false);
                 if (journalFailed is not null) return new ThrottleDecision(ThrottleAction.Pause, _options.SampleInterval, journalFailed, Source);
             }
-            return Enforce(batch.RowsDone);
+            return Enforce(batch);
         }
         finally
         {
@@ -99,7 +124,7 @@ public sealed partial class LatencySloThrottle : IBackfillThrottle
         var baseline = await _latency.BaselineP99MsAsync(ct).ConfigureAwait(false);
         _controller = new AimdRateController(baseline, _options);
         var message = FormattableString.Invariant(
-            $"latency SLO {_controller.SloMs:0.0##} ms ({_options.Target}) over a baseline p99 of {baseline:0.0##} ms ({_latency.Name}): backfill runs without a limit while p99 stays under it");
+            $"latency SLO {_controller.SloMs:0.0##} ms ({_options.Target}) over a baseline p99 of {baseline:0.0##} ms ({_latency.Name}): {(_controller.AllowedRowsPerSecond is { } start ? "backfill starts at " + start.ToString("N0", System.Globalization.CultureInfo.InvariantCulture) + " rows/s and doubles while p99 stays under it" : "backfill runs without a limit while p99 stays under it")}");
         await JournalAsync(migration, "baseline", message, new SloDecision(SloState.Unlimited, SloChange.Hold, baseline, _controller.SloMs, baseline, null, message), ct).ConfigureAwait(false);
         LogBaseline(_logger, message);
         return _controller;
@@ -116,7 +141,7 @@ public sealed partial class LatencySloThrottle : IBackfillThrottle
         {
             p99 = await _latency.RecentP99MsAsync(ct).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is SqlFailedException or NpgsqlException or TimeoutException)
+        catch (Exception e) when (e is SqlFailedException or NpgsqlException or TimeoutException or LatencyUnavailableException)
         {
             // Fail closed, like the guards: a latency we cannot measure is not a latency within the SLO.
             _sampledAt = _time.GetTimestamp();
@@ -151,13 +176,24 @@ public sealed partial class LatencySloThrottle : IBackfillThrottle
         return await JournalAsync(batch.Migration, kind, message, decision, ct).ConfigureAwait(false);
     }
 
-    private ThrottleDecision Enforce(long rowsDone)
+    private ThrottleDecision Enforce(BatchContext batch)
     {
+        // A worker asking again has finished its last batch: its rows are in RowsDone now, not reserved.
+        _reserved.Remove(batch.Worker);
+        if (batch.RowsDone > _rowsSeen)
+        {
+            var finished = batch.RowsDone - _rowsSeen;
+            _batchRows = _batchRows == 0 ? finished : (0.7 * _batchRows) + (0.3 * finished);
+            _rowsSeen = batch.RowsDone;
+        }
         if (_unreadable is { } why) return new ThrottleDecision(ThrottleAction.Pause, _options.SampleInterval, why, Source);
         if (Last is not { } d || d.State == SloState.Unlimited || d.AllowedRowsPerSecond is not { } rate) return ThrottleDecision.Proceed;
         if (d.State == SloState.Paused) return new ThrottleDecision(ThrottleAction.Pause, _options.SampleInterval, d.Reason, Source);
+        // Batches other workers have started count against the budget too, so under a limit the workers take turns
+        // instead of running their batches at once: a payment then shares the machine with one batch, not with all.
         var allowed = _time.GetElapsedTime(_anchorAt).TotalSeconds * rate;
-        var ahead = rowsDone - _rowsAtAnchor - allowed;
+        var ahead = batch.RowsDone + _reserved.Values.Sum() - _rowsAtAnchor - allowed;
+        _reserved[batch.Worker] = _batchRows;
         return ahead <= 0 ? ThrottleDecision.Proceed
             : new ThrottleDecision(ThrottleAction.Slow, TimeSpan.FromSeconds(ahead / rate), d.Reason, Source);
     }

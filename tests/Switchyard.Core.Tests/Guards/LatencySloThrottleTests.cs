@@ -1,0 +1,63 @@
+using Switchyard.Compat.Latency;
+using Switchyard.Core.Backfill;
+using Switchyard.Core.Guards.Slo;
+using Switchyard.Core.Tests.Backfill;
+
+namespace Switchyard.Core.Tests.Guards;
+
+public sealed class LatencySloThrottleTests
+{
+    /// <summary>A foreground that is always over its SLO: baseline 10 ms, every sample 20 ms.</summary>
+    private sealed class SlowForeground : IForegroundLatency
+    {
+        public string Name => "scripted";
+        public Task<double> BaselineP99MsAsync(CancellationToken ct) => Task.FromResult(10.0);
+        public Task<double> RecentP99MsAsync(CancellationToken ct) => Task.FromResult(20.0);
+    }
+
+    private static BatchContext Worker(int worker, long rowsDone) => new("m", worker, rowsDone, 1_000_000, 0);
+
+    [Fact]
+    public async Task BeforeBatch_UnderALimit_ASecondWorkerWaitsForTheFirstWorkersBatch()
+    {
+        // Given a controller held at 100 rows/s (over the SLO at the first sample), with decisions frozen
+        var time = new ManualTime();
+        time.Advance(TimeSpan.FromSeconds(1));
+        var options = new LatencySloOptions { SampleInterval = TimeSpan.FromHours(1), MinRowsPerSecond = 100, StartRowsPerSecond = null };
+        var slo = new LatencySloThrottle(new SlowForeground(), options, journal: null, time);
+        (await slo.BeforeBatchAsync(Worker(0, 0), CancellationToken.None)).Action.ShouldBe(ThrottleAction.Proceed);
+        slo.Last.ShouldNotBeNull().AllowedRowsPerSecond.ShouldBe(100);
+
+        // When worker 0's 100-row batch is done a second later and it starts its next one
+        time.Advance(TimeSpan.FromSeconds(1));
+        (await slo.BeforeBatchAsync(Worker(0, 100), CancellationToken.None)).Action.ShouldBe(ThrottleAction.Proceed);
+
+        // Then worker 1, asking at the same instant, waits the second that batch's 100 rows cost at 100 rows/s
+        var second = await slo.BeforeBatchAsync(Worker(1, 100), CancellationToken.None);
+        second.Action.ShouldBe(ThrottleAction.Slow);
+        second.Delay.ShouldBe(TimeSpan.FromSeconds(1));
+
+        // And asking again (its batch still not started) does not reserve its rows twice
+        (await slo.BeforeBatchAsync(Worker(1, 100), CancellationToken.None)).Delay.ShouldBe(TimeSpan.FromSeconds(1));
+    }
+
+    [Fact]
+    public void LatencyFeed_MoreOperationsThanItKeeps_KeepsAUniformSampleAndCountsThemAll()
+    {
+        // Given a feed keeping 100 latencies per interval
+        var feed = new LatencyFeed(capacity: 100, seed: 3);
+
+        // When 10,000 operations of 1..10,000 µs are recorded
+        for (var us = 1; us <= 10_000; us++) feed.Record(TimeSpan.FromMicroseconds(us));
+        var (operations, samples) = feed.Drain();
+
+        // Then all are counted, 100 are kept, spread over the range rather than the first 100
+        operations.ShouldBe(10_000);
+        samples.Length.ShouldBe(100);
+        samples.ShouldAllBe(us => us >= 1 && us <= 10_000);
+        samples.Count(us => us > 5_000).ShouldBeInRange(30, 70);
+
+        // And the next interval starts empty
+        feed.Drain().Operations.ShouldBe(0);
+    }
+}

@@ -1,0 +1,163 @@
+using System.Text.Json;
+using Switchyard.Compat.Latency;
+using Switchyard.Core.Backfill;
+using Switchyard.Core.Guards;
+using Switchyard.Core.Guards.Slo;
+using Switchyard.IntegrationTests.Backfill;
+
+namespace Switchyard.IntegrationTests.Guards;
+
+/// <summary>Issue 18 item 1: the latency SLO held on the latency applications publish through Switchyard.Compat.</summary>
+public sealed class AppLatencySloTests : IClassFixture<ExpandedLedger>
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(120);
+    private readonly ExpandedLedger _db;
+
+    public AppLatencySloTests(ExpandedLedger db) => _db = db;
+
+    [Fact]
+    public async Task AppLatencyFeed_TwoInstancesPublish_ReadsTheP99OfEveryOperationThenOnlyNewOnes()
+    {
+        // Given two app instances that published 600 and 1,000 latencies
+        await ForgetPublishedAsync();
+        var a = new LatencyFeed();
+        var b = new LatencyFeed();
+        var all = new List<int>();
+        for (var ms = 1; ms <= 600; ms++) Record(a, ms, all);
+        for (var i = 0; i < 1_000; i++) Record(b, 5, all);
+        await PublishOnceAsync(a, "feed-a");
+        await PublishOnceAsync(b, "feed-b");
+        var feed = new AppLatencyFeed(_db.DataSource, new AppLatencyOptions { BaselineWindow = TimeSpan.FromMinutes(1), MinBaselineOperations = 1_000, MinSampleOperations = 50 }, TimeProvider.System);
+
+        // When the controller's feed takes the baseline
+        (await feed.IsActiveAsync(CancellationToken.None)).ShouldBeTrue();
+        var baseline = await feed.BaselineP99MsAsync(CancellationToken.None);
+
+        // Then it is the p99 over both instances' operations together (percentile_disc: the value at rank ceil(0.99 n))
+        baseline.ShouldBe(P99(all));
+
+        // When one instance publishes 100 more operations of 50 ms, Then a sample reads only those
+        for (var i = 0; i < 100; i++) Record(a, 50, all);
+        await PublishOnceAsync(a, "feed-a");
+        (await feed.RecentP99MsAsync(CancellationToken.None)).ShouldBe(50);
+
+        // And with nothing new, it widens to the quiet window rather than report nothing
+        (await feed.RecentP99MsAsync(CancellationToken.None)).ShouldBe(P99(all));
+    }
+
+    [Fact]
+    public async Task SloThrottle_AppsSlowDown_PausesThenResumesTheBackfillOnTheirLatency()
+    {
+        // Given apps publishing 20 ms operations every 50 ms, and a controller on the application feed
+        await _db.ResetAsync();
+        await ForgetPublishedAsync();
+        var before = await _db.InvariantsAsync();
+        const string migration = "slo-app-feed";
+        using var appsStop = new CancellationTokenSource();
+        var currentMs = 20;
+        var feed = new LatencyFeed();
+        await using var publisher = await LatencyPublisher.StartAsync(_db.DataSource, feed, new LatencyPublisherOptions { InstanceId = "payments-1", Interval = TimeSpan.FromMilliseconds(50) });
+        var apps = Task.Run(async () =>
+        {
+            while (!appsStop.IsCancellationRequested)
+            {
+                feed.Record(TimeSpan.FromMilliseconds(Volatile.Read(ref currentMs)));
+                await Task.Delay(2);
+            }
+        });
+        var options = new LatencySloOptions
+        {
+            SampleInterval = TimeSpan.FromMilliseconds(100),
+            MinRowsPerSecond = 50,
+            IncreaseRowsPerSecond = 3_000,
+            PauseAfterSamplesOver = 1_000,
+            App = new AppLatencyOptions { BaselineWindow = TimeSpan.FromSeconds(2), MinBaselineOperations = 20, MinSampleOperations = 5 },
+        };
+        await WaitForOperationsAsync(200);
+        var slo = await LatencySloThrottle.CreateAsync(_db.DataSource, options, CancellationToken.None);
+        var firstEvent = await _db.ScalarAsync<long?>("SELECT max(id) FROM switchyard.events") ?? 0;
+        (await slo.CaptureBaselineAsync(migration, CancellationToken.None)).ShouldBe(20);
+
+        // When the apps' operations take 100 ms (over 2x the 30 ms SLO) while the backfill runs
+        Volatile.Write(ref currentMs, 100);
+        var run = _db.Backfill().RunAsync(new BackfillRequest(migration, ExpandedLedger.Target, ExpandedLedger.SmallBatches()), [slo], null, CancellationToken.None);
+
+        // Then the backfill pauses on the apps' p99
+        await UntilAsync(async () => (await GuardJournalRows.ReadAsync(_db.DataSource, firstEvent)).Any(r => r.Action == "pause" && r.Data.Contains(LatencySloThrottle.Source)));
+        await UntilAsync(async () => await _db.RunStateAsync(migration) == "paused");
+        run.IsCompleted.ShouldBeFalse();
+
+        // When the apps are fast again, Then it resumes and completes
+        Volatile.Write(ref currentMs, 20);
+        var outcome = await run.WaitAsync(Patience);
+        await appsStop.CancelAsync();
+        await apps;
+        outcome.ShouldBeOfType<BackfillCompleted>();
+
+        // And the journal names the source and the values behind each decision
+        var rows = (await GuardJournalRows.ReadAsync(_db.DataSource, firstEvent)).Where(r => r.Data.Contains(LatencySloThrottle.Source)).ToList();
+        rows.Select(r => r.Action).Take(3).ShouldBe(["baseline", "pause", "resume"]);
+        rows[0].Message.ShouldContain("application latency (switchyard.compat_latency)");
+        var pause = JsonDocument.Parse(rows[1].Data).RootElement;
+        pause.GetProperty("latency").GetString().ShouldBe("application latency (switchyard.compat_latency)");
+        pause.GetProperty("p99_ms").GetDouble().ShouldBeGreaterThanOrEqualTo(60);
+        pause.GetProperty("slo_ms").GetDouble().ShouldBe(30);
+        var after = await _db.InvariantsAsync();
+        after.SameMoneyAs(before).ShouldBeTrue();
+        after.StateMissing.ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task SloThrottle_NoAppPublishes_AppSourcePausesAndAutoFallsBackToTheCanary()
+    {
+        // Given a feed that cannot hold a baseline (no instance published a million operations)
+        var silent = new AppLatencyOptions { MinBaselineOperations = 1_000_000 };
+        var firstEvent = await _db.ScalarAsync<long?>("SELECT max(id) FROM switchyard.events") ?? 0;
+
+        // When the controller must use the application feed, Then a batch is held with the reason
+        var appOnly = await LatencySloThrottle.CreateAsync(_db.DataSource, new LatencySloOptions { Source = LatencySource.App, App = silent }, CancellationToken.None);
+        var held = await appOnly.BeforeBatchAsync(new BatchContext("slo-app-silent", 0, 0, 0, 0), CancellationToken.None);
+        held.Action.ShouldBe(ThrottleAction.Pause);
+        held.Reason.ShouldNotBeNull().ShouldContain("no baseline from application latency");
+        (await GuardJournalRows.ReadAsync(_db.DataSource, firstEvent)).ShouldContain(r => r.Message.Contains("latency SLO pause: no baseline from application latency"));
+
+        // When it may choose, Then it takes the canary's baseline and lets the batch run
+        var auto = await LatencySloThrottle.CreateAsync(_db.DataSource, new LatencySloOptions { App = silent }, CancellationToken.None);
+        var proceed = await auto.BeforeBatchAsync(new BatchContext("slo-app-auto", 0, 0, 0, 0), CancellationToken.None);
+        proceed.Action.ShouldBe(ThrottleAction.Proceed, proceed.Reason);
+        (await GuardJournalRows.ReadAsync(_db.DataSource, firstEvent)).ShouldContain(r => r.Action == "baseline" && r.Message.Contains("(canary probe)"));
+    }
+
+    /// <summary>percentile_disc(0.99): the value at rank ceil(0.99 n).</summary>
+    private static int P99(List<int> values) => values.Order().ElementAt((int)Math.Ceiling(0.99 * values.Count) - 1);
+
+    /// <summary>Other tests of this class publish into the same database: each starts from an empty feed.</summary>
+    private async Task ForgetPublishedAsync()
+    {
+        await CompatLatencyTable.EnsureAsync(_db.DataSource, CancellationToken.None);
+        await _db.ExecuteAsync("TRUNCATE switchyard.compat_latency");
+    }
+
+    private static void Record(LatencyFeed feed, int ms, List<int> all)
+    {
+        feed.Record(TimeSpan.FromMilliseconds(ms));
+        all.Add(ms);
+    }
+
+    private async Task PublishOnceAsync(LatencyFeed feed, string instance)
+    {
+        await using var publisher = await LatencyPublisher.StartAsync(_db.DataSource, feed, new LatencyPublisherOptions { InstanceId = instance, Interval = TimeSpan.FromHours(1), Retention = TimeSpan.FromHours(2) });
+        await publisher.PublishAsync();
+    }
+
+    private async Task WaitForOperationsAsync(long operations) =>
+        await UntilAsync(async () => await _db.ScalarAsync<long?>(
+            "SELECT sum(operations)::bigint FROM switchyard.compat_latency WHERE instance_id = 'payments-1'") >= operations);
+
+    /// <summary>Polls a condition; the bound only keeps a broken controller from hanging the suite.</summary>
+    private static async Task UntilAsync(Func<Task<bool>> condition)
+    {
+        using var timeout = new CancellationTokenSource(Patience);
+        while (!await condition()) await Task.Delay(50, timeout.Token);
+    }
+}
