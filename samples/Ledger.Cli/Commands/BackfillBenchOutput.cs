@@ -44,6 +44,7 @@ internal static class BackfillBenchOutput
         [
             Row("rows", _ => result.Rows.ToString("N0", Inv)),
             Row("seconds", s => s.Seconds.ToString("F2", Inv)),
+            Row("rows/s", s => s.RowsPerSecond.ToString("N0", Inv)),
             Row("rows updated", s => s.RowsUpdated.ToString("N0", Inv)),
             Row("NULLs left", s => s.StateMissing.ToString("N0", Inv)),
             Row("HOT share of updates", s => s.Footprint.HotShare.ToString("P1", Inv)),

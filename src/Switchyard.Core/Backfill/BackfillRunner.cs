@@ -47,6 +47,8 @@ public sealed class BackfillRunner
         // A touch has no "already done" test to skip the rows the lead window moved ahead: one window only.
         if (request.Target is RowTouchTarget) request = request with { Options = request.Options with { HotLagWindows = 0 } };
         var target = request.Target;
+        // The foreground's baseline comes before the run's own preparation (journal tables, preflight scans) loads the database.
+        foreach (var baseline in throttles.OfType<IForegroundBaseline>()) await baseline.MeasureBaselineAsync(request.MigrationName, ct).ConfigureAwait(false);
         await BackfillSchema.EnsureAsync(_sql, ct).ConfigureAwait(false);
         await using var guard = await RunGuard.AcquireAsync(_sql.DataSource, request.JournalKey, target.Table.ToString(), ct).ConfigureAwait(false);
         var store = new BackfillStore(_sql);

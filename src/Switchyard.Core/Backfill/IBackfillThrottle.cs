@@ -33,3 +33,9 @@ public interface IBatchTimeAdvisor
 {
     TimeSpan? TargetBatchTime { get; }
 }
+
+/// <summary>A throttle that measures the foreground before the run starts loading the database (its own preparation included).</summary>
+public interface IForegroundBaseline
+{
+    Task MeasureBaselineAsync(string migration, CancellationToken ct);
+}

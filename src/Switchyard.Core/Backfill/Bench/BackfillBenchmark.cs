@@ -34,6 +34,9 @@ public sealed record BackfillBenchSideResult(double Seconds, long RowsUpdated, l
 {
     public long WalBytes => Footprint.WalBytes;
 
+    /// <summary>Rows updated per second: under load, Switchyard's is what its latency SLO allowed.</summary>
+    public double RowsPerSecond => Seconds > 0 ? Math.Round(RowsUpdated / Seconds) : 0;
+
     /// <summary>pg_relation_size after the side ran (the main fork).</summary>
     public long TableBytes { get; init; }
 }

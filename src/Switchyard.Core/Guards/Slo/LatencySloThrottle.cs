@@ -12,7 +12,7 @@ namespace Switchyard.Core.Guards.Slo;
 /// batches to the rate it allows (or pauses them). As a throttle it composes with the guards: the strictest wins.
 /// Journals each change of decision kind (slow, pause, resume, speed up) with its values, not every sample.
 /// </summary>
-public sealed partial class LatencySloThrottle : IBackfillThrottle, IBatchTimeAdvisor
+public sealed partial class LatencySloThrottle : IBackfillThrottle, IBatchTimeAdvisor, IForegroundBaseline
 {
     public const string Source = "latency_slo";
 
@@ -83,6 +83,18 @@ public sealed partial class LatencySloThrottle : IBackfillThrottle, IBatchTimeAd
         finally
         {
             _gate.Release();
+        }
+    }
+
+    /// <summary>Takes the baseline now when it can; when it cannot (no feed yet), the first batch waits for one, saying why.</summary>
+    public async Task MeasureBaselineAsync(string migration, CancellationToken ct)
+    {
+        try
+        {
+            await CaptureBaselineAsync(migration, ct).ConfigureAwait(false);
+        }
+        catch (LatencyUnavailableException)
+        {
         }
     }
 
