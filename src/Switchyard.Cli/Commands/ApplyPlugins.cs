@@ -30,11 +30,8 @@ internal static class ApplyPlugins
     public static readonly Option<LatencySloTarget> LatencySlo = CliOptions.LatencySlo("--latency-slo",
         "Foreground p99 the backfill keeps (see --latency-source): a multiple of the baseline measured before it starts (1.5x), a latency (25ms), or off. The backfill runs as fast as it can within it.");
 
-    public static readonly Option<LatencySource> LatencySourceOption = new("--latency-source")
-    {
-        Description = "Which p99 the SLO holds: auto (the apps' Switchyard.Compat latency feed when they publish one, else the canary probe), app, or canary.",
-        DefaultValueFactory = _ => LatencySource.Auto,
-    };
+    public static readonly Option<LatencySource> LatencySourceOption = CliOptions.Enum("--latency-source",
+        "Which p99 the SLO holds: auto (the apps' Switchyard.Compat latency feed when they publish one, else the canary probe), app, or canary.", LatencySource.Auto);
 
     public static readonly Option<int> MetricsPort = CliOptions.Number("--metrics-port", "Serve Prometheus metrics on 127.0.0.1:PORT while running (0 = off).", 0, 0, 65535, "9187");
 

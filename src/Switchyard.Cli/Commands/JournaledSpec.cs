@@ -23,6 +23,6 @@ internal static class JournaledSpec
             if (fits(SpecLoader.LoadFile(path))) return path;
         }
         throw new SwitchyardException($"{command} needs a migration spec: none was given and the journal of {database} names no spec file {needs} that exists here.",
-            "Pass --spec FILE, e.g. --spec samples/Ledger/specs/001-normalize-transaction-status.yaml.");
+            "Pass --spec FILE, e.g. --spec migrations/001-normalize-status.yaml.");
     }
 }

@@ -93,7 +93,7 @@ internal static class LintCommands
     private static async Task<LintReport> LintSpecAsync(CliContext ctx, string path, bool staticOnly, CancellationToken ct)
     {
         if (!File.Exists(path))
-            throw new SwitchyardException($"{path}: no such file.", "Name a spec, e.g. `switchyard lint samples/Ledger/specs/001-normalize-transaction-status.yaml`.");
+            throw new SwitchyardException($"{path}: no such file.", "Name a spec that exists, e.g. `switchyard lint migrations/001-normalize-status.yaml`.");
         var spec = SpecLoader.LoadFile(path);
         var target = await ctx.ConnectAsync(ct, LocalClusterOptions.DefaultDatabase).ConfigureAwait(false);
         var sql = ctx.Sql();

@@ -22,7 +22,7 @@ internal static class RunbookCommands
         var spec = new Argument<string>("spec") { Description = "Path of the YAML migration spec." };
         var format = CliOptions.Enum("--format", "markdown or html.", RunbookFormat.Markdown);
         var output = new Option<string?>("--out") { Description = "Write to this file instead of stdout." };
-        var backfillRate = CliOptions.OptionalNumber("--backfill-rows-per-second", "Backfill rate for the estimates. Default: this table's last completed backfill in the journal, else its last recorded `switchyard-ledger bench backfill`, else 20,000 rows/s; the runbook names the source.", 1d, double.MaxValue, "20000");
+        var backfillRate = CliOptions.OptionalNumber("--backfill-rows-per-second", "Backfill rate for the estimates. Default: this table's last completed backfill in the journal, else its last recorded backfill benchmark (switchyard.backfill_bench_runs), else 20,000 rows/s; the runbook names the source.", 1d, double.MaxValue, "20000");
         var owner = new Option<string?>("--owner") { Description = "Who owns the change (printed in the change record and sign-off). Default: a blank to fill in." };
         var approvers = new Option<string[]>("--approver") { Description = "Who approves the change (repeatable). Default: a blank to fill in.", AllowMultipleArgumentsPerToken = false };
         var window = new Option<string?>("--change-window") { Description = "The change window, e.g. \"2026-12-03 02:00-04:00 UTC\". Default: a blank to fill in." };

@@ -68,7 +68,7 @@ internal static class ValidateCommands
         var loaded = SpecLoader.LoadFile(specPath);
         var target = loaded.Operations.OfType<NormalizeColumnOperation>().FirstOrDefault()?.Target
             ?? throw new SwitchyardException($"{specPath}: spec '{loaded.Name}' has no normalize_column operation, so there is nothing to validate.",
-                "Name a spec with a normalize_column operation, e.g. samples/Ledger/specs/001-normalize-transaction-status.yaml.");
+                "Name a spec with a normalize_column operation, e.g. --spec migrations/001-normalize-status.yaml.");
         return (target, ReconciliationSettings.For(loaded), ValidationOptions.For(loaded));
     }
 

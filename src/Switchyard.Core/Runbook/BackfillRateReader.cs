@@ -48,7 +48,7 @@ public static class BackfillRateReader
                 Tps: r.IsDBNull(3) ? (double?)null : r.GetDouble(3), Baseline: r.IsDBNull(4) ? 0 : r.GetDouble(4), During: r.IsDBNull(5) ? 0 : r.GetDouble(5)), ct, name).ConfigureAwait(false);
             if (benches is [var bench] && bench.Rows > 0 && bench.Seconds > 0)
                 return new BackfillRateSource(bench.Rows / bench.Seconds, BackfillRateOrigin.LastBench,
-                    Invariant($"measured by the last `switchyard-ledger bench backfill` of {name} ({bench.Rows:N0} rows in {bench.Seconds:N1} s on a fresh copy, {bench.At.UtcDateTime:yyyy-MM-dd HH:mm} UTC; no backfill of this table completed yet)"),
+                    Invariant($"measured by the last recorded backfill benchmark of {name} ({bench.Rows:N0} rows in {bench.Seconds:N1} s on a fresh copy, {bench.At.UtcDateTime:yyyy-MM-dd HH:mm} UTC; no backfill of this table completed yet)"),
                     bench.Tps is { } tps ? Invariant($"assumes the foreground p99 it was measured under: {bench.During:F1} ms (baseline {bench.Baseline:F1} ms) at {tps:N0} ops/s") : null);
         }
         return BackfillRateSource.Default;

@@ -2,7 +2,7 @@ namespace Switchyard.Core.Runbook;
 
 /// <summary>
 /// Rates used to estimate durations from table size. They are estimates, said so in the runbook; measure your own
-/// (<c>switchyard-ledger bench backfill</c>, <c>switchyard-ledger ledger seed</c> prints rows/s) and pass them in for a tighter plan.
+/// (a recorded backfill benchmark, a seed that prints rows/s) and pass them in for a tighter plan.
 /// </summary>
 public sealed record RunbookRates
 {

@@ -18,7 +18,7 @@ public static partial class SpecLoader
     public static MigrationSpec LoadFile(string path)
     {
         if (!File.Exists(path))
-            throw new SpecException(new SpecLocation(path, 0, 0), "spec file not found.", "Pass the path of a YAML spec, e.g. samples/Ledger/specs/001-normalize-transaction-status.yaml.");
+            throw new SpecException(new SpecLocation(path, 0, 0), "spec file not found.", "Pass the path of a YAML spec, e.g. migrations/001-normalize-status.yaml.");
         if (Directory.Exists(path))
             throw new SpecException(new SpecLocation(path, 0, 0), "the spec path is a directory.", "Pass the path of a YAML spec file.");
         return Load(SpecLimits.ReadFile(path), path);

@@ -13,11 +13,12 @@ public sealed class BackfillFaultTests : IClassFixture<ExpandedLedger>
     [Fact]
     public async Task StatementTimeout_SplitsTheBatch_AndTheBackfillStillCompletesExactly()
     {
-        // Given rows whose update costs ~2 ms each (a slow trigger that does not stand aside for the backfill)
+        // Given rows whose update costs ~3 ms each (a slow trigger that does not stand aside for the backfill): one pass
+        // of a 2,000-key window (125 rows, one key in 16) then takes 375 ms, over the timeout on any machine
         await _db.ResetAsync();
         var before = await _db.InvariantsAsync();
         await _db.ExecuteAsync("""
-            CREATE OR REPLACE FUNCTION slow_rows() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(0.002); RETURN NEW; END $$;
+            CREATE OR REPLACE FUNCTION slow_rows() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(0.003); RETURN NEW; END $$;
             CREATE TRIGGER slow_rows BEFORE UPDATE ON transactions FOR EACH ROW WHEN (OLD.id <= 3000) EXECUTE FUNCTION slow_rows();
             """);
         try

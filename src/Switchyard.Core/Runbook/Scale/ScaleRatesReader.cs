@@ -103,7 +103,7 @@ public static class ScaleRatesReader
         {
             var benches = await sql.QueryAsync(LastBenchWalSql, r => (Wal: r.GetDouble(0), Rows: r.GetInt64(1), At: r.GetFieldValue<DateTimeOffset>(2)), ct, table).ConfigureAwait(false);
             if (benches is [var b])
-                return new ScaleFigure(b.Wal, Text($"measured by the last `switchyard-ledger bench backfill` of {table} ({b.Rows:N0} rows, {b.At.UtcDateTime:yyyy-MM-dd HH:mm} UTC)"));
+                return new ScaleFigure(b.Wal, Text($"measured by the last recorded backfill benchmark of {table} ({b.Rows:N0} rows, {b.At.UtcDateTime:yyyy-MM-dd HH:mm} UTC)"));
         }
         return ScaleFigure.Default(ScaleDefaults.WalBytesPerRow, "no `bench backfill` of this table recorded its WAL; pass --wal-bytes-per-row");
     }
