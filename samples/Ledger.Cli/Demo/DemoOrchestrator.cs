@@ -262,10 +262,12 @@ internal sealed partial class DemoOrchestrator
                 else if (!faults.Killed && done >= 40 && resume is { IsCompleted: true })
                 {
                     faults.Killed = true;
+                    faults.KilledAt = done;
                     child.KillHard();
                     Fault("kill -9 migrator", $"SIGKILL to the apply process (pid {child.Pid}) at {done:F0}% of the backfill; apply is re-run");
                 }
-                else if (!faults.Terminated && faults.Killed && attempt > 1 && done >= 70)
+                // Once the re-run committed a batch: heap-only passes move the share in big steps a fixed mark could miss.
+                else if (!faults.Terminated && faults.Killed && attempt > 1 && done > faults.KilledAt)
                 {
                     faults.Terminated = true;
                     var what = await FaultInjector.TerminateMigratorBackendAsync(demoDb, TimeSpan.FromSeconds(3), ct).ConfigureAwait(false);
@@ -286,7 +288,7 @@ internal sealed partial class DemoOrchestrator
         {
             if (!faults.ReplayPaused) Fault("standby replay paused", "not injected: the backfill finished before 10%");
             if (!faults.Killed) Fault("kill -9 migrator", "not injected: the backfill finished before 40% and the standby's resume");
-            if (!faults.Terminated) Fault("terminated backend", "not injected: the resumed backfill finished before 70%");
+            if (!faults.Terminated) Fault("terminated backend", "not injected: the resumed backfill finished before its first batch");
         }
         _sampler.TrackProgress = false;
         var end = await _sampler.ReadProgressAsync(ct).ConfigureAwait(false);
@@ -389,12 +391,5 @@ internal sealed partial class DemoOrchestrator
             await drop.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
         await using var create = admin.CreateCommand($"CREATE DATABASE {Ident.Quote(_options.Database)}");
         await create.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-    }
-
-    private sealed class BackfillFaults
-    {
-        public bool ReplayPaused { get; set; }
-        public bool Killed { get; set; }
-        public bool Terminated { get; set; }
     }
 }
