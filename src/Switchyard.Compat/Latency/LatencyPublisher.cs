@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
+using Switchyard.Compat.Publishing;
 
 namespace Switchyard.Compat.Latency;
 
@@ -11,10 +12,8 @@ public sealed partial class LatencyPublisher : IAsyncDisposable
     private readonly LatencyFeed _feed;
     private readonly LatencyPublisherOptions _options;
     private readonly ILogger _logger;
-    private readonly CancellationTokenSource _stop = new();
-    private Task _loop = Task.CompletedTask;
+    private PeriodicPublishLoop? _loop;
     private int _publishes;
-    private int _disposed;
 
     private LatencyPublisher(NpgsqlDataSource dataSource, LatencyFeed feed, LatencyPublisherOptions options, ILogger logger)
     {
@@ -35,7 +34,7 @@ public sealed partial class LatencyPublisher : IAsyncDisposable
         options.Validate();
         await CompatLatencyTable.EnsureAsync(dataSource, ct).ConfigureAwait(false);
         var publisher = new LatencyPublisher(dataSource, feed, options, logger ?? NullLogger.Instance);
-        publisher._loop = Task.Run(() => publisher.LoopAsync(publisher._stop.Token), CancellationToken.None);
+        publisher._loop = new PeriodicPublishLoop(options.Interval, options.TimeProvider, publisher.PublishAsync, e => PublishFailed(publisher._logger, e));
         return publisher;
     }
 
@@ -81,43 +80,8 @@ public sealed partial class LatencyPublisher : IAsyncDisposable
         batch.BatchCommands.Add(delete);
     }
 
-    private async Task LoopAsync(CancellationToken ct)
-    {
-        while (!ct.IsCancellationRequested)
-        {
-            try
-            {
-                await Task.Delay(_options.Interval, _options.TimeProvider, ct).ConfigureAwait(false);
-                await PublishAsync(ct).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
-            {
-                break;
-            }
-            catch (Exception e)
-            {
-                PublishFailed(_logger, e);
-            }
-        }
-    }
-
     /// <summary>Stops the loop and publishes the last interval.</summary>
-    public async ValueTask DisposeAsync()
-    {
-        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
-        await _stop.CancelAsync().ConfigureAwait(false);
-        await _loop.ConfigureAwait(false);
-        try
-        {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-            await PublishAsync(timeout.Token).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is NpgsqlException or OperationCanceledException or TimeoutException)
-        {
-            PublishFailed(_logger, e);
-        }
-        _stop.Dispose();
-    }
+    public ValueTask DisposeAsync() => _loop?.DisposeAsync() ?? ValueTask.CompletedTask;
 
     [LoggerMessage(EventId = 7301, Level = LogLevel.Warning, Message = "Publishing application latency failed; will retry next interval")]
     private static partial void PublishFailed(ILogger logger, Exception exception);

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
+using Switchyard.Compat.Publishing;
 
 namespace Switchyard.Compat.Mismatches;
 
@@ -12,9 +13,7 @@ public sealed partial class MismatchPublisher : IAsyncDisposable
     private readonly MismatchPublisherOptions _options;
     private readonly ILogger _logger;
     private readonly DateTimeOffset _startedAt;
-    private readonly CancellationTokenSource _stop = new();
-    private Task _loop = Task.CompletedTask;
-    private int _disposed;
+    private PeriodicPublishLoop? _loop;
 
     private MismatchPublisher(NpgsqlDataSource dataSource, MismatchRecorder recorder, MismatchPublisherOptions options, ILogger logger)
     {
@@ -36,7 +35,7 @@ public sealed partial class MismatchPublisher : IAsyncDisposable
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.Interval, TimeSpan.Zero);
         await CompatMismatchesTable.EnsureAsync(dataSource, ct).ConfigureAwait(false);
         var publisher = new MismatchPublisher(dataSource, recorder, options, logger ?? NullLogger.Instance);
-        publisher._loop = Task.Run(() => publisher.LoopAsync(publisher._stop.Token), CancellationToken.None);
+        publisher._loop = new PeriodicPublishLoop(options.Interval, options.TimeProvider, publisher.PublishAsync, e => PublishFailed(publisher._logger, e));
         return publisher;
     }
 
@@ -76,43 +75,8 @@ public sealed partial class MismatchPublisher : IAsyncDisposable
         return snapshots.Count;
     }
 
-    private async Task LoopAsync(CancellationToken ct)
-    {
-        while (!ct.IsCancellationRequested)
-        {
-            try
-            {
-                await Task.Delay(_options.Interval, _options.TimeProvider, ct).ConfigureAwait(false);
-                await PublishAsync(ct).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
-            {
-                break;
-            }
-            catch (Exception e)
-            {
-                PublishFailed(_logger, e);
-            }
-        }
-    }
-
     /// <summary>Stops the loop and publishes a last time, so the guards see this instance's final figures.</summary>
-    public async ValueTask DisposeAsync()
-    {
-        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
-        await _stop.CancelAsync().ConfigureAwait(false);
-        await _loop.ConfigureAwait(false);
-        try
-        {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-            await PublishAsync(timeout.Token).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is NpgsqlException or OperationCanceledException or TimeoutException)
-        {
-            PublishFailed(_logger, e);
-        }
-        _stop.Dispose();
-    }
+    public ValueTask DisposeAsync() => _loop?.DisposeAsync() ?? ValueTask.CompletedTask;
 
     [LoggerMessage(EventId = 7201, Level = LogLevel.Warning, Message = "Publishing shadow-read mismatches failed; will retry next interval")]
     private static partial void PublishFailed(ILogger logger, Exception exception);

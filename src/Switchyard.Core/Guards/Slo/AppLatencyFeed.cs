@@ -24,6 +24,7 @@ public sealed class AppLatencyFeed : IForegroundLatency
     private readonly AppLatencyOptions _options;
     private DateTime _readUpTo = DateTime.MinValue;
     private double? _baselineMs;
+    private (double P99Ms, long Operations, DateTime Newest)? _baselineWindow;
 
     public AppLatencyFeed(NpgsqlDataSource dataSource, AppLatencyOptions options, TimeProvider time)
     {
@@ -39,14 +40,16 @@ public sealed class AppLatencyFeed : IForegroundLatency
     public async Task<bool> IsActiveAsync(CancellationToken ct)
     {
         if (!await _runner.ScalarAsync<bool>(ActiveSql, ct).ConfigureAwait(false)) return false;
-        var window = await ReadAsync(DateTime.MinValue, _options.BaselineWindow, ct).ConfigureAwait(false);
-        return window.Operations >= _options.MinBaselineOperations;
+        // Kept for the baseline that follows, so both judge the same operations.
+        _baselineWindow = await ReadAsync(DateTime.MinValue, _options.BaselineWindow, ct).ConfigureAwait(false);
+        return _baselineWindow.Value.Operations >= _options.MinBaselineOperations;
     }
 
     public async Task<double> BaselineP99MsAsync(CancellationToken ct)
     {
         if (_baselineMs is { } known) return known;
-        var window = await ReadAsync(DateTime.MinValue, _options.BaselineWindow, ct).ConfigureAwait(false);
+        var window = _baselineWindow ?? await ReadAsync(DateTime.MinValue, _options.BaselineWindow, ct).ConfigureAwait(false);
+        _baselineWindow = null; // a retry after too few operations reads afresh
         if (window.Operations < _options.MinBaselineOperations)
             throw new LatencyUnavailableException(FormattableString.Invariant(
                 $"applications published {window.Operations} operations in the last {_options.BaselineWindow.TotalSeconds:0} s of switchyard.compat_latency, fewer than the {_options.MinBaselineOperations} a baseline needs"));
