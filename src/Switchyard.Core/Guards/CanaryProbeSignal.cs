@@ -72,7 +72,7 @@ public sealed class CanaryProbeSignal : IGuardSignal, Slo.IForegroundLatency
 
     public async Task<IReadOnlyList<SignalReading>> ReadAsync(CancellationToken ct)
     {
-        var (p99, probes) = await SampleWindowAsync(ct).ConfigureAwait(false);
+        var (p99, probes, _) = await SampleWindowAsync(ct).ConfigureAwait(false);
         var baseline = Math.Max(BaselineP99Micros!.Value, (long)_options.BaselineFloor.TotalMicroseconds);
         var ratio = (double)p99 / baseline;
         return [new SignalReading(SignalNames.CanaryP99Ratio, "", ratio, SignalUnits.Ratio,
@@ -87,15 +87,21 @@ public sealed class CanaryProbeSignal : IGuardSignal, Slo.IForegroundLatency
         return Math.Max(BaselineP99Micros.Value, (long)_options.BaselineFloor.TotalMicroseconds) / 1000.0;
     }
 
-    public async Task<double> RecentP99MsAsync(CancellationToken ct) => (await SampleWindowAsync(ct).ConfigureAwait(false)).P99Micros / 1000.0;
+    public async Task<Slo.LatencySample> RecentAsync(double sloMs, CancellationToken ct)
+    {
+        var (p99, _, fresh) = await SampleWindowAsync(ct).ConfigureAwait(false);
+        var over = fresh.Count(micros => micros > sloMs * 1000);
+        return new Slo.LatencySample(p99 / 1000.0, fresh.Length, over);
+    }
 
-    /// <summary>Runs one sample of probes into the window; the window's p99 in microseconds and its probe count.</summary>
-    private async Task<(long P99Micros, long Probes)> SampleWindowAsync(CancellationToken ct)
+    /// <summary>Runs one sample of probes into the window; the window's p99 in microseconds, its probe count, and this sample's probes.</summary>
+    private async Task<(long P99Micros, long Probes, long[] Fresh)> SampleWindowAsync(CancellationToken ct)
     {
         BaselineP99Micros ??= await CaptureBaselineAsync(ct).ConfigureAwait(false);
-        for (var i = 0; i < _options.ProbesPerSample; i++)
+        var fresh = new long[_options.ProbesPerSample];
+        for (var i = 0; i < fresh.Length; i++)
         {
-            var micros = await ProbeOnceAsync(ct).ConfigureAwait(false);
+            var micros = fresh[i] = await ProbeOnceAsync(ct).ConfigureAwait(false);
             lock (_gate)
             {
                 _window.Enqueue(micros);
@@ -107,7 +113,7 @@ public sealed class CanaryProbeSignal : IGuardSignal, Slo.IForegroundLatency
         {
             foreach (var v in _window) histogram.RecordValue(v);
         }
-        return (histogram.GetValueAtPercentile(99), histogram.TotalCount);
+        return (histogram.GetValueAtPercentile(99), histogram.TotalCount, fresh);
     }
 
     private static LongHistogram NewHistogram() => new(MaxMicros, 3);

@@ -47,13 +47,16 @@ public static class SwitchyardMetrics
         "switchyard_latency_slo_seconds", "The foreground p99 the latency-SLO controller keeps the backfill under.", new GaugeConfiguration { LabelNames = ["migration"] });
 
     public static readonly Gauge LatencyP99Seconds = Metrics.CreateGauge(
-        "switchyard_latency_p99_seconds", "Foreground p99 (canary probe) at the controller's last sample.", new GaugeConfiguration { LabelNames = ["migration"] });
+        "switchyard_latency_p99_seconds", "Foreground p99 (the applications' latency feed, else the canary probe) at the controller's last sample.", new GaugeConfiguration { LabelNames = ["migration"] });
 
     public static readonly Gauge LatencyBaselineSeconds = Metrics.CreateGauge(
         "switchyard_latency_baseline_seconds", "Foreground p99 measured before the backfill started.", new GaugeConfiguration { LabelNames = ["migration"] });
 
     public static readonly Gauge BackfillAllowedRowsPerSecond = Metrics.CreateGauge(
         "switchyard_backfill_allowed_rows_per_second", "Rows/s the latency-SLO controller allows: +Inf without a limit, 0 while paused.", new GaugeConfiguration { LabelNames = ["migration"] });
+
+    public static readonly Gauge LatencyErrorBudgetSpent = Metrics.CreateGauge(
+        "switchyard_latency_error_budget_spent_ratio", "Share of the latency SLO's error budget (1% of operations over the SLO) spent since the backfill started.", new GaugeConfiguration { LabelNames = ["migration"] });
 
     private static readonly string[] Phases = ["planned", "expand", "backfill", "validate", "cutover", "contract", "done"];
 
@@ -123,6 +126,7 @@ public static class SwitchyardMetrics
         LatencyP99Seconds.WithLabels(migration).Set(d.P99Ms / 1000);
         LatencyBaselineSeconds.WithLabels(migration).Set(d.BaselineMs / 1000);
         BackfillAllowedRowsPerSecond.WithLabels(migration).Set(d.AllowedRowsPerSecond ?? double.PositiveInfinity);
+        if (d.ErrorBudgetSpent is { } spent) LatencyErrorBudgetSpent.WithLabels(migration).Set(spent);
         var tag = new Tag(TelemetryTags.Migration, migration);
         SwitchyardInstruments.LatencySlo.Record(d.SloMs / 1000, tag);
         SwitchyardInstruments.LatencyP99.Record(d.P99Ms / 1000, tag);

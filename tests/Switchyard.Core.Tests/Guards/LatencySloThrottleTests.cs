@@ -12,7 +12,7 @@ public sealed class LatencySloThrottleTests
     {
         public string Name => "scripted";
         public Task<double> BaselineP99MsAsync(CancellationToken ct) => Task.FromResult(10.0);
-        public Task<double> RecentP99MsAsync(CancellationToken ct) => Task.FromResult(20.0);
+        public Task<LatencySample> RecentAsync(double sloMs, CancellationToken ct) => Task.FromResult(LatencySample.P99Only(20.0));
     }
 
     private static BatchContext Worker(int worker, long rowsDone) => new("m", worker, rowsDone, 1_000_000, 0);

@@ -36,13 +36,14 @@ public sealed class AppLatencySloTests : IClassFixture<ExpandedLedger>
         // Then it is the p99 over both instances' operations together (percentile_disc: the value at rank ceil(0.99 n))
         baseline.ShouldBe(P99(all));
 
-        // When one instance publishes 100 more operations of 50 ms, Then a sample reads only those
-        for (var i = 0; i < 100; i++) Record(a, 50, all);
+        // When one instance publishes 100 more operations, 40 of them over a 30 ms SLO, Then a sample reads only those
+        for (var i = 0; i < 60; i++) Record(a, 20, all);
+        for (var i = 0; i < 40; i++) Record(a, 50, all);
         await PublishOnceAsync(a, "feed-a");
-        (await feed.RecentP99MsAsync(CancellationToken.None)).ShouldBe(50);
+        (await feed.RecentAsync(30, CancellationToken.None)).ShouldBe(new LatencySample(50, 100, 40));
 
-        // And with nothing new, it widens to the quiet window rather than report nothing
-        (await feed.RecentP99MsAsync(CancellationToken.None)).ShouldBe(P99(all));
+        // And with nothing new, it widens to the quiet window rather than report nothing, counting no operation twice
+        (await feed.RecentAsync(30, CancellationToken.None)).ShouldBe(new LatencySample(P99(all), 0, 0));
     }
 
     [Fact]

@@ -18,6 +18,13 @@ namespace Switchyard.Core.Guards.Slo;
 /// first second at full speed with every worker), and a hold band (p99 above <see cref="LatencySloOptions.HoldAboveSloShare"/>
 /// of the SLO keeps the rate rather than raising it), so the rate rests just under the SLO instead of crossing it on every climb.
 /// </para>
+/// <para>
+/// An error budget, because the SLO is a p99 over the whole backfill, not over each second: at most 1% of the
+/// operations since the backfill started may take longer than the SLO. Each sample adds its new operations and how many
+/// were over; with half the budget spent the rate stops climbing, and with all of it spent the rate is cut while the
+/// recent operations still spend it, until what the breaches cost is paid back. Seconds under the SLO alone would not
+/// pay back a burst of slow payments at the start.
+/// </para>
 /// </summary>
 public sealed class AimdRateController
 {
@@ -26,6 +33,8 @@ public sealed class AimdRateController
     private double _resumeRate;
     private bool _slowStart;
     private double _fastestSeen;
+    private long _operations;
+    private long _overSlo;
 
     public AimdRateController(double baselineMs, LatencySloOptions options)
     {
@@ -49,17 +58,33 @@ public sealed class AimdRateController
     /// <summary>The fastest rate seen while unlimited: above it a limit no longer holds anything back.</summary>
     public double CeilingRowsPerSecond { get; private set; }
 
+    /// <summary>The share of the error budget spent so far (1 = 1% of the operations over the SLO); null before any operation was counted.</summary>
+    public double? ErrorBudgetSpent => _operations == 0 ? null : _overSlo / (_operations * AllowedShareOverSlo);
+
+    /// <summary>The SLO is a p99: 1% of the operations may take longer.</summary>
+    private const double AllowedShareOverSlo = 0.01;
+
     /// <summary>Feeds one p99 sample and the rows/s the backfill actually ran at since the last one.</summary>
-    public SloDecision Observe(double p99Ms, double observedRowsPerSecond)
+    public SloDecision Observe(double p99Ms, double observedRowsPerSecond) => Observe(LatencySample.P99Only(p99Ms), observedRowsPerSecond);
+
+    /// <summary>Feeds one sample (p99 and the operations it adds to the error budget) and the rows/s the backfill ran at since the last one.</summary>
+    public SloDecision Observe(LatencySample sample, double observedRowsPerSecond)
     {
         if (State == SloState.Unlimited) CeilingRowsPerSecond = Math.Max(CeilingRowsPerSecond, observedRowsPerSecond);
         _fastestSeen = Math.Max(_fastestSeen, observedRowsPerSecond);
+        _operations += sample.Operations;
+        _overSlo += sample.OverSlo;
+        var p99Ms = sample.P99Ms;
         if (p99Ms <= SloMs)
         {
             _samplesOver = 0;
+            var spent = _operations >= _options.ErrorBudgetMinOperations ? ErrorBudgetSpent ?? 0 : 0;
+            var stillSpending = sample.Operations > 0 && sample.OverSlo > sample.Operations * AllowedShareOverSlo / 2;
             return State switch
             {
                 SloState.Paused => Move(SloState.Limited, Math.Max(_options.MinRowsPerSecond, _resumeRate), SloChange.Resume, p99Ms, "back under the SLO"),
+                _ when spent >= 1 && stillSpending => Cut(p99Ms, observedRowsPerSecond, "error budget spent"),
+                SloState.Limited when spent >= _options.HoldAtErrorBudgetSpent => Decide(SloChange.Hold, p99Ms, "half the error budget spent, rate held"),
                 SloState.Limited when p99Ms > _options.HoldAboveSloShare * SloMs => Decide(SloChange.Hold, p99Ms, "near the SLO, rate held"),
                 SloState.Limited when _slowStart => Double(p99Ms, observedRowsPerSecond),
                 SloState.Limited => Increase(p99Ms, observedRowsPerSecond),
@@ -70,17 +95,24 @@ public sealed class AimdRateController
         _slowStart = false;
         _samplesOver++;
         if (State == SloState.Paused) return Decide(SloChange.Hold, p99Ms, "still over the SLO");
-        var current = AllowedRowsPerSecond ?? observedRowsPerSecond;
-        var cut = Math.Max(_options.MinRowsPerSecond, current * _options.DecreaseFactor);
         if (p99Ms >= _options.PauseAtSloMultiple * SloMs || _samplesOver >= _options.PauseAfterSamplesOver)
         {
-            _resumeRate = cut;
+            _resumeRate = CutRate(observedRowsPerSecond);
             var why = p99Ms >= _options.PauseAtSloMultiple * SloMs
                 ? string.Create(CultureInfo.InvariantCulture, $"at least {_options.PauseAtSloMultiple:0.##}x the SLO")
                 : string.Create(CultureInfo.InvariantCulture, $"over the SLO for {_samplesOver} samples in a row");
             return Move(SloState.Paused, 0, SloChange.Pause, p99Ms, why);
         }
-        return Move(SloState.Limited, cut, SloChange.Slow, p99Ms, "over the SLO");
+        return Cut(p99Ms, observedRowsPerSecond, "over the SLO");
+    }
+
+    private double CutRate(double observedRowsPerSecond) =>
+        Math.Max(_options.MinRowsPerSecond, (AllowedRowsPerSecond ?? observedRowsPerSecond) * _options.DecreaseFactor);
+
+    private SloDecision Cut(double p99Ms, double observedRowsPerSecond, string why)
+    {
+        _slowStart = false;
+        return Move(SloState.Limited, CutRate(observedRowsPerSecond), SloChange.Slow, p99Ms, why);
     }
 
     /// <summary>Slow start: doubles while under the SLO; once the backfill cannot use half the limit, the limit holds nothing back.</summary>
@@ -115,11 +147,12 @@ public sealed class AimdRateController
 
     private SloDecision Decide(SloChange change, double p99Ms, string why)
     {
-        var decision = new SloDecision(State, change, p99Ms, SloMs, BaselineMs, AllowedRowsPerSecond, "");
+        var decision = new SloDecision(State, change, p99Ms, SloMs, BaselineMs, AllowedRowsPerSecond, "") { ErrorBudgetSpent = ErrorBudgetSpent };
+        var budget = ErrorBudgetSpent is { } spent ? string.Create(CultureInfo.InvariantCulture, $", {spent * 100:0}% of the error budget spent") : "";
         return decision with
         {
             Reason = string.Create(CultureInfo.InvariantCulture,
-                $"latency SLO: p99 {p99Ms:0.0##} ms, SLO {SloMs:0.0##} ms ({_options.Target}, baseline p99 {BaselineMs:0.0##} ms), {why}: {decision.RateText}"),
+                $"latency SLO: p99 {p99Ms:0.0##} ms, SLO {SloMs:0.0##} ms ({_options.Target}, baseline p99 {BaselineMs:0.0##} ms){budget}, {why}: {decision.RateText}"),
         };
     }
 }

@@ -13,9 +13,11 @@ public sealed class AppLatencyFeed : IForegroundLatency
 {
     private const string ActiveSql = "SELECT to_regclass('switchyard.compat_latency') IS NOT NULL";
 
-    // $1: only rows published after this; $2: and within this many seconds.
+    // $1: only rows published after this; $2: and within this many seconds; $3: rows after this are new to the
+    // error budget; $4: the SLO in microseconds.
     private const string P99Sql = """
-        SELECT (percentile_disc(0.99) WITHIN GROUP (ORDER BY s.us))::float8 / 1000, count(s.us), max(l.published_at)
+        SELECT (percentile_disc(0.99) WITHIN GROUP (ORDER BY s.us))::float8 / 1000, count(s.us), max(l.published_at),
+               count(s.us) FILTER (WHERE l.published_at > $3), count(s.us) FILTER (WHERE l.published_at > $3 AND s.us > $4)
         FROM switchyard.compat_latency l, unnest(l.samples_us) AS s(us)
         WHERE l.published_at > $1 AND l.published_at > clock_timestamp() - make_interval(secs => $2)
         """;
@@ -24,7 +26,7 @@ public sealed class AppLatencyFeed : IForegroundLatency
     private readonly AppLatencyOptions _options;
     private DateTime _readUpTo = DateTime.MinValue;
     private double? _baselineMs;
-    private (double P99Ms, long Operations, DateTime Newest)? _baselineWindow;
+    private FeedWindow? _baselineWindow;
 
     public AppLatencyFeed(NpgsqlDataSource dataSource, AppLatencyOptions options, TimeProvider time)
     {
@@ -58,23 +60,31 @@ public sealed class AppLatencyFeed : IForegroundLatency
         return _baselineMs.Value;
     }
 
-    public async Task<double> RecentP99MsAsync(CancellationToken ct)
+    public async Task<LatencySample> RecentAsync(double sloMs, CancellationToken ct)
     {
-        var window = await ReadAsync(_readUpTo, _options.QuietWindow, ct).ConfigureAwait(false);
+        var window = await ReadAsync(_readUpTo, _options.QuietWindow, ct, sloMs).ConfigureAwait(false);
         if (window.Operations < _options.MinSampleOperations)
-            window = await ReadAsync(DateTime.MinValue, _options.QuietWindow, ct).ConfigureAwait(false);
+            window = await ReadAsync(DateTime.MinValue, _options.QuietWindow, ct, sloMs).ConfigureAwait(false);
         if (window.Operations < _options.MinSampleOperations)
             throw new LatencyUnavailableException(FormattableString.Invariant(
                 $"applications published {window.Operations} operations in the last {_options.QuietWindow.TotalSeconds:0} s of switchyard.compat_latency, fewer than {_options.MinSampleOperations}"));
         _readUpTo = window.Newest;
-        return window.P99Ms;
+        return new LatencySample(window.P99Ms, window.Fresh, window.FreshOverSlo);
     }
 
-    private async Task<(double P99Ms, long Operations, DateTime Newest)> ReadAsync(DateTime after, TimeSpan within, CancellationToken ct)
+    /// <summary>Reads the window; <paramref name="sloMs"/> counts the operations new since the last sample over it.</summary>
+    private async Task<FeedWindow> ReadAsync(DateTime after, TimeSpan within, CancellationToken ct, double sloMs = double.MaxValue)
     {
+        var sloMicros = (long)Math.Min(sloMs * 1000, int.MaxValue);
         var rows = await _runner.QueryAsync(P99Sql,
-            r => (r.IsDBNull(0) ? 0 : r.GetDouble(0), r.GetInt64(1), r.IsDBNull(2) ? after : r.GetDateTime(2)),
-            ct, DateTime.SpecifyKind(after, DateTimeKind.Utc), within.TotalSeconds).ConfigureAwait(false);
+            r => new FeedWindow(r.IsDBNull(0) ? 0 : r.GetDouble(0), r.GetInt64(1), r.IsDBNull(2) ? after : r.GetDateTime(2), r.GetInt64(3), r.GetInt64(4)),
+            ct, Utc(after), within.TotalSeconds, Utc(_readUpTo), sloMicros).ConfigureAwait(false);
         return rows[0];
     }
+
+    private static DateTime Utc(DateTime at) => DateTime.SpecifyKind(at, DateTimeKind.Utc);
+
+    /// <param name="Fresh">Operations published since the last sample.</param>
+    /// <param name="FreshOverSlo">Of those, how many took longer than the SLO.</param>
+    private readonly record struct FeedWindow(double P99Ms, long Operations, DateTime Newest, long Fresh, long FreshOverSlo);
 }

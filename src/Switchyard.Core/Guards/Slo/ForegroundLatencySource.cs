@@ -39,9 +39,9 @@ public sealed class ForegroundLatencySource(LatencySource source, AppLatencyFeed
         return await _chosen.BaselineP99MsAsync(ct).ConfigureAwait(false);
     }
 
-    public async Task<double> RecentP99MsAsync(CancellationToken ct)
+    public async Task<LatencySample> RecentAsync(double sloMs, CancellationToken ct)
     {
         if (_chosen is null) await BaselineP99MsAsync(ct).ConfigureAwait(false);
-        return await _chosen!.RecentP99MsAsync(ct).ConfigureAwait(false);
+        return await _chosen!.RecentAsync(sloMs, ct).ConfigureAwait(false);
     }
 }

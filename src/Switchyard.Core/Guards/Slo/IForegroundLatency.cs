@@ -9,6 +9,6 @@ public interface IForegroundLatency
     /// <summary>The p99 in ms over a short quiet window: call before the backfill generates load.</summary>
     Task<double> BaselineP99MsAsync(CancellationToken ct);
 
-    /// <summary>The p99 in ms over the most recent window, taking new samples now.</summary>
-    Task<double> RecentP99MsAsync(CancellationToken ct);
+    /// <summary>The p99 over the most recent window, taking new samples now, and the new operations slower than <paramref name="sloMs"/>.</summary>
+    Task<LatencySample> RecentAsync(double sloMs, CancellationToken ct);
 }

@@ -38,6 +38,14 @@ public sealed record LatencySloOptions
     /// <value>The default is 0.8.</value>
     public double HoldAboveSloShare { get; init; } = 0.8;
 
+    /// <summary>With this share of the error budget spent (1% of the operations since the backfill started over the SLO), the rate stops climbing.</summary>
+    /// <value>The default is 0.5: the second half of the budget is kept for what the controller cannot foresee.</value>
+    public double HoldAtErrorBudgetSpent { get; init; } = 0.5;
+
+    /// <summary>The error budget acts only once this many operations were counted: 1% of fewer is a handful of operations, too few to judge a p99 by.</summary>
+    /// <value>The default is 1,000 (about 3 s of payments at 300 ops/s; the canary's 5 probes a sample take over 3 minutes).</value>
+    public long ErrorBudgetMinOperations { get; init; } = 1_000;
+
     /// <summary>The batch time batches aim at while the rate is limited (instead of the backfill's own target).</summary>
     /// <value>The default is 25 ms.</value>
     public TimeSpan LimitedBatchTime { get; init; } = TimeSpan.FromMilliseconds(25);
@@ -72,6 +80,8 @@ public sealed record LatencySloOptions
         if (PauseAfterSamplesOver < 1) throw new SwitchyardException("The latency-SLO sustained-breach count must be at least 1.");
         if (StartRowsPerSecond is <= 0 || HoldAboveSloShare is <= 0 or > 1 || double.IsNaN(HoldAboveSloShare))
             throw new SwitchyardException("The latency-SLO start rate must be positive and the hold share between 0 and 1.");
+        if (HoldAtErrorBudgetSpent is <= 0 || double.IsNaN(HoldAtErrorBudgetSpent) || ErrorBudgetMinOperations < 1)
+            throw new SwitchyardException($"The latency-SLO error-budget hold share must be positive (got {HoldAtErrorBudgetSpent}) and its minimum operations at least 1 (got {ErrorBudgetMinOperations}).");
         if (LimitedBatchTime <= TimeSpan.Zero) throw new SwitchyardException("The latency-SLO limited batch time must be positive.");
         if (MinRowsPerSecond <= 0 || IncreaseRowsPerSecond <= 0 || IncreaseShareOfCeiling < 0)
             throw new SwitchyardException("The latency-SLO minimum rate and increase step must be positive.");

@@ -67,9 +67,9 @@ public sealed partial class LatencySloThrottle : IBackfillThrottle, IBatchTimeAd
     /// </summary>
     public TimeSpan? TargetBatchTime => Last is { State: not SloState.Unlimited } ? _options.LimitedBatchTime : null;
 
-    /// <summary>One line for progress output: "SLO 7.5 ms, p99 3.1 ms, rate no limit".</summary>
+    /// <summary>One line for progress output: "SLO 7.5 ms, p99 3.1 ms, budget 12% spent, rate no limit".</summary>
     public string Describe() => _unreadable is { } u ? "latency SLO: " + u
-        : Last is { } d ? FormattableString.Invariant($"SLO {d.SloMs:0.0#} ms, p99 {d.P99Ms:0.0#} ms, rate {d.RateText}")
+        : Last is { } d ? FormattableString.Invariant($"SLO {d.SloMs:0.0#} ms, p99 {d.P99Ms:0.0#} ms{(d.ErrorBudgetSpent is { } b ? $", budget {b * 100:0}% spent" : "")}, rate {d.RateText}")
         : "latency SLO: measuring baseline";
 
     /// <summary>Measures the baseline now (otherwise the first batch does): call before the backfill generates load.</summary>
@@ -148,10 +148,10 @@ public sealed partial class LatencySloThrottle : IBackfillThrottle, IBatchTimeAd
         var now = _time.GetTimestamp();
         var seconds = _sampledAt == 0 ? 0 : _time.GetElapsedTime(_sampledAt, now).TotalSeconds;
         var observed = seconds > 0 ? Math.Max(0, batch.RowsDone - _rowsAtSample) / seconds : 0;
-        double p99;
+        LatencySample sample;
         try
         {
-            p99 = await _latency.RecentP99MsAsync(ct).ConfigureAwait(false);
+            sample = await _latency.RecentAsync(controller.SloMs, ct).ConfigureAwait(false);
         }
         catch (Exception e) when (e is SqlFailedException or NpgsqlException or TimeoutException or LatencyUnavailableException)
         {
@@ -164,7 +164,7 @@ public sealed partial class LatencySloThrottle : IBackfillThrottle, IBatchTimeAd
         var wasUnreadable = _unreadable is not null;
         _unreadable = null;
         var before = controller.AllowedRowsPerSecond;
-        var decision = controller.Observe(p99, observed);
+        var decision = controller.Observe(sample, observed);
         _sampledAt = _time.GetTimestamp();
         _rowsAtSample = batch.RowsDone;
         if (decision.AllowedRowsPerSecond != before)
@@ -227,6 +227,7 @@ public sealed partial class LatencySloThrottle : IBackfillThrottle, IBatchTimeAd
                 baseline_ms = d.BaselineMs,
                 slo = _options.Target.ToString(),
                 allowed_rows_per_second = d.AllowedRowsPerSecond,
+                error_budget_spent = d.ErrorBudgetSpent,
                 latency = _latency.Name,
             }, ct).ConfigureAwait(false);
         }

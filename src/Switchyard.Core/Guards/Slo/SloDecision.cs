@@ -30,6 +30,9 @@ public enum SloChange
 /// <param name="AllowedRowsPerSecond">null without a limit; 0 while paused.</param>
 public sealed record SloDecision(SloState State, SloChange Change, double P99Ms, double SloMs, double BaselineMs, double? AllowedRowsPerSecond, string Reason)
 {
+    /// <summary>The share of the error budget (1% of operations over the SLO) spent since the backfill started; null when the measure counts no operations.</summary>
+    public double? ErrorBudgetSpent { get; init; }
+
     /// <summary>The rate as people read it.</summary>
     public string RateText => State switch
     {

@@ -1,0 +1,92 @@
+using Switchyard.Core.Guards.Slo;
+
+namespace Switchyard.Core.Tests.Guards;
+
+public sealed class SloErrorBudgetTests
+{
+    // Baseline 10 ms, SLO 15 ms; the budget is 1% of the operations over 15 ms.
+    private static readonly LatencySloOptions Options = new() { StartRowsPerSecond = null, IncreaseRowsPerSecond = 500, IncreaseShareOfCeiling = 0 };
+
+    [Fact]
+    public void Observe_HalfTheBudgetSpent_HoldsTheRateInsteadOfClimbing()
+    {
+        // Given a limited controller (one sample over the SLO cut 10,000 rows/s to 5,000)
+        var controller = new AimdRateController(10, Options);
+        controller.Observe(new LatencySample(20, 1_000, 6), 10_000).AllowedRowsPerSecond.ShouldBe(5_000);
+
+        // When the next p99 is well under the SLO but 6 of 1,000 operations so far were over it (60% of the budget)
+        var held = controller.Observe(new LatencySample(9, 0, 0), 5_000);
+
+        // Then the rate holds, saying why
+        held.Change.ShouldBe(SloChange.Hold);
+        held.AllowedRowsPerSecond.ShouldBe(5_000);
+        held.ErrorBudgetSpent.ShouldNotBeNull().ShouldBe(0.6, 1e-9);
+        held.Reason.ShouldContain("60% of the error budget spent, half the error budget spent, rate held");
+    }
+
+    [Fact]
+    public void Observe_BudgetOverspentWhileRecentOperationsStillSpendIt_CutsThenRecovers()
+    {
+        // Given a limited controller whose first 1,000 operations had 15 over the SLO (150% of the budget)
+        var controller = new AimdRateController(10, Options);
+        controller.Observe(new LatencySample(20, 1_000, 15), 10_000).AllowedRowsPerSecond.ShouldBe(5_000);
+
+        // When a sample under the SLO still has 1% of its operations over it
+        var cut = controller.Observe(new LatencySample(12, 1_000, 10), 5_000);
+
+        // Then the rate is cut though the p99 is under the SLO
+        cut.Change.ShouldBe(SloChange.Slow);
+        cut.AllowedRowsPerSecond.ShouldBe(2_500);
+        cut.Reason.ShouldContain("error budget spent: 2,500 rows/s");
+
+        // When the recent operations stop spending it, Then the rate holds while the budget is over half spent
+        var held = controller.Observe(new LatencySample(9, 2_000, 0), 2_500);
+        held.Change.ShouldBe(SloChange.Hold);
+        held.ErrorBudgetSpent.ShouldNotBeNull().ShouldBe(25.0 / 40, 1e-9);
+
+        // When enough fast operations pay the budget back under half, Then the rate climbs again
+        var up = controller.Observe(new LatencySample(9, 2_000, 0), 2_500);
+        up.Change.ShouldBe(SloChange.SpeedUp);
+        up.AllowedRowsPerSecond.ShouldBe(3_000);
+    }
+
+    [Fact]
+    public void Observe_BudgetHalfSpentInSlowStart_StopsDoubling()
+    {
+        // Given a slow start at 1,000 rows/s
+        var controller = new AimdRateController(10, new LatencySloOptions { StartRowsPerSecond = 1_000 });
+
+        // When the p99 is under the SLO but 7 of 1,000 operations were over it
+        var decision = controller.Observe(new LatencySample(12, 1_000, 7), 1_000);
+
+        // Then the rate stays at 1,000 rows/s
+        decision.Change.ShouldBe(SloChange.Hold);
+        decision.AllowedRowsPerSecond.ShouldBe(1_000);
+    }
+
+    [Fact]
+    public void Observe_P99Only_LeavesTheBudgetUnknown()
+    {
+        // Given / When a sample with no operations counted
+        var decision = new AimdRateController(10, Options).Observe(9, 1_000);
+
+        // Then no budget is claimed
+        decision.ErrorBudgetSpent.ShouldBeNull();
+        decision.Reason.ShouldNotContain("error budget");
+    }
+
+    [Fact]
+    public void Observe_FewerOperationsThanTheMinimum_LeavesTheBudgetOutOfTheDecision()
+    {
+        // Given a controller with the default 1,000-operation minimum, limited at 5,000 rows/s
+        var controller = new AimdRateController(10, Options);
+        controller.Observe(new LatencySample(20, 5, 5), 10_000);
+
+        // When 5 canary probes of 10 were over the SLO but the p99 is under it
+        var decision = controller.Observe(new LatencySample(9, 5, 0), 5_000);
+
+        // Then the budget (5,000% spent) is reported but the rate climbs
+        decision.ErrorBudgetSpent.ShouldNotBeNull().ShouldBe(50, 1e-9);
+        decision.Change.ShouldBe(SloChange.SpeedUp);
+    }
+}
