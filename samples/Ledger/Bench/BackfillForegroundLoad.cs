@@ -20,6 +20,7 @@ public sealed class BackfillForegroundLoad : IBackfillBenchLoad, IAsyncDisposabl
     private const string WarmUpPhase = "warmup";
     private const string BaselinePhase = "baseline";
     private const string BackfillPhase = "backfill";
+    private const int AppPoolSize = 64;
 
     private readonly Dictionary<BackfillBenchSide, NpgsqlDataSource> _ledgers;
     private readonly double _tps;
@@ -56,8 +57,10 @@ public sealed class BackfillForegroundLoad : IBackfillBenchLoad, IAsyncDisposabl
             InitialPhase = WarmUpPhase,
             LatencyFeed = feed,
         };
-        var builder = new NpgsqlConnectionStringBuilder(ledger.ConnectionString) { ApplicationName = "ledger-app-v1" };
-        builder.MaxPoolSize = Math.Max(builder.MaxPoolSize, options.MaxInFlight + 4);
+        // A payments service's bounded, warm pool: operations beyond it queue for a connection (their latency counts the
+        // wait). A pool as large as the in-flight bound would, once the naive side blocks writers, open connections up to
+        // max_connections, each a backend fork and a SCRAM exchange on the same 2 cores: a storm later sides inherit.
+        var builder = new NpgsqlConnectionStringBuilder(ledger.ConnectionString) { ApplicationName = "ledger-app-v1", MaxPoolSize = AppPoolSize, MinPoolSize = AppPoolSize / 4 };
         var apps = NpgsqlDataSource.Create(builder.ConnectionString);
         var run = await PaymentsWorkload.StartAsync(options, ledger, [new FleetMember(new LedgerAppV1(apps), 1)], ct).ConfigureAwait(false);
         _running[side] = (apps, run, publisher);
