@@ -85,11 +85,19 @@ public sealed record CatalogSnapshot(IReadOnlyDictionary<string, IReadOnlyList<s
         sql.QueryAsync("""
             SELECT a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull,
                    a.atttypid IN ('int2'::regtype, 'int4'::regtype, 'int8'::regtype)
-                   AND EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conrelid = a.attrelid AND k.contype = 'p' AND k.conkey = ARRAY[a.attnum])
+                   AND EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conrelid = a.attrelid AND k.contype = 'p' AND k.conkey = ARRAY[a.attnum]),
+                   CASE WHEN a.attgenerated = '' THEN pg_get_expr(d.adbin, d.adrelid) END,
+                   col_description(a.attrelid, a.attnum)
             FROM pg_attribute a
+            LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
             WHERE a.attrelid = to_regclass($1) AND a.attnum > 0 AND NOT a.attisdropped
             ORDER BY a.attnum
-            """, r => new CatalogColumn(r.GetString(0), r.GetString(1), r.GetBoolean(2)) { SoleIntegerKey = r.GetBoolean(3) }, ct, table.RegclassText);
+            """, r => new CatalogColumn(r.GetString(0), r.GetString(1), r.GetBoolean(2))
+            {
+                SoleIntegerKey = r.GetBoolean(3),
+                Default = r.IsDBNull(4) ? null : r.GetString(4),
+                Comment = r.IsDBNull(5) ? null : r.GetString(5),
+            }, ct, table.RegclassText);
 
     public static async Task<bool> TableExistsAsync(SafeSqlRunner sql, QualifiedName table, CancellationToken ct) =>
         await sql.ScalarAsync<bool>("SELECT to_regclass($1) IS NOT NULL", ct, table.RegclassText).ConfigureAwait(false);
@@ -100,4 +108,10 @@ public sealed record CatalogColumn(string Name, string Type, bool NotNull)
 {
     /// <summary>True when this column alone is the table's primary key and is int2/int4/int8.</summary>
     public bool SoleIntegerKey { get; init; }
+
+    /// <summary>The default as PostgreSQL prints it (pg_get_expr), what a column replacing this one carries over; null without one.</summary>
+    public string? Default { get; init; }
+
+    /// <summary>The column's comment; null without one.</summary>
+    public string? Comment { get; init; }
 }

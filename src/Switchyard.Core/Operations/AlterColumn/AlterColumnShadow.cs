@@ -11,6 +11,8 @@ namespace Switchyard.Core.Operations.AlterColumn;
 /// with <c>down</c>; an insert that gives the shadow is a new-shape write even when the old column got its default,
 /// as an insert through the new version's view does); the backfill passes every row through it; NOT NULL, reference
 /// and unique key are built on the shadow online; Contract drops the trigger and swaps the columns in one transaction and adds the check under the final name.
+/// The old column's comment carries over to the column that replaces it unless the spec sets its own; its default does
+/// not (an expression of the old type), and the swap step says so.
 /// Rollback before Contract drops the shadow, trigger and function: the old column was never touched.
 /// </summary>
 internal static class AlterColumnShadow
@@ -25,11 +27,14 @@ internal static class AlterColumnShadow
         var shadow = ShadowName(a);
         var (col, sh) = (Ident.Quote(a.Column), Ident.Quote(shadow));
         var live = context.Columns(t).Where(c => c.Name != shadow).ToList();
-        var wasNotNull = live.FirstOrDefault(c => c.Name == a.Column)?.NotNull ?? false;
+        var old = live.FirstOrDefault(c => c.Name == a.Column);
+        var wasNotNull = old?.NotNull ?? false;
         yield return Step(context, MigrationPhase.Expand, $"{t.Name}.{a.Column}.shadow", $"Add shadow column {t}.{shadow} {a.Type} (nullable, no default: catalog-only)",
             Ddl($"ALTER TABLE {t.Sql} ADD COLUMN {sh} {a.Type}", t, LockMode.AccessExclusive),
             Undo($"Drop shadow column {shadow}", Ddl($"ALTER TABLE {t.Sql} DROP COLUMN IF EXISTS {sh}", t, LockMode.AccessExclusive)),
             appliedProbe: CatalogProbes.ColumnExists(t, shadow));
+        // The old column's comment rides on the shadow, so the swap's rename carries it with no step of its own after it.
+        if (!a.HasComment && old?.Comment is { } comment) yield return CommentStep(context, MigrationPhase.Expand, t, shadow, comment);
         var others = live.Where(c => c.Name != a.Column).ToList();
         var body = $"""
               IF (TG_OP = 'INSERT' AND NEW.{sh} IS NOT NULL)
@@ -57,7 +62,9 @@ internal static class AlterColumnShadow
         // The sync trigger goes in the swap's own transaction: dropped any earlier, a write of only the old column would
         // leave the NOT NULL shadow empty and fail; dropped any later, it would name a shadow that no longer exists.
         var trigger = Ident.Quote(RowTriggers.TriggerName(t, a.Column, Purpose));
-        yield return Step(context, MigrationPhase.Contract, $"{t.Name}.{a.Column}.swap", $"Swap: drop {t}.{a.Column}, rename {shadow} to {a.Column} (with the sync trigger's drop: one transaction, brief lock)",
+        // The old default is an expression of the old type, which the new type may not take: it is named, not carried.
+        var lostDefault = !a.HasDefault && old?.Default is { } d ? $"; its default {d} goes with it (restate it with `default:`)" : "";
+        yield return Step(context, MigrationPhase.Contract, $"{t.Name}.{a.Column}.swap", $"Swap: drop {t}.{a.Column}, rename {shadow} to {a.Column} (with the sync trigger's drop: one transaction, brief lock){lostDefault}",
             Ddl($"DROP TRIGGER IF EXISTS {trigger} ON {t.Sql}; ALTER TABLE {t.Sql} DROP COLUMN {col}; ALTER TABLE {t.Sql} RENAME COLUMN {sh} TO {col}", t, LockMode.AccessExclusive),
             PastPointOfNoReturn, StepTraits.Drops | StepTraits.Renames, CatalogProbes.ColumnMissing(t, shadow)) with
         {
