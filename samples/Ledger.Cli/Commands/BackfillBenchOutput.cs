@@ -19,6 +19,7 @@ internal static class BackfillBenchOutput
     public static JsonObject Build(BackfillBenchResult result, BackfillLoadFigures? foreground)
     {
         var node = JsonSerializer.SerializeToNode(result, CliOutput.Json)!.AsObject();
+        node.Remove(Prefix(BackfillBenchSide.SwitchyardUnthrottled)); // a null side; a present one is flattened below
         foreach (var (side, figures) in Sides(result))
         {
             node.Remove(side);
@@ -40,7 +41,7 @@ internal static class BackfillBenchOutput
         var sides = Sides(result).Select(s => s.Figures).ToList();
         IReadOnlyList<string> Row(string measure, Func<BackfillBenchSideResult, string> value) => [measure, .. sides.Select(value)];
         CliOutput.Table($"Backfill benchmark on the post-Expand shape of {result.ExpandSpec} (NOT VALID foreign key: {(result.ForeignKey ? "yes" : "no")})",
-            ["measure", "naive UPDATE", $"hand-written loop ({HandWrittenBatchLoop.Sessions} sessions)", "switchyard"],
+            ["measure", "naive UPDATE", $"hand-written loop ({HandWrittenBatchLoop.Sessions} sessions)", "switchyard", .. result.SwitchyardUnthrottled is null ? Array.Empty<string>() : ["switchyard, no SLO"]],
         [
             Row("rows", _ => result.Rows.ToString("N0", Inv)),
             Row("seconds", s => s.Seconds.ToString("F2", Inv)),
@@ -53,10 +54,12 @@ internal static class BackfillBenchOutput
             Row("table size before → after", s => $"{Mib(s.Footprint.TableBytesBefore)} → {Mib(s.Footprint.TableBytesAfter)} (×{s.Footprint.TableGrowth.ToString("F2", Inv)})"),
             Row("index size before → after", s => $"{Mib(s.Footprint.IndexBytesBefore)} → {Mib(s.Footprint.IndexBytesAfter)}"),
             ["workers / batches", "1 / 1", $"{HandWrittenBatchLoop.Sessions} / {HandWrittenBatchLoop.BatchKeys:N0} keys each",
-                $"{result.Workers} / {result.Batches} (p50 {result.BatchRowsP50} rows, {result.BatchMsP50:F0} ms)"],
+                $"{result.Workers} / {result.Batches} (p50 {result.BatchRowsP50} rows, {result.BatchMsP50:F0} ms)", .. result.SwitchyardUnthrottled is null ? Array.Empty<string>() : [$"{result.Workers}"]],
         ]);
         CliOutput.Plain($"ratio (naive / switchyard): {result.Ratio.ToString("F2", Inv)}");
         CliOutput.Plain($"ratio_vs_loop (hand-written loop / switchyard): {result.RatioVsLoop.ToString("F2", Inv)}");
+        if (result.SloRateShare is { } share)
+            CliOutput.Plain($"slo_rate_share (switchyard rows/s under its SLO / with no SLO): {share.ToString("F2", Inv)}");
         if (foreground is null) return;
         var rows = new List<IReadOnlyList<string>>();
         foreach (var s in foreground.Sides)
@@ -69,7 +72,11 @@ internal static class BackfillBenchOutput
     }
 
     private static IEnumerable<(string Side, BackfillBenchSideResult Figures)> Sides(BackfillBenchResult r) =>
-        [("naive", r.Naive), ("loop", r.Loop), ("switchyard", r.Switchyard)];
+        r.SwitchyardUnthrottled is { } u ? [("naive", r.Naive), ("loop", r.Loop), ("switchyard", r.Switchyard), (Prefix(BackfillBenchSide.SwitchyardUnthrottled), u)]
+            : [("naive", r.Naive), ("loop", r.Loop), ("switchyard", r.Switchyard)];
+
+    /// <summary>The side's name in JSON keys and tables: naive, loop, switchyard, switchyard_unthrottled.</summary>
+    public static string Prefix(BackfillBenchSide side) => side == BackfillBenchSide.SwitchyardUnthrottled ? "switchyard_unthrottled" : side.ToString().ToLowerInvariant();
 
     private static string Mib(long bytes) => (bytes / (1024.0 * 1024)).ToString("N1", Inv) + " MiB";
 

@@ -18,7 +18,7 @@ internal sealed record SideLoadFigures(
     /// <summary>p99 during the backfill / p99 of its own baseline.</summary>
     public double P99Ratio => BaselineP99Ms > 0 ? Math.Round(P99Ms / BaselineP99Ms, 2) : 0;
 
-    public string Prefix => Side.ToString().ToLowerInvariant();
+    public string Prefix => BackfillBenchOutput.Prefix(Side);
 }
 
 /// <summary>The foreground figures <c>bench backfill --with-load</c> adds to its output (snake_case in JSON).</summary>
@@ -27,7 +27,7 @@ internal sealed class BackfillLoadFigures
     public BackfillLoadFigures(BackfillForegroundLoad load)
     {
         LoadTps = load.OperationsPerSecond;
-        Sides = [.. Enum.GetValues<BackfillBenchSide>().Select(side =>
+        Sides = [.. Enum.GetValues<BackfillBenchSide>().Where(load.Windows.ContainsKey).Select(side =>
         {
             var w = load.Windows[side];
             return new SideLoadFigures(side, w.Baseline.P99Ms, w.Baseline.MaxMs, w.BaselineFailed, w.DuringBackfill.P99Ms, w.DuringBackfill.MaxMs, w.DuringBackfillFailed, w.DuringBackfill.Count);
@@ -39,7 +39,7 @@ internal sealed class BackfillLoadFigures
     public IReadOnlyList<SideLoadFigures> Sides { get; }
 
     /// <summary>
-    /// The JSON fields: <c>{side}_baseline_p99_ms</c>, <c>{side}_p99_ms</c>, … for naive, loop and switchyard, each
+    /// The JSON fields: <c>{side}_baseline_p99_ms</c>, <c>{side}_p99_ms</c>, … for naive, loop, switchyard and switchyard_unthrottled, each
     /// side against its own baseline; <c>baseline_p99_ms</c> (the naive side's) is kept for older readers.
     /// </summary>
     public IEnumerable<(string Key, double Value)> Fields()

@@ -8,7 +8,7 @@ public sealed class BackfillBenchWithLoadTests(TestDatabase db) : IClassFixture<
     [Fact]
     public async Task Bench_backfill_with_load_adds_foreground_p99_with_and_without_each_backfill()
     {
-        // Given the managed cluster (the bench seeds its own two ledgers)
+        // Given the managed cluster (the bench seeds its own four ledgers)
 
         // When the backfill benchmark runs with payments traffic against each ledger
         var result = await CliRunner.RunSampleAsync(["bench", "backfill", "--rows", "20000", "--workers", "2", "--with-load", "40", "--warmup-seconds", "1", "--baseline-seconds", "2", "--json", "-c", db.ConnectionString]);
@@ -19,7 +19,7 @@ public sealed class BackfillBenchWithLoadTests(TestDatabase db) : IClassFixture<
         var root = json.RootElement;
         root.GetProperty("rows").GetInt64().ShouldBe(20_000);
         root.GetProperty("load_tps").GetDouble().ShouldBe(40);
-        foreach (var side in new[] { "naive", "loop", "switchyard" })
+        foreach (var side in new[] { "naive", "loop", "switchyard", "switchyard_unthrottled" })
         {
             root.GetProperty($"{side}_state_missing").GetInt64().ShouldBe(0, side);
             foreach (var field in new[] { "baseline_p99_ms", "p99_ms" })
@@ -33,6 +33,10 @@ public sealed class BackfillBenchWithLoadTests(TestDatabase db) : IClassFixture<
         // nothing failed outside the naive UPDATE's window
         root.GetProperty("loop_failed").GetInt64().ShouldBe(0);
         root.GetProperty("switchyard_failed").GetInt64().ShouldBe(0);
+        root.GetProperty("switchyard_unthrottled_failed").GetInt64().ShouldBe(0);
+        // and the SLO side's rate is set against the same backfill's with no SLO
+        var share = root.GetProperty("slo_rate_share").GetDouble();
+        share.ShouldBe(Math.Round(root.GetProperty("switchyard_rows_per_second").GetDouble() / root.GetProperty("switchyard_unthrottled_rows_per_second").GetDouble(), 3), 0.001);
     }
 
     [Fact]

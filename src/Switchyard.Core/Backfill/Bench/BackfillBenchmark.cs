@@ -26,8 +26,9 @@ public sealed record BackfillBenchOptions
     public LatencySloOptions Controller { get; init; } = new();
 }
 
-/// <summary>The three ledgers, one per side; each gets the same seed before the benchmark runs.</summary>
-public sealed record BackfillBenchLedgers(NpgsqlDataSource Naive, NpgsqlDataSource Loop, NpgsqlDataSource Switchyard);
+/// <summary>The ledgers, one per side; each gets the same seed before the benchmark runs.</summary>
+/// <param name="Unthrottled">For Switchyard's backfill again without a latency SLO (under load, to show what the SLO costs); null: not run.</param>
+public sealed record BackfillBenchLedgers(NpgsqlDataSource Naive, NpgsqlDataSource Loop, NpgsqlDataSource Switchyard, NpgsqlDataSource? Unthrottled = null);
 
 /// <summary>One side's timing and footprint.</summary>
 public sealed record BackfillBenchSideResult(double Seconds, long RowsUpdated, long StateMissing, BenchFootprint Footprint)
@@ -66,6 +67,12 @@ public sealed record BackfillBenchResult(
 
     /// <summary>The latency SLO Switchyard's side ran under ("off": unthrottled).</summary>
     public string LatencySlo { get; init; } = LatencySloTarget.Off.ToString();
+
+    /// <summary>Switchyard's backfill without the SLO on its own ledger, when it ran (under load).</summary>
+    public BackfillBenchSideResult? SwitchyardUnthrottled { get; init; }
+
+    /// <summary>Switchyard's rows/s under its SLO as a share of its rows/s with none; null when the unthrottled side did not run.</summary>
+    public double? SloRateShare => SwitchyardUnthrottled is { RowsPerSecond: > 0 } u ? Math.Round(Switchyard.RowsPerSecond / u.RowsPerSecond, 3) : null;
 }
 
 /// <summary>
@@ -85,7 +92,8 @@ public sealed class BackfillBenchmark
         var loopSql = new SafeSqlRunner(ledgers.Loop, LongRunning);
         var oursSql = new SafeSqlRunner(ledgers.Switchyard, LongRunning);
         NormalizationTarget? target = null;
-        foreach (var sql in new[] { naiveSql, loopSql, oursSql })
+        var unthrottledSql = ledgers.Unthrottled is { } u ? new SafeSqlRunner(u, LongRunning) : null;
+        foreach (var sql in new[] { naiveSql, loopSql, oursSql, unthrottledSql }.OfType<SafeSqlRunner>())
         {
             target = await new BenchExpand(sql).ApplySpecAsync(options.ExpandSpec, ct).ConfigureAwait(false);
             await sql.ExecuteDdlAsync(new DdlStatement($"VACUUM (ANALYZE) {target.Table.Sql}", [], Concurrently: true), ct).ConfigureAwait(false);
@@ -111,24 +119,35 @@ public sealed class BackfillBenchmark
         var handWritten = await side.RunAsync(BackfillBenchSide.Loop, loopSql, loop.RunAsync, ct).ConfigureAwait(false);
 
         // (c) Switchyard's backfill, under the same latency SLO controller as `apply` when one is asked for.
-        BackfillOutcome? outcome = null;
         IReadOnlyList<IBackfillThrottle> throttles = options.LatencySlo.IsOff ? []
             : [await LatencySloThrottle.CreateAsync(ledgers.Switchyard, options.Controller with { Target = options.LatencySlo }, ct).ConfigureAwait(false)];
-        var ours = await side.RunAsync(BackfillBenchSide.Switchyard, oursSql, async token =>
-        {
-            outcome = await new BackfillRunner(oursSql).RunAsync(
-                new BackfillRequest("bench-backfill", t, new BackfillOptions { Workers = options.Workers, AnalyzeWhenDone = false }),
-                throttles, null, token).ConfigureAwait(false);
-            return outcome is BackfillCompleted ? outcome.Stats.RowsUpdated : 0;
-        }, ct).ConfigureAwait(false);
-        if (outcome is not BackfillCompleted)
-            throw new SwitchyardException($"the benchmark backfill ended {outcome?.State}: {outcome}", "Re-run with --verbose to see why.");
+        var (ours, outcome) = await RunOursAsync(side, BackfillBenchSide.Switchyard, oursSql, t, options, throttles, ct).ConfigureAwait(false);
+
+        // (d) under load: the same backfill with no SLO, for the rate and the p99 the SLO trades against each other.
+        var unthrottled = unthrottledSql is null ? null
+            : (await RunOursAsync(side, BackfillBenchSide.SwitchyardUnthrottled, unthrottledSql, t, options, [], ct).ConfigureAwait(false)).Result;
 
         var s = outcome.Stats;
         var foreignKey = await oursSql.ScalarAsync<bool>(
             "SELECT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = $1::regclass AND contype = 'f' AND NOT convalidated)", ct, t.Table.RegclassText).ConfigureAwait(false);
         return new BackfillBenchResult(rows, s.Workers, t.Table.ToString(), options.ExpandSpec.Name, foreignKey, naive, handWritten, ours,
-            s.BatchRowsP50, s.BatchKeysP50, s.BatchMillisP50, s.Batches, s.Retries, s.Splits) { LatencySlo = options.LatencySlo.ToString() };
+            s.BatchRowsP50, s.BatchKeysP50, s.BatchMillisP50, s.Batches, s.Retries, s.Splits) { LatencySlo = options.LatencySlo.ToString(), SwitchyardUnthrottled = unthrottled };
+    }
+
+    private static async Task<(BackfillBenchSideResult Result, BackfillOutcome Outcome)> RunOursAsync(SideRunner side, BackfillBenchSide which, SafeSqlRunner sql,
+        NormalizationTarget t, BackfillBenchOptions options, IReadOnlyList<IBackfillThrottle> throttles, CancellationToken ct)
+    {
+        BackfillOutcome? outcome = null;
+        var result = await side.RunAsync(which, sql, async token =>
+        {
+            outcome = await new BackfillRunner(sql).RunAsync(
+                new BackfillRequest("bench-backfill", t, new BackfillOptions { Workers = options.Workers, AnalyzeWhenDone = false }),
+                throttles, null, token).ConfigureAwait(false);
+            return outcome is BackfillCompleted ? outcome.Stats.RowsUpdated : 0;
+        }, ct).ConfigureAwait(false);
+        if (outcome is not BackfillCompleted)
+            throw new SwitchyardException($"the benchmark backfill ({which}) ended {outcome?.State}: {outcome}", "Re-run with --verbose to see why.");
+        return (result, outcome);
     }
 
     /// <summary>Runs one side the same way every time: checkpoint, load and baseline, probe, timed work, footprint, vacuum.</summary>

@@ -6,6 +6,9 @@ public enum BackfillBenchSide
     Naive,
     Loop,
     Switchyard,
+
+    /// <summary>Switchyard's backfill with no latency SLO, under the same load: the rate the SLO side is held back from.</summary>
+    SwitchyardUnthrottled,
 }
 
 /// <summary>
