@@ -39,7 +39,9 @@ public sealed partial class SafeSqlRunner
         var holdersSeen = new Dictionary<int, BlockingSession>();
         try
         {
-            await Pipeline(statement.Sql).ExecuteAsync(async token =>
+            if (statement.Concurrently && statement.FollowedBy is { Count: > 0 })
+                throw new ArgumentException("A CONCURRENTLY statement runs outside a transaction: it cannot have statements that commit with it.", nameof(statement));
+            await Pipeline(statement.Text).ExecuteAsync(async token =>
             {
                 attempts++;
                 await using var connection = await DataSource.OpenConnectionAsync(token).ConfigureAwait(false);
@@ -58,17 +60,22 @@ public sealed partial class SafeSqlRunner
                 await SetLocalTimeoutsAsync(connection, tx, gate.QueueLockTimeout ?? Options.LockTimeout, Options.StatementTimeout, token).ConfigureAwait(false);
                 await using (var cmd = Command(statement.Sql, connection, tx, [.. statement.Parameters ?? []]))
                     await cmd.ExecuteNonQueryAsync(token).ConfigureAwait(false);
+                foreach (var next in statement.FollowedBy ?? [])
+                {
+                    await using var followed = Command(next, connection, tx, []);
+                    await followed.ExecuteNonQueryAsync(token).ConfigureAwait(false);
+                }
                 await tx.CommitAsync(token).ConfigureAwait(false);
             }, ct).ConfigureAwait(false);
         }
         catch (Exception e) when (TransientErrors.IsLockTimeout(e))
         {
             var blockers = await CurrentHoldersAsync(statement, ct).ConfigureAwait(false);
-            throw new LockNotAcquiredException(statement.Sql, attempts, blockers.Count > 0 ? blockers : [.. holdersSeen.Values], e);
+            throw new LockNotAcquiredException(statement.Text, attempts, blockers.Count > 0 ? blockers : [.. holdersSeen.Values], e);
         }
         catch (Exception e) when (e is NpgsqlException)
         {
-            throw new SqlFailedException(statement.Sql, attempts, e);
+            throw new SqlFailedException(statement.Text, attempts, e);
         }
         return new StatementOutcome(attempts, waited, [.. holdersSeen.Values], started.Elapsed);
     }
@@ -209,7 +216,7 @@ public sealed partial class SafeSqlRunner
                 return (waited, queueTimeout);
             }
             if (waited >= Options.ConflictWaitBudget)
-                throw LockNotAcquiredException.WaitedOutsideQueue(statement.Sql, waited, holders);
+                throw LockNotAcquiredException.WaitedOutsideQueue(statement.Text, waited, holders);
             if (lastReport is null || waited - lastReport.Value >= HolderReportInterval)
             {
                 lastReport = waited;

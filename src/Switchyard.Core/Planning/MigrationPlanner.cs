@@ -125,11 +125,11 @@ public static class MigrationPlanner
     internal static PlanStep Step(string key, MigrationPhase phase, string description, DdlStatement ddl, PlanRollback? rollback, CatalogProbe? appliedProbe = null, CatalogProbe? halfAppliedProbe = null, StepTraits traits = StepTraits.None)
     {
         var strongest = ddl.Locks.OrderByDescending(l => l.Mode).FirstOrDefault();
-        return new PlanStep(key, phase, StepKind.Ddl, description, ddl.Sql, strongest?.Mode ?? LockMode.None, strongest?.Table.ToString(), false, rollback, ddl, appliedProbe, halfAppliedProbe, Traits: traits);
+        return new PlanStep(key, phase, StepKind.Ddl, description, ddl.Text, strongest?.Mode ?? LockMode.None, strongest?.Table.ToString(), false, rollback, ddl, appliedProbe, halfAppliedProbe, Traits: traits);
     }
 
     internal static PlanRollback Undo(string description, DdlStatement ddl) =>
-        new(description, ddl.Sql, ddl.Locks.Count == 0 ? LockMode.None : ddl.Locks.Max(l => l.Mode), ddl);
+        new(description, ddl.Text, ddl.Locks.Count == 0 ? LockMode.None : ddl.Locks.Max(l => l.Mode), ddl);
 
     internal static PlanRollback Nothing(string why) => new(why, null, LockMode.None, null);
 

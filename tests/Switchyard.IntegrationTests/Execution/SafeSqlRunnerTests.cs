@@ -162,4 +162,25 @@ public sealed class SafeSqlRunnerTests : IClassFixture<LedgerDatabase>
         inside.ShouldBe("321ms/7s");
         outside.ShouldBe("0");
     }
+
+    [Fact]
+    public async Task Ddl_StatementsThatCommitTogether_EachRunsAsItsOwnCommandAndAFailedOneUndoesTheOthers()
+    {
+        // Given statements that must commit together, the last of which fails (the column already exists)
+        var runner = _db.Runner();
+        var swap = DdlStatement.Together([new TableLock(Transactions, LockMode.AccessExclusive)],
+            "ALTER TABLE transactions ADD COLUMN together_a int", "ALTER TABLE transactions ADD COLUMN together_b int", "ALTER TABLE transactions ADD COLUMN together_a int");
+
+        // When they run
+        var failed = await Should.ThrowAsync<SqlFailedException>(() => runner.ExecuteDdlAsync(swap, CancellationToken.None));
+
+        // Then the error names every statement and neither column exists: nothing committed
+        failed.Message.ShouldContain("ADD COLUMN together_a int; ALTER TABLE transactions ADD COLUMN together_b int; ALTER TABLE");
+        (await _db.ScalarAsync<long>("SELECT count(*) FROM pg_attribute WHERE attrelid = 'transactions'::regclass AND attname LIKE 'together%'")).ShouldBe(0);
+
+        // When the same statements run without the failing one, Then both columns exist
+        await runner.ExecuteDdlAsync(swap with { FollowedBy = [swap.FollowedBy![0]] }, CancellationToken.None);
+        (await _db.ScalarAsync<long>("SELECT count(*) FROM pg_attribute WHERE attrelid = 'transactions'::regclass AND attname LIKE 'together%'")).ShouldBe(2);
+        await _db.ExecuteAsync("ALTER TABLE transactions DROP COLUMN together_a, DROP COLUMN together_b");
+    }
 }

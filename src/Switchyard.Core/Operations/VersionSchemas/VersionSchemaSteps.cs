@@ -50,7 +50,7 @@ public sealed record VersionSchemaSteps(IReadOnlyList<PlanStep> ExpandLast, IRea
     /// </summary>
     private static PlanStep CreateSchema(string role, string schema, string what) =>
         Step($"expand.version_schema.{role}", MigrationPhase.Expand, $"Create version schema {schema}: {what}",
-            Ddl($"CREATE SCHEMA {Ident.Quote(schema)}; COMMENT ON SCHEMA {Ident.Quote(schema)} IS {Ident.Literal(VersionSchemaNames.Marker)}", null, LockMode.None),
+            DdlStatement.Together([], $"CREATE SCHEMA {Ident.Quote(schema)}", $"COMMENT ON SCHEMA {Ident.Quote(schema)} IS {Ident.Literal(VersionSchemaNames.Marker)}"),
             Undo($"Drop version schema {schema} and its views (an app whose search path lists the table's schema after it falls through to the table)",
                 Ddl($"DROP SCHEMA IF EXISTS {Ident.Quote(schema)} CASCADE", null, LockMode.None)),
             appliedProbe: IsOurs(schema));
