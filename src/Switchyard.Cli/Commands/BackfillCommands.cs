@@ -166,8 +166,9 @@ internal static class BackfillCommands
     {
         var eta = p.Eta is { } e ? e.ToString(@"hh\:mm\:ss", CultureInfo.InvariantCulture) : "-";
         var reason = p.Reason is null ? "" : $" ({p.Reason})";
+        var step = p.Step is null ? "" : $" (step {p.Step})";
         return string.Create(CultureInfo.InvariantCulture,
-            $"{p.State}: {p.RowsDone:N0} / ~{p.RowsEstimated:N0} rows, {p.Fraction:P1} of keys, {p.RowsPerSecond:N0} rows/s, ETA {eta}{reason}");
+            $"{p.State}{step}: {p.RowsDone:N0} / ~{p.RowsEstimated:N0} rows, {p.Fraction:P1} of keys, {p.RowsPerSecond:N0} rows/s, ETA {eta}{reason}");
     }
 
     private static UnmappedPolicy ParsePolicy(string text) => TryParsePolicy(text, out var policy) ? policy

@@ -13,6 +13,9 @@ public sealed record BackfillProgress(
     TimeSpan? Eta,
     IReadOnlyList<WorkerProgress> Workers)
 {
+    /// <summary>The operation step whose backfill this is (the part after <c>#</c> of its run key); null for a normalization's own run.</summary>
+    public string? Step { get; init; }
+
     /// <summary>Share of the key space covered, 0..1.</summary>
     public double Fraction => KeysTotal <= 0 ? 1.0 : Math.Clamp((double)KeysDone / KeysTotal, 0, 1);
 }

@@ -38,6 +38,9 @@ public static class BackfillProgressReader
         var rate = run.Seconds > 0 ? (rows - run.RowsAtResume) / run.Seconds : 0;
         var keyRate = run.Seconds > 0 ? (keysDone - run.KeysAtResume) / run.Seconds : 0;
         TimeSpan? eta = run.State == "completed" ? TimeSpan.Zero : keyRate > 0 ? TimeSpan.FromSeconds((keysTotal - keysDone) / keyRate) : null;
-        return new BackfillProgress(migration, run.State, run.Reason, rows, run.Estimated, keysDone, keysTotal, rate, eta, workers);
+        return new BackfillProgress(migration, run.State, run.Reason, rows, run.Estimated, keysDone, keysTotal, rate, eta, workers)
+        {
+            Step = run.Key.Length > migration.Length + 1 && run.Key[migration.Length] == '#' ? run.Key[(migration.Length + 1)..] : null,
+        };
     }
 }

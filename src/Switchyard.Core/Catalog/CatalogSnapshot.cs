@@ -81,8 +81,9 @@ public sealed record CatalogSnapshot(IReadOnlyDictionary<string, IReadOnlyList<s
     /// Columns of a table in attnum order, with their type: what the catalog checks and compat views need; and which
     /// one, if any, is the table's whole primary key with an integer type (what a keyset backfill cuts batches on).
     /// </summary>
-    public static Task<IReadOnlyList<CatalogColumn>> ColumnsAsync(SafeSqlRunner sql, QualifiedName table, CancellationToken ct) =>
-        sql.QueryAsync("""
+    public static async Task<IReadOnlyList<CatalogColumn>> ColumnsAsync(SafeSqlRunner sql, QualifiedName table, CancellationToken ct)
+    {
+        var columns = await sql.QueryAsync("""
             SELECT a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull,
                    a.atttypid IN ('int2'::regtype, 'int4'::regtype, 'int8'::regtype)
                    AND EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conrelid = a.attrelid AND k.contype = 'p' AND k.conkey = ARRAY[a.attnum]),
@@ -97,7 +98,11 @@ public sealed record CatalogSnapshot(IReadOnlyDictionary<string, IReadOnlyList<s
                 SoleIntegerKey = r.GetBoolean(3),
                 Default = r.IsDBNull(4) ? null : r.GetString(4),
                 Comment = r.IsDBNull(5) ? null : r.GetString(5),
-            }, ct, table.RegclassText);
+            }, ct, table.RegclassText).ConfigureAwait(false);
+        if (columns.Count == 0) return columns;
+        var indexes = await CatalogIndex.OnTableAsync(sql, table, ct).ConfigureAwait(false);
+        return [.. columns.Select(c => c with { Indexes = [.. indexes.Where(i => i.Columns.Contains(c.Name))] })];
+    }
 
     public static async Task<bool> TableExistsAsync(SafeSqlRunner sql, QualifiedName table, CancellationToken ct) =>
         await sql.ScalarAsync<bool>("SELECT to_regclass($1) IS NOT NULL", ct, table.RegclassText).ConfigureAwait(false);
@@ -114,4 +119,7 @@ public sealed record CatalogColumn(string Name, string Type, bool NotNull)
 
     /// <summary>The column's comment; null without one.</summary>
     public string? Comment { get; init; }
+
+    /// <summary>The indexes with this column among their key columns.</summary>
+    public IReadOnlyList<CatalogIndex> Indexes { get; init; } = [];
 }

@@ -55,6 +55,7 @@ public sealed class PgrollKeysetBackfillTests : IAsyncLifetime
         var progress = (await BackfillProgressReader.ReadAsync(_db.Runner(), spec.Name, CancellationToken.None)).ShouldNotBeNull();
         progress.State.ShouldBe("completed");
         progress.RowsDone.ShouldBe(Rows);
+        $"{spec.Name}#{progress.Step}".ShouldBe(key);
 
         // And Contract leaves the bigint column under the old name with every value converted
         (await engine.ApplyAsync(spec, new ApplyOptions { Confirm = spec.Name }, CancellationToken.None)).State.ShouldBe("completed");

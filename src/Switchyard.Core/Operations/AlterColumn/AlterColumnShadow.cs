@@ -11,8 +11,9 @@ namespace Switchyard.Core.Operations.AlterColumn;
 /// with <c>down</c>; an insert that gives the shadow is a new-shape write even when the old column got its default,
 /// as an insert through the new version's view does); the backfill passes every row through it; NOT NULL, reference
 /// and unique key are built on the shadow online; Contract drops the trigger and swaps the columns in one transaction and adds the check under the final name.
-/// The old column's comment carries over to the column that replaces it unless the spec sets its own; its default does
-/// not (an expression of the old type), and the swap step says so.
+/// The old column's comment carries over to the column that replaces it unless the spec sets its own, and its plain
+/// indexes are rebuilt on it (<see cref="ShadowIndexes"/>); its default does not (an expression of the old type), and
+/// the swap step says so.
 /// Rollback before Contract drops the shadow, trigger and function: the old column was never touched.
 /// </summary>
 internal static class AlterColumnShadow
@@ -59,13 +60,17 @@ internal static class AlterColumnShadow
             foreach (var s in ConstraintSteps.NotNull(context, t, shadow)) yield return s;
         if (a.UniqueName is not null)
             foreach (var s in ConstraintSteps.UniqueByIndex(context, t, a.UniqueName, [shadow], primaryKey: false)) yield return s;
+        var kept = ShadowIndexes.Kept(old);
+        foreach (var s in ShadowIndexes.Build(context, t, a.Column, shadow, kept)) yield return s;
         // The sync trigger goes in the swap's own transaction: dropped any earlier, a write of only the old column would
         // leave the NOT NULL shadow empty and fail; dropped any later, it would name a shadow that no longer exists.
         var trigger = Ident.Quote(RowTriggers.TriggerName(t, a.Column, Purpose));
         // The old default is an expression of the old type, which the new type may not take: it is named, not carried.
         var lostDefault = !a.HasDefault && old?.Default is { } d ? $"; its default {d} goes with it (restate it with `default:`)" : "";
-        yield return Step(context, MigrationPhase.Contract, $"{t.Name}.{a.Column}.swap", $"Swap: drop {t}.{a.Column}, rename {shadow} to {a.Column} (with the sync trigger's drop: one transaction, brief lock){lostDefault}",
-            Ddl($"DROP TRIGGER IF EXISTS {trigger} ON {t.Sql}; ALTER TABLE {t.Sql} DROP COLUMN {col}; ALTER TABLE {t.Sql} RENAME COLUMN {sh} TO {col}", t, LockMode.AccessExclusive),
+        var keptText = kept.Count == 0 ? "" : $", {string.Join(", ", kept.Select(i => i.Name))} rebuilt on it";
+        yield return Step(context, MigrationPhase.Contract, $"{t.Name}.{a.Column}.swap", $"Swap: drop {t}.{a.Column}, rename {shadow} to {a.Column}{keptText} (with the sync trigger's drop: one transaction, brief lock){lostDefault}{ShadowIndexes.LostText(ShadowIndexes.Lost(old))}",
+            DdlStatement.Together([new TableLock(t, LockMode.AccessExclusive)],
+                [$"DROP TRIGGER IF EXISTS {trigger} ON {t.Sql}", $"ALTER TABLE {t.Sql} DROP COLUMN {col}", $"ALTER TABLE {t.Sql} RENAME COLUMN {sh} TO {col}", .. ShadowIndexes.TakeOldNames(t, kept)]),
             PastPointOfNoReturn, StepTraits.Drops | StepTraits.Renames, CatalogProbes.ColumnMissing(t, shadow)) with
         {
             LintClaims =
