@@ -89,4 +89,23 @@ public sealed class SloErrorBudgetTests
         decision.ErrorBudgetSpent.ShouldNotBeNull().ShouldBe(50, 1e-9);
         decision.Change.ShouldBe(SloChange.SpeedUp);
     }
+
+    [Fact]
+    public void Observe_ABurstLeavesTheWindow_TheRateClimbsAgain()
+    {
+        // Given a budget window of 3 samples and a burst: 30 of 1,000 operations over the SLO (the rate is cut to 5,000)
+        var controller = new AimdRateController(10, Options with { ErrorBudgetWindowSamples = 3 });
+        controller.Observe(new LatencySample(20, 1_000, 30), 10_000).AllowedRowsPerSecond.ShouldBe(5_000);
+
+        // When two quiet samples follow, Then the burst still spends the whole budget and the rate holds
+        controller.Observe(new LatencySample(9, 1_000, 0), 5_000).Change.ShouldBe(SloChange.Hold);
+        var held = controller.Observe(new LatencySample(9, 1_000, 0), 5_000);
+        held.Change.ShouldBe(SloChange.Hold);
+        held.ErrorBudgetSpent.ShouldNotBeNull().ShouldBe(1, 1e-9);
+
+        // When a third quiet sample pushes the burst out of the window, Then nothing is spent and the rate climbs
+        var up = controller.Observe(new LatencySample(9, 1_000, 0), 5_000);
+        up.ErrorBudgetSpent.ShouldNotBeNull().ShouldBe(0, 1e-9);
+        up.Change.ShouldBe(SloChange.SpeedUp);
+    }
 }

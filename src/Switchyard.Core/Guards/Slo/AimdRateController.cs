@@ -19,11 +19,12 @@ namespace Switchyard.Core.Guards.Slo;
 /// of the SLO keeps the rate rather than raising it), so the rate rests just under the SLO instead of crossing it on every climb.
 /// </para>
 /// <para>
-/// An error budget, because the SLO is a p99 over the whole backfill, not over each second: at most 1% of the
-/// operations since the backfill started may take longer than the SLO. Each sample adds its new operations and how many
-/// were over; with half the budget spent the rate stops climbing, and with all of it spent the rate is cut while the
-/// recent operations still spend it, until what the breaches cost is paid back. Seconds under the SLO alone would not
-/// pay back a burst of slow payments at the start.
+/// An error budget, because a p99 is judged over many seconds, not each one: at most 1% of the operations of the last
+/// <see cref="LatencySloOptions.ErrorBudgetWindowSamples"/> samples may take longer than the SLO. Each sample adds its new
+/// operations and how many were over; with half the budget spent the rate stops climbing, and with all of it spent the
+/// rate is cut while the recent operations still spend it. A second under the SLO alone does not pay back a burst of slow
+/// payments a moment before. The window is bounded so that a burst the backfill did not cause (a checkpoint, another
+/// job) cannot hold the rate at its floor for the rest of the run: it leaves the window within a minute.
 /// </para>
 /// </summary>
 public sealed class AimdRateController
@@ -33,6 +34,7 @@ public sealed class AimdRateController
     private double _resumeRate;
     private bool _slowStart;
     private double _fastestSeen;
+    private readonly Queue<(long Operations, long OverSlo)> _budgetWindow = new();
     private long _operations;
     private long _overSlo;
 
@@ -58,7 +60,7 @@ public sealed class AimdRateController
     /// <summary>The fastest rate seen while unlimited: above it a limit no longer holds anything back.</summary>
     public double CeilingRowsPerSecond { get; private set; }
 
-    /// <summary>The share of the error budget spent so far (1 = 1% of the operations over the SLO); null before any operation was counted.</summary>
+    /// <summary>The share of the error budget spent over the window (1 = 1% of its operations over the SLO); null while it counts no operation.</summary>
     public double? ErrorBudgetSpent => _operations == 0 ? null : _overSlo / (_operations * AllowedShareOverSlo);
 
     /// <summary>The SLO is a p99: 1% of the operations may take longer.</summary>
@@ -72,8 +74,7 @@ public sealed class AimdRateController
     {
         if (State == SloState.Unlimited) CeilingRowsPerSecond = Math.Max(CeilingRowsPerSecond, observedRowsPerSecond);
         _fastestSeen = Math.Max(_fastestSeen, observedRowsPerSecond);
-        _operations += sample.Operations;
-        _overSlo += sample.OverSlo;
+        CountInBudget(sample);
         var p99Ms = sample.P99Ms;
         if (p99Ms <= SloMs)
         {
@@ -104,6 +105,19 @@ public sealed class AimdRateController
             return Move(SloState.Paused, 0, SloChange.Pause, p99Ms, why);
         }
         return Cut(p99Ms, observedRowsPerSecond, "over the SLO");
+    }
+
+    private void CountInBudget(LatencySample sample)
+    {
+        _budgetWindow.Enqueue((sample.Operations, sample.OverSlo));
+        _operations += sample.Operations;
+        _overSlo += sample.OverSlo;
+        while (_budgetWindow.Count > _options.ErrorBudgetWindowSamples)
+        {
+            var (operations, over) = _budgetWindow.Dequeue();
+            _operations -= operations;
+            _overSlo -= over;
+        }
     }
 
     private double CutRate(double observedRowsPerSecond) =>

@@ -38,12 +38,16 @@ public sealed record LatencySloOptions
     /// <value>The default is 0.8.</value>
     public double HoldAboveSloShare { get; init; } = 0.8;
 
-    /// <summary>With this share of the error budget spent (1% of the operations since the backfill started over the SLO), the rate stops climbing.</summary>
+    /// <summary>With this share of the error budget spent (1% of the window's operations over the SLO), the rate stops climbing.</summary>
     /// <value>The default is 0.5: the second half of the budget is kept for what the controller cannot foresee.</value>
     public double HoldAtErrorBudgetSpent { get; init; } = 0.5;
 
-    /// <summary>The error budget acts only once this many operations were counted: 1% of fewer is a handful of operations, too few to judge a p99 by.</summary>
-    /// <value>The default is 1,000 (about 3 s of payments at 300 ops/s; the canary's 5 probes a sample take over 3 minutes).</value>
+    /// <summary>How many of the latest samples the error budget counts (one a <see cref="SampleInterval"/>).</summary>
+    /// <value>The default is 60: a minute at the default interval, long enough to hold a breach's cost, short enough that a burst the backfill did not cause is soon forgotten.</value>
+    public int ErrorBudgetWindowSamples { get; init; } = 60;
+
+    /// <summary>The error budget acts only once its window counts this many operations: 1% of fewer is a handful of operations, too few to judge a p99 by.</summary>
+    /// <value>The default is 1,000 (about 3 s of payments at 300 ops/s). The canary's 5 probes a sample never fill a window with that many: the budget is the application feed's.</value>
     public long ErrorBudgetMinOperations { get; init; } = 1_000;
 
     /// <summary>The batch time batches aim at while the rate is limited (instead of the backfill's own target).</summary>
@@ -80,8 +84,8 @@ public sealed record LatencySloOptions
         if (PauseAfterSamplesOver < 1) throw new SwitchyardException("The latency-SLO sustained-breach count must be at least 1.");
         if (StartRowsPerSecond is <= 0 || HoldAboveSloShare is <= 0 or > 1 || double.IsNaN(HoldAboveSloShare))
             throw new SwitchyardException("The latency-SLO start rate must be positive and the hold share between 0 and 1.");
-        if (HoldAtErrorBudgetSpent is <= 0 || double.IsNaN(HoldAtErrorBudgetSpent) || ErrorBudgetMinOperations < 1)
-            throw new SwitchyardException($"The latency-SLO error-budget hold share must be positive (got {HoldAtErrorBudgetSpent}) and its minimum operations at least 1 (got {ErrorBudgetMinOperations}).");
+        if (HoldAtErrorBudgetSpent is <= 0 || double.IsNaN(HoldAtErrorBudgetSpent) || ErrorBudgetMinOperations < 1 || ErrorBudgetWindowSamples < 1)
+            throw new SwitchyardException($"The latency-SLO error-budget hold share must be positive (got {HoldAtErrorBudgetSpent}), and its minimum operations (got {ErrorBudgetMinOperations}) and window samples (got {ErrorBudgetWindowSamples}) at least 1.");
         if (LimitedBatchTime <= TimeSpan.Zero) throw new SwitchyardException("The latency-SLO limited batch time must be positive.");
         if (MinRowsPerSecond <= 0 || IncreaseRowsPerSecond <= 0 || IncreaseShareOfCeiling < 0)
             throw new SwitchyardException("The latency-SLO minimum rate and increase step must be positive.");
