@@ -5,7 +5,7 @@ namespace Switchyard.Core.Tests.Guards;
 public sealed class SloErrorBudgetTests
 {
     // Baseline 10 ms, SLO 15 ms; the budget is 1% of the operations over 15 ms.
-    private static readonly LatencySloOptions Options = new() { StartRowsPerSecond = null, IncreaseRowsPerSecond = 500, IncreaseShareOfCeiling = 0 };
+    private static readonly LatencySloOptions Options = new() { StartRowsPerSecond = null, IncreaseRowsPerSecond = 500, IncreaseShareOfCeiling = 0, ErrorBudgetDecides = true };
 
     [Fact]
     public void Observe_HalfTheBudgetSpent_HoldsTheRateInsteadOfClimbing()
@@ -54,7 +54,7 @@ public sealed class SloErrorBudgetTests
     public void Observe_BudgetHalfSpentInSlowStart_StopsDoubling()
     {
         // Given a slow start at 1,000 rows/s
-        var controller = new AimdRateController(10, new LatencySloOptions { StartRowsPerSecond = 1_000 });
+        var controller = new AimdRateController(10, new LatencySloOptions { StartRowsPerSecond = 1_000, ErrorBudgetDecides = true });
 
         // When the p99 is under the SLO but 7 of 1,000 operations were over it
         var decision = controller.Observe(new LatencySample(12, 1_000, 7), 1_000);
@@ -107,5 +107,20 @@ public sealed class SloErrorBudgetTests
         var up = controller.Observe(new LatencySample(9, 1_000, 0), 5_000);
         up.ErrorBudgetSpent.ShouldNotBeNull().ShouldBe(0, 1e-9);
         up.Change.ShouldBe(SloChange.SpeedUp);
+    }
+
+    [Fact]
+    public void Observe_BudgetSpentByDefault_IsReportedButTheRateClimbs()
+    {
+        // Given the default options (the budget measured, not deciding), limited at 5,000 rows/s
+        var controller = new AimdRateController(10, new LatencySloOptions { StartRowsPerSecond = null });
+        controller.Observe(new LatencySample(20, 1_000, 30), 10_000).AllowedRowsPerSecond.ShouldBe(5_000);
+
+        // When a quiet sample follows while the budget is overspent
+        var decision = controller.Observe(new LatencySample(9, 1_000, 0), 5_000);
+
+        // Then the spent share is reported and the rate still climbs
+        decision.ErrorBudgetSpent.ShouldNotBeNull().ShouldBe(1.5, 1e-9);
+        decision.Change.ShouldBe(SloChange.SpeedUp);
     }
 }

@@ -79,7 +79,7 @@ public sealed class AimdRateController
         if (p99Ms <= SloMs)
         {
             _samplesOver = 0;
-            var spent = _operations >= _options.ErrorBudgetMinOperations ? ErrorBudgetSpent ?? 0 : 0;
+            var spent = _options.ErrorBudgetDecides && _operations >= _options.ErrorBudgetMinOperations ? ErrorBudgetSpent ?? 0 : 0;
             var stillSpending = sample.Operations > 0 && sample.OverSlo > sample.Operations * AllowedShareOverSlo / 2;
             return State switch
             {
