@@ -48,6 +48,11 @@ public sealed class PgrollOperationLockTests
                 await using var tx = await conn.BeginTransactionAsync();
                 await using (var cmd = SafeSqlRunner.Command(statement.Sql, conn, tx, [.. statement.Parameters ?? []]))
                     await cmd.ExecuteNonQueryAsync();
+                foreach (var next in statement.FollowedBy ?? [])
+                {
+                    await using var followed = SafeSqlRunner.Command(next, conn, tx);
+                    await followed.ExecuteNonQueryAsync();
+                }
                 var oid = oidBefore ?? await OidAsync(conn, tx, step.LockTable);
                 var held = oid is null ? LockMode.None : await StrongestAsync(conn, tx, oid.Value);
                 await tx.CommitAsync();
