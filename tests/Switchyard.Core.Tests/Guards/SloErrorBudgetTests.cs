@@ -7,12 +7,19 @@ public sealed class SloErrorBudgetTests
     // Baseline 10 ms, SLO 15 ms; the budget is 1% of the operations over 15 ms.
     private static readonly LatencySloOptions Options = new() { StartRowsPerSecond = null, IncreaseRowsPerSecond = 500, IncreaseShareOfCeiling = 0, ErrorBudgetDecides = true };
 
+    // One sample over the SLO cuts 10,000 rows/s to 5,000, with the given share of its 1,000 operations over the SLO.
+    private static AimdRateController LimitedAt5000(int overSloOfFirst1000)
+    {
+        var controller = new AimdRateController(10, Options);
+        controller.Observe(new LatencySample(20, 1_000, overSloOfFirst1000), 10_000).AllowedRowsPerSecond.ShouldBe(5_000);
+        return controller;
+    }
+
     [Fact]
     public void Observe_HalfTheBudgetSpent_HoldsTheRateInsteadOfClimbing()
     {
         // Given a limited controller (one sample over the SLO cut 10,000 rows/s to 5,000)
-        var controller = new AimdRateController(10, Options);
-        controller.Observe(new LatencySample(20, 1_000, 6), 10_000).AllowedRowsPerSecond.ShouldBe(5_000);
+        var controller = LimitedAt5000(overSloOfFirst1000: 6);
 
         // When the next p99 is well under the SLO but 6 of 1,000 operations so far were over it (60% of the budget)
         var held = controller.Observe(new LatencySample(9, 0, 0), 5_000);
@@ -28,8 +35,7 @@ public sealed class SloErrorBudgetTests
     public void Observe_BudgetOverspentWhileRecentOperationsStillSpendIt_CutsThenRecovers()
     {
         // Given a limited controller whose first 1,000 operations had 15 over the SLO (150% of the budget)
-        var controller = new AimdRateController(10, Options);
-        controller.Observe(new LatencySample(20, 1_000, 15), 10_000).AllowedRowsPerSecond.ShouldBe(5_000);
+        var controller = LimitedAt5000(overSloOfFirst1000: 15);
 
         // When a sample under the SLO still has 1% of its operations over it
         var cut = controller.Observe(new LatencySample(12, 1_000, 10), 5_000);

@@ -25,6 +25,9 @@ namespace Switchyard.Core.Guards.Slo;
 /// rate is cut while the recent operations still spend it. A second under the SLO alone does not pay back a burst of slow
 /// payments a moment before. The window is bounded so that a burst the backfill did not cause (a checkpoint, another
 /// job) cannot hold the rate at its floor for the rest of the run: it leaves the window within a minute.
+/// By default the budget is only measured (journaled, shown and exported); it takes part in the decision only when
+/// <see cref="LatencySloOptions.ErrorBudgetDecides"/> is set, because on a noisy host such bursts kept even the
+/// windowed budget overspent and held the backfill at its floor.
 /// </para>
 /// </summary>
 public sealed class AimdRateController
