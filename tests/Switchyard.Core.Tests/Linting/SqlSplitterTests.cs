@@ -6,7 +6,7 @@ namespace Switchyard.Core.Tests.Linting;
 public sealed class SqlSplitterTests
 {
     [Fact]
-    public void Semicolons_inside_strings_identifiers_comments_and_dollar_quotes_do_not_split()
+    public void Split_SemicolonsInStringsIdentifiersCommentsAndDollarQuotes_DoNotSplit()
     {
         // Given
         const string sql = """
@@ -29,7 +29,7 @@ public sealed class SqlSplitterTests
     }
 
     [Fact]
-    public void Statements_between_begin_and_commit_know_they_are_in_a_transaction_block()
+    public void Split_StatementsBetweenBeginAndCommit_KnowTheyAreInATransactionBlock()
     {
         // When
         var s = SqlSplitter.Split("SET lock_timeout = '1s';\nBEGIN;\nCREATE INDEX CONCURRENTLY i ON t (a);\nCOMMIT;\nCREATE INDEX CONCURRENTLY j ON t (b);");
@@ -41,7 +41,7 @@ public sealed class SqlSplitterTests
     }
 
     [Fact]
-    public void A_sql_standard_function_body_with_begin_atomic_stays_one_statement()
+    public void Split_SqlStandardFunctionBodyWithBeginAtomic_StaysOneStatement()
     {
         var s = SqlSplitter.Split("CREATE FUNCTION f(x int) RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT CASE WHEN x > 0 THEN 1 ELSE 0 END; SELECT 2; END; SELECT 3;");
 
@@ -51,7 +51,7 @@ public sealed class SqlSplitterTests
     }
 
     [Fact]
-    public void Rollback_to_savepoint_does_not_end_the_block()
+    public void Split_RollbackToSavepoint_DoesNotEndTheBlock()
     {
         var s = SqlSplitter.Split("BEGIN; SAVEPOINT a; ROLLBACK TO SAVEPOINT a; ALTER TABLE t ADD COLUMN c int; COMMIT; SELECT 1");
 
@@ -63,7 +63,7 @@ public sealed class SqlSplitterTests
     [InlineData("SELECT 1;\n/* open", "2:1: unterminated /* comment")]
     [InlineData("SELECT $x$ open", "1:8: unterminated dollar-quoted string $x$")]
     [InlineData("SELECT \"open", "1:8: unterminated quoted identifier")]
-    public void Unterminated_quotes_are_clear_errors_with_file_line_and_column(string sql, string expected)
+    public void Split_UnterminatedQuote_IsAClearErrorWithFileLineAndColumn(string sql, string expected)
     {
         var e = Should.Throw<SwitchyardException>(() => SqlSplitter.Split(sql, "m.sql"));
 

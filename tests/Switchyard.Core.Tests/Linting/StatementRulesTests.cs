@@ -41,7 +41,7 @@ public sealed class StatementRulesTests
     [InlineData("LOCK t IN SHARE ROW EXCLUSIVE MODE", "SY021")]
     [InlineData("UPDATE t SET a = lower(a)", "SY023")]
     [InlineData("DELETE FROM ONLY t", "SY023")]
-    public void Each_hazard_is_reported_with_its_stable_rule_id(string sql, string rule) =>
+    public void Analyze_EachHazard_IsReportedWithItsStableRuleId(string sql, string rule) =>
         Rules(sql).ShouldBe([rule]);
 
     [Theory]
@@ -62,10 +62,10 @@ public sealed class StatementRulesTests
     [InlineData("CREATE TABLE n (id bigint); UPDATE n SET id = id + 1; TRUNCATE n")]
     [InlineData("ALTER TABLE t ADD COLUMN m bigint, ADD CONSTRAINT m_fk FOREIGN KEY (m) REFERENCES merchants (id) NOT VALID")]
     [InlineData("SELECT 'CREATE INDEX i ON t (a); VACUUM FULL'")]
-    public void Safe_forms_raise_no_alarm(string sql) => Rules(sql).ShouldBeEmpty();
+    public void Analyze_SafeForms_RaiseNoAlarm(string sql) => Rules(sql).ShouldBeEmpty();
 
     [Fact]
-    public void Missing_timeouts_are_reported_once_at_the_first_locking_statement()
+    public void Analyze_MissingTimeouts_AreReportedOnceAtTheFirstLockingStatement()
     {
         // When
         var report = SqlLinter.Analyze("CREATE TABLE n (id int);\nALTER TABLE t ADD COLUMN c int;\nALTER TABLE t ADD COLUMN d int;", "m.sql");
@@ -77,7 +77,7 @@ public sealed class StatementRulesTests
     }
 
     [Fact]
-    public void Set_local_timeouts_last_only_until_the_block_ends()
+    public void Analyze_SetLocalTimeouts_LastOnlyUntilTheBlockEnds()
     {
         var report = SqlLinter.Analyze(
             "BEGIN; SET LOCAL lock_timeout = '1s'; SET LOCAL statement_timeout = '1min'; ALTER TABLE t ADD COLUMN c int; COMMIT;\nALTER TABLE t ADD COLUMN d int;", "m.sql");
@@ -86,7 +86,7 @@ public sealed class StatementRulesTests
     }
 
     [Fact]
-    public void Exit_codes_follow_fail_on()
+    public void ExitCode_ErrorsWarningsOrClean_FollowsFailOn()
     {
         var errors = SqlLinter.Analyze(Timeouts + "CREATE INDEX i ON t (a)", "e.sql");
         var warnings = SqlLinter.Analyze(Timeouts + "DROP INDEX i", "w.sql");
@@ -100,7 +100,7 @@ public sealed class StatementRulesTests
     }
 
     [Fact]
-    public void Every_rule_has_a_unique_stable_id_an_explanation_and_a_rewrite()
+    public void LintRules_EveryRule_HasAUniqueStableIdAnExplanationAndARewrite()
     {
         LintRules.All.Select(r => r.Id).ShouldBeUnique();
         LintRules.All.ShouldAllBe(r => r.Id.StartsWith("SY") && r.Explanation.Length > 20 && r.Rewrite.Length > 10);

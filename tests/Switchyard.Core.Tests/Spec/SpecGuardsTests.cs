@@ -8,7 +8,7 @@ public sealed class SpecGuardsTests
     private const string Operations = "migration: x\noperations:\n  - add_column: {table: t, name: a, type: text}\n";
 
     [Fact]
-    public void Guards_override_only_what_they_name_with_units_and_durations()
+    public void Load_GuardsWithUnitsAndDurations_OverrideOnlyWhatTheyName()
     {
         // When
         var spec = SpecLoader.Load(Operations + """
@@ -34,7 +34,7 @@ public sealed class SpecGuardsTests
     }
 
     [Fact]
-    public void The_checksum_ignores_the_guards_section_but_not_the_operations()
+    public void Checksum_GuardsOrOperationsChange_IgnoresTheGuardsSectionButNotTheOperations()
     {
         var plain = SpecLoader.Load(Operations, "spec.yaml");
         var strict = SpecLoader.Load(Operations + "guards:\n  rules:\n    wal_bytes_per_second: { abort_at: 0 }\n", "spec.yaml");
@@ -52,6 +52,6 @@ public sealed class SpecGuardsTests
     [InlineData("guards:\n  rules:\n    replication_lag_bytes: { pause_at: 10MiB, resume_below: 20MiB }\n", "spec.yaml:6:28", "resume_below")]
     [InlineData("guards:\n  rules:\n    lock_wait_seconds: { pause_recheck: soon }\n", "spec.yaml:6:41", "'pause_recheck' must be a positive duration")]
     [InlineData("guards:\n  retries: 3\n", "spec.yaml:5:3", "unknown key 'retries'")]
-    public void Bad_guards_name_file_line_col_and_how_to_fix(string guards, string where, string what) =>
+    public void Load_BadGuards_NamesFileLineColAndHowToFix(string guards, string where, string what) =>
         SpecErrors.ShouldFailAt(Operations + guards, "spec.yaml", where, what);
 }

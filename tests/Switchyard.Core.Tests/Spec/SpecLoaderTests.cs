@@ -18,7 +18,7 @@ public sealed class SpecLoaderTests
     }
 
     [Fact]
-    public void Flagship_spec_resolves_to_the_shared_ledger_normalization_target()
+    public void LoadFile_FlagshipSpec_ResolvesToTheSharedLedgerNormalizationTarget()
     {
         // Given / When
         var spec = SpecLoader.LoadFile(FlagshipPath());
@@ -35,7 +35,7 @@ public sealed class SpecLoaderTests
     }
 
     [Fact]
-    public void Flagship_plan_has_every_phase_with_locks_rollbacks_and_contract_as_the_point_of_no_return()
+    public void Build_FlagshipSpec_PlanHasEveryPhaseWithLocksRollbacksAndContractAsThePointOfNoReturn()
     {
         // Given
         var spec = SpecLoader.LoadFile(FlagshipPath());
@@ -62,6 +62,6 @@ public sealed class SpecLoaderTests
     [InlineData("migration: x\noperations: [\n", "spec.yaml:3:1", "malformed YAML")]
     [InlineData("migration: x\noperations:\n  - normalize_column:\n      table: t\n      column: s\n      target_column: s_id\n      lookup: {table: l, codes: [a]}\n      unmapped: {map_to: b}\n", "spec.yaml:8:26", "map_to 'b' is not one of the lookup codes")]
     [InlineData("migration: x\noperations:\n  - add_column: {table: t, name: a, type: text, nullable: false}\n", "spec.yaml:3:17", "NOT NULL without a default")]
-    public void Bad_specs_name_file_line_col_and_how_to_fix(string yaml, string where, string what) =>
+    public void Load_BadSpec_NamesFileLineColAndHowToFix(string yaml, string where, string what) =>
         SpecErrors.ShouldFailAt(yaml, "spec.yaml", where, what);
 }

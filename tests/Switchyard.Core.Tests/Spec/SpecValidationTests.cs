@@ -19,7 +19,7 @@ public sealed class SpecValidationTests
         """;
 
     [Fact]
-    public void The_flagship_specs_validation_section_is_the_ledgers_money()
+    public void LoadFile_FlagshipValidationSection_IsTheLedgersMoney()
     {
         var settings = SpecLoader.LoadFile(SpecLoaderTests.FlagshipPath()).Validation.ShouldNotBeNull();
         var ledger = LedgerFlagship.Reconciliation();
@@ -33,7 +33,7 @@ public sealed class SpecValidationTests
     }
 
     [Fact]
-    public void Another_tables_columns_are_read_and_unnamed_ones_keep_the_defaults()
+    public void Load_AnotherTablesColumns_AreReadAndUnnamedOnesKeepTheDefaults()
     {
         var spec = SpecLoader.Load(Normalize + """
             validation:
@@ -53,7 +53,7 @@ public sealed class SpecValidationTests
     }
 
     [Fact]
-    public void Thresholds_name_checks_and_whole_numbers_of_failures()
+    public void Load_ValidationThresholds_NameChecksAndWholeNumbersOfFailures()
     {
         var spec = SpecLoader.Load(Normalize + "validation:\n  thresholds: { sampling: 3, mismatch: 0 }\n", "orders.yaml");
 
@@ -67,6 +67,6 @@ public sealed class SpecValidationTests
     [InlineData("validation:\n  balances: { open: [new, lost] }\n", "orders.yaml:9:27", "code 'lost', which is not one of the lookup codes")]
     [InlineData("validation:\n  amount: total_cents\n", "orders.yaml:9:3", "unknown key 'amount'")]
     [InlineData("validation:\n  child_tables: { table: refunds }\n", "orders.yaml:9:17", "'child_tables' must be a list")]
-    public void Bad_validation_sections_name_file_line_col_and_how_to_fix(string section, string where, string what) =>
+    public void Load_BadValidationSection_NamesFileLineColAndHowToFix(string section, string where, string what) =>
         SpecErrors.ShouldFailAt(Normalize + section, "orders.yaml", where, what);
 }

@@ -6,7 +6,7 @@ namespace Switchyard.IntegrationTests.Bench;
 public sealed class BackfillBenchWithLoadTests(TestDatabase db) : IClassFixture<TestDatabase>
 {
     [Fact]
-    public async Task Bench_backfill_with_load_adds_foreground_p99_with_and_without_each_backfill()
+    public async Task BenchBackfill_WithLoad_AddsForegroundP99WithAndWithoutEachBackfill()
     {
         // Given the managed cluster (the bench seeds its own four ledgers)
 
@@ -40,7 +40,7 @@ public sealed class BackfillBenchWithLoadTests(TestDatabase db) : IClassFixture<
     }
 
     [Fact]
-    public async Task Bench_backfill_rejects_a_non_positive_load()
+    public async Task BenchBackfill_NonPositiveLoad_IsRejectedNamingTheOption()
     {
         // When --with-load is zero
         var result = await CliRunner.RunSampleAsync(["bench", "backfill", "--rows", "100", "--with-load", "0", "-c", db.ConnectionString]);

@@ -6,7 +6,7 @@ namespace Switchyard.IntegrationTests.Bench;
 public sealed class DdlLockBenchCommandTests(TestDatabase db) : IClassFixture<TestDatabase>
 {
     [Fact]
-    public async Task Bench_ddl_lock_shows_readers_queued_behind_a_plain_alter_and_none_behind_switchyards_runner()
+    public async Task BenchDdlLock_PlainAlterVsSwitchyardsRunner_ShowsReadersQueuedBehindOnlyThePlainAlter()
     {
         // Given the managed cluster (the bench seeds its own fresh ledger)
 

@@ -6,7 +6,7 @@ namespace Switchyard.IntegrationTests.Bench;
 public sealed class ValidateBenchCommandTests(TestDatabase db) : IClassFixture<TestDatabase>
 {
     [Fact]
-    public async Task Bench_validate_times_the_mismatch_check_next_to_both_counts_over_every_row()
+    public async Task BenchValidate_OneRound_TimesTheMismatchCheckNextToBothCountsOverEveryRow()
     {
         // Given an empty database (the bench seeds and migrates its own ledger)
 

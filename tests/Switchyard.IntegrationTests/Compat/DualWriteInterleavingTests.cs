@@ -29,7 +29,7 @@ public sealed class DualWriteInterleavingTests : IClassFixture<CompatLedgerDatab
     ];
 
     [Fact]
-    public async Task V1_And_V2_Interleaving_On_The_Same_Rows_Under_Every_Flag_State_Leave_Consistent_Rows()
+    public async Task V1AndV2Interleaving_SameRowsUnderEveryFlagState_LeaveConsistentRows()
     {
         // Given a backfilled ledger with the dual-write trigger, one v1 and two v2 instances (each with its own flag client)
         await using var fleet = await Fleet.StartAsync(_db);
@@ -49,7 +49,7 @@ public sealed class DualWriteInterleavingTests : IClassFixture<CompatLedgerDatab
     }
 
     [Fact]
-    public async Task V1_And_V2_Interleaving_While_The_Flags_Flip_Underneath_Leave_Consistent_Rows()
+    public async Task V1AndV2Interleaving_WhileTheFlagsFlipUnderneath_LeaveConsistentRows()
     {
         // Given the same fleet
         await using var fleet = await Fleet.StartAsync(_db);

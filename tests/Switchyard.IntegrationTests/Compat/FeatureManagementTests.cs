@@ -20,7 +20,7 @@ public sealed class FeatureManagementTests : IClassFixture<TestDatabase>
     public FeatureManagementTests(TestDatabase db) => _db = db;
 
     [Fact]
-    public async Task A_Real_FeatureManager_Sees_The_Database_Flags_And_Their_Flips()
+    public async Task FeatureManager_RealInstance_SeesTheDatabaseFlagsAndTheirFlips()
     {
         // Given flags in the database, a flag client, and an app wired the usual FeatureManagement way
         await FlagStore.EnsureAsync(_db);
@@ -57,7 +57,7 @@ public sealed class FeatureManagementTests : IClassFixture<TestDatabase>
     }
 
     [Fact]
-    public async Task At_N_Percent_ReadNew_Per_Key_Agrees_With_The_Library_Route()
+    public async Task ReadNewPerKey_AtNPercent_AgreesWithTheLibraryRoute()
     {
         // Given reads new at 25%
         await FlagStore.EnsureAsync(_db);

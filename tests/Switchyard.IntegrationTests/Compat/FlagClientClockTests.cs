@@ -22,7 +22,7 @@ public sealed class FlagClientClockTests : IClassFixture<TestDatabase>
     }
 
     [Fact]
-    public async Task Without_A_Listener_Nothing_Is_Polled_Until_The_Clock_Reaches_The_Interval()
+    public async Task Poll_WithoutAListener_NothingIsPolledUntilTheClockReachesTheInterval()
     {
         // Given a non-listening client polling every 2 s of a fake clock
         await FlagStore.EnsureAsync(_db);
@@ -44,7 +44,7 @@ public sealed class FlagClientClockTests : IClassFixture<TestDatabase>
     }
 
     [Fact]
-    public async Task While_Listening_The_Safety_Net_Poll_Waits_For_Its_Own_Interval()
+    public async Task SafetyNetPoll_WhileListening_WaitsForItsOwnInterval()
     {
         // Given a listening client with a 5 s safety-net poll on a fake clock
         await FlagStore.EnsureAsync(_db);

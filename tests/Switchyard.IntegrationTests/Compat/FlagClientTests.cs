@@ -19,13 +19,13 @@ public sealed class FlagClientTests : IClassFixture<TestDatabase>, IAsyncLifetim
     private static readonly FlagClientOptions NotifyOnly = new() { PollInterval = Timeout.InfiniteTimeSpan };
 
     [Fact]
-    public void The_Channel_Is_The_One_The_Engine_Notifies_On()
+    public void Channel_IsTheOneTheEngineNotifiesOn()
     {
         FlagClientOptions.Channel.ShouldBe(JournalSchema.FlagsChannel);
     }
 
     [Fact]
-    public async Task Start_Loads_The_Stored_Flags_And_Unknown_Keys_Read_As_Legacy()
+    public async Task Start_StoredAndUnknownKeys_LoadsTheStoredFlagsAndUnknownKeysReadAsLegacy()
     {
         // Given a stored flag
         var version = await FlagStore.SetAsync(_db.DataSource, "public.start.status", ReadMode.Shadow, 0, WriteMode.Both);
@@ -43,7 +43,7 @@ public sealed class FlagClientTests : IClassFixture<TestDatabase>, IAsyncLifetim
     }
 
     [Fact]
-    public async Task A_Flip_Reaches_20_Instances_Through_Notify_With_Polling_Off()
+    public async Task Flip_PollingOff_Reaches20InstancesThroughNotify()
     {
         // Given 20 library instances, each with its own pool, listening, with routine polling off
         await FlagStore.SetAsync(_db.DataSource, Flag, ReadMode.Legacy, 0, WriteMode.Legacy);
@@ -85,7 +85,7 @@ public sealed class FlagClientTests : IClassFixture<TestDatabase>, IAsyncLifetim
     }
 
     [Fact]
-    public async Task Without_A_Listener_Polling_Picks_Up_The_Change()
+    public async Task Flip_WithoutAListener_PollingPicksUpTheChange()
     {
         // Given a client that does not listen and polls every 200 ms
         await FlagStore.SetAsync(_db.DataSource, "public.poll.status", ReadMode.Legacy, 0, WriteMode.Legacy);
@@ -106,7 +106,7 @@ public sealed class FlagClientTests : IClassFixture<TestDatabase>, IAsyncLifetim
     }
 
     [Fact]
-    public async Task A_Killed_Listener_Reconnects_Reloads_And_Hears_Later_Flips()
+    public async Task Listener_Killed_ReconnectsReloadsAndHearsLaterFlips()
     {
         // Given a listening client on its own pool, with routine polling off
         await using var pool = _db.NewDataSource("compat-reconnect");
@@ -133,7 +133,7 @@ public sealed class FlagClientTests : IClassFixture<TestDatabase>, IAsyncLifetim
     }
 
     [Fact]
-    public async Task A_Database_Without_The_Flag_Store_Reads_Legacy_Until_The_Engine_Creates_It()
+    public async Task Start_DatabaseWithoutTheFlagStore_ReadsLegacyUntilTheEngineCreatesIt()
     {
         // Given a database where the engine has not run
         var bare = new TestDatabase();
@@ -159,7 +159,7 @@ public sealed class FlagClientTests : IClassFixture<TestDatabase>, IAsyncLifetim
     }
 
     [Fact]
-    public async Task Dispose_Closes_The_Listener_And_Stops_Updating()
+    public async Task Dispose_ClosesTheListenerAndStopsUpdating()
     {
         // Given a running client on its own pool
         var pool = _db.NewDataSource("compat-dispose");
@@ -181,7 +181,7 @@ public sealed class FlagClientTests : IClassFixture<TestDatabase>, IAsyncLifetim
     }
 
     [Fact]
-    public async Task An_Older_Version_Never_Replaces_A_Newer_One()
+    public async Task Refresh_OlderVersion_NeverReplacesANewerOne()
     {
         // Given a client holding version N
         var version = await FlagStore.SetAsync(_db.DataSource, "public.order.status", ReadMode.Shadow, 0, WriteMode.Both);

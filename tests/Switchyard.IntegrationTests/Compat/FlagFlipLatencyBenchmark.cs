@@ -23,7 +23,7 @@ public sealed class FlagFlipLatencyBenchmark : IClassFixture<TestDatabase>
     }
 
     [Fact]
-    public async Task Flip_Latency_To_20_Instances_Is_Measured_And_Every_Flip_Arrives_By_Notification()
+    public async Task FlipLatency_To20Instances_IsMeasuredAndEveryFlipArrivesByNotification()
     {
         // Given 20 instances (own pools), listening, with routine polling off
         await FlagStore.EnsureAsync(_db);

@@ -12,7 +12,7 @@ public sealed class MismatchPublisherTests : IClassFixture<TestDatabase>
     public MismatchPublisherTests(TestDatabase db) => _db = db;
 
     [Fact]
-    public async Task The_Timer_Publishes_New_Figures_And_Dispose_Publishes_The_Last_Ones()
+    public async Task Publisher_TimerThenDispose_PublishesNewFiguresThenTheLastOnes()
     {
         // Given a publisher on a short interval and a recorder that has seen one mismatch
         using var recorder = new MismatchRecorder();
@@ -35,7 +35,7 @@ public sealed class MismatchPublisherTests : IClassFixture<TestDatabase>
     }
 
     [Fact]
-    public async Task The_Guards_Mismatch_Signal_Reads_What_The_Library_Publishes()
+    public async Task GuardsMismatchSignal_ReadsWhatTheLibraryPublishes()
     {
         // Given an instance that compared 400 reads with 12 mismatches and published them
         using var recorder = new MismatchRecorder();

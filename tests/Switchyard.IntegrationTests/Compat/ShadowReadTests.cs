@@ -41,7 +41,7 @@ public sealed class ShadowReadTests : IClassFixture<CompatLedgerDatabase>
     }
 
     [Fact]
-    public async Task Shadow_Reads_Return_Legacy_Detect_A_Planted_Mismatch_And_Report_Its_Key()
+    public async Task ShadowReads_PlantedMismatch_ReturnLegacyDetectItAndReportItsKey()
     {
         // Given reads in shadow mode and one settled transaction whose state_id was corrupted to 'refunded'
         var version = await FlagStore.SetAsync(_db.DataSource, Flag, ReadMode.Shadow, 0, WriteMode.Both);
@@ -77,7 +77,7 @@ public sealed class ShadowReadTests : IClassFixture<CompatLedgerDatabase>
     }
 
     [Fact]
-    public async Task Shadow_Balance_And_Recent_Reads_Flag_The_Account_Holding_The_Bad_Row()
+    public async Task ShadowBalanceAndRecentReads_BadRow_FlagTheAccountHoldingIt()
     {
         // Given shadow mode and a corrupted row in one account
         var version = await FlagStore.SetAsync(_db.DataSource, Flag, ReadMode.Shadow, 0, WriteMode.Both);
@@ -112,7 +112,7 @@ public sealed class ShadowReadTests : IClassFixture<CompatLedgerDatabase>
     }
 
     [Fact]
-    public async Task Mismatches_Are_Published_Idempotently_Where_A_Guard_Reads_The_Fleet_Rate()
+    public async Task Mismatches_PublishedIdempotently_WhereAGuardReadsTheFleetRate()
     {
         const string FleetFlag = "public.fleet.status";
         // Given two app instances with shadow figures for the flag (one saw a mismatch on key 7)
@@ -151,7 +151,7 @@ public sealed class ShadowReadTests : IClassFixture<CompatLedgerDatabase>
     }
 
     [Fact]
-    public async Task A_Failing_New_Read_Never_Fails_The_Caller_And_Counts_As_An_Error_With_Its_Key()
+    public async Task ShadowRead_NewReadFails_NeverFailsTheCallerAndCountsAsAnErrorWithItsKey()
     {
         // Given shadow mode and a new-shape read that throws
         var version = await FlagStore.SetAsync(_db.DataSource, "public.failing.status", ReadMode.Shadow, 0, WriteMode.Both);
@@ -174,7 +174,7 @@ public sealed class ShadowReadTests : IClassFixture<CompatLedgerDatabase>
     }
 
     [Fact]
-    public async Task A_Mismatch_Rate_Over_The_Threshold_Lets_The_Guard_Roll_Reads_Back_And_Every_App_Follows()
+    public async Task MismatchRate_OverTheThreshold_GuardRollsReadsBackAndEveryAppFollows()
     {
         // Given an app reading in shadow mode, and one corrupted row
         var version = await FlagStore.SetAsync(_db.DataSource, Flag, ReadMode.Shadow, 0, WriteMode.Both);
@@ -212,7 +212,7 @@ public sealed class ShadowReadTests : IClassFixture<CompatLedgerDatabase>
     }
 
     [Fact]
-    public async Task A_Running_V2_Instance_Publishes_Its_Shadow_Mismatches_For_The_Guards_At_Shutdown()
+    public async Task RunningV2Instance_AtShutdown_PublishesItsShadowMismatchesForTheGuards()
     {
         // Given a v2 instance (flag client + recorder + publisher) in shadow mode, and one corrupted row
         var version = await FlagStore.SetAsync(_db.DataSource, Flag, ReadMode.Shadow, 0, WriteMode.Both);

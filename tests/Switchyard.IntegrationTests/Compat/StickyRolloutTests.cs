@@ -19,7 +19,7 @@ public sealed class StickyRolloutTests
     [InlineData(75)]
     [InlineData(90)]
     [InlineData(99)]
-    public void Share_Of_10000_Keys_Is_Within_Two_Points_Of_The_Requested_Percent(int percent)
+    public void Share_Of10000Keys_IsWithinTwoPointsOfTheRequestedPercent(int percent)
     {
         // Given 10,000 account ids
         // When the rollout is at N%
@@ -30,7 +30,7 @@ public sealed class StickyRolloutTests
     }
 
     [Fact]
-    public void A_Key_In_At_N_Percent_Stays_In_At_Every_Higher_Percent()
+    public void Key_InAtNPercent_StaysInAtEveryHigherPercent()
     {
         // Given every key's decision at every percent 0..100
         var flips = 0;
@@ -52,7 +52,7 @@ public sealed class StickyRolloutTests
     }
 
     [Fact]
-    public void The_Same_Key_Always_Gets_The_Same_Bucket_And_Route()
+    public void SameKey_AlwaysGetsTheSameBucketAndRoute()
     {
         // Given a flag at 30% new
         var flag = new CompatFlag(Flag, ReadMode.New, 30, WriteMode.Both, 3, DateTimeOffset.UnixEpoch);
@@ -67,7 +67,7 @@ public sealed class StickyRolloutTests
     }
 
     [Fact]
-    public void Different_Flags_Pick_Independent_Cohorts()
+    public void DifferentFlags_PickIndependentCohorts()
     {
         // Given two migrations at 50%
         // When the same keys are routed for both
@@ -78,7 +78,7 @@ public sealed class StickyRolloutTests
     }
 
     [Fact]
-    public void Routes_Follow_The_Read_Mode()
+    public void Routes_FollowTheReadMode()
     {
         // Given each read mode
         // Then legacy → Legacy, shadow → Shadow, new_only → New whatever the percent, new at 0% → Legacy

@@ -101,7 +101,7 @@ public sealed class DemoRunTests
     }
 
     [Fact]
-    public async Task With_Faults_The_Migration_Survives_A_Long_Transaction_A_Replay_Pause_A_Kill_9_And_A_Terminated_Backend()
+    public async Task Demo_WithFaults_SurvivesALongTransactionAReplayPauseAKill9AndATerminatedBackend()
     {
         // Given the same demo with faults injected
         var reports = Directory.CreateTempSubdirectory("switchyard-demo-").FullName;

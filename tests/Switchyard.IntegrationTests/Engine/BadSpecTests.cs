@@ -18,7 +18,7 @@ public sealed class BadSpecTests(LedgerDatabase db) : IClassFixture<LedgerDataba
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public async Task Bad_spec_fails_with_file_line_col_and_a_hint_and_changes_nothing(string name, string text, string where, string what)
+    public async Task Apply_BadSpec_FailsWithFileLineColAndAHintAndChangesNothing(string name, string text, string where, string what)
     {
         // Given a bad spec file and the catalog before
         var path = Path.Combine(Path.GetTempPath(), $"sy-{name}-{Guid.NewGuid():N}.yaml");

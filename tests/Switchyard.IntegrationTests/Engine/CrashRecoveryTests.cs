@@ -20,7 +20,7 @@ public sealed class CrashRecoveryTests(LedgerDatabase db) : IClassFixture<Ledger
     }
 
     [Fact]
-    public async Task Sigkill_between_steps_and_in_the_middle_of_a_concurrent_index_build_then_rerun_continues_and_repairs()
+    public async Task Sigkill_BetweenStepsAndMidConcurrentIndexBuild_RerunContinuesAndRepairs()
     {
         var before = await db.InvariantsAsync();
         await using var other = db.NewDataSource("report-session");
@@ -79,7 +79,7 @@ public sealed class CrashRecoveryTests(LedgerDatabase db) : IClassFixture<Ledger
     }
 
     [Fact]
-    public async Task A_second_runner_is_refused_naming_the_holder_pid_and_application_name()
+    public async Task Apply_SecondRunner_IsRefusedNamingTheHolderPidAndApplicationName()
     {
         // Given a runner holding the migration lock of transactions
         var spec = FlagshipSpec.Load();

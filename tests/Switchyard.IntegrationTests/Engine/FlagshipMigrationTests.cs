@@ -7,7 +7,7 @@ namespace Switchyard.IntegrationTests.Engine;
 public sealed class FlagshipMigrationTests(LedgerDatabase db) : IClassFixture<LedgerDatabase>
 {
     [Fact]
-    public async Task Flagship_spec_runs_expand_to_contract_through_the_cli_and_keeps_every_invariant()
+    public async Task FlagshipSpec_ExpandToContractThroughTheCli_KeepsEveryInvariant()
     {
         // Given a seeded legacy ledger
         var before = await db.InvariantsAsync();

@@ -18,7 +18,7 @@ public sealed class LockSafetyTests(LedgerDatabase db) : IClassFixture<LedgerDat
         """;
 
     [Fact]
-    public async Task Ddl_waits_outside_the_lock_queue_while_a_holder_is_open_so_no_app_session_waits_behind_it_then_succeeds()
+    public async Task Ddl_HolderOpen_WaitsOutsideTheLockQueueSoNoAppSessionWaitsBehindItThenSucceeds()
     {
         // Given app traffic and a session holding a lock on transactions in an open transaction
         var before = await db.InvariantsAsync();
@@ -102,7 +102,7 @@ public sealed class LockSafetyTests(LedgerDatabase db) : IClassFixture<LedgerDat
 public sealed class LockBudgetTests(LedgerDatabase db) : IClassFixture<LedgerDatabase>
 {
     [Fact]
-    public async Task When_the_holder_outlasts_the_budget_the_step_fails_naming_its_pid_and_a_rerun_continues()
+    public async Task Ddl_HolderOutlastsTheBudget_StepFailsNamingItsPidAndARerunContinues()
     {
         // Given a holder of a lock on transactions in an open transaction
         var before = await db.InvariantsAsync();

@@ -8,7 +8,7 @@ namespace Switchyard.IntegrationTests.Engine;
 public sealed class OperatorControlTests(LedgerDatabase db) : IClassFixture<LedgerDatabase>
 {
     [Fact]
-    public async Task Abort_is_honoured_between_steps_pause_holds_the_run_and_a_new_apply_continues()
+    public async Task OperatorControl_AbortAndPause_AbortIsHonouredBetweenStepsPauseHoldsTheRunAndANewApplyContinues()
     {
         // Given apply waiting for a lock holder before its add-column step
         var before = await db.InvariantsAsync();

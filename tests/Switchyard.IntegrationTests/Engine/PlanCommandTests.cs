@@ -6,7 +6,7 @@ namespace Switchyard.IntegrationTests.Engine;
 public sealed class PlanCommandTests(LedgerDatabase db) : IClassFixture<LedgerDatabase>
 {
     [Fact]
-    public async Task Plan_prints_every_phase_with_sql_locks_rollbacks_and_gates_and_changes_nothing()
+    public async Task Plan_FlagshipSpec_PrintsEveryPhaseWithSqlLocksRollbacksAndGatesAndChangesNothing()
     {
         // Given
         var before = await FlagshipSpec.SnapshotAsync(db);

@@ -8,7 +8,7 @@ namespace Switchyard.IntegrationTests.Engine;
 public sealed class RollbackTests(LedgerDatabase db) : IClassFixture<LedgerDatabase>
 {
     [Fact]
-    public async Task Rollback_from_every_phase_before_contract_restores_the_starting_catalog_and_invariants()
+    public async Task Rollback_FromEveryPhaseBeforeContract_RestoresTheStartingCatalogAndInvariants()
     {
         // Given the legacy ledger's catalog and invariants
         var spec = FlagshipSpec.Load();

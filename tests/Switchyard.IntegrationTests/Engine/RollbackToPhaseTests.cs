@@ -7,7 +7,7 @@ namespace Switchyard.IntegrationTests.Engine;
 public sealed class RollbackToPhaseTests(LedgerDatabase db) : IClassFixture<LedgerDatabase>
 {
     [Fact]
-    public async Task Rollback_to_a_phase_keeps_that_phase_and_contract_refuses_rollback()
+    public async Task Rollback_ToAPhase_KeepsThatPhaseAndContractRefusesRollback()
     {
         // Given a migration through Validate
         var spec = FlagshipSpec.Load();

@@ -38,7 +38,7 @@ public sealed class MigratedLedger : LedgerDatabase
 public sealed class EvidenceExportTests(MigratedLedger db) : IClassFixture<MigratedLedger>
 {
     [Fact]
-    public async Task The_export_of_a_finished_migration_round_trips_and_its_checksum_verifies()
+    public async Task Export_FinishedMigration_RoundTripsAndItsChecksumVerifies()
     {
         // When
         var record = await new EvidenceExporter(db.Runner()).ExportAsync(MigratedLedger.Migration, CancellationToken.None);
@@ -68,7 +68,7 @@ public sealed class EvidenceExportTests(MigratedLedger db) : IClassFixture<Migra
     }
 
     [Fact]
-    public async Task A_second_export_of_unchanged_rows_has_the_same_content_checksum_except_for_the_export_time()
+    public async Task Export_SecondExportOfUnchangedRows_HasTheSameContentChecksumExceptForTheExportTime()
     {
         var time = new FixedTime(DateTimeOffset.Parse("2026-11-26T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
         var a = await new EvidenceExporter(db.Runner(), time).ExportAsync(MigratedLedger.Migration, CancellationToken.None);
@@ -81,7 +81,7 @@ public sealed class EvidenceExportTests(MigratedLedger db) : IClassFixture<Migra
     [InlineData("amount")]
     [InlineData("step")]
     [InlineData("event")]
-    public async Task Any_edit_to_the_exported_content_is_detected(string what)
+    public async Task Verify_AnyEditToTheExportedContent_IsDetected(string what)
     {
         // Given
         var record = await new EvidenceExporter(db.Runner()).ExportAsync(MigratedLedger.Migration, CancellationToken.None);
@@ -104,7 +104,7 @@ public sealed class EvidenceExportTests(MigratedLedger db) : IClassFixture<Migra
     }
 
     [Fact]
-    public async Task Cli_markdown_export_is_readable_and_verifies_and_a_tampered_copy_exits_4()
+    public async Task CliExport_Markdown_IsReadableAndVerifiesAndATamperedCopyExits4()
     {
         // Given
         var file = Path.Combine(Path.GetTempPath(), $"evidence-{Guid.NewGuid():N}.md");

@@ -8,7 +8,7 @@ namespace Switchyard.IntegrationTests.Guards;
 public sealed class StatusStandbyTests(StandbyDatabase db) : IClassFixture<StandbyDatabase>
 {
     [Fact]
-    public async Task Status_with_standby_shows_the_heartbeat_lag_of_that_standby()
+    public async Task Status_WithStandby_ShowsTheHeartbeatLagOfThatStandby()
     {
         // Given a migration in the journal of a database that streams to a standby
         var apply = await CliRunner.RunAsync(["apply", FlagshipSpec.Path, "--to", "expand", "--no-guards", "-c", db.PrimaryConnectionString]);
@@ -28,7 +28,7 @@ public sealed class StatusStandbyTests(StandbyDatabase db) : IClassFixture<Stand
     }
 
     [Fact]
-    public async Task Status_rejects_a_standby_that_is_not_name_equals_connection_and_changes_nothing()
+    public async Task Status_StandbyNotNameEqualsConnection_IsRejectedAndChangesNothing()
     {
         var before = await db.InvariantsAsync();
 

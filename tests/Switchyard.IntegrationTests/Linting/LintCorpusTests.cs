@@ -27,7 +27,7 @@ public sealed class LintCorpusTests : IClassFixture<LedgerSchemaDatabase>
     [Theory]
     [InlineData("dangerous.sql")]
     [InlineData("safe.sql")]
-    public void Rules_report_exactly_the_annotated_hazards_and_nothing_on_safe_statements(string file)
+    public void Analyze_Corpus_ReportsExactlyTheAnnotatedHazardsAndNothingOnSafeStatements(string file)
     {
         // Given
         var corpus = LintCorpus.Load(file);
@@ -45,7 +45,7 @@ public sealed class LintCorpusTests : IClassFixture<LedgerSchemaDatabase>
     }
 
     [Fact]
-    public void The_dangerous_corpus_covers_every_rule_but_the_measurement_only_ones()
+    public void DangerousCorpus_CoversEveryRuleButTheMeasurementOnlyOnes()
     {
         var corpus = LintCorpus.Load("dangerous.sql");
         var covered = corpus.Entries.SelectMany(e => e.Rules).ToHashSet();
@@ -56,7 +56,7 @@ public sealed class LintCorpusTests : IClassFixture<LedgerSchemaDatabase>
     [Theory]
     [InlineData("dangerous.sql")]
     [InlineData("safe.sql")]
-    public async Task Measured_locks_and_rewrites_match_the_documented_levels(string file)
+    public async Task AnalyzeAndMeasure_Corpus_LocksAndRewritesMatchTheDocumentedLevels(string file)
     {
         // Given
         var corpus = LintCorpus.Load(file);
@@ -88,7 +88,7 @@ public sealed class LintCorpusTests : IClassFixture<LedgerSchemaDatabase>
     }
 
     [Fact]
-    public async Task The_target_database_is_untouched_and_the_scratch_clone_is_dropped()
+    public async Task AnalyzeAndMeasure_TargetDatabase_IsUntouchedAndTheScratchCloneIsDropped()
     {
         // Given
         var corpus = LintCorpus.Load("dangerous.sql");
@@ -105,7 +105,7 @@ public sealed class LintCorpusTests : IClassFixture<LedgerSchemaDatabase>
     }
 
     [Fact]
-    public async Task Dropping_a_column_a_view_uses_is_an_error_naming_the_view()
+    public async Task AnalyzeAndMeasure_DropColumnAViewUses_IsAnErrorNamingTheView()
     {
         // Given a report view reading merchants.mcc
         await _db.ExecuteAsync("CREATE OR REPLACE VIEW merchant_report AS SELECT id, mcc FROM merchants");
@@ -125,7 +125,7 @@ public sealed class LintCorpusTests : IClassFixture<LedgerSchemaDatabase>
     }
 
     [Fact]
-    public async Task Cli_exits_2_on_errors_0_on_the_safe_corpus_and_prints_snake_case_json()
+    public async Task CliLint_DangerousAndSafeCorpus_Exits2OnErrors0OnSafeAndPrintsSnakeCaseJson()
     {
         // When
         var dangerous = await CliRunner.RunAsync(["lint", Path.Combine(LintCorpus.Folder, "dangerous.sql"), "--json", "-c", _db.ConnectionString]);
@@ -146,7 +146,7 @@ public sealed class LintCorpusTests : IClassFixture<LedgerSchemaDatabase>
     }
 
     [Fact]
-    public async Task Cli_fail_on_warning_exits_1_when_only_warnings_and_bad_input_exits_3()
+    public async Task CliLint_FailOnWarning_Exits1WhenOnlyWarningsAndBadInputExits3()
     {
         // Given a file whose only finding is a warning (DROP INDEX without CONCURRENTLY)
         var file = Path.Combine(Path.GetTempPath(), $"warn-{Guid.NewGuid():N}.sql");

@@ -18,7 +18,7 @@ public sealed class SpecLintTests(LedgerDatabase db) : IClassFixture<LedgerDatab
     }
 
     [Fact]
-    public async Task The_flagship_plan_lints_clean_but_for_the_contract_drop_and_every_step_takes_no_more_than_it_declares()
+    public async Task Lint_FlagshipPlan_IsCleanButForTheContractDropAndNoStepTakesMoreThanItDeclares()
     {
         // Given
         var plan = await PlanAsync();

@@ -19,7 +19,7 @@ public sealed class RunbookTests(LedgerDatabase db) : IClassFixture<LedgerDataba
     }
 
     [Fact]
-    public async Task The_flagship_runbook_has_every_section_the_change_board_reads()
+    public async Task Runbook_Flagship_HasEverySectionTheChangeBoardReads()
     {
         // Given
         var (plan, size) = await PlanAsync();
@@ -46,7 +46,7 @@ public sealed class RunbookTests(LedgerDatabase db) : IClassFixture<LedgerDataba
     }
 
     [Fact]
-    public async Task The_signal_tables_show_the_specs_guard_thresholds_over_the_defaults()
+    public async Task Runbook_SignalTables_ShowTheSpecsGuardThresholdsOverTheDefaults()
     {
         // Given the flagship with a guards section that tightens replication lag
         var spec = SpecLoader.Load(await File.ReadAllTextAsync(SpecPath) + "\nguards:\n  rules:\n    replication_lag_bytes: { slow_at: 4MiB, pause_at: 32MiB, resume_below: 2MiB }\n", SpecPath);
@@ -62,7 +62,7 @@ public sealed class RunbookTests(LedgerDatabase db) : IClassFixture<LedgerDataba
     }
 
     [Fact]
-    public async Task Each_phase_states_its_strongest_lock_sql_and_the_point_of_no_return()
+    public async Task Runbook_EachPhase_StatesItsStrongestLockSqlAndThePointOfNoReturn()
     {
         // Given
         var (plan, size) = await PlanAsync();
@@ -97,7 +97,7 @@ public sealed class RunbookTests(LedgerDatabase db) : IClassFixture<LedgerDataba
     }
 
     [Fact]
-    public async Task The_validate_go_no_go_says_how_the_suite_reads_the_table_at_its_size()
+    public async Task Runbook_ValidateGoNoGo_SaysHowTheSuiteReadsTheTableAtItsSize()
     {
         // Given the seeded table, and the same table as if it were 4 GiB
         var (plan, size) = await PlanAsync();
@@ -119,7 +119,7 @@ public sealed class RunbookTests(LedgerDatabase db) : IClassFixture<LedgerDataba
     }
 
     [Fact]
-    public async Task Durations_scale_with_the_table_size_and_the_rates()
+    public async Task Runbook_Durations_ScaleWithTheTableSizeAndTheRates()
     {
         // Given the seeded table's planner statistics
         var (plan, size) = await PlanAsync();
@@ -140,7 +140,7 @@ public sealed class RunbookTests(LedgerDatabase db) : IClassFixture<LedgerDataba
     }
 
     [Fact]
-    public async Task Cli_writes_the_html_runbook_with_escaped_sql()
+    public async Task CliRunbook_Html_IsWrittenWithEscapedSql()
     {
         // Given
         var file = Path.Combine(Path.GetTempPath(), $"runbook-{Guid.NewGuid():N}.html");

@@ -29,7 +29,7 @@ public sealed class OtherTableMigrationTests(TestDatabase db) : IClassFixture<Te
         """;
 
     [Fact]
-    public async Task Apply_and_validate_use_the_specs_columns_and_skip_what_the_spec_does_not_create()
+    public async Task ApplyAndValidate_OtherTableSpec_UseItsColumnsAndSkipWhatItDoesNotCreate()
     {
         // Given an orders table with its own column names, dirty statuses, and no foreign key/index/NOT NULL in the spec
         await db.ExecuteAsync("""

@@ -8,7 +8,7 @@ namespace Switchyard.IntegrationTests.Spec;
 public sealed class SpecGuardsApplyTests(LedgerDatabase db) : IClassFixture<LedgerDatabase>
 {
     [Fact]
-    public async Task A_guard_rule_in_the_spec_stops_the_backfill_and_loosening_it_lets_the_same_migration_continue()
+    public async Task Apply_SpecGuardRule_StopsTheBackfillAndLooseningItLetsTheSameMigrationContinue()
     {
         // Given the flagship spec with a guards section whose WAL-rate rule aborts at any WAL at all
         var before = await LedgerInvariantsReader.ReadAsync(db.DataSource, CancellationToken.None);

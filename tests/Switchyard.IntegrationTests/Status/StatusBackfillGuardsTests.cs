@@ -8,7 +8,7 @@ namespace Switchyard.IntegrationTests.Status;
 public sealed class StatusBackfillGuardsTests(LedgerDatabase db) : IClassFixture<LedgerDatabase>
 {
     [Fact]
-    public async Task Status_shows_the_backfill_progress_per_worker_and_the_guards_signals_with_the_current_throttle_reason()
+    public async Task Status_DuringBackfill_ShowsProgressPerWorkerAndGuardSignalsWithTheCurrentThrottleReason()
     {
         // Given the flagship migration applied through Backfill by the CLI with two workers
         var apply = await CliRunner.RunAsync(["apply", FlagshipSpec.Path, "--to", "backfill", "--workers", "2", .. FlagshipSpec.Connect(db)]);

@@ -15,7 +15,7 @@ public sealed class ContractGateTests(LedgerDatabase db) : IClassFixture<LedgerD
     private MigrationEngine Engine() => new(db.Runner(), gate: new ValidationSuiteGate(LedgerFlagship.Reconciliation(), new ValidationOptions { ChunkKeys = 3_000 }));
 
     [Fact]
-    public async Task A_mismatch_planted_after_cutover_blocks_Contract_naming_the_failing_check_and_nothing_is_dropped()
+    public async Task Contract_MismatchPlantedAfterCutover_IsBlockedNamingTheFailingCheckAndNothingIsDropped()
     {
         // Given the flagship migration validated and cut over by the engine with the suite as its gate
         var spec = FlagshipSpec.Load();

@@ -5,7 +5,7 @@ namespace Switchyard.IntegrationTests.Workload;
 public sealed class LatencyRecorderTests
 {
     [Fact]
-    public void Percentiles_are_read_at_microsecond_resolution_in_milliseconds()
+    public void Summary_Percentiles_AreReadAtMicrosecondResolutionInMilliseconds()
     {
         // Given 1..1000 microseconds recorded once each
         var recorder = new LatencyRecorder();
@@ -23,7 +23,7 @@ public sealed class LatencyRecorderTests
     }
 
     [Fact]
-    public void Recorders_add_up_and_values_beyond_the_range_are_clamped_and_counted()
+    public void Add_ValuesBeyondTheRange_RecordersAddUpAndTheValuesAreClampedAndCounted()
     {
         // Given one recorder of short latencies and one with a value far beyond its one-second range
         var fast = new LatencyRecorder();

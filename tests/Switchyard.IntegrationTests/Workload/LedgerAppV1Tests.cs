@@ -17,7 +17,7 @@ public sealed class LedgerAppV1Tests : IClassFixture<LedgerDatabase>
     }
 
     [Fact]
-    public async Task The_lifecycle_moves_forward_only_and_a_chargeback_writes_its_row_with_the_status()
+    public async Task Lifecycle_StepsOutOfOrderThenInOrder_MovesForwardOnlyAndAChargebackWritesItsRowWithTheStatus()
     {
         // Given a fresh authorization
         var id = await _app.AuthorizeAsync(1, 1, 12_345, "EUR", CancellationToken.None);
@@ -38,7 +38,7 @@ public sealed class LedgerAppV1Tests : IClassFixture<LedgerDatabase>
     }
 
     [Fact]
-    public async Task Dirty_legacy_values_are_read_and_guarded_the_way_the_ledger_has_always_read_them()
+    public async Task Reads_DirtyLegacyValues_AreReadAndGuardedTheWayTheLedgerHasAlwaysReadThem()
     {
         // Given rows whose legacy status is a typo or has stray case and whitespace
         var typo = await _app.AuthorizeAsync(2, 2, 500, "GBP", CancellationToken.None);
@@ -58,7 +58,7 @@ public sealed class LedgerAppV1Tests : IClassFixture<LedgerDatabase>
     }
 
     [Fact]
-    public async Task Balance_and_risk_reads_agree_with_the_ledgers_own_definitions()
+    public async Task BalanceAndRiskReads_AgreeWithTheLedgersOwnDefinitions()
     {
         // Given an account with many seeded transactions, some of them dirty
         var account = await _db.ScalarAsync<long>("SELECT account_id FROM transactions WHERE status <> lower(btrim(status)) ORDER BY id LIMIT 1");

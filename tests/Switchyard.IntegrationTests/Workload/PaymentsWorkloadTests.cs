@@ -27,7 +27,7 @@ public sealed class PaymentsWorkloadTests : IClassFixture<LedgerDatabase>, IAsyn
     public async Task DisposeAsync() => await _apps.DisposeAsync();
 
     [Fact]
-    public async Task A_short_run_completes_every_operation_type_without_failure_and_keeps_the_ledger_consistent()
+    public async Task Workload_ShortRun_CompletesEveryOperationTypeWithoutFailureAndKeepsTheLedgerConsistent()
     {
         // Given a seeded ledger and fingerprints of everything that existed before the run
         var maxIdBefore = await _db.ScalarAsync<long>("SELECT max(id) FROM transactions");
@@ -113,7 +113,7 @@ public sealed class PaymentsWorkloadTests : IClassFixture<LedgerDatabase>, IAsyn
     }
 
     [Fact]
-    public async Task A_stall_shows_in_the_latency_of_the_blocked_writes_and_of_the_reads_queued_behind_them()
+    public async Task Workload_Stall_ShowsInTheLatencyOfTheBlockedWritesAndOfTheReadsQueuedBehindThem()
     {
         // Given a run with few slots, so blocked writes soon hold all of them
         var before = await _db.InvariantsAsync();
@@ -154,7 +154,7 @@ public sealed class PaymentsWorkloadTests : IClassFixture<LedgerDatabase>, IAsyn
     }
 
     [Fact]
-    public async Task Shifting_the_fleet_shares_moves_the_traffic_to_the_other_app_version()
+    public async Task Workload_ShiftingTheFleetShares_MovesTheTrafficToTheOtherAppVersion()
     {
         // Given a fleet where only "v1-a" takes traffic
         var a = new LedgerAppV1(_apps, "v1-a");
@@ -187,7 +187,7 @@ public sealed class PaymentsWorkloadTests : IClassFixture<LedgerDatabase>, IAsyn
     }
 
     [Fact]
-    public async Task The_run_stops_by_itself_after_its_operation_count()
+    public async Task Workload_OperationCountReached_RunStopsByItself()
     {
         // Given a run bounded at 30 operations and a long duration
         var before = await _db.InvariantsAsync();
@@ -208,7 +208,7 @@ public sealed class PaymentsWorkloadTests : IClassFixture<LedgerDatabase>, IAsyn
     [Theory]
     [InlineData("Host=10.20.30.40;Database=ledger")]
     [InlineData("Host=127.0.0.1,db.example.com;Database=ledger")]
-    public async Task The_workload_refuses_a_database_that_is_not_on_this_machine(string connectionString)
+    public async Task Workload_DatabaseNotOnThisMachine_IsRefused(string connectionString)
     {
         // Given a data source for a remote host (never contacted)
         await using var remote = NpgsqlDataSource.Create(connectionString);
@@ -223,7 +223,7 @@ public sealed class PaymentsWorkloadTests : IClassFixture<LedgerDatabase>, IAsyn
     }
 
     [Fact]
-    public async Task A_mixed_fleet_of_v1_and_v2_shifts_from_legacy_to_compat_app_without_failures()
+    public async Task Workload_MixedFleetOfV1AndV2_ShiftsFromLegacyToCompatAppWithoutFailures()
     {
         // Given app v2 before any migration (flags all legacy: the state a rollout starts from) and app v1
         var maxIdBefore = await _db.ScalarAsync<long>("SELECT max(id) FROM transactions");

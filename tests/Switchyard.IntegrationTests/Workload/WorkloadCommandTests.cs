@@ -10,7 +10,7 @@ public sealed class WorkloadCommandTests : IClassFixture<LedgerDatabase>
     public WorkloadCommandTests(LedgerDatabase db) => _db = db;
 
     [Fact]
-    public async Task Workload_run_prints_snake_case_json_with_every_operation_type_and_no_failures()
+    public async Task WorkloadRun_Json_PrintsSnakeCaseWithEveryOperationTypeAndNoFailures()
     {
         // Given a seeded ledger
         var before = await _db.ScalarAsync<long>("SELECT count(*) FROM transactions");
@@ -36,7 +36,7 @@ public sealed class WorkloadCommandTests : IClassFixture<LedgerDatabase>
     [Theory]
     [InlineData("--tps", "0", "--tps must be between 0.001 and 1000000, got 0.")]
     [InlineData("--duration", "soon", "'soon' is not a positive duration")]
-    public async Task Workload_run_rejects_bad_input_with_a_clear_error_and_changes_nothing(string option, string value, string message)
+    public async Task WorkloadRun_BadInput_IsRejectedWithAClearErrorAndChangesNothing(string option, string value, string message)
     {
         // Given a seeded ledger
         var before = await _db.ScalarAsync<long>("SELECT count(*) FROM transactions");
@@ -51,7 +51,7 @@ public sealed class WorkloadCommandTests : IClassFixture<LedgerDatabase>
     }
 
     [Fact]
-    public async Task Workload_run_on_a_database_without_a_ledger_says_to_seed_one()
+    public async Task WorkloadRun_DatabaseWithoutALedger_SaysToSeedOne()
     {
         // Given an empty database
         var empty = new TestDatabase();
