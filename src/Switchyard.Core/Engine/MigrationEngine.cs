@@ -241,7 +241,9 @@ public sealed class MigrationEngine(SafeSqlRunner sql, IBackfillPhase? backfill 
                     await _journal.StepFinishedAsync(id, step.Key, StepStatuses.Done, $"{result.RowsUpdated} rows updated, {result.RowsScanned} scanned in {result.Batches} batches", ct).ConfigureAwait(false);
                     return null;
                 case StepKind.Gate:
-                    var verdict = await _gate.CheckAsync(run with { GatePhase = step.Phase }, step.Target!, ct).ConfigureAwait(false);
+                    var verdict = step.Proof is { } proof
+                        ? await RowProofGate.CheckAsync(run, proof, ct).ConfigureAwait(false)
+                        : await _gate.CheckAsync(run with { GatePhase = step.Phase }, step.Target!, ct).ConfigureAwait(false);
                     if (!verdict.Passed)
                     {
                         throw new SwitchyardException($"Gate {step.Key} failed: {verdict.Summary}.", step.Phase == MigrationPhase.Contract

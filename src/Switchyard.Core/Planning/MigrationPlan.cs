@@ -63,7 +63,8 @@ public sealed record PlanStep(
     StepTraits Traits = StepTraits.None,
     [property: JsonIgnore] RowTouchTarget? Touch = null,
     [property: JsonIgnore] IReadOnlyList<LintClaim>? LintClaims = null,
-    [property: JsonIgnore] BuiltIndex? Index = null)
+    [property: JsonIgnore] BuiltIndex? Index = null,
+    [property: JsonIgnore] RowProof? Proof = null)
 {
     /// <summary>What a <see cref="StepKind.Backfill"/> step fills: the normalization, or an operation unit's touch.</summary>
     [JsonIgnore]

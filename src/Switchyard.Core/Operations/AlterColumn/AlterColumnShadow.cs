@@ -37,9 +37,10 @@ internal static class AlterColumnShadow
         // The old column's comment rides on the shadow, so the swap's rename carries it with no step of its own after it.
         if (!a.HasComment && old?.Comment is { } comment) yield return CommentStep(context, MigrationPhase.Expand, t, shadow, comment);
         var others = live.Where(c => c.Name != a.Column).ToList();
+        // Changes are compared as text: json, point and xml have no equality operator, and a type change may go to or from one.
         var body = $"""
               IF (TG_OP = 'INSERT' AND NEW.{sh} IS NOT NULL)
-                 OR (TG_OP = 'UPDATE' AND NEW.{sh} IS DISTINCT FROM OLD.{sh} AND NEW.{col} IS NOT DISTINCT FROM OLD.{col}) THEN
+                 OR (TG_OP = 'UPDATE' AND NEW.{sh}::text IS DISTINCT FROM OLD.{sh}::text AND NEW.{col}::text IS NOT DISTINCT FROM OLD.{col}::text) THEN
                 DECLARE
                 {RowTriggers.Declare(t, others)}    {col} {t.Sql}.{sh}%TYPE := NEW.{sh};
                 BEGIN
@@ -56,6 +57,7 @@ internal static class AlterColumnShadow
         if (a.References is not null)
             foreach (var s in ConstraintSteps.ForeignKey(context, t, a.References.Name!, [shadow], a.References)) yield return s;
         yield return RowTriggers.Backfill(context, t, shadow, shadow, Purpose);
+        foreach (var s in ShadowProof.Gates(context, a, t, shadow, old, others)) yield return s;
         if (a.Nullable == false || (a.Nullable is null && wasNotNull))
             foreach (var s in ConstraintSteps.NotNull(context, t, shadow)) yield return s;
         if (a.UniqueName is not null)
