@@ -67,6 +67,9 @@ public sealed class FlagClientTests : IClassFixture<TestDatabase>, IAsyncLifetim
             // When the flag flips once
             var version = await FlagStore.SetAsync(_db.DataSource, Flag, ReadMode.Shadow, 0, WriteMode.Both);
             foreach (var (client, _) in instances) await FlagStore.WaitForVersionAsync(client, Flag, version);
+            // A client stores the new version before it raises Changed: wait for the events too, not only the version.
+            using (var wait = new CancellationTokenSource(TimeSpan.FromSeconds(10)))
+                while (seen.Count < 20) await Task.Delay(10, wait.Token);
 
             // Then all 20 have the new version, each learned it from a notification, and none polled
             seen.Count.ShouldBe(20);
