@@ -8,7 +8,7 @@ namespace Switchyard.Core.Operations;
 /// </summary>
 /// <param name="Table">The table scanned.</param>
 /// <param name="Claim">What zero proves, e.g. "every row's amount and its shadow agree through up or down".</param>
-/// <param name="Unproven">What a counted row is, for the failure message, e.g. "disagree between amount and its shadow".</param>
+/// <param name="Unproven">What a counted row is, for the failure message, after "N row(s) of the table", e.g. "have amount and _sy_new_amount in disagreement …".</param>
 /// <param name="SuspectCountSql">One SELECT returning one bigint: the rows the first, usual test does not prove.</param>
 /// <param name="UnprovenCountSql">One SELECT returning one bigint: the rows that fail the whole proof. It runs only when
 /// there are suspects, so an expression it alone needs (a type change's down) is not even parsed when nothing calls for it,
