@@ -14,6 +14,7 @@ public sealed class AimdRateControllerTests
         DecreaseFactor = 0.5,
         PauseAtSloMultiple = 2,
         PauseAfterSamplesOver = 3,
+        ConfirmSamplesOver = 1,
     };
 
     [Fact]
@@ -128,6 +129,45 @@ public sealed class AimdRateControllerTests
         decisions.Select(d => d.Change).ShouldBe([SloChange.Slow, SloChange.Slow, SloChange.Pause]);
         decisions[1].AllowedRowsPerSecond.ShouldBe(2_000);
         decisions[2].Reason.ShouldContain("over the SLO for 3 samples in a row");
+    }
+
+    [Fact]
+    public void Observe_LoneSampleOverTheSlo_HoldsUntilASecondInARowConfirmsIt()
+    {
+        // Given the default confirmation (two samples in a row), running unthrottled at 8,000 rows/s
+        var controller = new AimdRateController(10, Options with { ConfirmSamplesOver = 2 });
+        controller.Observe(9, 8_000);
+
+        // When one sample is far over the SLO (3x) and the next is back under
+        var spike = controller.Observe(45, 8_000);
+        var after = controller.Observe(9, 8_000);
+
+        // Then neither moves the rate, and the spike says what it waits for
+        spike.Change.ShouldBe(SloChange.Hold);
+        spike.State.ShouldBe(SloState.Unlimited);
+        spike.Reason.ShouldContain("1 sample(s) over the SLO, rate held until 2 in a row confirm a breach");
+        after.State.ShouldBe(SloState.Unlimited);
+
+        // When two samples in a row are over it, Then the second halves the rate
+        controller.Observe(20, 8_000).Change.ShouldBe(SloChange.Hold);
+        var slow = controller.Observe(20, 8_000);
+        slow.Change.ShouldBe(SloChange.Slow);
+        slow.AllowedRowsPerSecond.ShouldBe(4_000);
+
+        // When a confirmed breach is far over (2x the SLO or more), Then it pauses
+        controller.Observe(9, 4_000);
+        controller.Observe(31, 4_000).Change.ShouldBe(SloChange.Hold);
+        controller.Observe(31, 4_000).Change.ShouldBe(SloChange.Pause);
+    }
+
+    [Fact]
+    public void Validate_ConfirmMoreThanPauseAfter_FailsNamingBoth()
+    {
+        // Given / When
+        var error = Should.Throw<SwitchyardException>(() => new AimdRateController(10, Options with { ConfirmSamplesOver = 4 }));
+
+        // Then
+        error.Message.ShouldContain("confirm (4) at most pause-after (3)");
     }
 
     [Fact]

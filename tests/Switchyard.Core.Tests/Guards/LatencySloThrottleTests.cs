@@ -23,7 +23,7 @@ public sealed class LatencySloThrottleTests
         // Given a controller held at 100 rows/s (over the SLO at the first sample), with decisions frozen
         var time = new ManualTime();
         time.Advance(TimeSpan.FromSeconds(1));
-        var options = new LatencySloOptions { SampleInterval = TimeSpan.FromHours(1), MinRowsPerSecond = 100, StartRowsPerSecond = null };
+        var options = new LatencySloOptions { SampleInterval = TimeSpan.FromHours(1), MinRowsPerSecond = 100, StartRowsPerSecond = null, ConfirmSamplesOver = 1 };
         var slo = new LatencySloThrottle(new SlowForeground(), options, journal: null, time);
         (await slo.BeforeBatchAsync(Worker(0, 0), CancellationToken.None)).Action.ShouldBe(ThrottleAction.Proceed);
         slo.Last.ShouldNotBeNull().AllowedRowsPerSecond.ShouldBe(100);

@@ -22,6 +22,8 @@ public sealed class LatencySloBackfillTests : IClassFixture<ExpandedLedger>
     {
         // Starts without a limit, so the first decision is the slow-down this test asserts (slow start has its own tests).
         StartRowsPerSecond = null,
+        // Acts on the first sample over the SLO, so the slow-down comes before any row is written (confirmation has its own tests).
+        ConfirmSamplesOver = 1,
         SampleInterval = TimeSpan.FromMilliseconds(100),
         MinRowsPerSecond = 50,
         IncreaseRowsPerSecond = 3_000,

@@ -19,6 +19,11 @@ namespace Switchyard.Core.Guards.Slo;
 /// of the SLO keeps the rate rather than raising it), so the rate rests just under the SLO instead of crossing it on every climb.
 /// </para>
 /// <para>
+/// A lone sample over the SLO holds the rate; only <see cref="LatencySloOptions.ConfirmSamplesOver"/> in a row slow or
+/// pause it. A second's p99 is its few slowest payments, and on a shared host those swing with everything else that
+/// runs; a breach the backfill causes lasts as long as the backfill runs, so it is answered one sample later.
+/// </para>
+/// <para>
 /// An error budget, because a p99 is judged over many seconds, not each one: at most 1% of the operations of the last
 /// <see cref="LatencySloOptions.ErrorBudgetWindowSamples"/> samples may take longer than the SLO. Each sample adds its new
 /// operations and how many were over; with half the budget spent the rate stops climbing, and with all of it spent the
@@ -96,9 +101,11 @@ public sealed class AimdRateController
             };
         }
 
-        _slowStart = false;
         _samplesOver++;
         if (State == SloState.Paused) return Decide(SloChange.Hold, p99Ms, "still over the SLO");
+        if (_samplesOver < _options.ConfirmSamplesOver)
+            return Decide(SloChange.Hold, p99Ms, string.Create(CultureInfo.InvariantCulture, $"{_samplesOver} sample(s) over the SLO, rate held until {_options.ConfirmSamplesOver} in a row confirm a breach"));
+        _slowStart = false;
         if (p99Ms >= _options.PauseAtSloMultiple * SloMs || _samplesOver >= _options.PauseAfterSamplesOver)
         {
             _resumeRate = CutRate(observedRowsPerSecond);
