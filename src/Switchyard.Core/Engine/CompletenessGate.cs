@@ -14,7 +14,7 @@ public sealed class CompletenessGate : IPhaseGate
             await using var reader = await cmd.ExecuteReaderAsync(token).ConfigureAwait(false);
             await reader.ReadAsync(token).ConfigureAwait(false);
             return (reader.GetInt64(0), reader.GetInt64(1));
-        }, ct, new Execution.TransactionTimeouts(StatementTimeout: TimeSpan.FromHours(1)), "completeness check").ConfigureAwait(false);
+        }, ct, Execution.TransactionTimeouts.FullScan, "completeness check").ConfigureAwait(false);
         var evidence = new Dictionary<string, long> { ["missing"] = missing, ["mismatched"] = mismatched };
         return missing == 0 && mismatched == 0
             ? new GateResult(true, $"every {target.Table}.{target.TargetColumn} is set and matches {target.SourceColumn}", evidence)

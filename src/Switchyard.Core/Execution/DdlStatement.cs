@@ -30,7 +30,11 @@ public sealed record TableLock(QualifiedName Table, LockMode Mode);
 public sealed record StatementOutcome(int Attempts, TimeSpan WaitedForHolders, IReadOnlyList<BlockingSession> HoldersWaitedFor, TimeSpan Duration);
 
 /// <summary>Timeouts for one transaction; null falls back to <see cref="SafeSqlOptions"/>.</summary>
-public sealed record TransactionTimeouts(TimeSpan? LockTimeout = null, TimeSpan? StatementTimeout = null);
+public sealed record TransactionTimeouts(TimeSpan? LockTimeout = null, TimeSpan? StatementTimeout = null)
+{
+    /// <summary>A proof that reads the whole table (a gate's count): the lock timeout stays short, the scan gets an hour.</summary>
+    public static TransactionTimeouts FullScan { get; } = new(StatementTimeout: TimeSpan.FromHours(1));
+}
 
 /// <summary>A text value bound with no declared type, so PostgreSQL reads it as the column it goes into (a seed row's value).</summary>
 public sealed record UntypedText(string Value);

@@ -129,6 +129,14 @@ public sealed partial class SafeSqlRunner
             return value is null or DBNull ? default : (T)value;
         }, ct, description: sql);
 
+    /// <summary>Counts with one statement that reads a whole table, under <see cref="TransactionTimeouts.FullScan"/>; <paramref name="description"/> names it in errors.</summary>
+    public Task<long> CountScanAsync(string sql, string description, CancellationToken ct) =>
+        InTransactionAsync(async (c, tx, token) =>
+        {
+            await using var cmd = Command(sql, c, tx);
+            return Convert.ToInt64(await cmd.ExecuteScalarAsync(token).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
+        }, ct, TransactionTimeouts.FullScan, description);
+
     /// <summary>Reads rows in a safe transaction, mapping each with <paramref name="map"/>.</summary>
     public Task<IReadOnlyList<T>> QueryAsync<T>(string sql, Func<NpgsqlDataReader, T> map, CancellationToken ct, params object?[] parameters) =>
         InTransactionAsync<IReadOnlyList<T>>(async (c, tx, token) =>
