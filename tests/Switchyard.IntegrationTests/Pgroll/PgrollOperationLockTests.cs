@@ -34,8 +34,24 @@ public sealed class PgrollOperationLockTests
 
             // When each step runs in its own transaction (CONCURRENTLY ones cannot: they run bare and are not measured)
             await using var conn = await db.DataSource.OpenConnectionAsync();
-            foreach (var step in plan.Steps.Where(s => s.Statement is not null || s.Touch is not null))
+            foreach (var step in plan.Steps.Where(s => s.Statement is not null || s.Touch is not null || s.Proof is not null))
             {
+                if (step.Proof is { } proof)
+                {
+                    // A gate's proof: both of its counts in one transaction, as the gate runs them
+                    var proofOid = await OidAsync(conn, null, step.LockTable);
+                    await using var proofTx = await conn.BeginTransactionAsync();
+                    foreach (var count in new[] { proof.SuspectCountSql, proof.UnprovenCountSql })
+                    {
+                        await using var cmd = SafeSqlRunner.Command(count, conn, proofTx);
+                        await cmd.ExecuteScalarAsync();
+                    }
+                    var proofHeld = await StrongestAsync(conn, proofTx, proofOid!.Value);
+                    await proofTx.CommitAsync();
+                    proofHeld.ShouldBe(step.Lock, $"{c.Name} gate {step.Key}: {proof.UnprovenCountSql}");
+                    checkedSteps++;
+                    continue;
+                }
                 // A unit's keyset backfill: its planned batch over the keys of the Setup rows (the batch log takes the row; no cursor moves)
                 var statement = step.Statement ?? new DdlStatement(step.Sql, [], Parameters: [0L, 1_000_000L, "lock-test", 0, 1, 0L, 0L]);
                 if (statement.Concurrently)
@@ -61,8 +77,8 @@ public sealed class PgrollOperationLockTests
                 held.ShouldBe(step.Lock, $"{c.Name} step {step.Key}: {step.Sql}");
                 if (step.Lock != LockMode.None) checkedSteps++;
             }
-            // every step that declares a lock and runs in a transaction was measured (sql declares none; CONCURRENTLY runs bare)
-            checkedSteps.ShouldBe(plan.Steps.Count(s => (s.Statement is { Concurrently: false } || s.Touch is not null) && s.Lock != LockMode.None));
+            // every step that declares a lock and runs in a transaction, and every gate's proof, was measured (sql declares none; CONCURRENTLY runs bare)
+            checkedSteps.ShouldBe(plan.Steps.Count(s => ((s.Statement is { Concurrently: false } || s.Touch is not null) && s.Lock != LockMode.None) || s.Proof is not null));
         }
         finally
         {
