@@ -22,6 +22,12 @@ public interface IMigrationOperation
     /// <summary>Tables (column null) and columns it creates, so later operations of the same migration may use them.</summary>
     IEnumerable<CatalogNeed> Creates { get; }
 
+    /// <summary>Physical columns it adds that the old version never had (a new column, a type change's shadow): left out of the old version's view.</summary>
+    IEnumerable<CatalogNeed> AddsColumns { get; }
+
+    /// <summary>What it does to its table as each application version sees it (the version schemas' views).</summary>
+    void ShapeVersions(VersionSchemas.VersionedTables tables);
+
     /// <summary>Its steps, in the order they run within each phase.</summary>
     IEnumerable<PlanStep> Plan(OperationPlanContext context);
 }

@@ -9,9 +9,19 @@ public abstract record UnitOperation : SpecOperation, IMigrationOperation
 {
     public abstract QualifiedName? Table { get; }
 
+    public sealed override QualifiedName? WorksOn => Table;
+
     public virtual IEnumerable<CatalogNeed> Needs => Table is null ? [] : [new CatalogNeed(Table, null)];
 
     public virtual IEnumerable<CatalogNeed> Creates => [];
+
+    public virtual IEnumerable<CatalogNeed> AddsColumns => [];
+
+    /// <summary>By default the table is only touched: both versions see it as it is.</summary>
+    public virtual void ShapeVersions(VersionSchemas.VersionedTables tables)
+    {
+        if (Table is { } t) tables.Touch(t);
+    }
 
     public abstract IEnumerable<PlanStep> Plan(OperationPlanContext context);
 }

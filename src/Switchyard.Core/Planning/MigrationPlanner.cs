@@ -90,7 +90,7 @@ public static class MigrationPlanner
         return new MigrationPlan(spec.Name, spec.Checksum, spec.SourcePath, target, flagKey, phases)
         {
             Guards = spec.Guards,
-            Operations = [.. spec.Operations.Select(o => new PlannedOperation(o.Kind, TableOf(o)?.ToString(), o.Brief))],
+            Operations = [.. spec.Operations.Select(o => new PlannedOperation(o.Kind, o.WorksOn?.ToString(), o.Brief))],
             VersionSchemas = spec.VersionSchemas,
         };
     }
@@ -102,22 +102,7 @@ public static class MigrationPlanner
         spec.Operations.OfType<NormalizeColumnOperation>().FirstOrDefault() is { } n ? FlagKey(n.Target) : null;
 
     /// <summary>The table a migration without a normalization is journaled under: its first operation's table.</summary>
-    public static QualifiedName FirstTable(MigrationSpec spec) => spec.Operations.Select(TableOf).FirstOrDefault(t => t is not null) ?? new QualifiedName("public", spec.Name);
-
-    /// <summary>The table an operation works on, or null (author SQL without a declared lock).</summary>
-    public static QualifiedName? TableOf(SpecOperation operation) => operation switch
-    {
-        CreateTableOperation c => c.Table,
-        AddColumnOperation a => a.Table,
-        CreateIndexOperation i => i.Table,
-        AddForeignKeyOperation f => f.Table,
-        SetNotNullOperation s => s.Table,
-        DropColumnOperation d => d.Table,
-        RawSqlOperation r => r.LockTable,
-        IMigrationOperation unit => unit.Table,
-        NormalizeColumnOperation n => n.Target.Table,
-        _ => null,
-    };
+    public static QualifiedName FirstTable(MigrationSpec spec) => spec.Operations.Select(o => o.WorksOn).FirstOrDefault(t => t is not null) ?? new QualifiedName("public", spec.Name);
 
     internal static DdlStatement Ddl(string sql, QualifiedName? table, LockMode mode, bool concurrently = false, string? repair = null) =>
         new(sql, table is null || mode == LockMode.None ? [] : [new TableLock(table, mode)], concurrently, repair);

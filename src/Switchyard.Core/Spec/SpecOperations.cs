@@ -17,6 +17,9 @@ public abstract record SpecOperation
     /// <summary>The change and what it means for the application versions, for the runbook.</summary>
     public abstract OperationBrief Brief { get; }
 
+    /// <summary>The table the operation works on (the migration is journaled under the first one), or null (author SQL without a declared lock).</summary>
+    public abstract QualifiedName? WorksOn { get; }
+
     public SpecLocation At(string field) => FieldLocations.TryGetValue(field, out var l) ? l : Location;
 }
 
@@ -28,6 +31,8 @@ public sealed record CreateTableOperation(QualifiedName Table, IReadOnlyList<Col
 {
     public override string Kind => "create_table";
 
+    public override QualifiedName? WorksOn => Table;
+
     public override OperationBrief Brief => new(
         $"Creates table {Table} ({Columns.Count} column(s){(Seed.Count > 0 ? $", {Seed.Count} seed row(s)" : "")}) in Expand.",
         "None for the old version: the table is new. The new version may use it once Expand is done.");
@@ -37,6 +42,8 @@ public sealed record CreateTableOperation(QualifiedName Table, IReadOnlyList<Col
 public sealed record AddColumnOperation(QualifiedName Table, ColumnDefinition Column) : SpecOperation
 {
     public override string Kind => "add_column";
+
+    public override QualifiedName? WorksOn => Table;
 
     public override OperationBrief Brief => new(
         $"Adds column {Table}.{Column.Name} {Column.Type} in Expand (catalog-only{(Column.Default is null ? "" : ", a constant default fills existing rows without a rewrite")}).",
@@ -48,6 +55,8 @@ public sealed record NormalizeColumnOperation(NormalizationTarget Target) : Spec
 {
     public override string Kind => "normalize_column";
 
+    public override QualifiedName? WorksOn => Target.Table;
+
     public override OperationBrief Brief => new(
         $"Replaces text column {Target.Table}.{Target.SourceColumn} with lookup table {Target.LookupTable} and column {Target.TargetColumn}: a dual-write trigger in Expand, a batched backfill, validation of every row, then reads move to the new column by flag in Cutover.",
         $"The old version keeps writing {Target.SourceColumn} only; the trigger fills {Target.TargetColumn} for it. The new version writes both and reads by flag; Cutover moves its reads step by step and can move them back at once.");
@@ -57,6 +66,8 @@ public sealed record NormalizeColumnOperation(NormalizationTarget Target) : Spec
 public sealed record CreateIndexOperation(QualifiedName Table, string Name, IReadOnlyList<string> Columns, bool Unique = false) : SpecOperation
 {
     public override string Kind => "create_index";
+
+    public override QualifiedName? WorksOn => Table;
 
     public override OperationBrief Brief => new(
         $"Builds {(Unique ? "unique " : "")}index {Name} on {Table} ({string.Join(", ", Columns)}) CONCURRENTLY in Expand: reads and writes continue.",
@@ -68,6 +79,8 @@ public sealed record AddForeignKeyOperation(QualifiedName Table, string Column, 
 {
     public override string Kind => "add_foreign_key";
 
+    public override QualifiedName? WorksOn => Table;
+
     public override OperationBrief Brief => new(
         $"Adds foreign key {Name}: {Table}.{Column} → {References}.{ReferencedColumn}, NOT VALID in Expand (no scan), validated in Validate.",
         $"From Expand every write of {Column} must name an existing {References} row, whichever version writes it.");
@@ -77,6 +90,8 @@ public sealed record AddForeignKeyOperation(QualifiedName Table, string Column, 
 public sealed record SetNotNullOperation(QualifiedName Table, string Column) : SpecOperation
 {
     public override string Kind => "set_not_null";
+
+    public override QualifiedName? WorksOn => Table;
 
     public override OperationBrief Brief => new(
         $"Makes {Table}.{Column} NOT NULL in Validate: a CHECK added NOT VALID, validated while writes continue, then SET NOT NULL without a scan.",
@@ -88,6 +103,8 @@ public sealed record DropColumnOperation(QualifiedName Table, string Column, Qua
 {
     public override string Kind => "drop_column";
 
+    public override QualifiedName? WorksOn => Table;
+
     public override OperationBrief Brief => new(
         $"Drops column {Table}.{Column} in Contract{(CompatView is null ? "" : $"; view {CompatView} keeps the old shape for readers")}.",
         $"Until Contract both versions may still use {Column}; after it nothing may{(CompatView is null ? "" : $", except through {CompatView}")}. Contract waits for the old version to be gone.");
@@ -97,6 +114,8 @@ public sealed record DropColumnOperation(QualifiedName Table, string Column, Qua
 public sealed record RawSqlOperation(string Up, string? Down, Planning.MigrationPhase Phase, QualifiedName? LockTable, LockMode Lock) : SpecOperation
 {
     public override string Kind => "raw_sql";
+
+    public override QualifiedName? WorksOn => LockTable;
 
     public override OperationBrief Brief => new(
         $"Runs author SQL in {Phase} (declared lock: {(LockTable is null ? "none" : $"{Execution.LockModes.SqlName(Lock)} on {LockTable}")}); {(Down is null ? "it has no undo" : "its down statement undoes it")}.",

@@ -1,5 +1,6 @@
 using Switchyard.Core.Execution;
 using Switchyard.Core.Operations.Shared;
+using Switchyard.Core.Operations.VersionSchemas;
 using Switchyard.Core.Planning;
 using static Switchyard.Core.Operations.Shared.OperationSteps;
 
@@ -28,6 +29,10 @@ public sealed record PgrollAddColumn(QualifiedName On, ColumnSpec Column, string
         Column.References is { } r ? [new CatalogNeed(On, null), new CatalogNeed(r.Table, r.Columns[0], "column")] : [new CatalogNeed(On, null)];
 
     public override IEnumerable<CatalogNeed> Creates => [new CatalogNeed(On, Column.Name)];
+
+    public override IEnumerable<CatalogNeed> AddsColumns => Creates;
+
+    public override void ShapeVersions(VersionedTables tables) => tables.Touch(On)?.AddColumn(Column.Name);
 
     public static PgrollAddColumn Parse(OperationFields f)
     {

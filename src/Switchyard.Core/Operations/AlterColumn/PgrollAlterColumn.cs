@@ -1,5 +1,6 @@
 using Switchyard.Core.Execution;
 using Switchyard.Core.Operations.Shared;
+using Switchyard.Core.Operations.VersionSchemas;
 using Switchyard.Core.Planning;
 using static Switchyard.Core.Operations.Shared.OperationSteps;
 
@@ -38,6 +39,15 @@ public sealed record PgrollAlterColumn(QualifiedName On, string Column, string? 
         References is { } r ? [new CatalogNeed(On, Column, "column"), new CatalogNeed(r.Table, r.Columns[0], "references")] : [new CatalogNeed(On, Column, "column")];
 
     public override IEnumerable<CatalogNeed> Creates => NewName is null ? [] : [new CatalogNeed(On, NewName)];
+
+    public override IEnumerable<CatalogNeed> AddsColumns => Type is null ? [] : [new CatalogNeed(On, AlterColumnShadow.ShadowName(this))];
+
+    public override void ShapeVersions(VersionedTables tables)
+    {
+        if (tables.Touch(On) is not { } table) return;
+        if (Type is not null) table.ShadowColumn(Column, AlterColumnShadow.ShadowName(this));
+        if (NewName is not null) table.RenameColumn(Column, NewName);
+    }
 
     /// <summary>True when existing rows must change (or be proven) to meet the new definition: <c>up</c> is then required.</summary>
     public bool ChangesData => Type is not null || Nullable == false || Check is not null || UniqueName is not null || References is not null;

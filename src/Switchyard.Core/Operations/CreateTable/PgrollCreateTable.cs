@@ -1,5 +1,6 @@
 using Switchyard.Core.Execution;
 using Switchyard.Core.Operations.Shared;
+using Switchyard.Core.Operations.VersionSchemas;
 using Switchyard.Core.Planning;
 using static Switchyard.Core.Operations.Shared.OperationSteps;
 
@@ -20,6 +21,8 @@ public sealed record PgrollCreateTable(QualifiedName Name, IReadOnlyList<ColumnS
         Columns.Select(c => c.References?.Table).Concat(Constraints.Select(c => c.References?.Table)).OfType<QualifiedName>().Where(t => t != Name).Select(t => new CatalogNeed(t, null, "columns"));
 
     public override IEnumerable<CatalogNeed> Creates => [new CatalogNeed(Name, null)];
+
+    public override void ShapeVersions(VersionedTables tables) => tables.Create(Name, Columns.Select(c => c.Name));
 
     public static PgrollCreateTable Parse(OperationFields f)
     {

@@ -1,4 +1,5 @@
 using Switchyard.Core.Execution;
+using Switchyard.Core.Operations.VersionSchemas;
 using Switchyard.Core.Planning;
 using static Switchyard.Core.Operations.Shared.OperationSteps;
 
@@ -6,8 +7,8 @@ namespace Switchyard.Core.Operations.DropColumn;
 
 /// <summary>
 /// pgroll's <c>drop_column</c>: the column goes in Contract. Its <c>down</c> (what pgroll writes into the column for
-/// the old version while the new one runs) is read but unused: without version schemas both versions see the column
-/// until Contract.
+/// the old version while the new one runs) is read but unused: the column stays in the table until Contract, so the old
+/// version keeps writing it itself; only the new version's view leaves it out.
 /// </summary>
 public sealed record PgrollDropColumn(QualifiedName On, string Column, string? Down) : UnitOperation
 {
@@ -20,6 +21,9 @@ public sealed record PgrollDropColumn(QualifiedName On, string Column, string? D
     public override QualifiedName? Table => On;
 
     public override IEnumerable<CatalogNeed> Needs => [new CatalogNeed(On, Column, "column")];
+
+    /// <summary>The new version's view no longer shows the column; the old version's still does until Contract.</summary>
+    public override void ShapeVersions(VersionedTables tables) => tables.Touch(On)?.DropColumn(Column);
 
     public static PgrollDropColumn Parse(OperationFields f) => new(f.Relation("table"), f.Identifier("column"), f.OptionalText("down"));
 

@@ -1,4 +1,5 @@
 using Switchyard.Core.Execution;
+using Switchyard.Core.Operations.VersionSchemas;
 using Switchyard.Core.Planning;
 using static Switchyard.Core.Operations.Shared.OperationSteps;
 
@@ -14,6 +15,9 @@ public sealed record PgrollDropTable(QualifiedName Name) : UnitOperation
         $"The new version must not use {Name}. Contract waits for the old version to be gone.");
 
     public override QualifiedName? Table => Name;
+
+    /// <summary>The new version has no view of the table; the old version's stays until Contract.</summary>
+    public override void ShapeVersions(VersionedTables tables) => tables.Touch(Name)?.Drop();
 
     public static PgrollDropTable Parse(OperationFields f) => new(f.Relation("name"));
 

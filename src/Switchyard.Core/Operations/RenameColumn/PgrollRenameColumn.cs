@@ -1,4 +1,5 @@
 using Switchyard.Core.Execution;
+using Switchyard.Core.Operations.VersionSchemas;
 using Switchyard.Core.Planning;
 using static Switchyard.Core.Operations.Shared.OperationSteps;
 
@@ -18,6 +19,8 @@ public sealed record PgrollRenameColumn(QualifiedName On, string From, string To
     public override IEnumerable<CatalogNeed> Needs => [new CatalogNeed(On, From, "from")];
 
     public override IEnumerable<CatalogNeed> Creates => [new CatalogNeed(On, To)];
+
+    public override void ShapeVersions(VersionedTables tables) => tables.Touch(On)?.RenameColumn(From, To);
 
     public static PgrollRenameColumn Parse(OperationFields f) => new(f.Relation("table"), f.Identifier("from"), f.Identifier("to"));
 

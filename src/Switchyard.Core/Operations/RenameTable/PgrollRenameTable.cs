@@ -1,4 +1,5 @@
 using Switchyard.Core.Execution;
+using Switchyard.Core.Operations.VersionSchemas;
 using Switchyard.Core.Planning;
 using static Switchyard.Core.Operations.Shared.OperationSteps;
 
@@ -16,6 +17,8 @@ public sealed record PgrollRenameTable(QualifiedName From, string To) : UnitOper
     public override QualifiedName? Table => From;
 
     public override IEnumerable<CatalogNeed> Creates => [new CatalogNeed(From with { Name = To }, null)];
+
+    public override void ShapeVersions(VersionedTables tables) => tables.Touch(From)?.ShowAs(To);
 
     public static PgrollRenameTable Parse(OperationFields f) => new(f.Relation("from"), f.Identifier("to"));
 
