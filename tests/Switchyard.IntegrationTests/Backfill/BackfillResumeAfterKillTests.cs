@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Switchyard.IntegrationTests.Engine;
 using Switchyard.IntegrationTests.Infrastructure;
 
@@ -30,22 +29,10 @@ public abstract class BackfillResumeAfterKillScenario
         await _db.ResetAsync();
         var before = await _db.InvariantsAsync();
         var needing = await _db.ScalarAsync<long>("SELECT count(*) FROM transactions WHERE state_id IS NULL");
-        using var child = CliRunner.Start(RunArgs(slow: true));
-        var drain = Task.WhenAll(child.StandardOutput.ReadToEndAsync(), child.StandardError.ReadToEndAsync());
 
         // When it is SIGKILLed after some batches committed and moved the cursors (a window completes 15 batches
         // after its first pass, so rows ahead of each cursor are filled too)
-        var waited = Stopwatch.StartNew();
-        while (await TrailsOrZeroAsync() < 4)
-        {
-            if (child.HasExited) throw new InvalidOperationException("the backfill ended before it could be killed: " + string.Join("\n", await drain));
-            waited.Elapsed.ShouldBeLessThan(TimeSpan.FromMinutes(2), "no batch committed");
-            await Task.Delay(50);
-        }
-        child.Kill(entireProcessTree: true);
-        await child.WaitForExitAsync();
-        var killedOutput = string.Join("\n", await drain);
-        var killedAfter = waited.Elapsed;
+        var (killedOutput, killedAfter) = await CliRunner.KillWhenAsync(RunArgs(slow: true), async () => await TrailsOrZeroAsync() >= 4, "no batch committed");
         var cursorsAtKill = await CursorsAsync();
         var killedRun = await _db.RunStateAsync(Migration);
         var stateAfterKill = await _db.InvariantsAsync();

@@ -44,6 +44,26 @@ public static class CliRunner
         return new Result(process.ExitCode, await stdout, await stderr);
     }
 
+    /// <summary>
+    /// Starts the program, SIGKILLs it (and its children) once <paramref name="ready"/> holds, and returns its output
+    /// until then and how long that took; fails when it ends first or <paramref name="ready"/> never holds within 2 minutes.
+    /// </summary>
+    public static async Task<(string Output, TimeSpan KilledAfter)> KillWhenAsync(IEnumerable<string> args, Func<Task<bool>> ready, string waitingFor)
+    {
+        using var child = Start(args);
+        var drain = Task.WhenAll(child.StandardOutput.ReadToEndAsync(), child.StandardError.ReadToEndAsync());
+        var waited = Stopwatch.StartNew();
+        while (!await ready())
+        {
+            if (child.HasExited) throw new InvalidOperationException("the program ended before it could be killed: " + string.Join("\n", await drain));
+            waited.Elapsed.ShouldBeLessThan(TimeSpan.FromMinutes(2), waitingFor);
+            await Task.Delay(50);
+        }
+        child.Kill(entireProcessTree: true);
+        await child.WaitForExitAsync();
+        return (string.Join("\n", await drain), waited.Elapsed);
+    }
+
     /// <summary>Starts the program without waiting, for tests that kill it.</summary>
     public static Process Start(IEnumerable<string> args, string? workingDirectory = null)
     {
