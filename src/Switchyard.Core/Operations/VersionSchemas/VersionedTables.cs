@@ -46,31 +46,33 @@ public sealed class VersionedTable
     {
         Table = table;
         Old = created ? [] : columns;
-        New = [.. columns.Select(n => new ExposedColumn(n, n, n))];
+        _new = [.. columns.Select(n => new ExposedColumn(n, n, n))];
         NewViewName = table.Name;
     }
 
     public QualifiedName Table { get; }
     public IReadOnlyList<string> Old { get; }
-    public List<ExposedColumn> New { get; }
+    private readonly List<ExposedColumn> _new;
+
+    public IReadOnlyList<ExposedColumn> New => _new;
     public string NewViewName { get; private set; }
     public bool Dropped { get; private set; }
 
-    public void AddColumn(string column) => New.Add(new ExposedColumn(column, column, column));
+    public void AddColumn(string column) => _new.Add(new ExposedColumn(column, column, column));
 
-    public void DropColumn(string column) => New.RemoveAll(x => x.Name == column);
+    public void DropColumn(string column) => _new.RemoveAll(x => x.Name == column);
 
     public void RenameColumn(string from, string to)
     {
-        var i = New.FindIndex(x => x.Name == from);
-        if (i >= 0) New[i] = New[i] with { Name = to, After = to };
+        var i = _new.FindIndex(x => x.Name == from);
+        if (i >= 0) _new[i] = _new[i] with { Name = to, After = to };
     }
 
     /// <summary>During the migration the column's new-version value lives in <paramref name="shadow"/>; after Contract under its own name.</summary>
     public void ShadowColumn(string column, string shadow)
     {
-        var i = New.FindIndex(x => x.Name == column);
-        if (i >= 0) New[i] = New[i] with { During = shadow };
+        var i = _new.FindIndex(x => x.Name == column);
+        if (i >= 0) _new[i] = _new[i] with { During = shadow };
     }
 
     public void ShowAs(string newName) => NewViewName = newName;
