@@ -88,7 +88,10 @@ public sealed record CatalogSnapshot(IReadOnlyDictionary<string, IReadOnlyList<s
                    a.atttypid IN ('int2'::regtype, 'int4'::regtype, 'int8'::regtype)
                    AND EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conrelid = a.attrelid AND k.contype = 'p' AND k.conkey = ARRAY[a.attnum]),
                    CASE WHEN a.attgenerated = '' THEN pg_get_expr(d.adbin, d.adrelid) END,
-                   col_description(a.attrelid, a.attnum)
+                   col_description(a.attrelid, a.attnum),
+                   a.attidentity <> '',
+                   array(SELECT f.conname::text || ' on ' || f.conrelid::regclass::text FROM pg_constraint f
+                         WHERE f.contype = 'f' AND f.confrelid = a.attrelid AND a.attnum = ANY (f.confkey) ORDER BY 1)
             FROM pg_attribute a
             LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
             WHERE a.attrelid = to_regclass($1) AND a.attnum > 0 AND NOT a.attisdropped
@@ -98,6 +101,8 @@ public sealed record CatalogSnapshot(IReadOnlyDictionary<string, IReadOnlyList<s
                 SoleIntegerKey = r.GetBoolean(3),
                 Default = r.IsDBNull(4) ? null : r.GetString(4),
                 Comment = r.IsDBNull(5) ? null : r.GetString(5),
+                Identity = r.GetBoolean(6),
+                ReferencedBy = r.GetFieldValue<string[]>(7),
             }, ct, table.RegclassText).ConfigureAwait(false);
         if (columns.Count == 0) return columns;
         var indexes = await CatalogIndex.OnTableAsync(sql, table, ct).ConfigureAwait(false);
@@ -119,6 +124,12 @@ public sealed record CatalogColumn(string Name, string Type, bool NotNull)
 
     /// <summary>The column's comment; null without one.</summary>
     public string? Comment { get; init; }
+
+    /// <summary>True for an identity column (GENERATED ... AS IDENTITY): its sequence belongs to it.</summary>
+    public bool Identity { get; init; }
+
+    /// <summary>Foreign keys of any table that reference this column, as "constraint on table".</summary>
+    public IReadOnlyList<string> ReferencedBy { get; init; } = [];
 
     /// <summary>The indexes with this column among their key columns.</summary>
     public IReadOnlyList<CatalogIndex> Indexes { get; init; } = [];

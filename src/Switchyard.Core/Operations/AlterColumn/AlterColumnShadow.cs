@@ -1,3 +1,4 @@
+using Switchyard.Core.Catalog;
 using Switchyard.Core.Execution;
 using Switchyard.Core.Operations.Shared;
 using Switchyard.Core.Planning;
@@ -22,6 +23,21 @@ internal static class AlterColumnShadow
 
     public static string ShadowName(PgrollAlterColumn a) => Ident.Fit($"_sy_new_{a.Column}", $"{a.On}.{a.Column}");
 
+    /// <summary>
+    /// The swap drops the old column: a primary key, an identity sequence or a foreign key pointing at it would be lost
+    /// with it (or make the drop fail in Contract, after the whole backfill). Refused before anything runs.
+    /// </summary>
+    private static void RefuseWhatTheSwapCannotMove(PgrollAlterColumn a, CatalogColumn old)
+    {
+        var what = old.Indexes.Any(i => i.Constraint == 'p') ? "is part of the table's primary key"
+            : old.Identity ? "is an identity column (its sequence belongs to it)"
+            : old.ReferencedBy.Count > 0 ? $"is referenced by foreign key {string.Join(", ", old.ReferencedBy)}"
+            : null;
+        if (what is null) return;
+        throw new Spec.SpecException(a.At("type"), $"alter_column cannot change the type of {a.On}.{a.Column}: it {what}, which the column swap in Contract would drop. Nothing was changed.",
+            "Add a new key column with add_column (up computes it), move the constraints and references to it with create_constraint, then drop the old one in a later migration.");
+    }
+
     public static IEnumerable<PlanStep> Plan(PgrollAlterColumn a, OperationPlanContext context)
     {
         var t = a.On;
@@ -30,6 +46,7 @@ internal static class AlterColumnShadow
         var live = context.Columns(t).Where(c => c.Name != shadow).ToList();
         var old = live.FirstOrDefault(c => c.Name == a.Column);
         var wasNotNull = old?.NotNull ?? false;
+        if (old is not null) RefuseWhatTheSwapCannotMove(a, old);
         yield return Step(context, MigrationPhase.Expand, $"{t.Name}.{a.Column}.shadow", $"Add shadow column {t}.{shadow} {a.Type} (nullable, no default: catalog-only)",
             Ddl($"ALTER TABLE {t.Sql} ADD COLUMN {sh} {a.Type}", t, LockMode.AccessExclusive),
             Undo($"Drop shadow column {shadow}", Ddl($"ALTER TABLE {t.Sql} DROP COLUMN IF EXISTS {sh}", t, LockMode.AccessExclusive)),

@@ -38,7 +38,7 @@ public sealed record PgrollAlterColumn(QualifiedName On, string Column, string? 
     public override IEnumerable<CatalogNeed> Needs =>
         References is { } r ? [new CatalogNeed(On, Column, "column"), new CatalogNeed(r.Table, r.Columns[0], "references")] : [new CatalogNeed(On, Column, "column")];
 
-    public override IEnumerable<CatalogNeed> Creates => NewName is null ? [] : [new CatalogNeed(On, NewName)];
+    public override IEnumerable<CatalogNeed> Creates => NewName is null ? [] : [new CatalogNeed(On, NewName) { OnlyFromContract = true }];
 
     public override IEnumerable<CatalogNeed> AddsColumns => Type is null ? [] : [new CatalogNeed(On, AlterColumnShadow.ShadowName(this))];
 

@@ -10,7 +10,8 @@ internal static class ShadowIndexes
 {
     // Each plain one, and the unique constraint it backs, is built CONCURRENTLY on the shadow in Validate and takes its
     // old name in the swap's transaction. An index the shadow cannot simply be named in (an expression, a predicate, an
-    // operator class of the old type), a primary key or an exclusion constraint is not rebuilt: the swap step names it.
+    // operator class of the old type) or an exclusion constraint is not rebuilt: the swap step names it. A primary key,
+    // identity or referenced column is refused before anything runs (AlterColumnShadow).
 
     public static IReadOnlyList<CatalogIndex> Kept(CatalogColumn? old) => [.. (old?.Indexes ?? []).Where(i => i.Plain && i.Constraint is null or 'u')];
 
