@@ -33,7 +33,14 @@ public interface IMigrationOperation
 }
 
 /// <summary>A table (when <see cref="Column"/> is null) or a column an operation needs or creates; <see cref="Field"/> names the spec field for errors.</summary>
-public sealed record CatalogNeed(QualifiedName Table, string? Column, string Field = "table");
+public sealed record CatalogNeed(QualifiedName Table, string? Column, string Field = "table")
+{
+    /// <summary>
+    /// Created only in Contract (a rename): the name does not exist while the migration's earlier phases run, so a later
+    /// operation of the same migration cannot work on it.
+    /// </summary>
+    public bool OnlyFromContract { get; init; }
+}
 
 /// <summary>What an operation's planner may read: its position in the migration and the live columns of the tables it needs.</summary>
 public sealed record OperationPlanContext(int Ordinal, IReadOnlyDictionary<QualifiedName, IReadOnlyList<CatalogColumn>> LiveColumns)

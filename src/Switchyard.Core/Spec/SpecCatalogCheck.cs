@@ -17,6 +17,8 @@ public static class SpecCatalogCheck
     {
         var live = new Dictionary<QualifiedName, IReadOnlyList<CatalogColumn>>();
         var created = new HashSet<(QualifiedName Table, string? Column)>();
+        // Names an earlier operation gives only in Contract (renames), with what gives them.
+        var renamedInContract = new Dictionary<(QualifiedName Table, string? Column), string>();
 
         async Task<IReadOnlyList<CatalogColumn>> Columns(QualifiedName table)
         {
@@ -24,8 +26,17 @@ public static class SpecCatalogCheck
             return cols;
         }
 
+        void NotRenamedYet(SpecOperation op, QualifiedName table, string? column, string field)
+        {
+            if (!renamedInContract.TryGetValue((table, column), out var by)) return;
+            var what = column is null ? $"table {table}" : $"column {table}.{column}";
+            throw new SpecException(op.At(field), $"{what} has that name only from Contract ({by} renames it there), but this operation's steps run before then.",
+                "Move this operation to the next migration file (a directory of migrations applies them in order).");
+        }
+
         async Task Table(SpecOperation op, QualifiedName table, string field = "table")
         {
+            NotRenamedYet(op, table, null, field);
             if (created.Contains((table, null))) return;
             if ((await Columns(table).ConfigureAwait(false)).Count == 0)
                 throw new SpecException(op.At(field), $"table {table} does not exist in {new Connections.ConnectionSettings(sql.DataSource.ConnectionString, "runner", false).Describe()}.",
@@ -35,6 +46,7 @@ public static class SpecCatalogCheck
         async Task Column(SpecOperation op, QualifiedName table, string column, string field = "column")
         {
             await Table(op, table).ConfigureAwait(false);
+            NotRenamedYet(op, table, column, field);
             if (created.Contains((table, null)) || created.Contains((table, column))) return;
             var cols = await Columns(table).ConfigureAwait(false);
             if (cols.All(c => c.Name != column))
@@ -80,7 +92,11 @@ public static class SpecCatalogCheck
                         if (need.Column is null) await Table(op, need.Table, need.Field).ConfigureAwait(false);
                         else await Column(op, need.Table, need.Column, need.Field).ConfigureAwait(false);
                     }
-                    foreach (var made in unit.Creates) created.Add((made.Table, made.Column));
+                    foreach (var made in unit.Creates)
+                    {
+                        if (made.OnlyFromContract) renamedInContract[(made.Table, made.Column)] = op.Location.Line == 0 ? unit.Kind : $"{unit.Kind} at line {op.Location.Line}";
+                        else created.Add((made.Table, made.Column));
+                    }
                     break;
                 case RawSqlOperation r when r.LockTable is not null:
                     await Table(r, r.LockTable).ConfigureAwait(false);

@@ -18,7 +18,7 @@ public sealed record PgrollRenameColumn(QualifiedName On, string From, string To
 
     public override IEnumerable<CatalogNeed> Needs => [new CatalogNeed(On, From, "from")];
 
-    public override IEnumerable<CatalogNeed> Creates => [new CatalogNeed(On, To)];
+    public override IEnumerable<CatalogNeed> Creates => [new CatalogNeed(On, To) { OnlyFromContract = true }];
 
     public override void ShapeVersions(VersionedTables tables) => tables.Touch(On)?.RenameColumn(From, To);
 

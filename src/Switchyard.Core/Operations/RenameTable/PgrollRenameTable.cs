@@ -16,7 +16,7 @@ public sealed record PgrollRenameTable(QualifiedName From, string To) : UnitOper
 
     public override QualifiedName? Table => From;
 
-    public override IEnumerable<CatalogNeed> Creates => [new CatalogNeed(From with { Name = To }, null)];
+    public override IEnumerable<CatalogNeed> Creates => [new CatalogNeed(From with { Name = To }, null) { OnlyFromContract = true }];
 
     public override void ShapeVersions(VersionedTables tables) => tables.Touch(From)?.ShowAs(To);
 

@@ -30,6 +30,18 @@ public static class VersionSchemaShape
         var added = units.SelectMany(o => o.AddsColumns).Where(c => c.Column is not null).Select(c => (c.Table, c.Column!)).ToHashSet();
         var tables = new VersionedTables(live, added);
         foreach (var unit in units) unit.ShapeVersions(tables);
-        return [.. tables.InOrder.Select(b => new TableVersions(b.Table, b.NewViewName, b.Table with { Name = b.NewViewName }, b.Old, b.Dropped ? [] : b.New))];
+        var shapes = tables.InOrder.Select(b => new TableVersions(b.Table, b.NewViewName, b.Table with { Name = b.NewViewName }, b.Old, b.Dropped ? [] : b.New)).ToList();
+        RefuseSharedViewNames(spec, "previous", shapes.Where(t => t.Old.Count > 0).Select(t => (t.Physical.Name, t.Physical)));
+        RefuseSharedViewNames(spec, "new", shapes.Where(t => t.New.Count > 0).Select(t => (t.NewViewName, t.Physical)));
+        return shapes;
+    }
+
+    /// <summary>A version schema holds one view per name: two tables (of different schemas) showing under one name would overwrite each other's view.</summary>
+    private static void RefuseSharedViewNames(MigrationSpec spec, string version, IEnumerable<(string View, QualifiedName Table)> views)
+    {
+        if (views.GroupBy(v => v.View).FirstOrDefault(g => g.Count() > 1) is not { } clash) return;
+        var where = spec.Operations.FirstOrDefault(o => o.WorksOn is { } t && clash.Skip(1).Any(c => c.Table == t))?.Location ?? spec.NameLocation;
+        throw new SpecException(where, $"tables {string.Join(" and ", clash.Select(c => c.Table))} would both show as view {clash.Key} in the {version} version's schema, which holds one view per name.",
+            "Change these tables in separate migrations (one version schema each).");
     }
 }
