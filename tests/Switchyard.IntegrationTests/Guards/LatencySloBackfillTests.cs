@@ -112,6 +112,37 @@ public sealed class LatencySloBackfillTests : IClassFixture<ExpandedLedger>
     }
 
     [Fact]
+    public async Task SlowCanaryWhilePaused_RemeasuresTheBaselineAndCompletes_JournalingTheMedian()
+    {
+        // Given a quiet canary for the baseline (SLO 75 ms), then one at 160 ms whatever the backfill does
+        await _db.ResetAsync();
+        await _db.ExecuteAsync("CREATE TABLE IF NOT EXISTS slo_canary_delay (ms int NOT NULL); TRUNCATE slo_canary_delay; INSERT INTO slo_canary_delay VALUES (0)");
+        var before = await _db.InvariantsAsync();
+        const string migration = "slo-rebased";
+        var slo = await LatencySloThrottle.CreateAsync(_db.DataSource, SloOptions() with { RebaseAfterPausedSamples = 3, MaxBaselineRise = 4 }, CancellationToken.None);
+        var firstEvent = await _db.ScalarAsync<long?>("SELECT max(id) FROM switchyard.events") ?? 0;
+        (await slo.CaptureBaselineAsync(migration, CancellationToken.None)).ShouldBe(50);
+        await SetCanaryDelayAsync(160);
+
+        // When the backfill runs under the controller
+        var outcome = await _db.Backfill().RunAsync(new BackfillRequest(migration, ExpandedLedger.Target, ExpandedLedger.SmallBatches()), [slo], null, CancellationToken.None)
+            .WaitAsync(Patience);
+
+        // Then it paused (2x the SLO), found p99 still up with nothing running, re-measured the baseline from those samples and completed
+        outcome.ShouldBeOfType<BackfillCompleted>();
+        var rows = (await GuardJournalRows.ReadAsync(_db.DataSource, firstEvent)).Where(r => r.Data.Contains(LatencySloThrottle.Source)).ToList();
+        rows.Select(r => r.Action).Take(3).ShouldBe(["baseline", "pause", "resume"]);
+        rows[2].Message.ShouldContain("p99 stayed over the SLO with the backfill paused for 3 samples, so the foreground's own latency moved");
+        var resumed = JsonDocument.Parse(rows[2].Data).RootElement;
+        var baseline = resumed.GetProperty("baseline_ms").GetDouble();
+        baseline.ShouldBeInRange(160.0, 200.0);
+        resumed.GetProperty("slo_ms").GetDouble().ShouldBe(1.5 * baseline, 1e-9);
+        var after = await _db.InvariantsAsync();
+        after.SameMoneyAs(before).ShouldBeTrue();
+        after.StateMissing.ShouldBe(0);
+    }
+
+    [Fact]
     public async Task UnreadableCanary_PausesTheBackfill_FailingClosed()
     {
         // Given a controller whose baseline was taken, then a canary statement that fails

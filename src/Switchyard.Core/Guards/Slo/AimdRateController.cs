@@ -34,6 +34,13 @@ namespace Switchyard.Core.Guards.Slo;
 /// <see cref="LatencySloOptions.ErrorBudgetDecides"/> is set, because on a noisy host such bursts kept even the
 /// windowed budget overspent and held the backfill at its floor.
 /// </para>
+/// <para>
+/// Attribution while paused: a pause is the one time the controller sees the foreground without the backfill. When p99
+/// stays over the SLO through <see cref="LatencySloOptions.RebaseAfterPausedSamples"/> paused samples, the backfill is
+/// not what holds it there: the baseline is re-measured from those samples (up to <see cref="LatencySloOptions.MaxBaselineRise"/>
+/// times the first) and the backfill resumes, held to the same multiple of what the foreground does on its own. Without
+/// this a backfill sits paused, or at its floor rate, through every burst it did not cause.
+/// </para>
 /// </summary>
 public sealed class AimdRateController
 {
@@ -45,21 +52,26 @@ public sealed class AimdRateController
     private readonly Queue<(long Operations, long OverSlo)> _budgetWindow = new();
     private long _operations;
     private long _overSlo;
+    private readonly List<double> _pausedOver = [];
+    private readonly double _firstBaselineMs;
+    private readonly double _firstSloMs;
 
     public AimdRateController(double baselineMs, LatencySloOptions options)
     {
         options.Validate();
         _options = options;
-        BaselineMs = baselineMs;
-        SloMs = options.Target.SloMs(baselineMs);
+        BaselineMs = _firstBaselineMs = baselineMs;
+        SloMs = _firstSloMs = options.Target.SloMs(baselineMs);
         if (options.StartRowsPerSecond is not { } start) return;
         State = SloState.Limited;
         AllowedRowsPerSecond = Math.Max(options.MinRowsPerSecond, start);
         _slowStart = true;
     }
 
-    public double BaselineMs { get; }
-    public double SloMs { get; }
+    /// <summary>The baseline the SLO is over: the first one, or one re-measured while paused.</summary>
+    public double BaselineMs { get; private set; }
+
+    public double SloMs { get; private set; }
     public SloState State { get; private set; } = SloState.Unlimited;
 
     /// <summary>null without a limit.</summary>
@@ -87,11 +99,16 @@ public sealed class AimdRateController
         if (p99Ms <= SloMs)
         {
             _samplesOver = 0;
+            _pausedOver.Clear();
+            var restored = p99Ms <= _firstSloMs && BaselineMs != _firstBaselineMs;
+            if (restored) (BaselineMs, SloMs) = (_firstBaselineMs, _firstSloMs);
+            var back = restored ? "back under the first SLO, first baseline restored; " : "";
             var spent = _options.ErrorBudgetDecides && _operations >= _options.ErrorBudgetMinOperations ? ErrorBudgetSpent ?? 0 : 0;
             var stillSpending = sample.Operations > 0 && sample.OverSlo > sample.Operations * AllowedShareOverSlo / 2;
             return State switch
             {
-                SloState.Paused => Move(SloState.Limited, Math.Max(_options.MinRowsPerSecond, _resumeRate), SloChange.Resume, p99Ms, "back under the SLO"),
+                SloState.Paused => Move(SloState.Limited, Math.Max(_options.MinRowsPerSecond, _resumeRate), SloChange.Resume, p99Ms, back + "back under the SLO"),
+                _ when restored => Decide(SloChange.Hold, p99Ms, back + "rate held"),
                 _ when spent >= 1 && stillSpending => Cut(p99Ms, observedRowsPerSecond, "error budget spent"),
                 SloState.Limited when spent >= _options.HoldAtErrorBudgetSpent => Decide(SloChange.Hold, p99Ms, "half the error budget spent, rate held"),
                 SloState.Limited when p99Ms > _options.HoldAboveSloShare * SloMs => Decide(SloChange.Hold, p99Ms, "near the SLO, rate held"),
@@ -102,7 +119,7 @@ public sealed class AimdRateController
         }
 
         _samplesOver++;
-        if (State == SloState.Paused) return Decide(SloChange.Hold, p99Ms, "still over the SLO");
+        if (State == SloState.Paused) return WhilePaused(p99Ms);
         if (_samplesOver < _options.ConfirmSamplesOver)
             return Decide(SloChange.Hold, p99Ms, string.Create(CultureInfo.InvariantCulture, $"{_samplesOver} sample(s) over the SLO, rate held until {_options.ConfirmSamplesOver} in a row confirm a breach"));
         _slowStart = false;
@@ -115,6 +132,25 @@ public sealed class AimdRateController
             return Move(SloState.Paused, 0, SloChange.Pause, p99Ms, why);
         }
         return Cut(p99Ms, observedRowsPerSecond, "over the SLO");
+    }
+
+    /// <summary>Over the SLO with the backfill paused: hold, or, when it lasts, re-measure the baseline from the paused samples and resume.</summary>
+    private SloDecision WhilePaused(double p99Ms)
+    {
+        _pausedOver.Add(p99Ms);
+        if (_options.RebaseAfterPausedSamples == 0 || _options.Target.BaselineMultiple is null || _pausedOver.Count < _options.RebaseAfterPausedSamples)
+            return Decide(SloChange.Hold, p99Ms, "still over the SLO");
+        var ordered = _pausedOver.Order().ToList();
+        var median = ordered[ordered.Count / 2];
+        _pausedOver.Clear();
+        if (median > _options.MaxBaselineRise * _firstBaselineMs)
+            return Decide(SloChange.Hold, p99Ms, string.Create(CultureInfo.InvariantCulture,
+                $"still over the SLO with the backfill paused for {_options.RebaseAfterPausedSamples} samples (median {median:0.0##} ms, over {_options.MaxBaselineRise:0.##}x the first baseline): staying paused"));
+        BaselineMs = Math.Max(median, _firstBaselineMs);
+        SloMs = _options.Target.SloMs(BaselineMs);
+        _samplesOver = 0;
+        return Move(SloState.Limited, Math.Max(_options.MinRowsPerSecond, _resumeRate), SloChange.Resume, p99Ms, string.Create(CultureInfo.InvariantCulture,
+            $"p99 stayed over the SLO with the backfill paused for {_options.RebaseAfterPausedSamples} samples, so the foreground's own latency moved: baseline re-measured as their median {BaselineMs:0.0##} ms"));
     }
 
     private void CountInBudget(LatencySample sample)

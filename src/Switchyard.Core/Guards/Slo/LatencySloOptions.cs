@@ -35,6 +35,20 @@ public sealed record LatencySloOptions
     /// <value>The default is 5.</value>
     public int PauseAfterSamplesOver { get; init; } = 5;
 
+    /// <summary>
+    /// While the backfill is paused, this many samples in a row over the SLO mean the foreground's own latency moved (a
+    /// report, a checkpoint, the day's peak): nothing of the backfill runs, yet p99 stays up. The baseline is then
+    /// re-measured as the median of those paused samples and the backfill resumes under the SLO over it; once p99 is
+    /// back under the first SLO, the first baseline holds again. 0 never re-measures. Only for an SLO relative to the
+    /// baseline: an absolute SLO is the operator's limit and never moves.
+    /// </summary>
+    /// <value>The default is 5: longer than a lone burst, short enough that a backfill does not sit out a busy hour.</value>
+    public int RebaseAfterPausedSamples { get; init; } = 5;
+
+    /// <summary>A re-measured baseline may be at most this multiple of the first one; above it the backfill stays paused (the foreground is in trouble of its own).</summary>
+    /// <value>The default is 3.</value>
+    public double MaxBaselineRise { get; init; } = 3;
+
     /// <summary>The rate never drops below this while running (pausing is the step below it).</summary>
     /// <value>The default is 100 rows/s.</value>
     public double MinRowsPerSecond { get; init; } = 100;
@@ -106,6 +120,8 @@ public sealed record LatencySloOptions
             throw new SwitchyardException("The latency-SLO start rate must be positive and the hold share between 0 and 1.");
         if (HoldAtErrorBudgetSpent is <= 0 || double.IsNaN(HoldAtErrorBudgetSpent) || ErrorBudgetMinOperations < 1 || ErrorBudgetWindowSamples < 1)
             throw new SwitchyardException($"The latency-SLO error-budget hold share must be positive (got {HoldAtErrorBudgetSpent}), and its minimum operations (got {ErrorBudgetMinOperations}) and window samples (got {ErrorBudgetWindowSamples}) at least 1.");
+        if (RebaseAfterPausedSamples < 0 || MaxBaselineRise < 1 || double.IsNaN(MaxBaselineRise))
+            throw new SwitchyardException($"The latency-SLO re-baseline needs paused samples of at least 0 (got {RebaseAfterPausedSamples}) and a maximum rise of at least 1 (got {MaxBaselineRise}).");
         if (LimitedBatchTime <= TimeSpan.Zero) throw new SwitchyardException("The latency-SLO limited batch time must be positive.");
         if (MinRowsPerSecond <= 0 || IncreaseRowsPerSecond <= 0 || IncreaseShareOfCeiling < 0)
             throw new SwitchyardException("The latency-SLO minimum rate and increase step must be positive.");
