@@ -11,12 +11,12 @@ internal static class OperationProofReport
         foreach (var r in results)
         {
             var rows = r.Rollbacks.Select(p => (IReadOnlyList<string>)[p.Phase, Exit(p.ApplyExit), Exit(p.RollbackExit), p.SchemaChanged ? "yes" : "no",
-                Count(p.Violators), p.Exact ? "identical" : $"DIFFERS ({p.Diff.Count} lines)"]).ToList();
+                Count(p.Violators), p.Versions.OldAppResolvesTo, p.Exact ? "identical" : $"DIFFERS ({p.Diff.Count} lines)"]).ToList();
             var w = r.Workload;
             var inv = r.Invariants;
-            rows.Add(["expand → contract", Exit(r.ContractExit), "-", "-", Count(r.ViolatorsBeforeContract),
+            rows.Add(["expand → contract", Exit(r.ContractExit), "-", "-", Count(r.ViolatorsBeforeContract), "-",
                 $"promise broken by {Count(r.ProblemsAfterContract)}; money {(inv is { SeededMoneySame: true, TotalsExplained: true } && r.AmountsSame ? "equal" : "CHANGED")}"]);
-            CliOutput.Table($"{r.Operation.Name}: {r.Operation.Summary}", ["phase", "apply", "rollback", "phase changed schema", "rows to fix", "schema after rollback / end state"], rows);
+            CliOutput.Table($"{r.Operation.Name}: {r.Operation.Summary}", ["phase", "apply", "rollback", "phase changed schema", "rows to fix", "app v1 ran through", "schema after rollback / end state"], rows);
             CliOutput.Plain($"  {r.SeededRows:N0} seeded rows; traffic: {w?.TotalOperations ?? 0:N0} operations, {w?.TotalFailed ?? 0:N0} failed; app v1 after Contract: {r.OldAppAfterContract}");
             foreach (var p in r.Rollbacks.Where(p => p.Diff.Count > 0))
                 foreach (var line in p.Diff.Take(10)) CliOutput.Plain($"  {p.Phase} diff: {line}");
@@ -37,7 +37,7 @@ internal static class OperationProofReport
             passed = r.Passed,
             problems = r.Problems,
             seeded_rows = r.SeededRows,
-            rollbacks = r.Rollbacks.Select(p => new { phase = p.Phase, apply_exit = p.ApplyExit, rollback_exit = p.RollbackExit, schema_changed = p.SchemaChanged, violators = p.Violators, identical = p.Exact, diff = p.Diff }),
+            rollbacks = r.Rollbacks.Select(p => new { phase = p.Phase, apply_exit = p.ApplyExit, rollback_exit = p.RollbackExit, schema_changed = p.SchemaChanged, violators = p.Violators, identical = p.Exact, diff = p.Diff, old_app_resolves_to = p.Versions.OldAppResolvesTo, new_version_columns = p.Versions.NewVersionColumns }),
             contract_exit = r.ContractExit,
             violators_before_contract = r.ViolatorsBeforeContract,
             problems_after_contract = r.ProblemsAfterContract,

@@ -7,10 +7,14 @@ namespace Switchyard.Samples.Ledger.Cli.Proof;
 /// <param name="SchemaChanged">Whether the phase left the schema different from the start before the rollback (with version schemas every phase does).</param>
 /// <param name="Violators">Rows the operation must fix, counted when the run started (check-fix only).</param>
 /// <param name="Diff">Dump lines that differ from the starting dump after the rollback: empty when the rollback was exact.</param>
-internal sealed record PhaseRollback(string Phase, int ApplyExit, int RollbackExit, bool SchemaChanged, long? Violators, IReadOnlyList<string> Diff)
+/// <param name="Versions">What each application version saw at the phase, before the rollback.</param>
+internal sealed record PhaseRollback(string Phase, int ApplyExit, int RollbackExit, bool SchemaChanged, long? Violators, IReadOnlyList<string> Diff, VersionsSeen Versions)
 {
     public bool Exact => ApplyExit == 0 && RollbackExit == 0 && Diff.Count == 0;
 }
+
+/// <summary>At one phase: the schema app v1's <c>transactions</c> resolved to, and the new version's view of it as "column type" pairs.</summary>
+internal sealed record VersionsSeen(string OldAppResolvesTo, string NewVersionColumns);
 
 /// <summary>Everything the proof found for one operation.</summary>
 internal sealed class OperationProofResult
@@ -53,6 +57,13 @@ internal sealed class OperationProofResult
             Problems.Add(r.ApplyExit != 0 || r.RollbackExit != 0
                 ? $"{r.Phase}: apply exited {r.ApplyExit}, rollback exited {r.RollbackExit}"
                 : $"{r.Phase}: the schema after rollback differs from the start ({r.Diff.Count} lines, first: {r.Diff[0]})");
+        foreach (var r in Rollbacks.Where(r => r.ApplyExit == 0))
+        {
+            if (r.Versions.OldAppResolvesTo != Operation.PreviousVersionSchema)
+                Problems.Add($"{r.Phase}: app v1's transactions resolved to schema {r.Versions.OldAppResolvesTo}, not its version schema {Operation.PreviousVersionSchema}");
+            if (!r.Versions.NewVersionColumns.Split(", ").Contains(Operation.NewVersionShows))
+                Problems.Add($"{r.Phase}: the new version's view does not show {Operation.NewVersionShows} (it shows {r.Versions.NewVersionColumns})");
+        }
         if (ContractExit != 0) Problems.Add($"expand → contract exited {ContractExit}");
         if (Operation.ViolatorsSql is not null && ViolatorsBeforeContract is not > 0) Problems.Add("no row violated the check before the final run: nothing proved the fix");
         if (ProblemsAfterContract is not 0) Problems.Add($"after Contract {ProblemsAfterContract?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "unknown"} rows or catalog facts break the operation's promise");

@@ -23,6 +23,13 @@ internal sealed class OperationProofRunner(ProofOptions options, Action<string> 
     /// <summary>Each seeded row's amount as text, hashed in id order: a type change that lost a cent changes it.</summary>
     private const string AmountsSql = "SELECT coalesce(md5(string_agg(id::text || ':' || amount_minor::text, ',' ORDER BY id)), '') FROM transactions WHERE id <= $1";
 
+    /// <summary>The schema of the relation an unqualified <c>transactions</c> names in the session's search path.</summary>
+    private const string OldAppResolvesSql = "SELECT relnamespace::regnamespace::text FROM pg_class WHERE oid = 'transactions'::regclass";
+
+    /// <summary>The new version's view of transactions ($1: its schema) as "column type" pairs in order.</summary>
+    private const string NewVersionColumnsSql =
+        "SELECT coalesce(string_agg(column_name || ' ' || data_type, ', ' ORDER BY ordinal_position), '') FROM information_schema.columns WHERE table_schema = $1 AND table_name = 'transactions'";
+
     public async Task<IReadOnlyList<OperationProofResult>> RunAsync(CancellationToken ct)
     {
         options.Validate();
@@ -43,7 +50,8 @@ internal sealed class OperationProofRunner(ProofOptions options, Action<string> 
             log($"{op.Name}: seeding {options.Rows:N0} transactions into {options.Database} …");
             var target = options.Server.ForDatabase(options.Database);
             await using var ledger = await BenchCommands.FreshLedgerAsync(options.Server, options.Database, new SeedOptions { Rows = options.Rows }, false, ct).ConfigureAwait(false);
-            await using var v1Db = DataSourceFactory.Create(target, "ledger-v1");
+            // App v1 unchanged but for its search path: it runs through the previous version's views while both versions are live.
+            await using var v1Db = DataSourceFactory.Create(new NpgsqlConnectionStringBuilder(target.ConnectionString) { SearchPath = op.PreviousVersionSchema + ",public" }.ConnectionString, "ledger-v1");
             await using var reportDb = DataSourceFactory.Create(target, "ledger-report");
             var seededMax = await ScalarAsync<long>(ledger, "SELECT coalesce(max(id), 0) FROM transactions", ct).ConfigureAwait(false);
             result.SeededRows = seededMax;
@@ -67,7 +75,7 @@ internal sealed class OperationProofRunner(ProofOptions options, Action<string> 
                 {
                     await Task.Delay(options.PhaseTime, ct).ConfigureAwait(false);
                     foreach (var phase in ProvedOperation.PhasesBeforeContract)
-                        result.Rollbacks.Add(await RollbackFromAsync(op, file, phase, start, ledger, seededMax, workload, result, ct).ConfigureAwait(false));
+                        result.Rollbacks.Add(await RollbackFromAsync(op, file, phase, start, (ledger, v1Db), seededMax, workload, result, ct).ConfigureAwait(false));
 
                     // The final run: Expand through Contract. Traffic keeps going through Contract when app v1 survives it.
                     workload.MarkPhase("expand → contract");
@@ -111,9 +119,10 @@ internal sealed class OperationProofRunner(ProofOptions options, Action<string> 
     }
 
     /// <summary>Runs the migration to <paramref name="phase"/> under traffic, rolls it back, and compares the schema with the start.</summary>
-    private async Task<PhaseRollback> RollbackFromAsync(ProvedOperation op, string file, MigrationPhase phase, ComparableSchema start, NpgsqlDataSource ledger,
-        long seededMax, RunningWorkload workload, OperationProofResult result, CancellationToken ct)
+    private async Task<PhaseRollback> RollbackFromAsync(ProvedOperation op, string file, MigrationPhase phase, ComparableSchema start,
+        (NpgsqlDataSource Ledger, NpgsqlDataSource OldApp) db, long seededMax, RunningWorkload workload, OperationProofResult result, CancellationToken ct)
     {
+        var ledger = db.Ledger;
         var name = phase.ToString().ToLowerInvariant();
         var connection = options.Server.ForDatabase(options.Database).ConnectionString;
         workload.MarkPhase(name);
@@ -121,10 +130,13 @@ internal sealed class OperationProofRunner(ProofOptions options, Action<string> 
         var applied = await SwitchyardAsync(op, ["apply", file, "-c", connection, "--to", name], ct).ConfigureAwait(false);
         await Task.Delay(options.PhaseTime, ct).ConfigureAwait(false);
         var reached = await DumpAsync(options.Server.ForDatabase(options.Database), result, ct).ConfigureAwait(false);
+        var versions = new VersionsSeen(await ScalarAsync<string>(db.OldApp, OldAppResolvesSql, ct).ConfigureAwait(false),
+            await ScalarAsync<string>(ledger, NewVersionColumnsSql, ct, op.MigrationName).ConfigureAwait(false));
         var rolledBack = await SwitchyardAsync(op, ["rollback", "-c", connection, "-m", op.MigrationName, "--spec", file], ct).ConfigureAwait(false);
         var after = await DumpAsync(options.Server.ForDatabase(options.Database), result, ct).ConfigureAwait(false);
-        var rollback = new PhaseRollback(name, applied, rolledBack, reached.DiffFrom(start).Count > 0, violators, after.DiffFrom(start));
-        log($"{op.Name}: {name} → rollback: {(rollback.Exact ? "schema identical" : "DIFFERS")} (phase changed the schema: {(rollback.SchemaChanged ? "yes" : "no")})");
+        var rollback = new PhaseRollback(name, applied, rolledBack, reached.DiffFrom(start).Count > 0, violators, after.DiffFrom(start), versions);
+        log($"{op.Name}: {name} → rollback: {(rollback.Exact ? "schema identical" : "DIFFERS")} (phase changed the schema: {(rollback.SchemaChanged ? "yes" : "no")}; "
+            + $"app v1 ran through {versions.OldAppResolvesTo}.transactions)");
         return rollback;
     }
 

@@ -7,7 +7,8 @@ namespace Switchyard.IntegrationTests.Demo;
 
 /// <summary>
 /// Issue 17's acceptance at small scale: the four pgroll operations on a seeded ledger under app v1's payments traffic,
-/// run by the real switchyard program, rolled back exactly from every phase before Contract, then run to the end.
+/// run by the real switchyard program, rolled back exactly from every phase before Contract, then run to the end; app
+/// v1 runs through its previous version's schema of views.
 /// </summary>
 public sealed class OperationProofTests : IAsyncLifetime
 {
@@ -48,6 +49,9 @@ public sealed class OperationProofTests : IAsyncLifetime
                 p.Diff.ShouldBeEmpty($"{r.Operation.Name} after rolling back from {p.Phase}");
                 // Every phase changed the schema (a rename's version schemas at least), so an identical dump is a real undo
                 p.SchemaChanged.ShouldBeTrue($"{r.Operation.Name} {p.Phase}");
+                // And app v1, changed only in its search path, ran through its version's views while the new version showed the new shape
+                p.Versions.OldAppResolvesTo.ShouldBe(r.Operation.PreviousVersionSchema, $"{r.Operation.Name} {p.Phase}");
+                p.Versions.NewVersionColumns.Split(", ").ShouldContain(r.Operation.NewVersionShows, $"{r.Operation.Name} {p.Phase}");
             }
             r.IgnoredJournalEntries.ShouldBeGreaterThan(0);
 
