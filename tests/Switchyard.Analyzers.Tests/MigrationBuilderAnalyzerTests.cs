@@ -150,7 +150,7 @@ public sealed class MigrationBuilderAnalyzerTests
     }
 
     [Fact]
-    public async Task AddColumn_NullableWithoutDefault_IsSilent_ButNotNullOrVolatileDefaultIsFlagged()
+    public async Task AddColumn_NullableWithoutDefault_IsSilentButNotNullOrVolatileDefaultIsFlagged()
     {
         // Given
         const string body = """

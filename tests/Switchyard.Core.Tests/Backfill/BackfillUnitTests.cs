@@ -59,7 +59,7 @@ public sealed class BatchSizerTests
     private static readonly BackfillOptions Options = new() { InitialBatchKeys = 1_000, MinBatchKeys = 100, MaxBatchKeys = 10_000, TargetBatchTime = TimeSpan.FromMilliseconds(200) };
 
     [Fact]
-    public void FastBatches_Grow_AtMostFourfoldPerBatch_UpToTheMax()
+    public void FastBatches_Grow_AtMostFourfoldPerBatchAndUpToTheMax()
     {
         var sizer = new BatchSizer(Options);
         sizer.Observe(1_000, TimeSpan.FromMilliseconds(1));
@@ -109,7 +109,7 @@ public sealed class BackfillPlanningTests
     }
 
     [Fact]
-    public void TheBatchUpdate_MapsInline_BypassesNothingItShouldNot_AndCommitsTheCursorInTheSameStatement()
+    public void TheBatchUpdate_MapsInline_BypassesNothingItShouldNotAndCommitsTheCursorInTheSameStatement()
     {
         var target = LedgerFlagship.Target();
         var statements = new BackfillStatements(target, new Dictionary<string, long> { ["authorized"] = 1, ["settled"] = 3 }, null);

@@ -34,7 +34,7 @@ public sealed class PartitionedPlanTests
     private static bool IsGuard(PlanStep step) => step.Key.Contains(".partition_guard", StringComparison.Ordinal);
 
     [Fact]
-    public void PartitionGuard_OnPartitionedTable_IsTheFirstStepAndItsReleaseTheLast_WithTheTableBound()
+    public void PartitionGuard_OnPartitionedTable_IsTheFirstStepAndItsReleaseTheLastWithTheTableBound()
     {
         // Given an add_foreign_key on a partitioned table (its last phase is Validate)
         // When it is planned

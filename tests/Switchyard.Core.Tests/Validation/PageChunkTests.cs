@@ -17,7 +17,7 @@ public sealed class PageChunkTests
         new TableFacts(true, true, true, true, null, 1, (long)rows, rows, pages));
 
     [Fact]
-    public void PageChunks_CoverEveryPageOnce_SizedLikeTheKeyChunks_AndTheLastIsOpenEnded()
+    public void PageChunks_CoverEveryPageOnce_SizedLikeTheKeyChunksAndTheLastIsOpenEnded()
     {
         // 100 rows a page, 1,000 keys a chunk → 10 pages a chunk
         var chunks = Scope(pages: 95, rows: 9_500, chunkKeys: 1_000).PageChunks();

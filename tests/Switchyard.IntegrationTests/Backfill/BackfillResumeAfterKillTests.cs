@@ -23,7 +23,7 @@ public abstract class BackfillResumeAfterKillScenario
     ];
 
     [Fact]
-    public async Task Sigkill_MidBackfill_ThenResume_UpdatesNoRowTwice_StartsAtTheCommittedCursors_AndEndsExact()
+    public async Task Sigkill_MidBackfillThenResume_UpdatesNoRowTwiceStartsAtTheCommittedCursorsAndEndsExact()
     {
         // Given an expanded ledger and a backfill process running with a rows/s limit
         await _db.ResetAsync();

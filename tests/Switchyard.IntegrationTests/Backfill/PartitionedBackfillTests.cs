@@ -9,7 +9,7 @@ namespace Switchyard.IntegrationTests.Backfill;
 public sealed class PartitionedBackfillTests(PartitionedExpandedLedger db) : IClassFixture<PartitionedExpandedLedger>
 {
     [Fact]
-    public async Task Backfill_PartitionedTable_OneRangePerPartitionWithRows_EachUpdatesExactlyItsRows()
+    public async Task Backfill_PartitionedTable_OneRangePerPartitionWithRowsAndEachUpdatesExactlyItsRows()
     {
         // Given the expanded partitioned ledger, nothing backfilled
         await db.ResetAsync();
@@ -41,7 +41,7 @@ public sealed class PartitionedBackfillTests(PartitionedExpandedLedger db) : ICl
     }
 
     [Fact]
-    public async Task Validate_PartitionedTable_ReportsCompletenessPerPartition_AndNamesTheIncompleteOne()
+    public async Task Validate_PartitionedTable_ReportsCompletenessPerPartitionAndNamesTheIncompleteOne()
     {
         // Given the partitioned ledger backfilled
         await db.ResetAsync();

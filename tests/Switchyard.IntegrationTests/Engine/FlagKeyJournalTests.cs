@@ -59,7 +59,7 @@ public sealed class FlagKeyJournalTests(LedgerDatabase db) : IClassFixture<Ledge
     }
 
     [Fact]
-    public async Task Cutover_JournalWithoutFlagKeyAndSpecGone_FlagIsUnknown_NothingFlipped()
+    public async Task Cutover_JournalWithoutFlagKeyAndSpecGone_FlagIsUnknownAndNothingFlipped()
     {
         // Given the flagship through Validate, its journal row without flag_key, and its spec no longer where the journal says
         await ValidatedWithRewordedFlagsStepAsync();

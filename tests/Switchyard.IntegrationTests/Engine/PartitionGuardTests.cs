@@ -16,7 +16,7 @@ public sealed class PartitionGuardTests(PartitionedLedgerDatabase db) : IClassFi
     private const string Outsider = "transactions_2032_02";
 
     [Fact]
-    public async Task PartitionGuard_AttachDetachOrDropDuringMigration_IsRefusedWithTheMigrationNamed_AndRollbackReleasesIt()
+    public async Task PartitionGuard_AttachDetachOrDropDuringMigration_IsRefusedWithTheMigrationNamedAndRollbackReleasesIt()
     {
         // Given the partitioned ledger after Expand, with next month's partition created by the app since
         var before = await db.InvariantsAsync();

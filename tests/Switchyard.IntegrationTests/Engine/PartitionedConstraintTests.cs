@@ -21,7 +21,7 @@ public sealed class PartitionedConstraintTests(PartitionedLedgerDatabase db) : I
         """, "partitioned-constraints.yaml");
 
     [Fact]
-    public async Task AddForeignKeyAndSetNotNull_OnPartitionedTable_ValidatePerPartitionThenHoldOnTheParent_AndRollbackRemovesThem()
+    public async Task AddForeignKeyAndSetNotNull_OnPartitionedTable_ValidatePerPartitionThenHoldOnTheParentAndRollbackRemovesThem()
     {
         // Given the partitioned ledger (auth_code nullable but always set)
         var partitions = await db.ScalarAsync<long>("SELECT count(*) FROM pg_inherits WHERE inhparent = 'transactions'::regclass");

@@ -8,7 +8,7 @@ namespace Switchyard.IntegrationTests.Engine;
 public sealed class PartitionedFlagshipTests(PartitionedLedgerDatabase db) : IClassFixture<PartitionedLedgerDatabase>
 {
     [Fact]
-    public async Task Flagship_OnPartitionedLedger_BackfillsAndValidatesThroughValidate_WithMoneyUnchanged()
+    public async Task Flagship_OnPartitionedLedger_BackfillsAndValidatesThroughValidateWithMoneyUnchanged()
     {
         // Given the partitioned ledger and its invariants
         var before = await db.InvariantsAsync();

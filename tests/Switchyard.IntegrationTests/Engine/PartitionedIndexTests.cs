@@ -23,7 +23,7 @@ public sealed class PartitionedIndexTests(PartitionedLedgerDatabase db) : IClass
         $"migration: {Name}\noperations:\n  - create_index:\n      table: transactions\n      name: {Index}\n      columns: [currency, created_at]\n", "partitioned-index.yaml");
 
     [Fact]
-    public async Task CreateIndex_OnPartitionedTable_AttachesValidIndexOnEveryPartitionUnderLiveWrites_RepairsAndSkips_AndRollbackDropsIt()
+    public async Task CreateIndex_OnPartitionedTable_AttachesValidIndexOnEveryPartitionUnderLiveWritesAndRepairsAndSkipsAndRollbackDropsIt()
     {
         // Given the partitioned ledger where an earlier, killed run left one partition's index attached to the ON ONLY
         // parent and another partition's index INVALID (a failed CONCURRENTLY build)

@@ -8,7 +8,7 @@ namespace Switchyard.IntegrationTests.Engine;
 public sealed class StepKindJournalTests(LedgerDatabase db) : IClassFixture<LedgerDatabase>
 {
     [Fact]
-    public async Task Status_FailedContractGate_ByKindNotKey_AndARowWithoutKindCountsAsPassedUntilTheNextApply()
+    public async Task Status_FailedContractGate_ByKindNotKeyAndARowWithoutKindCountsAsPassedUntilTheNextApply()
     {
         // Given the flagship through Validate: its journal records each step's kind
         var spec = FlagshipSpec.Load();

@@ -12,7 +12,7 @@ public sealed class SafeSqlRunnerTests : IClassFixture<LedgerDatabase>
     public SafeSqlRunnerTests(LedgerDatabase db) => _db = db;
 
     [Fact]
-    public async Task Ddl_WaitsOutsideTheLockQueueWhileAHolderIsOpen_ThenSucceeds_AndNobodyQueuesBehindIt()
+    public async Task Ddl_WaitsOutsideTheLockQueueWhileAHolderIsOpen_ThenSucceedsAndNobodyQueuesBehindIt()
     {
         // Given a session holding ACCESS SHARE on transactions in an open transaction
         await using var holderSource = _db.NewDataSource("test-holder");
@@ -103,7 +103,7 @@ public sealed class SafeSqlRunnerTests : IClassFixture<LedgerDatabase>
     }
 
     [Fact]
-    public async Task Ddl_HolderNeverLeaves_FailsNamingTheHolderPid_AndChangesNothing()
+    public async Task Ddl_HolderNeverLeaves_FailsNamingTheHolderPidAndChangesNothing()
     {
         await using var holderSource = _db.NewDataSource("long-report");
         await using var holder = await holderSource.OpenConnectionAsync();

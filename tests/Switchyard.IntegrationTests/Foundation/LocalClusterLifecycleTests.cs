@@ -17,7 +17,7 @@ public sealed class LocalClusterLifecycleTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task LocalStart_Twice_SecondIsNoOpWithSameConnectionString_StatusJsonAndStopWork()
+    public async Task LocalStart_Twice_SecondIsNoOpWithSameConnectionStringAndStatusJsonAndStopWork()
     {
         // Given a folder with no cluster
         string[] home = ["--home", _home];

@@ -15,7 +15,7 @@ public sealed class GuardOperatingTests : IClassFixture<LedgerDatabase>
     public GuardOperatingTests(LedgerDatabase db) => _db = db;
 
     [Fact]
-    public async Task Watch_WithABoundedCount_PrintsEverySignalAndTheThrottleDecision_AsJson()
+    public async Task Watch_WithABoundedCountAsJson_PrintsEverySignalAndTheThrottleDecision()
     {
         // Given a ledger with an idle-in-transaction report job
         await using var reportSource = _db.NewDataSource("report-job");
@@ -51,7 +51,7 @@ public sealed class GuardOperatingTests : IClassFixture<LedgerDatabase>
     }
 
     [Fact]
-    public async Task StatusReader_And_MetricsEndpoint_ShowSignalValuesAndThrottleState()
+    public async Task StatusReaderAndMetricsEndpoint_DuringAMigration_ShowSignalValuesAndThrottleState()
     {
         // Given guards that sampled once for a migration, and a batch recorded by the backfill
         await using var guards = await GuardSet.CreateAsync(_db.DataSource, new GuardOptions { SampleInterval = TimeSpan.Zero }, CancellationToken.None);

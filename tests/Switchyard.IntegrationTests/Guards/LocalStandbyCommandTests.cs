@@ -18,7 +18,7 @@ public sealed class LocalStandbyCommandTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task LocalStartStandby_BuildsAStreamingStandby_ThatReplaysWrites_AndASecondStartIsANoOp()
+    public async Task LocalStartStandby_BuildsAStreamingStandby_ThatReplaysWritesAndASecondStartIsANoOp()
     {
         // Given a folder with no cluster
         string[] home = ["--home", _home, "--fast"];

@@ -46,7 +46,7 @@ public sealed class LongTransactionGuardTests : IClassFixture<LedgerDatabase>
     }
 
     [Fact]
-    public async Task ConcurrentIndexBuild_WaitingOnALongTransaction_GetsAStatusLineNamingTheSession_NotASilentHang()
+    public async Task ConcurrentIndexBuild_WaitingOnALongTransaction_GetsAStatusLineNamingTheSessionNotASilentHang()
     {
         // Given a payments session with an open transaction that wrote to transactions
         var before = await _db.InvariantsAsync();

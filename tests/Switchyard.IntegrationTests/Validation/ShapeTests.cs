@@ -73,7 +73,7 @@ public sealed class ContractedShapeTests : IClassFixture<ContractedLedger>
     }
 
     [Fact]
-    public async Task AfterContract_WithoutCompatView_LegacyChecksAreNotApplicable_AndCatalogFails()
+    public async Task AfterContract_WithoutCompatView_LegacyChecksAreNotApplicableAndCatalogFails()
     {
         // Given
         var definition = await _db.ScalarAsync<string>($"SELECT pg_get_viewdef('{MigratedLedgerShape.CompatView}'::regclass)");

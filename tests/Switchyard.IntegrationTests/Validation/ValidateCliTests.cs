@@ -13,7 +13,7 @@ public sealed class ValidateCliTests : IClassFixture<MigratedLedger>
     public ValidateCliTests(MigratedLedger db) => _db = db;
 
     [Fact]
-    public async Task CleanLedger_ExitsZero_ReportsSeqScanAndPerCheckSeconds_AndJournalsEvidence()
+    public async Task CleanLedger_ExitsZero_ReportsSeqScanAndPerCheckSecondsAndJournalsEvidence()
     {
         // When
         var result = await CliRunner.RunAsync(["validate", "--spec", FlagshipSpec.Path, "-c", _db.ConnectionString, "--json", "--chunk-keys", "3000"]);
@@ -36,7 +36,7 @@ public sealed class ValidateCliTests : IClassFixture<MigratedLedger>
     }
 
     [Fact]
-    public async Task PlantedNull_ExitsNonZero_NamesTheFailingChecksAndKey_AndJournalsTheFailure()
+    public async Task PlantedNull_ExitsNonZero_NamesTheFailingChecksAndKeyAndJournalsTheFailure()
     {
         // Given
         var id = await _db.ScalarAsync<long>("SELECT id FROM transactions ORDER BY id LIMIT 1 OFFSET 1234");
@@ -94,7 +94,7 @@ public sealed class ValidateCliTests : IClassFixture<MigratedLedger>
     }
 
     [Fact]
-    public async Task Validate_NoSpecAndNoJournaledMigration_OneLineErrorAskingForSpec_NothingJournaled()
+    public async Task Validate_NoSpecAndNoJournaledMigration_OneLineErrorAskingForSpecAndNothingJournaled()
     {
         // Given a migrated ledger whose journal names no migration (the shape was made without the engine)
         var before = await _db.ScalarAsync<long>("SELECT count(*) FROM pg_class WHERE relname = 'validation_results'") > 0
