@@ -3,6 +3,7 @@ using Switchyard.Core.Backfill;
 using Switchyard.Core.Guards;
 using Switchyard.Core.Guards.Slo;
 using Switchyard.IntegrationTests.Backfill;
+using Switchyard.Samples.Ledger.Invariants;
 
 namespace Switchyard.IntegrationTests.Guards;
 
@@ -42,13 +43,8 @@ public sealed class LatencySloBackfillTests : IClassFixture<ExpandedLedger>
     public async Task SlowCanary_SlowsThenPausesThenResumesTheBackfill_JournalingEachDecisionWithItsValues()
     {
         // Given a quiet canary for the baseline, then one that takes 100 ms (over the 75 ms SLO, under 150 ms)
-        await _db.ResetAsync();
-        await _db.ExecuteAsync("CREATE TABLE IF NOT EXISTS slo_canary_delay (ms int NOT NULL); TRUNCATE slo_canary_delay; INSERT INTO slo_canary_delay VALUES (0)");
-        var before = await _db.InvariantsAsync();
         const string migration = "slo-controlled";
-        var slo = await LatencySloThrottle.CreateAsync(_db.DataSource, SloOptions(), CancellationToken.None);
-        var firstEvent = await _db.ScalarAsync<long?>("SELECT max(id) FROM switchyard.events") ?? 0;
-        (await slo.CaptureBaselineAsync(migration, CancellationToken.None)).ShouldBe(50);
+        var (slo, firstEvent, before) = await QuietBaselineAsync(migration, SloOptions());
         await SetCanaryDelayAsync(100);
 
         // When the backfill runs under the controller
@@ -115,13 +111,8 @@ public sealed class LatencySloBackfillTests : IClassFixture<ExpandedLedger>
     public async Task SlowCanaryWhilePaused_RemeasuresTheBaselineAndCompletes_JournalingTheMedian()
     {
         // Given a quiet canary for the baseline (SLO 75 ms), then one at 160 ms whatever the backfill does
-        await _db.ResetAsync();
-        await _db.ExecuteAsync("CREATE TABLE IF NOT EXISTS slo_canary_delay (ms int NOT NULL); TRUNCATE slo_canary_delay; INSERT INTO slo_canary_delay VALUES (0)");
-        var before = await _db.InvariantsAsync();
         const string migration = "slo-rebased";
-        var slo = await LatencySloThrottle.CreateAsync(_db.DataSource, SloOptions() with { RebaseAfterPausedSamples = 3, MaxBaselineRise = 4 }, CancellationToken.None);
-        var firstEvent = await _db.ScalarAsync<long?>("SELECT max(id) FROM switchyard.events") ?? 0;
-        (await slo.CaptureBaselineAsync(migration, CancellationToken.None)).ShouldBe(50);
+        var (slo, firstEvent, before) = await QuietBaselineAsync(migration, SloOptions() with { RebaseAfterPausedSamples = 3, MaxBaselineRise = 4 });
         await SetCanaryDelayAsync(160);
 
         // When the backfill runs under the controller
@@ -175,6 +166,18 @@ public sealed class LatencySloBackfillTests : IClassFixture<ExpandedLedger>
         rows.Select(r => r.Action).ShouldBe(["baseline", "pause", "resume"]);
         rows[1].Message.ShouldContain("cannot measure canary probe latency");
         rows[2].Message.ShouldContain("canary probe readable again");
+    }
+
+    /// <summary>A fresh ledger, a quiet canary, the controller with its 50 ms baseline taken; the journal's last id and the money before.</summary>
+    private async Task<(LatencySloThrottle Slo, long FirstEvent, LedgerInvariants Before)> QuietBaselineAsync(string migration, LatencySloOptions options)
+    {
+        await _db.ResetAsync();
+        await _db.ExecuteAsync("CREATE TABLE IF NOT EXISTS slo_canary_delay (ms int NOT NULL); TRUNCATE slo_canary_delay; INSERT INTO slo_canary_delay VALUES (0)");
+        var before = await _db.InvariantsAsync();
+        var slo = await LatencySloThrottle.CreateAsync(_db.DataSource, options, CancellationToken.None);
+        var firstEvent = await _db.ScalarAsync<long?>("SELECT max(id) FROM switchyard.events") ?? 0;
+        (await slo.CaptureBaselineAsync(migration, CancellationToken.None)).ShouldBe(50);
+        return (slo, firstEvent, before);
     }
 
     private Task SetCanaryDelayAsync(int ms) => _db.ExecuteAsync($"UPDATE slo_canary_delay SET ms = {ms}");
