@@ -5,7 +5,7 @@ namespace Switchyard.Core.Tests.Guards;
 public sealed class AimdRateControllerTests
 {
     // Baseline 10 ms, SLO 1.5x = 15 ms, pause at 2x SLO = 30 ms.
-    private static readonly LatencySloOptions Options = new()
+    internal static readonly LatencySloOptions Options = new()
     {
         StartRowsPerSecond = null,
         MinRowsPerSecond = 100,

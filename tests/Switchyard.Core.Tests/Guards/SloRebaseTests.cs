@@ -5,15 +5,8 @@ namespace Switchyard.Core.Tests.Guards;
 /// <summary>Attribution while paused: p99 that stays up with the backfill paused moves the baseline, within bounds.</summary>
 public sealed class SloRebaseTests
 {
-    // Baseline 10 ms, SLO 1.5x = 15 ms, pause at 2x SLO = 30 ms; three paused samples over the SLO re-measure the baseline.
-    private static readonly LatencySloOptions Options = new()
-    {
-        StartRowsPerSecond = null,
-        ConfirmSamplesOver = 1,
-        PauseAfterSamplesOver = 3,
-        RebaseAfterPausedSamples = 3,
-        MaxBaselineRise = 3,
-    };
+    // The AIMD tests' controller (baseline 10 ms, SLO 15 ms, pause at 30 ms); three paused samples over the SLO re-measure the baseline.
+    private static readonly LatencySloOptions Options = AimdRateControllerTests.Options with { RebaseAfterPausedSamples = 3, MaxBaselineRise = 3 };
 
     private static AimdRateController PausedAt4000(LatencySloOptions options)
     {
