@@ -91,7 +91,9 @@ public sealed record CatalogSnapshot(IReadOnlyDictionary<string, IReadOnlyList<s
                    col_description(a.attrelid, a.attnum),
                    a.attidentity <> '',
                    array(SELECT f.conname::text || ' on ' || f.conrelid::regclass::text FROM pg_constraint f
-                         WHERE f.contype = 'f' AND f.confrelid = a.attrelid AND a.attnum = ANY (f.confkey) ORDER BY 1)
+                         WHERE f.contype = 'f' AND f.confrelid = a.attrelid AND a.attnum = ANY (f.confkey) ORDER BY 1),
+                   array(SELECT c.conname::text FROM pg_constraint c WHERE c.conrelid = a.attrelid AND c.contype = 'c' AND a.attnum = ANY (c.conkey) ORDER BY 1),
+                   array(SELECT c.conname::text FROM pg_constraint c WHERE c.conrelid = a.attrelid AND c.contype = 'f' AND a.attnum = ANY (c.conkey) ORDER BY 1)
             FROM pg_attribute a
             LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
             WHERE a.attrelid = to_regclass($1) AND a.attnum > 0 AND NOT a.attisdropped
@@ -103,6 +105,8 @@ public sealed record CatalogSnapshot(IReadOnlyDictionary<string, IReadOnlyList<s
                 Comment = r.IsDBNull(5) ? null : r.GetString(5),
                 Identity = r.GetBoolean(6),
                 ReferencedBy = r.GetFieldValue<string[]>(7),
+                Checks = r.GetFieldValue<string[]>(8),
+                ForeignKeys = r.GetFieldValue<string[]>(9),
             }, ct, table.RegclassText).ConfigureAwait(false);
         if (columns.Count == 0) return columns;
         var indexes = await CatalogIndex.OnTableAsync(sql, table, ct).ConfigureAwait(false);
@@ -130,6 +134,12 @@ public sealed record CatalogColumn(string Name, string Type, bool NotNull)
 
     /// <summary>Foreign keys of any table that reference this column, as "constraint on table".</summary>
     public IReadOnlyList<string> ReferencedBy { get; init; } = [];
+
+    /// <summary>Names of the table's check constraints that read this column.</summary>
+    public IReadOnlyList<string> Checks { get; init; } = [];
+
+    /// <summary>Names of the table's foreign keys with this column among their columns.</summary>
+    public IReadOnlyList<string> ForeignKeys { get; init; } = [];
 
     /// <summary>The indexes with this column among their key columns.</summary>
     public IReadOnlyList<CatalogIndex> Indexes { get; init; } = [];

@@ -20,8 +20,8 @@ public sealed class SpecLintClaimTests(LedgerDatabase db) : IClassFixture<Ledger
     [Fact]
     public async Task Lint_TypeChangeSwap_DropAndRenameOfTheShadowAreAnsweredAsInfo()
     {
-        // Given a type change of a money column, whose Contract swaps the shadow column into place
-        var plan = await PlanAsync("money-type", """{"operations":[{"alter_column":{"table":"transactions","column":"amount_minor","type":"numeric(20,0)","up":"amount_minor::numeric(20,0)","down":"amount_minor::bigint"}}]}""");
+        // Given a type change of a money column (its check declared again), whose Contract swaps the shadow column into place
+        var plan = await PlanAsync("money-type", """{"operations":[{"alter_column":{"table":"transactions","column":"amount_minor","type":"numeric(20,0)","up":"amount_minor::numeric(20,0)","down":"amount_minor::bigint","check":{"name":"transactions_amount_minor_check","constraint":"amount_minor > 0"}}}]}""");
 
         // When its plan is linted
         var report = SpecLinter.Analyze(plan, new SafeSqlOptions(), "money-type.json");

@@ -11,7 +11,7 @@ public sealed class RunbookPerOperationTests(LedgerDatabase db) : IClassFixture<
     public static TheoryData<string, string, string[]> Operations => new()
     {
         {
-            "money-type", """{"operations":[{"alter_column":{"table":"transactions","column":"amount_minor","type":"numeric(20,0)","up":"amount_minor::numeric(20,0)","down":"amount_minor::bigint"}}]}""",
+            "money-type", """{"operations":[{"alter_column":{"table":"transactions","column":"amount_minor","type":"numeric(20,0)","up":"amount_minor::numeric(20,0)","down":"amount_minor::bigint","check":{"name":"transactions_amount_minor_check","constraint":"amount_minor > 0"}}}]}""",
             ["| alter_column | public.transactions | Changes public.transactions.amount_minor to numeric(20,0) on a shadow column", "The old version writes amount_minor in its old type"]
         },
         {

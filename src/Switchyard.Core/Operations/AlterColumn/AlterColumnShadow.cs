@@ -25,7 +25,8 @@ internal static class AlterColumnShadow
 
     /// <summary>
     /// The swap drops the old column: a primary key, an identity sequence or a foreign key pointing at it would be lost
-    /// with it (or make the drop fail in Contract, after the whole backfill). Refused before anything runs.
+    /// with it (or make the drop fail in Contract, after the whole backfill), and so would a check or foreign key of its
+    /// own that the spec does not declare again. Refused before anything runs.
     /// </summary>
     private static void RefuseWhatTheSwapCannotMove(PgrollAlterColumn a, CatalogColumn old)
     {
@@ -33,9 +34,17 @@ internal static class AlterColumnShadow
             : old.Identity ? "is an identity column (its sequence belongs to it)"
             : old.ReferencedBy.Count > 0 ? $"is referenced by foreign key {string.Join(", ", old.ReferencedBy)}"
             : null;
-        if (what is null) return;
-        throw new Spec.SpecException(a.At("type"), $"alter_column cannot change the type of {a.On}.{a.Column}: it {what}, which the column swap in Contract would drop. Nothing was changed.",
-            "Add a new key column with add_column (up computes it), move the constraints and references to it with create_constraint, then drop the old one in a later migration.");
+        if (what is not null)
+            throw new Spec.SpecException(a.At("type"), $"alter_column cannot change the type of {a.On}.{a.Column}: it {what}, which the column swap in Contract would drop. Nothing was changed.",
+                "Add a new key column with add_column (up computes it), move the constraints and references to it with create_constraint, then drop the old one in a later migration.");
+        var checks = old.Checks.Where(c => c != a.Check?.Name).ToList();
+        var keys = old.ForeignKeys.ToList();
+        if (checks.Count + keys.Count == 0) return;
+        var lost = string.Join(", ", checks.Select(c => "check " + c).Concat(keys.Select(k => "foreign key " + k)));
+        throw new Spec.SpecException(a.At("type"), $"alter_column would lose {lost} of {a.On}.{a.Column}: the column swap in Contract drops the old column's constraints. Nothing was changed.",
+            checks.Count > 0 && keys.Count == 0
+                ? $"Declare it again on the new type in this alter_column (`check: {{ name: {checks[0]}, constraint: ... }}`), or drop it first with drop_constraint."
+                : "Drop the foreign key first with drop_constraint, then give this alter_column `references:` so it is built on the new column.");
     }
 
     public static IEnumerable<PlanStep> Plan(PgrollAlterColumn a, OperationPlanContext context)
