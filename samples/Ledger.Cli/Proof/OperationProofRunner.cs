@@ -75,7 +75,7 @@ internal sealed class OperationProofRunner(ProofOptions options, Action<string> 
                 {
                     await Task.Delay(options.PhaseTime, ct).ConfigureAwait(false);
                     foreach (var phase in ProvedOperation.PhasesBeforeContract)
-                        result.Rollbacks.Add(await RollbackFromAsync(op, file, phase, start, (ledger, v1Db), seededMax, workload, result, ct).ConfigureAwait(false));
+                        result.Rollbacks.Add(await RollbackFromAsync(op, file, phase, start, ledger, v1Db, seededMax, workload, result, ct).ConfigureAwait(false));
 
                     // The final run: Expand through Contract. Traffic keeps going through Contract when app v1 survives it.
                     workload.MarkPhase("expand → contract");
@@ -119,10 +119,9 @@ internal sealed class OperationProofRunner(ProofOptions options, Action<string> 
     }
 
     /// <summary>Runs the migration to <paramref name="phase"/> under traffic, rolls it back, and compares the schema with the start.</summary>
-    private async Task<PhaseRollback> RollbackFromAsync(ProvedOperation op, string file, MigrationPhase phase, ComparableSchema start,
-        (NpgsqlDataSource Ledger, NpgsqlDataSource OldApp) db, long seededMax, RunningWorkload workload, OperationProofResult result, CancellationToken ct)
+    private async Task<PhaseRollback> RollbackFromAsync(ProvedOperation op, string file, MigrationPhase phase, ComparableSchema start, NpgsqlDataSource ledger,
+        NpgsqlDataSource oldApp, long seededMax, RunningWorkload workload, OperationProofResult result, CancellationToken ct)
     {
-        var ledger = db.Ledger;
         var name = phase.ToString().ToLowerInvariant();
         var connection = options.Server.ForDatabase(options.Database).ConnectionString;
         workload.MarkPhase(name);
@@ -130,7 +129,7 @@ internal sealed class OperationProofRunner(ProofOptions options, Action<string> 
         var applied = await SwitchyardAsync(op, ["apply", file, "-c", connection, "--to", name], ct).ConfigureAwait(false);
         await Task.Delay(options.PhaseTime, ct).ConfigureAwait(false);
         var reached = await DumpAsync(options.Server.ForDatabase(options.Database), result, ct).ConfigureAwait(false);
-        var versions = new VersionsSeen(await ScalarAsync<string>(db.OldApp, OldAppResolvesSql, ct).ConfigureAwait(false),
+        var versions = new VersionsSeen(await ScalarAsync<string>(oldApp, OldAppResolvesSql, ct).ConfigureAwait(false),
             await ScalarAsync<string>(ledger, NewVersionColumnsSql, ct, op.MigrationName).ConfigureAwait(false));
         var rolledBack = await SwitchyardAsync(op, ["rollback", "-c", connection, "-m", op.MigrationName, "--spec", file], ct).ConfigureAwait(false);
         var after = await DumpAsync(options.Server.ForDatabase(options.Database), result, ct).ConfigureAwait(false);
