@@ -38,13 +38,15 @@ internal static class AlterColumnShadow
             throw new Spec.SpecException(a.At("type"), $"alter_column cannot change the type of {a.On}.{a.Column}: it {what}, which the column swap in Contract would drop. Nothing was changed.",
                 "Add a new key column with add_column (up computes it), move the constraints and references to it with create_constraint, then drop the old one in a later migration.");
         var checks = old.Checks.Where(c => c != a.Check?.Name).ToList();
-        var keys = old.ForeignKeys.ToList();
+        var keys = old.ForeignKeys;
         if (checks.Count + keys.Count == 0) return;
         var lost = string.Join(", ", checks.Select(c => "check " + c).Concat(keys.Select(k => "foreign key " + k)));
         throw new Spec.SpecException(a.At("type"), $"alter_column would lose {lost} of {a.On}.{a.Column}: the column swap in Contract drops the old column's constraints. Nothing was changed.",
-            checks.Count > 0 && keys.Count == 0
-                ? $"Declare it again on the new type in this alter_column (`check: {{ name: {checks[0]}, constraint: ... }}`), or drop it first with drop_constraint."
-                : "Drop the foreign key first with drop_constraint, then give this alter_column `references:` so it is built on the new column.");
+            string.Join(" ", new[]
+            {
+                checks.Count == 0 ? null : $"Declare each check again on the new type in this alter_column (`check: {{ name: {checks[0]}, constraint: ... }}`), or drop it first with drop_constraint.",
+                keys.Count == 0 ? null : "Drop the foreign key first with drop_constraint, then give this alter_column `references:` so it is built on the new column.",
+            }.Where(h => h is not null)));
     }
 
     public static IEnumerable<PlanStep> Plan(PgrollAlterColumn a, OperationPlanContext context)
