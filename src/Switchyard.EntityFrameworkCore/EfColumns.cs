@@ -37,7 +37,7 @@ internal static class EfColumns
     {
         if (Definition(add, refusals) is not { } column) return null;
         var table = EfNames.Table(add.Table, add.Schema);
-        if (add.DefaultValueSql is not { } expression) return new Core.Spec.AddColumnOperation(table, column);
+        if (add.DefaultValueSql is not { } expression) return new Core.Operations.AddColumn.AddColumnOperation(table, column);
         notes.Add($"{add.Table}.{add.Name}: DEFAULT {expression} applies to new rows; existing rows are backfilled with it in batches (no rewrite).");
         return new PgrollAddColumn(table, new ColumnSpec(column.Name, column.Type, column.Nullable, false, false, expression, null, null, null, null), expression);
     }

@@ -1,6 +1,8 @@
 using System.Globalization;
 using Microsoft.EntityFrameworkCore.Migrations.Operations;
 using Switchyard.Core.Execution;
+using Switchyard.Core.Operations.NormalizeColumn;
+using Switchyard.Core.Operations.SetNotNull;
 using Switchyard.Core.Spec;
 using Ef = Microsoft.EntityFrameworkCore.Migrations.Operations;
 using ReferentialAction = Microsoft.EntityFrameworkCore.Migrations.ReferentialAction;
@@ -38,7 +40,7 @@ public static class EfMigrationTranslator
             notes.Add($"{t.Table}.{t.SourceColumn} → {t.LookupTable} + {t.TargetColumn}: EF's lookup shape runs as normalize_column (dual-write trigger, backfill, Contract drops {t.SourceColumn}); " +
                       $"legacy values {(t.Trim || t.Lowercase ? $"are {(t.Trim ? "trimmed" : "")}{(t.Trim && t.Lowercase ? " and " : "")}{(t.Lowercase ? "lower-cased" : "")}" : "must equal a code exactly")}, {t.Aliases.Count} alias(es), unmapped: {t.Unmapped}.");
             if (!shape.KeyColumn.IsNullable) notNull.Add(new SetNotNullOperation(t.Table, t.TargetColumn));
-            contract.Add(new Sy.DropColumnOperation(t.Table, t.SourceColumn, null));
+            contract.Add(new Core.Operations.DropColumn.DropColumnOperation(t.Table, t.SourceColumn, null));
         }
         foreach (var op in migration.Up.Where(o => !consumed.Contains(o)))
         {
@@ -56,11 +58,11 @@ public static class EfMigrationTranslator
                     refusals.Add(new(nameof(Ef.CreateIndexOperation), $"{index.Name} is partial (WHERE {index.Filter}); create_index has no filter yet."));
                     break;
                 case Ef.CreateIndexOperation index:
-                    ops.Add(new Sy.CreateIndexOperation(Table(index.Table, index.Schema), index.Name, index.Columns, index.IsUnique));
+                    ops.Add(new Core.Operations.CreateIndex.CreateIndexOperation(Table(index.Table, index.Schema), index.Name, index.Columns, index.IsUnique));
                     break;
                 case Ef.AddForeignKeyOperation fk when IsLookupKey(fk, shape) || (fk.Columns.Length == 1 && fk.PrincipalColumns?.Length == 1 && fk.OnDelete == ReferentialAction.NoAction && fk.OnUpdate == ReferentialAction.NoAction):
                     // The lookup shape's key and plain keys stay add_foreign_key (it also knows partitioned tables).
-                    ops.Add(new Sy.AddForeignKeyOperation(Table(fk.Table, fk.Schema), fk.Columns[0], Table(fk.PrincipalTable!, fk.PrincipalSchema), fk.PrincipalColumns![0], fk.Name));
+                    ops.Add(new Core.Operations.AddForeignKey.AddForeignKeyOperation(Table(fk.Table, fk.Schema), fk.Columns[0], Table(fk.PrincipalTable!, fk.PrincipalSchema), fk.PrincipalColumns![0], fk.Name));
                     if (fk.OnDelete is not (ReferentialAction.NoAction or ReferentialAction.Restrict))
                         notes.Add($"{fk.Name}: EF asked ON DELETE {fk.OnDelete}; add_foreign_key creates it with the default NO ACTION.");
                     break;
@@ -87,7 +89,7 @@ public static class EfMigrationTranslator
                     if (EfStructure.Translate(op, refusals, notes) is { } contractOp) contract.Add(contractOp);
                     break;
                 case Ef.DropColumnOperation drop:
-                    contract.Add(new Sy.DropColumnOperation(Table(drop.Table, drop.Schema), drop.Name, null));
+                    contract.Add(new Core.Operations.DropColumn.DropColumnOperation(Table(drop.Table, drop.Schema), drop.Name, null));
                     break;
                 default:
                     refusals.Add(new(op.GetType().Name, Reason(op)));
@@ -117,7 +119,7 @@ public static class EfMigrationTranslator
             for (var r = 0; r < insert.Values.GetLength(0); r++)
                 seed.Add(insert.Columns.Select((c, i) => (c, Value: insert.Values[r, i])).ToDictionary(x => x.c, x => x.Value is null ? null : Convert.ToString(x.Value, CultureInfo.InvariantCulture)));
         }
-        ops.Add(new Sy.CreateTableOperation(Table(create.Name, create.Schema), columns, seed));
+        ops.Add(new Core.Operations.CreateTable.CreateTableOperation(Table(create.Name, create.Schema), columns, seed));
     }
 
     /// <summary>The foreign key EF generates for the lookup shape: kept exactly as the flagship translation has it.</summary>

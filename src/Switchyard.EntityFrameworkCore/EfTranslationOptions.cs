@@ -1,4 +1,5 @@
 using Switchyard.Core.Operations;
+using Switchyard.Core.Operations.NormalizeColumn;
 
 namespace Switchyard.EntityFrameworkCore;
 

@@ -2,7 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Migrations.Operations;
 using Switchyard.Core.Execution;
-using Switchyard.Core.Operations;
+using Switchyard.Core.Operations.NormalizeColumn;
 using Ef = Microsoft.EntityFrameworkCore.Migrations.Operations;
 
 namespace Switchyard.EntityFrameworkCore;

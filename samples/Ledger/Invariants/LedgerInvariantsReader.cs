@@ -1,5 +1,6 @@
 using Npgsql;
 using Switchyard.Core.Operations;
+using Switchyard.Core.Operations.NormalizeColumn;
 using Switchyard.Core.Planning;
 using Switchyard.Samples.Ledger.Schema;
 

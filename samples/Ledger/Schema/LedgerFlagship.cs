@@ -1,5 +1,6 @@
 using Switchyard.Core.Execution;
 using Switchyard.Core.Operations;
+using Switchyard.Core.Operations.NormalizeColumn;
 using Switchyard.Core.Validation;
 
 namespace Switchyard.Samples.Ledger.Schema;

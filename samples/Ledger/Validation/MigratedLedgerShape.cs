@@ -1,6 +1,7 @@
 using Npgsql;
 using Switchyard.Core.Execution;
 using Switchyard.Core.Operations;
+using Switchyard.Core.Operations.NormalizeColumn;
 using Switchyard.Core.Planning;
 using Switchyard.Core.Validation;
 using Switchyard.Samples.Ledger.Schema;

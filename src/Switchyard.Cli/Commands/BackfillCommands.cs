@@ -1,4 +1,3 @@
-using Switchyard.Core.LocalPostgres;
 using System.CommandLine;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
@@ -10,7 +9,9 @@ using Switchyard.Core;
 using Switchyard.Core.Backfill;
 using Switchyard.Core.Engine;
 using Switchyard.Core.Execution;
+using Switchyard.Core.LocalPostgres;
 using Switchyard.Core.Operations;
+using Switchyard.Core.Operations.NormalizeColumn;
 using Switchyard.Core.Planning;
 using Switchyard.Core.Spec;
 

@@ -1,7 +1,7 @@
-using Switchyard.Core.LocalPostgres;
 using System.CommandLine;
 using Switchyard.Cli.Options;
 using Switchyard.Cli.Output;
+using Switchyard.Core.LocalPostgres;
 using Switchyard.EntityFrameworkCore;
 
 namespace Switchyard.Cli.Commands;
@@ -101,13 +101,13 @@ internal static class EfCommands
 
     private static string Describe(Core.Spec.SpecOperation op) => op switch
     {
-        Core.Spec.NormalizeColumnOperation n => $"{n.Target.Table}.{n.Target.SourceColumn} → {n.Target.LookupTable} ({string.Join(", ", n.Target.Codes)}) + {n.Target.TargetColumn}",
-        Core.Spec.CreateTableOperation c => $"{c.Table} ({string.Join(", ", c.Columns.Select(x => x.Name + " " + x.Type))}){(c.Seed.Count > 0 ? $", {c.Seed.Count} seed row(s)" : "")}",
-        Core.Spec.AddColumnOperation a => $"{a.Table}.{a.Column.Name} {a.Column.Type}{(a.Column.Default is null ? "" : " DEFAULT " + a.Column.Default)}",
-        Core.Spec.CreateIndexOperation i => $"{i.Name} ON {i.Table} ({string.Join(", ", i.Columns)}) CONCURRENTLY",
-        Core.Spec.AddForeignKeyOperation f => $"{f.Name}: {f.Table}.{f.Column} → {f.References}.{f.ReferencedColumn} (NOT VALID, then VALIDATE)",
-        Core.Spec.SetNotNullOperation s => $"{s.Table}.{s.Column} (CHECK NOT VALID → VALIDATE → SET NOT NULL)",
-        Core.Spec.DropColumnOperation d => $"{d.Table}.{d.Column} (Contract)",
+        Core.Operations.NormalizeColumn.NormalizeColumnOperation n => $"{n.Target.Table}.{n.Target.SourceColumn} → {n.Target.LookupTable} ({string.Join(", ", n.Target.Codes)}) + {n.Target.TargetColumn}",
+        Core.Operations.CreateTable.CreateTableOperation c => $"{c.Table} ({string.Join(", ", c.Columns.Select(x => x.Name + " " + x.Type))}){(c.Seed.Count > 0 ? $", {c.Seed.Count} seed row(s)" : "")}",
+        Core.Operations.AddColumn.AddColumnOperation a => $"{a.Table}.{a.Column.Name} {a.Column.Type}{(a.Column.Default is null ? "" : " DEFAULT " + a.Column.Default)}",
+        Core.Operations.CreateIndex.CreateIndexOperation i => $"{i.Name} ON {i.Table} ({string.Join(", ", i.Columns)}) CONCURRENTLY",
+        Core.Operations.AddForeignKey.AddForeignKeyOperation f => $"{f.Name}: {f.Table}.{f.Column} → {f.References}.{f.ReferencedColumn} (NOT VALID, then VALIDATE)",
+        Core.Operations.SetNotNull.SetNotNullOperation s => $"{s.Table}.{s.Column} (CHECK NOT VALID → VALIDATE → SET NOT NULL)",
+        Core.Operations.DropColumn.DropColumnOperation d => $"{d.Table}.{d.Column} (Contract)",
         Core.Operations.AlterColumn.PgrollAlterColumn a => $"{a.On}.{a.Column}{(a.Type is null ? "" : $" type {a.Type} (shadow column; up {a.Up}, down {a.Down})")}"
             + (a.Nullable is { } n ? n ? " nullable" : $" NOT NULL (up {a.Up})" : "") + (a.HasDefault ? $" default {a.Default ?? "none"}" : ""),
         Core.Operations.CreateConstraint.PgrollCreateConstraint c => $"{c.Constraint.Type} {c.Constraint.Name} ON {c.On}"

@@ -1,11 +1,12 @@
-using Switchyard.Core.LocalPostgres;
 using System.CommandLine;
 using System.Globalization;
 using Switchyard.Cli.Options;
 using Switchyard.Cli.Output;
 using Switchyard.Core;
 using Switchyard.Core.Execution;
+using Switchyard.Core.LocalPostgres;
 using Switchyard.Core.Operations;
+using Switchyard.Core.Operations.NormalizeColumn;
 using Switchyard.Core.Spec;
 using Switchyard.Core.Validation;
 

@@ -3,6 +3,7 @@ using Npgsql;
 using NpgsqlTypes;
 using Switchyard.Core.Execution;
 using Switchyard.Core.Operations;
+using Switchyard.Core.Operations.NormalizeColumn;
 
 namespace Switchyard.Core.Backfill;
 

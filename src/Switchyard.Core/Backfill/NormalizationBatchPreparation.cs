@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Switchyard.Core.Execution;
 using Switchyard.Core.Operations;
+using Switchyard.Core.Operations.NormalizeColumn;
 
 namespace Switchyard.Core.Backfill;
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Switchyard.Core.Catalog;
 using Switchyard.Core.Execution;
 using Switchyard.Core.Journal;
+using Switchyard.Core.Operations.DropColumn;
 using Switchyard.Core.Planning;
 using Switchyard.Core.Spec;
 using Switchyard.Core.Telemetry;
@@ -16,7 +17,7 @@ namespace Switchyard.Core.Engine;
 public sealed class MigrationEngine(SafeSqlRunner sql, IBackfillPhase? backfill = null, IPhaseGate? gate = null)
 {
     private readonly MigrationJournal _journal = new(sql);
-    private readonly IPhaseGate _gate = gate ?? new CompletenessGate();
+    private readonly IPhaseGate _gate = gate ?? new ProofGate();
 
     public MigrationJournal Journal => _journal;
 
@@ -58,11 +59,7 @@ public sealed class MigrationEngine(SafeSqlRunner sql, IBackfillPhase? backfill 
 
     /// <summary>Tables whose operations the planner builds differently when they are partitioned.</summary>
     private static IEnumerable<QualifiedName> PartitionAwareTables(MigrationSpec spec) =>
-        spec.Operations.OfType<CreateIndexOperation>().Select(i => i.Table)
-            .Concat(spec.Operations.OfType<AddForeignKeyOperation>().Select(f => f.Table))
-            .Concat(spec.Operations.OfType<SetNotNullOperation>().Select(s => s.Table))
-            .Concat(spec.Operations.OfType<NormalizeColumnOperation>().Select(n => n.Target.Table))
-            .Concat(spec.Operations.OfType<Operations.IMigrationOperation>().Select(u => u.Table).OfType<QualifiedName>());
+        spec.Operations.OfType<Operations.IMigrationOperation>().Select(u => u.Table).OfType<QualifiedName>();
 
     /// <summary>Runs the migration as far as its gates allow, as one <c>switchyard.migration</c> activity.</summary>
     public async Task<RunResult> ApplyAsync(MigrationSpec spec, ApplyOptions options, CancellationToken ct)
@@ -241,9 +238,7 @@ public sealed class MigrationEngine(SafeSqlRunner sql, IBackfillPhase? backfill 
                     await _journal.StepFinishedAsync(id, step.Key, StepStatuses.Done, $"{result.RowsUpdated} rows updated, {result.RowsScanned} scanned in {result.Batches} batches", ct).ConfigureAwait(false);
                     return null;
                 case StepKind.Gate:
-                    var verdict = step.Proof is { } proof
-                        ? await RowProofGate.CheckAsync(run, proof, ct).ConfigureAwait(false)
-                        : await _gate.CheckAsync(run with { GatePhase = step.Phase }, step.Target!, ct).ConfigureAwait(false);
+                    var verdict = await _gate.CheckAsync(run with { GatePhase = step.Phase }, step.Proof!, ct).ConfigureAwait(false);
                     if (!verdict.Passed)
                     {
                         throw new SwitchyardException($"Gate {step.Key} failed: {verdict.Summary}.", step.Phase == MigrationPhase.Contract

@@ -21,20 +21,22 @@ public sealed record MigrationRun(long MigrationId, string Name, MigrationPlan P
 public sealed record BackfillPhaseResult(bool Completed, long RowsUpdated, long RowsScanned, int Batches, string? StoppedBecause = null);
 
 /// <summary>
-/// A backfill step (a normalize_column's, or an operation unit's touch of every row); the engine uses
+/// A backfill step (whatever its operation fills: <see cref="IBackfillTarget"/>); the engine uses
 /// <see cref="Backfill.BackfillRunnerPhase"/> unless given another.
 /// </summary>
 public interface IBackfillPhase
 {
-    /// <param name="target">A <see cref="NormalizationTarget"/> or a <see cref="RowTouchTarget"/>.</param>
     Task<BackfillPhaseResult> RunAsync(MigrationRun run, IBackfillTarget target, CancellationToken ct);
 }
 
 /// <summary>A check's verdict, with numbers to journal as evidence.</summary>
 public sealed record GateResult(bool Passed, string Summary, IReadOnlyDictionary<string, long> Evidence);
 
-/// <summary>A check between phases (e.g. completeness before Validate). The validation feature plugs in the full set.</summary>
+/// <summary>
+/// Checks a gate step's proof between phases. The default (<see cref="ProofGate"/>) runs the proof's own scan; the
+/// validation feature plugs in the full suite for the proofs it knows.
+/// </summary>
 public interface IPhaseGate
 {
-    Task<GateResult> CheckAsync(MigrationRun run, NormalizationTarget target, CancellationToken ct);
+    Task<GateResult> CheckAsync(MigrationRun run, IGateProof proof, CancellationToken ct);
 }

@@ -42,9 +42,22 @@ public sealed record CatalogNeed(QualifiedName Table, string? Column, string Fie
     public bool OnlyFromContract { get; init; }
 }
 
-/// <summary>What an operation's planner may read: its position in the migration and the live columns of the tables it needs.</summary>
+/// <summary>
+/// What an operation's planner may read: its position in the migration, the live columns of the tables it needs, which
+/// of them are partitioned, and the migration's other operations (a normalization drops its trigger only when the same
+/// migration drops the legacy column).
+/// </summary>
 public sealed record OperationPlanContext(int Ordinal, IReadOnlyDictionary<QualifiedName, IReadOnlyList<CatalogColumn>> LiveColumns)
 {
+    /// <summary>The migration's tables the catalog says are partitioned (relkind 'p').</summary>
+    public IReadOnlyDictionary<QualifiedName, PartitionedTable> Partitioned { get; init; } = new Dictionary<QualifiedName, PartitionedTable>();
+
+    /// <summary>Every operation of the migration, in file order.</summary>
+    public IReadOnlyList<Spec.SpecOperation> Operations { get; init; } = [];
+
+    /// <summary>Steps the operations before this one planned (raw_sql's step key counts them, as journals before units did).</summary>
+    public int StepsBefore { get; init; }
+
     /// <summary>A step key unique in the migration: phase, operation ordinal, then what the step does.</summary>
     public string Key(MigrationPhase phase, string what) =>
         $"{phase.ToString().ToLowerInvariant()}.{Ordinal.ToString(System.Globalization.CultureInfo.InvariantCulture)}.{what}";

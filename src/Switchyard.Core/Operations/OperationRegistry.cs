@@ -1,4 +1,5 @@
 using Switchyard.Core.Operations.AddColumn;
+using Switchyard.Core.Operations.AddForeignKey;
 using Switchyard.Core.Operations.AlterColumn;
 using Switchyard.Core.Operations.CreateConstraint;
 using Switchyard.Core.Operations.CreateIndex;
@@ -7,17 +8,22 @@ using Switchyard.Core.Operations.DropColumn;
 using Switchyard.Core.Operations.DropConstraint;
 using Switchyard.Core.Operations.DropIndex;
 using Switchyard.Core.Operations.DropTable;
+using Switchyard.Core.Operations.NormalizeColumn;
+using Switchyard.Core.Operations.RawSql;
 using Switchyard.Core.Operations.RenameColumn;
 using Switchyard.Core.Operations.RenameConstraint;
 using Switchyard.Core.Operations.RenameTable;
+using Switchyard.Core.Operations.SetNotNull;
 using Switchyard.Core.Operations.SetReplicaIdentity;
 using Switchyard.Core.Operations.Sql;
+using Switchyard.Core.Spec;
+using YamlDotNet.RepresentationModel;
 
 namespace Switchyard.Core.Operations;
 
 /// <summary>
-/// The one list of operation kinds a pgroll-format file may use: kind → its fields and parser. Adding an operation is
-/// its folder plus one line here.
+/// The one list of operation kinds, per file format: kind → its parser (and, for pgroll's, its fields). Adding an
+/// operation is its folder plus one line here; the loaders, planner and catalog check ask only the unit.
 /// </summary>
 public static class OperationRegistry
 {
@@ -41,4 +47,18 @@ public static class OperationRegistry
         ["set_replica_identity"] = new(["table", "identity"], PgrollSetReplicaIdentity.Parse),
         ["sql"] = new(["up", "down", "onComplete"], PgrollSql.Parse),
     };
+
+    /// <summary>The kinds a Switchyard spec may use, in the order error messages list them.</summary>
+    internal static readonly IReadOnlyDictionary<string, Func<SpecLoader.Reader, YamlMappingNode, UnitOperation>> Switchyard =
+        new Dictionary<string, Func<SpecLoader.Reader, YamlMappingNode, UnitOperation>>(StringComparer.Ordinal)
+        {
+            ["create_table"] = CreateTableOperation.Parse,
+            ["add_column"] = AddColumnOperation.Parse,
+            ["normalize_column"] = NormalizeColumnOperation.Parse,
+            ["create_index"] = CreateIndexOperation.Parse,
+            ["add_foreign_key"] = AddForeignKeyOperation.Parse,
+            ["set_not_null"] = SetNotNullOperation.Parse,
+            ["drop_column"] = DropColumnOperation.Parse,
+            ["raw_sql"] = RawSqlOperation.Parse,
+        };
 }

@@ -1,3 +1,4 @@
+using Switchyard.Core.Engine;
 using Switchyard.Core.Execution;
 
 namespace Switchyard.Core.Operations;
@@ -13,4 +14,7 @@ namespace Switchyard.Core.Operations;
 /// <param name="UnprovenCountSql">One SELECT returning one bigint: the rows that fail the whole proof. It runs only when
 /// there are suspects, so an expression it alone needs (a type change's down) is not even parsed when nothing calls for it,
 /// as the trigger does not run it until the new version writes.</param>
-public sealed record RowProof(QualifiedName Table, string Claim, string Unproven, string SuspectCountSql, string UnprovenCountSql);
+public sealed record RowProof(QualifiedName Table, string Claim, string Unproven, string SuspectCountSql, string UnprovenCountSql) : IGateProof
+{
+    public Task<GateResult> CheckAsync(MigrationRun run, CancellationToken ct) => RowProofGate.CheckAsync(run, this, ct);
+}

@@ -24,4 +24,10 @@ public abstract record UnitOperation : SpecOperation, IMigrationOperation
     }
 
     public abstract IEnumerable<PlanStep> Plan(OperationPlanContext context);
+
+    /// <summary>The flag people flip in Cutover to move the application's reads and writes, or null when the operation has none.</summary>
+    public virtual string? FlagKey => null;
+
+    /// <summary>Checks the live data before anything runs (after its <see cref="Needs"/> are found), throwing a <see cref="SpecException"/> that says what to fix.</summary>
+    public virtual Task CheckLiveAsync(SafeSqlRunner sql, CancellationToken ct) => Task.CompletedTask;
 }

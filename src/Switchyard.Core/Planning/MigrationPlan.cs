@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Switchyard.Core.Execution;
 using Switchyard.Core.Operations;
+using Switchyard.Core.Operations.NormalizeColumn;
 
 namespace Switchyard.Core.Planning;
 
@@ -25,9 +26,9 @@ public sealed record MigrationPlan(string Name, string SpecChecksum, string? Spe
     /// <summary>The schemas of views the old and new application versions use (pgroll-format migrations), or null.</summary>
     public Operations.VersionSchemas.VersionSchemaNames? VersionSchemas { get; init; }
 
-    /// <summary>The normalize_column target, when the spec has one (the backfill, gates and flags use it).</summary>
+    /// <summary>The normalize_column target, when the spec has one (the runbook's rollout and the bench use it).</summary>
     [JsonIgnore]
-    public NormalizationTarget? Normalization => Steps.Select(s => s.Target).FirstOrDefault(t => t is not null);
+    public NormalizationTarget? Normalization => Steps.Select(s => s.BackfillTarget).OfType<NormalizationTarget>().FirstOrDefault();
 }
 
 /// <summary>One phase: its steps, the gate that must pass before the next phase, and whether it can be undone.</summary>
@@ -45,7 +46,9 @@ public sealed record PlanPhase(MigrationPhase Phase, IReadOnlyList<PlanStep> Ste
 /// <param name="HalfAppliedProbe">Returns true when a failed earlier attempt left debris (an INVALID index) that the repair must remove first.</param>
 /// <param name="LintClaims">Lint rules the step's SQL trips by design, each with why the plan makes it safe.</param>
 /// <param name="Traits">Typed facts about the step (drops, builds an index, scans, renames) for whoever must know them.</param>
+/// <param name="BackfillTarget">What a <see cref="StepKind.Backfill"/> step fills (a normalization, a unit's touch of every row).</param>
 /// <param name="Index">The index the step builds, when it builds one whole (the runbook reads its columns, never the SQL).</param>
+/// <param name="Proof">What a <see cref="StepKind.Gate"/> step proves before the next phase.</param>
 public sealed record PlanStep(
     string Key,
     MigrationPhase Phase,
@@ -59,17 +62,12 @@ public sealed record PlanStep(
     [property: JsonIgnore] DdlStatement? Statement = null,
     [property: JsonIgnore] CatalogProbe? AppliedProbe = null,
     [property: JsonIgnore] CatalogProbe? HalfAppliedProbe = null,
-    [property: JsonIgnore] NormalizationTarget? Target = null,
+    [property: JsonIgnore] IBackfillTarget? BackfillTarget = null,
     StepTraits Traits = StepTraits.None,
-    [property: JsonIgnore] RowTouchTarget? Touch = null,
     [property: JsonIgnore] IReadOnlyList<LintClaim>? LintClaims = null,
     [property: JsonIgnore] BuiltIndex? Index = null,
-    [property: JsonIgnore] RowProof? Proof = null)
+    [property: JsonIgnore] IGateProof? Proof = null)
 {
-    /// <summary>What a <see cref="StepKind.Backfill"/> step fills: the normalization, or an operation unit's touch.</summary>
-    [JsonIgnore]
-    public IBackfillTarget? BackfillTarget => (IBackfillTarget?)Target ?? Touch;
-
     public string LockLevel => Lock == LockMode.None ? "none" : LockModes.SqlName(Lock);
 
     public bool Concurrently => Statement?.Concurrently ?? false;

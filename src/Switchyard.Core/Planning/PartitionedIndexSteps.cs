@@ -1,5 +1,6 @@
 using Switchyard.Core.Catalog;
 using Switchyard.Core.Execution;
+using Switchyard.Core.Operations.CreateIndex;
 using Switchyard.Core.Spec;
 
 namespace Switchyard.Core.Planning;

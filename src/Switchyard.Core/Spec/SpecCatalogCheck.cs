@@ -1,14 +1,12 @@
-using Switchyard.Core.Backfill;
 using Switchyard.Core.Catalog;
 using Switchyard.Core.Execution;
 using Switchyard.Core.Operations;
-using Switchyard.Core.Planning;
 
 namespace Switchyard.Core.Spec;
 
 /// <summary>
 /// Checks a spec against the live catalog before anything runs: referenced tables and columns exist (or an earlier
-/// operation creates them), and under <c>unmapped: fail</c> no existing value maps to no code.
+/// operation creates them), and each operation's own check of the live data (a normalization's unmapped values).
 /// </summary>
 public static class SpecCatalogCheck
 {
@@ -56,69 +54,19 @@ public static class SpecCatalogCheck
 
         foreach (var op in spec.Operations)
         {
-            switch (op)
+            if (op is not UnitOperation unit) continue;
+            foreach (var need in unit.Needs)
             {
-                case CreateTableOperation c:
-                    created.Add((c.Table, null));
-                    break;
-                case AddColumnOperation a:
-                    await Table(a, a.Table).ConfigureAwait(false);
-                    created.Add((a.Table, a.Column.Name));
-                    break;
-                case NormalizeColumnOperation n:
-                    var t = n.Target;
-                    await Column(n, t.Table, t.SourceColumn).ConfigureAwait(false);
-                    await Column(n, t.Table, t.KeyColumn, "key").ConfigureAwait(false);
-                    created.Add((t.LookupTable, null));
-                    created.Add((t.Table, t.TargetColumn));
-                    if (t.Unmapped.Action != UnmappedAction.MapTo) await UnmappedAsync(n, sql, ct).ConfigureAwait(false);
-                    break;
-                case CreateIndexOperation i:
-                    foreach (var col in i.Columns) await Column(i, i.Table, col, "columns").ConfigureAwait(false);
-                    break;
-                case AddForeignKeyOperation f:
-                    await Column(f, f.Table, f.Column).ConfigureAwait(false);
-                    await Column(f, f.References, f.ReferencedColumn, "references").ConfigureAwait(false);
-                    break;
-                case SetNotNullOperation s:
-                    await Column(s, s.Table, s.Column).ConfigureAwait(false);
-                    break;
-                case DropColumnOperation d:
-                    await Column(d, d.Table, d.Column).ConfigureAwait(false);
-                    break;
-                case IMigrationOperation unit:
-                    foreach (var need in unit.Needs)
-                    {
-                        if (need.Column is null) await Table(op, need.Table, need.Field).ConfigureAwait(false);
-                        else await Column(op, need.Table, need.Column, need.Field).ConfigureAwait(false);
-                    }
-                    foreach (var made in unit.Creates)
-                    {
-                        if (made.OnlyFromContract) renamedInContract[(made.Table, made.Column)] = op.Location.Line == 0 ? unit.Kind : $"{unit.Kind} at line {op.Location.Line}";
-                        else created.Add((made.Table, made.Column));
-                    }
-                    break;
-                case RawSqlOperation r when r.LockTable is not null:
-                    await Table(r, r.LockTable).ConfigureAwait(false);
-                    break;
+                if (need.Column is null) await Table(op, need.Table, need.Field).ConfigureAwait(false);
+                else await Column(op, need.Table, need.Column, need.Field).ConfigureAwait(false);
             }
+            foreach (var made in unit.Creates)
+            {
+                if (made.OnlyFromContract) renamedInContract[(made.Table, made.Column)] = op.Location.Line == 0 ? unit.Kind : $"{unit.Kind} at line {op.Location.Line}";
+                else created.Add((made.Table, made.Column));
+            }
+            await unit.CheckLiveAsync(sql, ct).ConfigureAwait(false);
         }
         return live;
     }
-
-    /// <summary>Exact, before Expand: under fail every unmapped value (NULL and '' included) refuses; under add_to_lookup NULL does (it cannot become a code).</summary>
-    private static async Task UnmappedAsync(NormalizeColumnOperation n, SafeSqlRunner sql, CancellationToken ct)
-    {
-        var t = n.Target;
-        var listing = await UnmappedLegacyValues.ReadAsync(sql, t, t.Codes, SampleKeys, ct).ConfigureAwait(false);
-        if (t.Unmapped.Action == UnmappedAction.AddToLookup)
-            listing = listing with { Values = [.. listing.Values.Where(v => v.Value is null)], DistinctValues = listing.HasNull ? 1 : 0, Rows = listing.Values.Where(v => v.Value is null).Sum(v => v.Rows) };
-        if (listing.Values.Count == 0) return;
-        var why = t.Unmapped.Action == UnmappedAction.AddToLookup ? "NULL cannot be added to the lookup as a code" : "they map to no code";
-        throw new SpecException(n.At(n.FieldLocations.ContainsKey("unmapped") ? "unmapped" : "aliases"),
-            $"{t.Table}.{t.SourceColumn} has legacy values the policy unmapped: {t.Unmapped} cannot take ({why} in {t.LookupTable}) — {listing}. Nothing was created.",
-            UnmappedLegacyValues.Hint(t, listing));
-    }
-
-    private const int SampleKeys = 5;
 }

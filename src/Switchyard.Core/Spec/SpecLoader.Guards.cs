@@ -20,7 +20,7 @@ public static partial class SpecLoader
         return writer.ToString();
     }
 
-    private sealed partial class Reader
+    internal sealed partial class Reader
     {
         private const string RuleExample = "`replication_lag_bytes: { pause_at: 64MiB, resume_below: 8MiB }`";
 

@@ -1,4 +1,5 @@
 using Switchyard.Core.Execution;
+using Switchyard.Core.Operations.NormalizeColumn;
 using Switchyard.Core.Validation;
 using YamlDotNet.RepresentationModel;
 
@@ -7,7 +8,7 @@ namespace Switchyard.Core.Spec;
 /// <summary>The spec's optional <c>validation:</c> section: what the migrated table's money means.</summary>
 public static partial class SpecLoader
 {
-    private sealed partial class Reader
+    internal sealed partial class Reader
     {
         public ReconciliationSettings Validation(YamlNode node, IReadOnlyList<SpecOperation> operations)
         {

@@ -1,4 +1,9 @@
 using Switchyard.Core.Operations;
+using Switchyard.Core.Operations.AddForeignKey;
+using Switchyard.Core.Operations.CreateIndex;
+using Switchyard.Core.Operations.DropColumn;
+using Switchyard.Core.Operations.NormalizeColumn;
+using Switchyard.Core.Operations.SetNotNull;
 using Switchyard.Core.Spec;
 
 namespace Switchyard.Core.Validation;

@@ -1,6 +1,7 @@
 using Npgsql;
 using Switchyard.Core.Execution;
 using Switchyard.Core.Operations;
+using Switchyard.Core.Operations.NormalizeColumn;
 
 namespace Switchyard.Core.Validation;
 

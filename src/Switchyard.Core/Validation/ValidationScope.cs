@@ -2,6 +2,7 @@ using System.Globalization;
 using Npgsql;
 using Switchyard.Core.Execution;
 using Switchyard.Core.Operations;
+using Switchyard.Core.Operations.NormalizeColumn;
 
 namespace Switchyard.Core.Validation;
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Switchyard.Core.Execution;
 using Switchyard.Core.Operations;
+using Switchyard.Core.Operations.NormalizeColumn;
 using Switchyard.Core.Validation.Checks;
 
 namespace Switchyard.Core.Validation;

@@ -1,13 +1,14 @@
 using Switchyard.Core.Engine;
 using Switchyard.Core.Operations;
+using Switchyard.Core.Operations.NormalizeColumn;
 using Switchyard.Core.Planning;
 
 namespace Switchyard.Core.Validation;
 
 /// <summary>
-/// The engine's gate (<see cref="IPhaseGate"/>) backed by the full validation suite: runs every check against the
-/// shape the table should be in, stores the results as evidence linked to the migration, and fails naming the
-/// failing checks. Wire it with <c>new MigrationEngine(sql, backfill, new ValidationSuiteGate(...))</c>.
+/// The engine's gate (<see cref="IPhaseGate"/>) backed by the full validation suite for a normalization's proof: runs
+/// every check against the shape the table should be in, stores the results as evidence linked to the migration, and
+/// fails naming the failing checks. Any other proof is checked by its own scan. Wire it with <c>new MigrationEngine(sql, backfill, new ValidationSuiteGate(...))</c>.
 /// </summary>
 public sealed class ValidationSuiteGate : IPhaseGate
 {
@@ -23,8 +24,10 @@ public sealed class ValidationSuiteGate : IPhaseGate
         _options.Validate();
     }
 
-    public async Task<GateResult> CheckAsync(MigrationRun run, NormalizationTarget target, CancellationToken ct)
+    public async Task<GateResult> CheckAsync(MigrationRun run, IGateProof proof, CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(proof);
+        if (proof is not NormalizationProof { Target: var target }) return await proof.CheckAsync(run, ct).ConfigureAwait(false);
         // Before Validate's DDL the table is Backfilled; before Contract it must be validated and cut over.
         var options = run.GatePhase == MigrationPhase.Contract ? _options with { Shape = MigrationShape.CutOver } : _options;
         var report = await new ValidationSuite(run.Sql, target, _settings, options).RunAsync(null, false, ct).ConfigureAwait(false);

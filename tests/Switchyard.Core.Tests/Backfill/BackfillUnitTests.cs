@@ -1,5 +1,6 @@
 using Switchyard.Core.Backfill;
 using Switchyard.Core.Operations;
+using Switchyard.Core.Operations.NormalizeColumn;
 using Switchyard.Samples.Ledger.Schema;
 
 namespace Switchyard.Core.Tests.Backfill;

@@ -1,4 +1,5 @@
 using Switchyard.Core.Operations;
+using Switchyard.Core.Operations.NormalizeColumn;
 using Switchyard.Samples.Ledger.Schema;
 
 namespace Switchyard.Core.Tests.Operations;

@@ -1,5 +1,6 @@
 using System.Text;
 using Switchyard.Core.Operations;
+using Switchyard.Core.Operations.NormalizeColumn;
 using Switchyard.Core.Spec;
 
 namespace Switchyard.Core.Tests.Spec;

@@ -1,4 +1,6 @@
 using Switchyard.Core.Operations;
+using Switchyard.Core.Operations.CreateIndex;
+using Switchyard.Core.Operations.NormalizeColumn;
 using Switchyard.Core.Planning;
 using Switchyard.Core.Spec;
 using Switchyard.Samples.Ledger.Schema;

@@ -33,7 +33,7 @@ public sealed class BackfillRunCliTests : IAsyncLifetime
         await File.WriteAllTextAsync(path, LoudSpec);
         var spec = SpecLoader.LoadFile(path);
         var engine = new MigrationEngine(_db.Runner());
-        var touch = (await engine.PlanAsync(spec, CancellationToken.None)).Steps.Single(s => s.Kind == StepKind.Backfill).Touch.ShouldNotBeNull();
+        var touch = (await engine.PlanAsync(spec, CancellationToken.None)).Steps.Single(s => s.Kind == StepKind.Backfill).BackfillTarget.ShouldBeOfType<Switchyard.Core.Operations.RowTouchTarget>();
         (await engine.ApplyAsync(spec, new ApplyOptions { To = MigrationPhase.Expand }, CancellationToken.None)).State.ShouldBe("waiting");
         return (spec, touch.JournalKey(spec.Name));
     }

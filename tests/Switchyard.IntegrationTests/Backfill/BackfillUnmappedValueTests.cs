@@ -1,5 +1,6 @@
 using Switchyard.Core.Backfill;
 using Switchyard.Core.Operations;
+using Switchyard.Core.Operations.NormalizeColumn;
 using Switchyard.Samples.Ledger.Seeding;
 
 namespace Switchyard.IntegrationTests.Backfill;

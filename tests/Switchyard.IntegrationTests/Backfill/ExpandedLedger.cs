@@ -3,6 +3,7 @@ using Switchyard.Core.Backfill;
 using Switchyard.Core.Backfill.Bench;
 using Switchyard.Core.Execution;
 using Switchyard.Core.Operations;
+using Switchyard.Core.Operations.NormalizeColumn;
 using Switchyard.IntegrationTests.Infrastructure;
 using Switchyard.Samples.Ledger.Schema;
 

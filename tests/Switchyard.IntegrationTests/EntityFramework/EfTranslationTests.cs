@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore.Migrations.Operations;
 using Switchyard.Core.Engine;
+using Switchyard.Core.Operations.NormalizeColumn;
 using Switchyard.Core.Planning;
 using Switchyard.Core.Spec;
 using Switchyard.EntityFrameworkCore;
@@ -30,8 +31,8 @@ public sealed class EfTranslationTests(LedgerDatabase db) : IClassFixture<Ledger
         var target = plan.Operations.OfType<NormalizeColumnOperation>().Single().Target;
         (target.Table.ToString(), target.SourceColumn, target.TargetColumn, target.LookupTable.ToString(), target.KeyColumn).ShouldBe(("public.transactions", "status", "state_id", "public.transaction_state", "id"));
         target.Codes.ShouldBe(LedgerDbContext.States);
-        plan.Operations.OfType<Switchyard.Core.Spec.CreateIndexOperation>().Single().Name.ShouldBe("transactions_state_id_idx");
-        plan.Operations.OfType<Switchyard.Core.Spec.AddForeignKeyOperation>().Single().Name.ShouldBe("transactions_state_id_fkey");
+        plan.Operations.OfType<Switchyard.Core.Operations.CreateIndex.CreateIndexOperation>().Single().Name.ShouldBe("transactions_state_id_idx");
+        plan.Operations.OfType<Switchyard.Core.Operations.AddForeignKey.AddForeignKeyOperation>().Single().Name.ShouldBe("transactions_state_id_fkey");
 
         // And taken exactly (EF says nothing of cleaning), the seeded ledger's messy legacy values refuse the plan before anything runs
         var engine = new MigrationEngine(db.Runner());

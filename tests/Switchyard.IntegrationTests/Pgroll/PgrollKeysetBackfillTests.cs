@@ -28,7 +28,7 @@ public sealed class PgrollKeysetBackfillTests : IAsyncLifetime
     private async Task<string> JournalKeyAsync(MigrationEngine engine, MigrationSpec spec)
     {
         var step = (await engine.PlanAsync(spec, CancellationToken.None)).Steps.Single(s => s.Kind == StepKind.Backfill);
-        return step.Touch.ShouldNotBeNull().JournalKey(spec.Name);
+        return step.BackfillTarget.ShouldBeOfType<Switchyard.Core.Operations.RowTouchTarget>().JournalKey(spec.Name);
     }
 
     private Task<long> CountAsync(string sql) => _db.ScalarAsync<long>(sql);

@@ -1,6 +1,7 @@
 using Npgsql;
 using Switchyard.Core.Engine;
 using Switchyard.Core.Execution;
+using Switchyard.Core.Operations;
 using Switchyard.Core.Planning;
 using Switchyard.Core.Spec;
 using Switchyard.IntegrationTests.Infrastructure;
@@ -34,9 +35,9 @@ public sealed class PgrollOperationLockTests
 
             // When each step runs in its own transaction (CONCURRENTLY ones cannot: they run bare and are not measured)
             await using var conn = await db.DataSource.OpenConnectionAsync();
-            foreach (var step in plan.Steps.Where(s => s.Statement is not null || s.Touch is not null || s.Proof is not null))
+            foreach (var step in plan.Steps.Where(s => s.Statement is not null || s.BackfillTarget is not null || s.Proof is not null))
             {
-                if (step.Proof is { } proof)
+                if (step.Proof is RowProof proof)
                 {
                     // A gate's proof: both of its counts in one transaction, as the gate runs them
                     var proofOid = await OidAsync(conn, null, step.LockTable);
@@ -78,7 +79,7 @@ public sealed class PgrollOperationLockTests
                 if (step.Lock != LockMode.None) checkedSteps++;
             }
             // every step that declares a lock and runs in a transaction, and every gate's proof, was measured (sql declares none; CONCURRENTLY runs bare)
-            checkedSteps.ShouldBe(plan.Steps.Count(s => ((s.Statement is { Concurrently: false } || s.Touch is not null) && s.Lock != LockMode.None) || s.Proof is not null));
+            checkedSteps.ShouldBe(plan.Steps.Count(s => ((s.Statement is { Concurrently: false } || s.BackfillTarget is not null) && s.Lock != LockMode.None) || s.Proof is not null));
         }
         finally
         {

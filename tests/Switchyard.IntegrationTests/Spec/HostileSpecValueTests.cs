@@ -5,6 +5,7 @@ using Switchyard.Core.Catalog;
 using Switchyard.Core.Connections;
 using Switchyard.Core.Engine;
 using Switchyard.Core.Execution;
+using Switchyard.Core.Operations.NormalizeColumn;
 using Switchyard.Core.Planning;
 using Switchyard.Core.Spec;
 using Switchyard.Core.Validation;

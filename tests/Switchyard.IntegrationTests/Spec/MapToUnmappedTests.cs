@@ -1,4 +1,5 @@
 using Switchyard.Core.Operations;
+using Switchyard.Core.Operations.NormalizeColumn;
 using Switchyard.Core.Spec;
 using Switchyard.IntegrationTests.Engine;
 using Switchyard.IntegrationTests.Infrastructure;

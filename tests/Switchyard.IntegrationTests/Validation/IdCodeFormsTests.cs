@@ -1,6 +1,7 @@
 using System.Globalization;
 using Switchyard.Core.Execution;
 using Switchyard.Core.Operations;
+using Switchyard.Core.Operations.NormalizeColumn;
 using Switchyard.Core.Validation;
 using Switchyard.IntegrationTests.Infrastructure;
 using Switchyard.Samples.Ledger.Schema;

@@ -1,8 +1,9 @@
 using Switchyard.Core.Operations;
+using Switchyard.Core.Operations.NormalizeColumn;
 using Switchyard.Core.Validation;
 using Switchyard.IntegrationTests.Infrastructure;
-using Switchyard.Samples.Ledger.Validation;
 using Switchyard.Samples.Ledger.Schema;
+using Switchyard.Samples.Ledger.Validation;
 
 namespace Switchyard.IntegrationTests.Validation;
 

@@ -1,4 +1,5 @@
 using Switchyard.Core.Operations;
+using Switchyard.Core.Operations.NormalizeColumn;
 using Switchyard.Core.Validation;
 using Switchyard.Samples.Ledger.Schema;
 using Switchyard.Samples.Ledger.Validation;

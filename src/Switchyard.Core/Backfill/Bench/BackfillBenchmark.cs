@@ -3,6 +3,7 @@ using Npgsql;
 using Switchyard.Core.Execution;
 using Switchyard.Core.Guards.Slo;
 using Switchyard.Core.Operations;
+using Switchyard.Core.Operations.NormalizeColumn;
 using Switchyard.Core.Spec;
 
 namespace Switchyard.Core.Backfill.Bench;

@@ -2,6 +2,8 @@ using Switchyard.Core.Catalog;
 using Switchyard.Core.Execution;
 using Switchyard.Core.Journal;
 using Switchyard.Core.Operations;
+using Switchyard.Core.Operations.AddForeignKey;
+using Switchyard.Core.Operations.NormalizeColumn;
 using Switchyard.Core.Planning;
 using Switchyard.Core.Spec;
 

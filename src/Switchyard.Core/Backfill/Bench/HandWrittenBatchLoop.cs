@@ -1,5 +1,6 @@
 using Switchyard.Core.Execution;
 using Switchyard.Core.Operations;
+using Switchyard.Core.Operations.NormalizeColumn;
 
 namespace Switchyard.Core.Backfill.Bench;
 

@@ -54,7 +54,7 @@ internal static class RowTriggers
             return new PlanStep(target.StepKey, MigrationPhase.Backfill, StepKind.Backfill,
                 $"Backfill {table}.{column}: every existing row passes through the trigger, in keyset batches on {key.Name} (resumable, throttled)",
                 TouchStatements.PlanSql(target), LockMode.RowExclusive, table.ToString(), false, undo,
-                Traits: StepTraits.WritesRows | StepTraits.Scans, Touch: target);
+                Traits: StepTraits.WritesRows | StepTraits.Scans, BackfillTarget: target);
         }
         return Step(ctx, MigrationPhase.Backfill, what,
             $"Backfill {table}.{column}: every existing row passes through the trigger in ONE UPDATE (one transaction: {table} has no single-column integer primary key to batch by)",

@@ -1,6 +1,6 @@
 using Switchyard.Core.Execution;
 
-namespace Switchyard.Core.Operations;
+namespace Switchyard.Core.Operations.NormalizeColumn;
 
 /// <summary>
 /// The resolved shape of a <c>normalize_column</c> operation, shared by the trigger, the backfill, validation and the

@@ -1,7 +1,7 @@
 using Switchyard.Core.Execution;
 using Switchyard.Core.Operations;
 
-namespace Switchyard.Core.Planning;
+namespace Switchyard.Core.Operations.NormalizeColumn;
 
 /// <summary>
 /// SQL for a <see cref="NormalizationTarget"/> built on its one mapping definition, <see cref="NormalizationTarget.CodeSql"/>:

@@ -1,4 +1,4 @@
-namespace Switchyard.Core.Operations;
+namespace Switchyard.Core.Operations.NormalizeColumn;
 
 /// <summary>What happens to a legacy value that maps to no lookup code.</summary>
 public enum UnmappedAction
