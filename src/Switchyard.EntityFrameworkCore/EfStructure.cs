@@ -37,7 +37,7 @@ internal static class EfStructure
             case Ef.DropTableOperation d:
                 return Checked(new PgrollDropTable(EfNames.Table(d.Name, d.Schema)), d.Name);
             case Ef.DropIndexOperation d:
-                return Checked(new PgrollDropIndex(EfNames.Table(d.Name, d.Schema)), d.Name);
+                return Checked(new DropIndexOperation(EfNames.Table(d.Name, d.Schema)), d.Name);
             case Ef.DropForeignKeyOperation d:
                 return DropConstraint(d.Table, d.Schema, d.Name);
             case Ef.DropCheckConstraintOperation d:

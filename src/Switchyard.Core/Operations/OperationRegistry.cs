@@ -39,7 +39,7 @@ public static class OperationRegistry
         ["alter_column"] = new(["table", "column", "name", "type", "nullable", "default", "comment", "check", "unique", "references", "up", "down"], PgrollAlterColumn.Parse),
         ["rename_column"] = new(["table", "from", "to"], PgrollRenameColumn.Parse),
         ["create_index"] = new(["table", "name", "columns", "unique", "method", "predicate", "storage_parameters"], PgrollCreateIndex.Parse),
-        ["drop_index"] = new(["name"], PgrollDropIndex.Parse),
+        ["drop_index"] = new(["name"], DropIndexOperation.Parse),
         ["create_constraint"] = new(["table", "up", "down", .. Shared.TableConstraintSpec.Fields], PgrollCreateConstraint.Parse),
         ["drop_constraint"] = new(["table", "name", "up", "down"], PgrollDropConstraint.Parse),
         ["drop_multicolumn_constraint"] = new(["table", "name", "up", "down"], PgrollDropConstraint.ParseMultiColumn),
@@ -60,5 +60,6 @@ public static class OperationRegistry
             ["set_not_null"] = SetNotNullOperation.Parse,
             ["drop_column"] = DropColumnOperation.Parse,
             ["raw_sql"] = RawSqlOperation.Parse,
+            ["drop_index"] = DropIndexOperation.Parse,
         };
 }

@@ -23,6 +23,7 @@ public sealed class OperationUnitTests
           - create_index: { table: transactions, columns: [state_id] }
           - set_not_null: { table: transactions, column: state_id }
           - drop_column: { table: transactions, column: status, compat_view: transactions_with_status }
+          - drop_index: { name: transactions_status_idx }
           - raw_sql: { up: "SELECT 1", phase: validate }
         """;
 

@@ -1,11 +1,13 @@
 using Switchyard.Core.Execution;
 using Switchyard.Core.Planning;
+using Switchyard.Core.Spec;
+using YamlDotNet.RepresentationModel;
 using static Switchyard.Core.Operations.Shared.OperationSteps;
 
 namespace Switchyard.Core.Operations.DropIndex;
 
-/// <summary>pgroll's <c>drop_index</c>: DROP INDEX CONCURRENTLY in Contract (reads and writes continue).</summary>
-public sealed record PgrollDropIndex(QualifiedName Index) : UnitOperation
+/// <summary><c>drop_index</c> (both formats): DROP INDEX CONCURRENTLY in Contract (reads and writes continue).</summary>
+public sealed record DropIndexOperation(QualifiedName Index) : UnitOperation
 {
     public override string Kind => "drop_index";
 
@@ -18,7 +20,15 @@ public sealed record PgrollDropIndex(QualifiedName Index) : UnitOperation
 
     public override IEnumerable<CatalogNeed> Needs => [];
 
-    public static PgrollDropIndex Parse(OperationFields f) => new(f.Relation("name"));
+    /// <summary>pgroll's format: <c>name</c>, schema-qualified or in public.</summary>
+    public static DropIndexOperation Parse(OperationFields f) => new(f.Relation("name"));
+
+    /// <summary>Switchyard's format: <c>drop_index: { name: transactions_status_idx }</c>, the same field.</summary>
+    internal static DropIndexOperation Parse(SpecLoader.Reader r, YamlMappingNode map)
+    {
+        r.Only(map, "name");
+        return new(r.Relation(r.Required(map, "name", "`name: transactions_status_idx`"), "name"));
+    }
 
     public override IEnumerable<PlanStep> Plan(OperationPlanContext context)
     {
