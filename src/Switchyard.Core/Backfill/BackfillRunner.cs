@@ -1,8 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Switchyard.Core.Execution;
-using Switchyard.Core.Operations;
-using Switchyard.Core.Operations.NormalizeColumn;
 using Switchyard.Core.Telemetry;
 
 namespace Switchyard.Core.Backfill;
@@ -45,9 +43,10 @@ public sealed class BackfillRunner
     private async Task<BackfillOutcome> RunCoreAsync(BackfillRequest request, IReadOnlyList<IBackfillThrottle> throttles, IProgress<BackfillProgress>? progress, CancellationToken ct)
     {
         request.Validate();
-        // A touch has no "already done" test to skip the rows the lead window moved ahead: one window only.
-        if (request.Target is RowTouchTarget) request = request with { Options = request.Options with { HotLagWindows = 0 } };
         var target = request.Target;
+        var source = target as IBatchSource ?? throw new InvalidOperationException($"No backfill batch for a {target.GetType().Name}.");
+        // A batch with no "already done" test cannot skip the rows a lead window moved ahead: one window only.
+        if (!source.SkipsFilledRows) request = request with { Options = request.Options with { HotLagWindows = 0 } };
         // The foreground's baseline comes before the run's own preparation (journal tables, preflight scans) loads the database.
         foreach (var baseline in throttles.OfType<IForegroundBaseline>()) await baseline.MeasureBaselineAsync(request.MigrationName, ct).ConfigureAwait(false);
         await BackfillSchema.EnsureAsync(_sql, ct).ConfigureAwait(false);
@@ -55,12 +54,7 @@ public sealed class BackfillRunner
         var store = new BackfillStore(_sql);
         throttles = [new RunnerLeaseThrottle(guard, (note, token) => store.AppendEventAsync(request.MigrationName, "backfill.lock_retaken", note, null, token)), .. throttles];
 
-        var prepared = target switch
-        {
-            NormalizationTarget n => await NormalizationBatchPreparation.PrepareAsync(_sql, store, request.MigrationName, n, _logger, ct).ConfigureAwait(false),
-            RowTouchTarget t => new PreparedBatch(new TouchStatements(t), []),
-            _ => throw new InvalidOperationException($"No backfill batch for a {target.GetType().Name}."),
-        };
+        var prepared = await source.PrepareAsync(new BatchPreparation(_sql, store, request.MigrationName, _logger), ct).ConfigureAwait(false);
         var warnings = prepared.Warnings;
 
         var plan = await store.StartAsync(request.JournalKey, target, request.Options.Workers, ct).ConfigureAwait(false);
@@ -77,7 +71,7 @@ public sealed class BackfillRunner
             new { plan.RunNo, plan.MinKey, plan.MaxKey, plan.RowsEstimated, ranges = plan.Ranges.Select(r => new { r.RangeNo, r.From, r.To, r.Next, r.Done, partition = r.Partition?.ToString() }), preflight = prepared.Preflight, estimated_distinct = prepared.EstimatedDistinct, fk_checks_deferred = prepared.ForeignKeyChecks.Deferred, fk_checks = prepared.ForeignKeyChecks.Reason },
             ct).ConfigureAwait(false);
 
-        if (target is NormalizationTarget)
+        if (prepared.ForeignKeyChecks.Decided)
             await store.AppendEventAsync(request.MigrationName, prepared.ForeignKeyChecks.Deferred ? "backfill.fk_checks_deferred" : "backfill.fk_checks_kept",
                 prepared.ForeignKeyChecks.Reason, new { prepared.ForeignKeyChecks.Deferred }, ct).ConfigureAwait(false);
 

@@ -18,6 +18,12 @@ public sealed record ForeignKeyCheckMode(bool Deferred, string Reason)
 {
     public static ForeignKeyCheckMode Kept(string reason) => new(false, "per-row foreign key checks kept: " + reason);
 
+    /// <summary>For a batch whose triggers are the point of it (a touch): nothing to decide, nothing to journal.</summary>
+    public static readonly ForeignKeyCheckMode NotApplicable = Kept("the batch's triggers are the point of it") with { Decided = false };
+
+    /// <summary>True when <see cref="DecideAsync"/> weighed the table's keys, triggers and rules (the run journals the verdict).</summary>
+    public bool Decided { get; init; } = true;
+
     /// <summary>
     /// Defers only when all hold, on the table and every partition: a foreign key on the filled column exists and none
     /// is validated; no enabled trigger but this migration's own dual-write trigger and foreign-key triggers (an

@@ -30,8 +30,15 @@ public sealed record NormalizationTarget(
     bool Lowercase,
     IReadOnlyDictionary<string, string> Aliases,
     UnmappedPolicy Unmapped,
-    IReadOnlyList<string> Codes) : IBackfillTarget
+    IReadOnlyList<string> Codes) : IBackfillTarget, Backfill.IBatchSource
 {
+    /// <summary>A batch sets only rows whose target is not yet right, so a lead window may run ahead.</summary>
+    bool Backfill.IBatchSource.SkipsFilledRows => true;
+
+    /// <summary>The lookup's codes, the unmapped-values preflight per the policy, then the batch SQL on the final code list.</summary>
+    Task<Backfill.PreparedBatch> Backfill.IBatchSource.PrepareAsync(Backfill.BatchPreparation p, CancellationToken ct) =>
+        Backfill.NormalizationBatchPreparation.PrepareAsync(p.Sql, p.Store, p.Migration, this, p.Logger, ct);
+
     public string Filled => $"{Table}.{TargetColumn}";
 
     /// <summary>The migration's name: a migration normalizes at most one column, and older journals keyed it so.</summary>
