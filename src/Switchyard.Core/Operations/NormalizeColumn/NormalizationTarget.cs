@@ -37,7 +37,7 @@ public sealed record NormalizationTarget(
 
     /// <summary>The lookup's codes, the unmapped-values preflight per the policy, then the batch SQL on the final code list.</summary>
     Task<Backfill.PreparedBatch> Backfill.IBatchSource.PrepareAsync(Backfill.BatchPreparation p, CancellationToken ct) =>
-        Backfill.NormalizationBatchPreparation.PrepareAsync(p.Sql, p.Store, p.Migration, this, p.Logger, ct);
+        NormalizationBatchPreparation.PrepareAsync(p.Sql, p.Store, p.Migration, this, p.Logger, ct);
 
     public string Filled => $"{Table}.{TargetColumn}";
 

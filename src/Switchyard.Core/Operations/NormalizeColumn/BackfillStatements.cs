@@ -1,11 +1,11 @@
 using System.Globalization;
 using Npgsql;
 using NpgsqlTypes;
+using Switchyard.Core.Backfill;
 using Switchyard.Core.Execution;
 using Switchyard.Core.Operations;
-using Switchyard.Core.Operations.NormalizeColumn;
 
-namespace Switchyard.Core.Backfill;
+namespace Switchyard.Core.Operations.NormalizeColumn;
 
 /// <summary>
 /// The SQL the backfill runs, built once per run from the target and the lookup's codes. The mapping is an inline

@@ -1,8 +1,8 @@
+using Switchyard.Core.Backfill;
 using Switchyard.Core.Execution;
 using Switchyard.Core.Operations;
-using Switchyard.Core.Operations.NormalizeColumn;
 
-namespace Switchyard.Core.Backfill;
+namespace Switchyard.Core.Operations.NormalizeColumn;
 
 /// <summary>One legacy value as stored (NULL and '' included) that maps to no code: its exact row count and first keys.</summary>
 /// <param name="Value">The stored value; null for SQL NULL.</param>

@@ -1,9 +1,9 @@
 using Npgsql;
+using Switchyard.Core.Backfill;
 using Switchyard.Core.Execution;
 using Switchyard.Core.Operations;
-using Switchyard.Core.Operations.NormalizeColumn;
 
-namespace Switchyard.Core.Backfill;
+namespace Switchyard.Core.Operations.NormalizeColumn;
 
 /// <summary>Reads the lookup table's codes and adds missing ones (add_to_lookup, or the map_to code).</summary>
 internal sealed class LookupCodes

@@ -1,8 +1,8 @@
+using Switchyard.Core.Backfill;
 using Switchyard.Core.Execution;
 using Switchyard.Core.Operations;
-using Switchyard.Core.Operations.NormalizeColumn;
 
-namespace Switchyard.Core.Backfill;
+namespace Switchyard.Core.Operations.NormalizeColumn;
 
 /// <summary>What the pre-flight learned before the first batch: the estimated distinct legacy values, and every unmapped one exactly.</summary>
 public sealed record PreflightReport(double? EstimatedDistinct, UnmappedListing Unmapped)

@@ -1,16 +1,9 @@
 using Microsoft.Extensions.Logging;
+using Switchyard.Core.Backfill;
 using Switchyard.Core.Execution;
 using Switchyard.Core.Operations;
-using Switchyard.Core.Operations.NormalizeColumn;
 
-namespace Switchyard.Core.Backfill;
-
-/// <summary>A batch ready to run, with what its preparation found (warnings, and the preflight for the start event).</summary>
-internal sealed record PreparedBatch(IBackfillBatch Batch, List<string> Warnings, object? Preflight = null, double? EstimatedDistinct = null)
-{
-    /// <summary>Per-row foreign key checks: kept unless <see cref="ForeignKeyCheckMode.DecideAsync"/> found them safe to defer (journaled when it decided).</summary>
-    public ForeignKeyCheckMode ForeignKeyChecks { get; init; } = ForeignKeyCheckMode.NotApplicable;
-}
+namespace Switchyard.Core.Operations.NormalizeColumn;
 
 /// <summary>
 /// What a normalization needs before its first batch: the lookup's codes, the preflight of unmapped values (warned,
