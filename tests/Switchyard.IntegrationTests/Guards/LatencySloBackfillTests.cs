@@ -51,11 +51,11 @@ public sealed class LatencySloBackfillTests : IClassFixture<ExpandedLedger>
         var run = _db.Backfill().RunAsync(new BackfillRequest(migration, ExpandedLedger.Target, ExpandedLedger.SmallBatches()), [slo], null, CancellationToken.None);
 
         // Then it slows to a limited rate
-        await UntilJournaledAsync(firstEvent, "slow");
+        await UntilJournaledAsync(firstEvent, "slow", run);
 
         // When the canary gets far over the SLO (300 ms >= 2x 75 ms), Then the backfill pauses
         await SetCanaryDelayAsync(300);
-        await UntilJournaledAsync(firstEvent, "pause");
+        await UntilJournaledAsync(firstEvent, "pause", run);
         await UntilAsync(async () => await _db.RunStateAsync(migration) == "paused");
         run.IsCompleted.ShouldBeFalse();
 
@@ -182,8 +182,22 @@ public sealed class LatencySloBackfillTests : IClassFixture<ExpandedLedger>
 
     private Task SetCanaryDelayAsync(int ms) => _db.ExecuteAsync($"UPDATE slo_canary_delay SET ms = {ms}");
 
-    private async Task UntilJournaledAsync(long afterId, string action) =>
-        await UntilAsync(async () => (await GuardJournalRows.ReadAsync(_db.DataSource, afterId)).Any(r => r.Action == action && r.Data.Contains(LatencySloThrottle.Source)));
+    /// <summary>Waits for the controller to journal <paramref name="action"/>; a run that ends first, or the wait running out, fails naming what was journaled.</summary>
+    private async Task UntilJournaledAsync(long afterId, string action, Task<BackfillOutcome> run)
+    {
+        async Task<List<string>> Actions() => [.. (await GuardJournalRows.ReadAsync(_db.DataSource, afterId)).Where(r => r.Data.Contains(LatencySloThrottle.Source)).Select(r => r.Action ?? "")];
+        try
+        {
+            await UntilAsync(async () => run.IsCompleted || (await Actions()).Contains(action));
+        }
+        catch (OperationCanceledException)
+        {
+            throw new ShouldAssertException($"no '{action}' within {Patience.TotalSeconds:F0} s; the controller journaled: {string.Join(", ", await Actions())}");
+        }
+        if ((await Actions()).Contains(action)) return;
+        var ended = run.IsFaulted ? "failed: " + run.Exception!.GetBaseException().Message : "ended: " + (await run).GetType().Name;
+        throw new ShouldAssertException($"the backfill {ended} before the controller journaled '{action}'; it journaled: {string.Join(", ", await Actions())}");
+    }
 
     /// <summary>Polls a condition; the bound only keeps a broken controller from hanging the suite.</summary>
     private static async Task UntilAsync(Func<Task<bool>> condition)
