@@ -28,6 +28,9 @@ public abstract record UnitOperation : SpecOperation, IMigrationOperation
     /// <summary>The flag people flip in Cutover to move the application's reads and writes, or null when the operation has none.</summary>
     public virtual string? FlagKey => null;
 
+    /// <summary>The go/no-go checks this operation adds to a phase of the runbook (none by default).</summary>
+    public virtual IEnumerable<string> GoNoGo(MigrationPhase phase, Runbook.RunbookFacts facts) => [];
+
     /// <summary>Checks the live data before anything runs (after its <see cref="Needs"/> are found), throwing a <see cref="SpecException"/> that says what to fix.</summary>
     public virtual Task CheckLiveAsync(SafeSqlRunner sql, CancellationToken ct) => Task.CompletedTask;
 }

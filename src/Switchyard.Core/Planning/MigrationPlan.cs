@@ -26,7 +26,11 @@ public sealed record MigrationPlan(string Name, string SpecChecksum, string? Spe
     /// <summary>The schemas of views the old and new application versions use (pgroll-format migrations), or null.</summary>
     public Operations.VersionSchemas.VersionSchemaNames? VersionSchemas { get; init; }
 
-    /// <summary>The normalize_column target, when the spec has one (the runbook's rollout and the bench use it).</summary>
+    /// <summary>The operations as units, in file order: the runbook asks each for its go/no-go checks.</summary>
+    [JsonIgnore]
+    public IReadOnlyList<UnitOperation> Units { get; init; } = [];
+
+    /// <summary>The normalize_column target, when the spec has one (the bench uses it).</summary>
     [JsonIgnore]
     public NormalizationTarget? Normalization => Steps.Select(s => s.BackfillTarget).OfType<NormalizationTarget>().FirstOrDefault();
 }

@@ -63,6 +63,7 @@ public static class MigrationPlanner
         {
             Guards = spec.Guards,
             Operations = [.. spec.Operations.Select(o => new PlannedOperation(o.Kind, o.WorksOn?.ToString(), o.Brief))],
+            Units = [.. spec.Operations.OfType<UnitOperation>()],
             VersionSchemas = spec.VersionSchemas,
         };
     }

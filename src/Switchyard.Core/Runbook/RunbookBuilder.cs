@@ -2,7 +2,6 @@ using System.Globalization;
 using Switchyard.Core.Execution;
 using Switchyard.Core.Guards;
 using Switchyard.Core.Planning;
-using Switchyard.Core.Validation;
 
 namespace Switchyard.Core.Runbook;
 
@@ -98,61 +97,33 @@ public static class RunbookBuilder
         ]);
     }
 
-    /// <summary>What the suite's full reads cost the live workload, for the Validate go/no-go.</summary>
-    private static string ReadCost(RunbookTableSize size, string? pairIndex)
-    {
-        var limit = new ValidationOptions().SinglePassMaxBytes;
-        var gib = size.Bytes / (1024.0 * 1024 * 1024);
-        var onePass = pairIndex is null ? "completeness, orphans, mismatch and counts" : "completeness, orphans and counts";
-        var reads = size.Bytes <= limit
-            ? $"The {onePass} checks each read {size.Table} (~{gib:F1} GiB) in one parallel sequential scan through a small ring buffer, so the payments' cached pages stay cached; reconciliation and downstream read it in short key and day chunks."
-            : $"The suite reads all of {size.Table} (~{gib:F1} GiB, above the {limit / (1024 * 1024)} MB single-pass limit) in short chunks.";
-        if (pairIndex is not null)
-            reads += $" Once index {pairIndex} is built (a step of this phase), the mismatch check reads no heap row: it lists the distinct (legacy value, id) pairs of that index by skip scan, one index descent per pair, judges each pair once, and counts the rows it covers.";
-        return reads + " Chunk scans (key and TID ranges) do not use the ring buffer a plain sequential scan uses, so on a table larger than shared_buffers they push the payments' cached pages out: run the suite at low traffic and watch the canary p99 while it runs.";
-    }
-
-    /// <summary>The index on (target id, legacy column) a Validate step of the plan builds, which the mismatch check reads; null when none.</summary>
-    private static string? PairIndexBuilt(MigrationPlan plan)
-    {
-        if (plan.Normalization is not { } t) return null;
-        string[] pair = [t.TargetColumn, t.SourceColumn];
-        return plan.Steps
-            .Where(s => s.Phase == MigrationPhase.Validate && s.Index is { } i && i.Table == t.Table && i.Columns.Count >= 2
-                && i.Columns.Take(2).Order(StringComparer.Ordinal).SequenceEqual(pair.Order(StringComparer.Ordinal)))
-            .Select(s => s.Index!.Name)
-            .FirstOrDefault();
-    }
-
     private static List<string> GoNoGo(MigrationPlan plan, PlanPhase phase, RunbookTableSize size, SafeSqlOptions sqlOptions)
     {
         var checks = new List<string>();
         var gates = phase.Steps.Where(s => s.Kind == StepKind.Gate).ToList();
+        var facts = new RunbookFacts(plan, size);
+        var contributed = plan.Units.SelectMany(u => u.GoNoGo(phase.Phase, facts)).ToList();
         switch (phase.Phase)
         {
             case MigrationPhase.Expand:
                 checks.Add("No transaction open longer than 60 s on the cluster: `SELECT pid, now() - xact_start FROM pg_stat_activity WHERE xact_start < now() - interval '60 seconds'` returns no rows.");
                 checks.Add("Replication lag below the pause thresholds (table below) on every standby: `SELECT application_name, replay_lag, pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn) FROM pg_stat_replication`.");
-                if (plan.Normalization is { } n) checks.Add($"Every existing {n.SourceColumn} value maps to a code (unmapped preflight, run by apply before Expand).");
+                checks.AddRange(contributed);
                 checks.Add("`switchyard plan <spec>` printed and reviewed; `switchyard lint <spec>` clean.");
                 break;
             case MigrationPhase.Backfill:
                 checks.Add("Expand steps all `done` in `switchyard status`; the trigger that fills the new column for every write exists.");
                 checks.Add("Guards green: replication lag, lock waits and canary latency below their slow thresholds.");
+                checks.AddRange(contributed);
                 break;
             case MigrationPhase.Validate:
-                if (plan.Normalization is null)
-                {
-                    checks.Add("Every step of this phase completes: each one that scans proves every existing row (a failure stops apply here, before Contract, with nothing dropped).");
-                    break;
-                }
-                checks.Add("The validation suite passes (`switchyard validate`; apply runs it as the gate) and its results are stored in switchyard.validation_results:");
-                checks.AddRange(ValidationSuite.AllChecks.Select(c => $"check `{c.Name}`: {c.Description}"));
-                checks.Add(ReadCost(size, PairIndexBuilt(plan)));
+                checks.AddRange(contributed.Count > 0 ? contributed
+                    : ["Every step of this phase completes: each one that scans proves every existing row (a failure stops apply here, before Contract, with nothing dropped)."]);
                 break;
             case MigrationPhase.Cutover:
                 checks.Add("App v2 deployed to every instance (deployment tool shows no v1 pod).");
                 checks.Add("Shadow reads at each step: mismatch_rate below 0.1% over at least 100 reads before raising read_percent.");
+                checks.AddRange(contributed);
                 break;
             case MigrationPhase.Contract:
                 checks.Add(plan.FlagKey is null
@@ -161,6 +132,7 @@ public static class RunbookBuilder
                 checks.Add(plan.Steps.Any(s => s.Traits.HasFlag(StepTraits.Drops) || s.Traits.HasFlag(StepTraits.Renames))
                     ? "Downstream readers (reports, exports, replicas' consumers) moved to the new shape, or to a compat view where the plan keeps one."
                     : "Nothing in Contract drops or renames what a reader uses.");
+                checks.AddRange(contributed);
                 checks.Add($"Operator confirms with `switchyard apply <spec> --confirm {plan.Name}`.");
                 break;
         }

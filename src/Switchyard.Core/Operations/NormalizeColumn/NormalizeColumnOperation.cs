@@ -1,4 +1,3 @@
-using Switchyard.Core.Backfill;
 using Switchyard.Core.Execution;
 using Switchyard.Core.Operations.DropColumn;
 using Switchyard.Core.Planning;
@@ -96,6 +95,8 @@ public sealed record NormalizeColumnOperation(NormalizationTarget Target) : Unit
         var sourceDropped = context.Operations.OfType<DropColumnOperation>().Any(d => d.Table == Target.Table && d.Column == Target.SourceColumn);
         return NormalizeColumnSteps.Plan(Target, FlagKey, sourceDropped);
     }
+
+    public override IEnumerable<string> GoNoGo(MigrationPhase phase, Runbook.RunbookFacts facts) => NormalizationRunbook.GoNoGo(Target, phase, facts);
 
     /// <summary>Exact, before Expand: under fail every unmapped value (NULL and '' included) refuses; under add_to_lookup NULL does (it cannot become a code).</summary>
     public override async Task CheckLiveAsync(SafeSqlRunner sql, CancellationToken ct)
