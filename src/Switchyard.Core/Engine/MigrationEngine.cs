@@ -2,7 +2,6 @@ using System.Diagnostics;
 using Switchyard.Core.Catalog;
 using Switchyard.Core.Execution;
 using Switchyard.Core.Journal;
-using Switchyard.Core.Operations.DropColumn;
 using Switchyard.Core.Planning;
 using Switchyard.Core.Spec;
 using Switchyard.Core.Telemetry;
@@ -37,11 +36,10 @@ public sealed class MigrationEngine(SafeSqlRunner sql, IBackfillPhase? backfill 
     public async Task<MigrationPlan> PlanExpandedAsync(MigrationSpec spec, CancellationToken ct) =>
         await BuildAsync(spec, await LiveColumnsAsync(spec, ct).ConfigureAwait(false), ct).ConfigureAwait(false);
 
-    /// <summary>The live columns of the tables whose planning reads them (dropped columns and operation units' tables).</summary>
+    /// <summary>The live columns of the tables the operations need (a dropped column's table among them, for its compat view).</summary>
     private async Task<IReadOnlyDictionary<QualifiedName, IReadOnlyList<CatalogColumn>>> LiveColumnsAsync(MigrationSpec spec, CancellationToken ct)
     {
-        var tables = spec.Operations.OfType<DropColumnOperation>().Select(d => d.Table)
-            .Concat(spec.Operations.OfType<Operations.IMigrationOperation>().SelectMany(u => u.Needs.Select(n => n.Table))).Distinct();
+        var tables = spec.Operations.OfType<Operations.IMigrationOperation>().SelectMany(u => u.Needs.Select(n => n.Table)).Distinct();
         var cols = new Dictionary<QualifiedName, IReadOnlyList<CatalogColumn>>();
         foreach (var t in tables) cols[t] = await CatalogSnapshot.ColumnsAsync(sql, t, ct).ConfigureAwait(false);
         return cols;

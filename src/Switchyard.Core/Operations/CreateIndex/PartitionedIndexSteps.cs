@@ -1,9 +1,9 @@
 using Switchyard.Core.Catalog;
 using Switchyard.Core.Execution;
-using Switchyard.Core.Operations.CreateIndex;
+using Switchyard.Core.Planning;
 using Switchyard.Core.Spec;
 
-namespace Switchyard.Core.Planning;
+namespace Switchyard.Core.Operations.CreateIndex;
 
 /// <summary>
 /// <c>create_index</c> on a partitioned table, online. PostgreSQL 15 refuses <c>CREATE INDEX CONCURRENTLY</c> on a

@@ -1,9 +1,9 @@
 using Switchyard.Core.Catalog;
 using Switchyard.Core.Execution;
-using Switchyard.Core.Operations.AddForeignKey;
+using Switchyard.Core.Planning;
 using Switchyard.Core.Spec;
 
-namespace Switchyard.Core.Planning;
+namespace Switchyard.Core.Operations.AddForeignKey;
 
 /// <summary>
 /// <c>add_foreign_key</c> from a partitioned table. PostgreSQL 15 refuses <c>ADD CONSTRAINT … FOREIGN KEY … NOT VALID</c>
