@@ -81,7 +81,7 @@ internal static class BackfillCommands
                     : await runner.RunAsync(request, throttles, asJson ? null : new Progress<BackfillProgress>(p => CliOutput.Plain(Describe(p))), ct).ConfigureAwait(false);
                 if (outcome is not BackfillCompleted) break;
             }
-            if (asJson) CliOutput.WriteJson(new { state = outcome!.State, outcome = outcome.ToString(), stats = outcome.Stats, unmapped = (outcome as BackfillFailed)?.Unmapped });
+            if (asJson) CliOutput.WriteJson(new { state = outcome!.State, outcome = outcome.ToString(), stats = outcome.Stats, refusal = (outcome as BackfillFailed)?.Refusal });
             else CliOutput.Plain($"backfill {outcome!.State}: {outcome}");
             return outcome switch { BackfillCompleted => 0, BackfillPaused => 3, BackfillAborted => 4, _ => 2 };
         });

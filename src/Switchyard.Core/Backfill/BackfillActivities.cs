@@ -24,7 +24,7 @@ internal static class BackfillActivities
         activity.SetTag(TelemetryTags.Rows, outcome.Stats.RowsUpdated);
         activity.SetTag(TelemetryTags.Batches, outcome.Stats.Batches);
         // Paused and aborted are decisions (a guard, an operator); unmapped legacy values are a failure.
-        if (outcome is BackfillFailed failed) activity.SetStatus(ActivityStatusCode.Error, failed.Unmapped.ToString());
+        if (outcome is BackfillFailed failed) activity.SetStatus(ActivityStatusCode.Error, failed.Refusal.Reason);
     }
 
     public static Activity? StartBatch(string migration, int rangeNo)

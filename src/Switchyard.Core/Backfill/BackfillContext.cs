@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Switchyard.Core.Execution;
 using Switchyard.Core.Operations;
-using Switchyard.Core.Operations.NormalizeColumn;
 
 namespace Switchyard.Core.Backfill;
 
@@ -21,6 +20,7 @@ internal sealed partial class BackfillContext
         Run = run;
         Statements = prepared.Batch;
         ForeignKeyChecks = prepared.ForeignKeyChecks;
+        Failures = prepared.Failures;
         _sql = sql;
         BatchSql = batchSql;
         Throttles = throttles;
@@ -34,19 +34,17 @@ internal sealed partial class BackfillContext
     public BackfillOptions Options => Request.Options;
     public IBackfillTarget Target => Request.Target;
 
-    /// <summary>The normalization being backfilled; only its batches can raise unmapped values.</summary>
-    public NormalizationTarget Normalization => Request.Target as NormalizationTarget
-        ?? throw new InvalidOperationException($"the backfill of {Target.Filled} is not a normalization.");
-
     public BackfillRun Run { get; }
     public IBackfillBatch Statements { get; }
 
     /// <summary>Whether batches skip the per-row foreign key check, and why (journaled when the run starts).</summary>
     public ForeignKeyCheckMode ForeignKeyChecks { get; }
 
+    /// <summary>The target's handling of errors its batch raises on purpose; null when it raises none.</summary>
+    public IBatchFailureHandler? Failures { get; }
+
     /// <summary>Visits per key window (<see cref="HotPassSchedule"/>); 1 when the passes are off.</summary>
     public int Passes => Options.HotLagWindows == 0 ? 1 : Options.HotPasses;
-    private BackfillStatements NormalizationStatements => (BackfillStatements)Statements;
 
     /// <summary>The runner for batches: one attempt each, since the worker owns retry, split and pause decisions.</summary>
     public SafeSqlRunner BatchSql { get; }
@@ -82,29 +80,6 @@ internal sealed partial class BackfillContext
         Run.WorkerState(range, "running");
         await _store.SetRangeStateAsync(Run.JournalKey, range, "running", ct).ConfigureAwait(false);
         await _store.SetRunStateAsync(Run.JournalKey, "running", null, ct).ConfigureAwait(false);
-    }
-
-    public async Task<UnmappedReport> UnmappedReportAsync(long from, long to, CancellationToken ct)
-    {
-        // The whole key space the run owns, not only the failing batch: the operator fixes every value at once.
-        var values = await _sql.QueryAsync(NormalizationStatements.UnmappedReportSql,
-            r => new UnmappedValue(r.IsDBNull(0) ? "<null>" : r.GetString(0), r.IsDBNull(1) ? "<null>" : r.GetString(1), r.GetInt64(2), r.GetFieldValue<long[]>(3)),
-            ct, Run.Plan.MinKey, Run.Plan.MaxKey + 1, Options.UnmappedSampleKeys).ConfigureAwait(false);
-        if (values.Count == 0)
-        {
-            values = await _sql.QueryAsync(NormalizationStatements.UnmappedReportSql,
-                r => new UnmappedValue(r.IsDBNull(0) ? "<null>" : r.GetString(0), r.IsDBNull(1) ? "<null>" : r.GetString(1), r.GetInt64(2), r.GetFieldValue<long[]>(3)),
-                ct, from, to, Options.UnmappedSampleKeys).ConfigureAwait(false);
-        }
-        return new UnmappedReport(Target.Table.ToString(), Normalization.SourceColumn, values);
-    }
-
-    public async Task AddMissingCodesAsync(long from, long to, CancellationToken ct)
-    {
-        var codes = await _sql.QueryAsync(NormalizationStatements.MissingCodesSql, r => r.GetString(0), ct, from, to).ConfigureAwait(false);
-        var added = await new LookupCodes(_sql, Normalization).AddMissingAsync(codes, ct).ConfigureAwait(false);
-        if (added > 0)
-            await _store.AppendEventAsync(Run.Migration, "backfill.codes_added", $"added {added} code(s) to {Normalization.LookupTable}: {string.Join(", ", codes)}", new { codes }, ct).ConfigureAwait(false);
     }
 
     public void LogRetry(int range, long from, long to, int attempt, string reason) => LogBatchRetry(_logger, range, from, to, attempt, Options.MaxAttempts, reason);

@@ -24,10 +24,19 @@ public sealed record BackfillAborted(string Reason, BackfillStats Stats) : Backf
     public override string State => "aborted";
 }
 
-/// <summary>Legacy values that map to no code under the <c>fail</c> policy.</summary>
-public sealed record BackfillFailed(UnmappedReport Unmapped, BackfillStats Stats) : BackfillOutcome(Stats)
+/// <summary>A batch met data its target refuses to fill (e.g. legacy values that map to no code under the <c>fail</c> policy).</summary>
+public sealed record BackfillFailed(BatchRefusal Refusal, BackfillStats Stats) : BackfillOutcome(Stats)
 {
     public override string State => "failed";
+}
+
+/// <summary>
+/// Why a target refused its rows: the reason (journaled as the run's), how to fix it, and the target's own report
+/// (e.g. each unmapped value with its row count and sample keys), written as data into the journal and <c>--json</c>.
+/// </summary>
+public sealed record BatchRefusal(string Reason, string Hint, object? Details)
+{
+    public override string ToString() => Reason;
 }
 
 /// <summary>Counters of one run (this process only).</summary>
@@ -46,14 +55,3 @@ public sealed record BackfillStats(
 {
     public static readonly BackfillStats Empty = new(0, 0, 0, 0, 0, 0, 0, 0, 0, TimeSpan.Zero, []);
 }
-
-/// <summary>Distinct unmapped values found, with where to look.</summary>
-public sealed record UnmappedReport(string Table, string Column, IReadOnlyList<UnmappedValue> Values)
-{
-    public override string ToString() =>
-        $"{Values.Count} unmapped value(s) in {Table}.{Column}: " +
-        string.Join("; ", Values.Select(v => $"'{v.Value}' ×{v.Rows} (e.g. keys {string.Join(", ", v.SampleKeys)})"));
-}
-
-/// <summary>One legacy value (as stored) that maps to no code.</summary>
-public sealed record UnmappedValue(string Value, string NormalizedCode, long Rows, IReadOnlyList<long> SampleKeys);

@@ -1,5 +1,4 @@
 using Switchyard.Core.Operations;
-using Switchyard.Core.Operations.NormalizeColumn;
 
 namespace Switchyard.Core.Backfill;
 
@@ -13,8 +12,7 @@ public sealed record BackfillRequest(string MigrationName, IBackfillTarget Targe
     {
         if (string.IsNullOrWhiteSpace(MigrationName))
             throw new SwitchyardException("the backfill needs a migration name (the key of its cursors in switchyard.backfill_ranges).");
-        if (Target is NormalizationTarget { Unmapped: { Action: UnmappedAction.MapTo, MapToCode: var code } } n && string.IsNullOrWhiteSpace(code))
-            throw new SwitchyardException($"unmapped policy map_to names no code for {n.Table}.{n.SourceColumn}.", "Set unmapped: { map_to: <code> } in the spec.");
+        (Target as IBatchSource)?.Validate();
         Options.Validate();
     }
 }

@@ -54,7 +54,7 @@ public sealed class BackfillRunner
         var store = new BackfillStore(_sql);
         throttles = [new RunnerLeaseThrottle(guard, (note, token) => store.AppendEventAsync(request.MigrationName, "backfill.lock_retaken", note, null, token)), .. throttles];
 
-        var prepared = await source.PrepareAsync(new BatchPreparation(_sql, store, request.MigrationName, _logger), ct).ConfigureAwait(false);
+        var prepared = await source.PrepareAsync(new BatchPreparation(_sql, store, request.MigrationName, request.Options, _logger), ct).ConfigureAwait(false);
         var warnings = prepared.Warnings;
 
         var plan = await store.StartAsync(request.JournalKey, target, request.Options.Workers, ct).ConfigureAwait(false);
@@ -96,13 +96,13 @@ public sealed class BackfillRunner
         {
             BackfillPaused p => p.Reason,
             BackfillAborted a => a.Reason,
-            BackfillFailed f => f.Unmapped.ToString(),
+            BackfillFailed f => f.Refusal.Reason,
             _ => null,
         };
         await store.SetRunStateAsync(request.JournalKey, outcome.State, reason, ct).ConfigureAwait(false);
         await store.AppendEventAsync(request.MigrationName, "backfill." + outcome.State,
             reason ?? $"backfill of {target.Filled} completed: {stats.RowsUpdated} rows updated in {stats.Batches} batches",
-            new { stats.RowsUpdated, stats.Batches, stats.Retries, stats.Splits, stats.ThrottleWaits, elapsed_seconds = stats.Elapsed.TotalSeconds, unmapped = (outcome as BackfillFailed)?.Unmapped.Values },
+            new { stats.RowsUpdated, stats.Batches, stats.Retries, stats.Splits, stats.ThrottleWaits, elapsed_seconds = stats.Elapsed.TotalSeconds, refusal = (outcome as BackfillFailed)?.Refusal.Details },
             ct).ConfigureAwait(false);
         if (outcome is BackfillCompleted) await AnalyzeAsync(request, ct).ConfigureAwait(false);
         progress?.Report(run.Snapshot(outcome.State, reason));

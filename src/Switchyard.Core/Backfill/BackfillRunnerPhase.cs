@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Switchyard.Core.Engine;
 using Switchyard.Core.Operations;
-using Switchyard.Core.Operations.NormalizeColumn;
 
 namespace Switchyard.Core.Backfill;
 
@@ -27,10 +26,8 @@ public sealed class BackfillRunnerPhase(BackfillOptions options, IReadOnlyList<I
             BackfillCompleted => new BackfillPhaseResult(true, stats.RowsUpdated, stats.RowsUpdated, (int)stats.Batches),
             BackfillPaused p => new BackfillPhaseResult(false, stats.RowsUpdated, stats.RowsUpdated, (int)stats.Batches, p.Reason),
             BackfillAborted a => new BackfillPhaseResult(false, stats.RowsUpdated, stats.RowsUpdated, (int)stats.Batches, "aborted: " + a.Reason),
-            BackfillFailed f when target is NormalizationTarget n => throw new SwitchyardException(
-                $"Backfill stopped at unmapped values (policy {n.Unmapped}): {f.Unmapped}.",
-                UnmappedLegacyValues.Hint(n, f.Unmapped.Values.FirstOrDefault(v => v.Value != "<null>")?.NormalizedCode, f.Unmapped.Values.Any(v => v.Value == "<null>"))
-                    + " Then re-run apply: finished ranges are not repeated."),
+            BackfillFailed f => throw new SwitchyardException($"Backfill stopped at {f.Refusal.Reason}.",
+                f.Refusal.Hint + " Then re-run apply: finished ranges are not repeated."),
             _ => throw new InvalidOperationException($"Unknown backfill outcome {outcome.GetType().Name}."),
         };
     }

@@ -9,9 +9,6 @@ namespace Switchyard.Core.Backfill;
 /// </summary>
 public static class BackfillSchema
 {
-    /// <summary>SQLSTATE the unmapped-value function raises; only rows whose value maps to no code reach it.</summary>
-    public const string UnmappedSqlState = "SYUNM";
-
     private static readonly string[] Statements =
     [
         """
@@ -68,14 +65,6 @@ public static class BackfillSchema
         "ALTER TABLE switchyard.backfill_ranges ADD COLUMN IF NOT EXISTS partition_schema text",
         "ALTER TABLE switchyard.backfill_ranges ADD COLUMN IF NOT EXISTS partition_name text",
         "CREATE INDEX IF NOT EXISTS backfill_batches_migration_idx ON switchyard.backfill_batches (migration, range_no, from_key)",
-        $"""
-        CREATE OR REPLACE FUNCTION switchyard.backfill_unmapped(legacy_value text, normalized text) RETURNS int
-        LANGUAGE plpgsql AS $$
-        BEGIN
-            RAISE EXCEPTION USING ERRCODE = '{UnmappedSqlState}',
-                MESSAGE = format('switchyard backfill: legacy value %L (normalized %L) maps to no code', legacy_value, normalized);
-        END $$
-        """,
     ];
 
     /// <summary>Creates the journal and the backfill tables when missing.</summary>

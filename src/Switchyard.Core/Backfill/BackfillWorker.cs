@@ -1,7 +1,5 @@
 using Npgsql;
 using Switchyard.Core.Execution;
-using Switchyard.Core.Operations;
-using Switchyard.Core.Operations.NormalizeColumn;
 
 namespace Switchyard.Core.Backfill;
 
@@ -41,7 +39,7 @@ internal sealed class BackfillWorker
     {
         var run = _ctx.Run;
         var attempt = 0;
-        var addedCodes = false;
+        var handled = 0;
         using var activity = BackfillActivities.StartBatch(_ctx.Request.MigrationName, _range.RangeNo);
         while (true)
         {
@@ -64,20 +62,16 @@ internal sealed class BackfillWorker
                 batch = smaller;
                 run.SplitBatch();
             }
-            catch (SqlFailedException e) when (e.SqlState == BackfillSchema.UnmappedSqlState && _ctx.Target is NormalizationTarget)
+            catch (SqlFailedException e) when (e.SqlState is { } state && _ctx.Failures is { } failures && failures.Handles(state))
             {
-                var (from, to) = (batch.Span.From, batch.Span.To);
-                if (_ctx.Normalization.Unmapped.Action == UnmappedAction.AddToLookup && !addedCodes)
+                // An error the target raises on purpose: it fixes the cause and runs the batch again, or stops the run.
+                var failure = new BatchFailure(state, batch.Span.From, batch.Span.To, run.Plan.MinKey, run.Plan.MaxKey, handled++);
+                if (await failures.HandleAsync(failure, ct).ConfigureAwait(false) is BatchFailureAction.StopRun stop)
                 {
-                    // A value written after the pre-flight: add its code, then the same batch again.
-                    addedCodes = true;
-                    await _ctx.AddMissingCodesAsync(from, to, ct).ConfigureAwait(false);
-                    continue;
+                    BackfillActivities.Stopped(activity, stop.Refusal.Reason);
+                    run.Stop(new BackfillFailed(stop.Refusal, BackfillStats.Empty));
+                    return null;
                 }
-                var report = await _ctx.UnmappedReportAsync(from, to, ct).ConfigureAwait(false);
-                BackfillActivities.Stopped(activity, report.ToString());
-                run.Stop(new BackfillFailed(report, BackfillStats.Empty));
-                return null;
             }
             catch (SqlFailedException e) when (e.InnerException is { } inner && (TransientErrors.IsTransient(inner) || TransientErrors.IsStatementTimeout(inner)))
             {

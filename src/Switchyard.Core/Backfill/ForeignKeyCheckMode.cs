@@ -1,12 +1,11 @@
 using Switchyard.Core.Execution;
 using Switchyard.Core.Operations;
-using Switchyard.Core.Operations.NormalizeColumn;
 using Switchyard.Core.Planning;
 
 namespace Switchyard.Core.Backfill;
 
 /// <summary>
-/// Whether a normalization's batches skip the per-row check of the foreign key on the column they fill. That check
+/// Whether a backfill's batches skip the per-row check of the foreign key on the column they fill. That check
 /// (a <c>SELECT … FOR KEY SHARE</c> on the lookup row per updated row) costs about half of a heap-only update, and
 /// proves nothing Validate does not prove again: the key is NOT VALID until Validate's VALIDATE CONSTRAINT reads
 /// every row. Batches skip it with <c>session_replication_role = replica</c>, which also skips every other ordinary
@@ -29,7 +28,8 @@ public sealed record ForeignKeyCheckMode(bool Deferred, string Reason)
     /// is validated; no enabled trigger but this migration's own dual-write trigger and foreign-key triggers (an
     /// audit trigger must still fire); no rule; and the role may set <c>session_replication_role</c>.
     /// </summary>
-    internal static async Task<ForeignKeyCheckMode> DecideAsync(SafeSqlRunner sql, NormalizationTarget target, CancellationToken ct)
+    /// <param name="ownTrigger">The migration's dual-write trigger on the table, which stands aside for batches anyway.</param>
+    internal static async Task<ForeignKeyCheckMode> DecideAsync(SafeSqlRunner sql, IBackfillTarget target, string filledColumn, string ownTrigger, CancellationToken ct)
     {
         var found = await sql.QueryAsync("""
             WITH rels AS (SELECT $1::regclass AS relid UNION SELECT relid FROM pg_partition_tree($1::regclass)),
@@ -48,7 +48,7 @@ public sealed record ForeignKeyCheckMode(bool Deferred, string Reason)
                 (SELECT string_agg(format('%I on %s', r.rulename, r.ev_class::regclass), ', ' ORDER BY r.rulename)
                  FROM pg_rewrite r JOIN rels ON r.ev_class = rels.relid)
             """, r => (NotValid: r.GetInt64(0), Validated: r.GetInt64(1), Triggers: r.IsDBNull(2) ? null : r.GetString(2), Rules: r.IsDBNull(3) ? null : r.GetString(3)),
-            ct, target.Table.RegclassText, NormalizationSql.TriggerName(target), target.TargetColumn).ConfigureAwait(false);
+            ct, target.Table.RegclassText, ownTrigger, filledColumn).ConfigureAwait(false);
         var (notValid, validated, triggers, rules) = found[0];
         if (notValid == 0) return Kept($"no NOT VALID foreign key on {target.Filled}");
         if (validated > 0) return Kept($"a validated foreign key on {target.Filled} must hold for every row written");

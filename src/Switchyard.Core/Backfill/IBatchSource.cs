@@ -15,8 +15,13 @@ internal interface IBatchSource
     /// </summary>
     bool SkipsFilledRows { get; }
 
+    /// <summary>Refuses a target that cannot run, before the run measures, creates or changes anything.</summary>
+    void Validate()
+    {
+    }
+
     Task<PreparedBatch> PrepareAsync(BatchPreparation preparation, CancellationToken ct);
 }
 
-/// <summary>What a target may use to ready its batch: the SQL runner, the backfill journal, the run's migration and the log.</summary>
-internal sealed record BatchPreparation(SafeSqlRunner Sql, BackfillStore Store, string Migration, ILogger Logger);
+/// <summary>What a target may use to ready its batch: the SQL runner, the backfill journal, the run's migration and options, and the log.</summary>
+internal sealed record BatchPreparation(SafeSqlRunner Sql, BackfillStore Store, string Migration, BackfillOptions Options, ILogger Logger);

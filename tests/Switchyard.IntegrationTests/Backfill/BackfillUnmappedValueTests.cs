@@ -39,9 +39,9 @@ public sealed class BackfillUnmappedValueTests : IClassFixture<DirtyExpandedLedg
         var outcome = await _db.Backfill().RunAsync(new BackfillRequest("unmapped-fail", ExpandedLedger.Target, ExpandedLedger.SmallBatches()), [], null, CancellationToken.None);
 
         // Then it failed with every distinct unmapped value, its exact count and keys that really hold it
-        var failed = outcome.ShouldBeOfType<BackfillFailed>();
-        failed.Unmapped.Values.Select(v => v.Value).OrderBy(v => v, StringComparer.Ordinal).ShouldBe(expected.Keys.OrderBy(v => v, StringComparer.Ordinal));
-        foreach (var v in failed.Unmapped.Values)
+        var failed = outcome.ShouldBeOfType<BackfillFailed>().Refusal.Details.ShouldBeOfType<UnmappedReport>();
+        failed.Values.Select(v => v.Value).OrderBy(v => v, StringComparer.Ordinal).ShouldBe(expected.Keys.OrderBy(v => v, StringComparer.Ordinal));
+        foreach (var v in failed.Values)
         {
             v.Rows.ShouldBe(expected[v.Value]);
             v.SampleKeys.ShouldNotBeEmpty();
@@ -99,6 +99,38 @@ public sealed class BackfillUnmappedValueTests : IClassFixture<DirtyExpandedLedg
     }
 
     [Fact]
+    public async Task AddToLookup_ValueWrittenAfterThePreflight_AddsItsCodeAndRunsTheBatchAgain()
+    {
+        // Given a backfill under add_to_lookup whose pre-flight has run, and then a value no lookup holds written into the last row
+        await _db.ResetAsync();
+        var before = await _db.InvariantsAsync();
+        var last = await _db.ScalarAsync<long>("SELECT max(id) FROM transactions");
+        var original = await _db.ScalarAsync<string>($"SELECT status FROM transactions WHERE id = {last}");
+        var lateWrite = new OnFirstBatch(() => _db.ExecuteAsync($"BEGIN; SET LOCAL switchyard.role = 'backfill'; UPDATE transactions SET status = 'late_arrival' WHERE id = {last}; COMMIT;"));
+        try
+        {
+            // When the batches reach it
+            var target = ExpandedLedger.Target with { Unmapped = new UnmappedPolicy(UnmappedAction.AddToLookup) };
+            var outcome = await _db.Backfill().RunAsync(new BackfillRequest("unmapped-late", target, ExpandedLedger.SmallBatches()), [lateWrite], null, CancellationToken.None);
+
+            // Then the batch that met it added its code, journaled that, ran again and the run completed with every row mapped
+            outcome.ShouldBeOfType<BackfillCompleted>();
+            lateWrite.Ran.ShouldBeTrue();
+            (await _db.ScalarAsync<string>($"SELECT s.code FROM transactions t JOIN transaction_state s ON s.id = t.state_id WHERE t.id = {last}")).ShouldBe("late_arrival");
+            (await _db.ScalarAsync<long>("SELECT count(*) FROM switchyard.events WHERE kind = 'backfill.codes_added' AND message LIKE '%late_arrival%'")).ShouldBe(1);
+            var after = await _db.InvariantsAsync();
+            after.StateMissing.ShouldBe(0);
+            after.StatusStateDisagreements.ShouldBe(0);
+        }
+        finally
+        {
+            await _db.ExecuteAsync($"BEGIN; SET LOCAL switchyard.role = 'backfill'; UPDATE transactions SET status = '{original}' WHERE id = {last}; COMMIT;");
+        }
+        // and, the test's own write undone, no money moved
+        (await _db.InvariantsAsync()).SameMoneyAs(before).ShouldBeTrue();
+    }
+
+    [Fact]
     public async Task AddToLookup_ValuesOfUnicodeWhitespace_AreTrimmedNotAddedAndAnEmptyCodeIsRefused()
     {
         // Given one row whose status is a tab and no-break spaces around a code, and one that is only Unicode whitespace
@@ -128,6 +160,28 @@ public sealed class BackfillUnmappedValueTests : IClassFixture<DirtyExpandedLedg
         finally
         {
             await _db.ExecuteAsync($"BEGIN; SET LOCAL switchyard.role = 'backfill'; UPDATE transactions SET status = 'settled' WHERE id IN ({padded}, {blank}); COMMIT;");
+        }
+    }
+
+    /// <summary>Runs a write once, before the first batch of any worker (after the run's pre-flight); the others wait for it.</summary>
+    private sealed class OnFirstBatch(Func<Task> write) : IBackfillThrottle
+    {
+        private readonly SemaphoreSlim _once = new(1, 1);
+        public bool Ran { get; private set; }
+
+        public async ValueTask<ThrottleDecision> BeforeBatchAsync(BatchContext batch, CancellationToken ct)
+        {
+            await _once.WaitAsync(ct);
+            try
+            {
+                if (!Ran) await write();
+                Ran = true;
+            }
+            finally
+            {
+                _once.Release();
+            }
+            return ThrottleDecision.Proceed;
         }
     }
 }

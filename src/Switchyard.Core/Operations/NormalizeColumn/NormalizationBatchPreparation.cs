@@ -11,8 +11,10 @@ namespace Switchyard.Core.Operations.NormalizeColumn;
 /// </summary>
 internal static partial class NormalizationBatchPreparation
 {
-    public static async Task<PreparedBatch> PrepareAsync(SafeSqlRunner sql, BackfillStore store, string migration, NormalizationTarget target, ILogger logger, CancellationToken ct)
+    public static async Task<PreparedBatch> PrepareAsync(BatchPreparation p, NormalizationTarget target, CancellationToken ct)
     {
+        var (sql, store, migration, logger) = (p.Sql, p.Store, p.Migration, p.Logger);
+        await UnmappedFunction.EnsureAsync(sql, ct).ConfigureAwait(false);
         var codes = new LookupCodes(sql, target);
         var codeIds = await codes.LoadAsync(ct).ConfigureAwait(false);
         var preflight = await new UnmappedPreflight(sql).RunAsync(target, [.. codeIds.Keys], ct).ConfigureAwait(false);
@@ -44,8 +46,12 @@ internal static partial class NormalizationBatchPreparation
         }
         var ids = await codes.LoadAsync(ct).ConfigureAwait(false);
         statements = new BackfillStatements(target, ids, target.FallbackCode is { } fallback ? ids[fallback] : null);
-        var foreignKeys = await ForeignKeyCheckMode.DecideAsync(sql, target, ct).ConfigureAwait(false);
-        return new PreparedBatch(statements, warnings, preflight.Unmapped, preflight.EstimatedDistinct) { ForeignKeyChecks = foreignKeys };
+        var foreignKeys = await ForeignKeyCheckMode.DecideAsync(sql, target, target.TargetColumn, NormalizationSql.TriggerName(target), ct).ConfigureAwait(false);
+        return new PreparedBatch(statements, warnings, preflight.Unmapped, preflight.EstimatedDistinct)
+        {
+            ForeignKeyChecks = foreignKeys,
+            Failures = new UnmappedBatchHandler(sql, store, migration, target, statements, p.Options.UnmappedSampleKeys),
+        };
     }
 
     [LoggerMessage(EventId = 4000, Level = LogLevel.Warning, Message = "{Warning}")]

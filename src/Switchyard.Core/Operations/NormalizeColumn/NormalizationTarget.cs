@@ -35,9 +35,16 @@ public sealed record NormalizationTarget(
     /// <summary>A batch sets only rows whose target is not yet right, so a lead window may run ahead.</summary>
     bool Backfill.IBatchSource.SkipsFilledRows => true;
 
+    /// <summary>A map_to policy must name its code (the spec reader says so with the line; this guards the API).</summary>
+    void Backfill.IBatchSource.Validate()
+    {
+        if (Unmapped is { Action: UnmappedAction.MapTo, MapToCode: var code } && string.IsNullOrWhiteSpace(code))
+            throw new SwitchyardException($"unmapped policy map_to names no code for {Table}.{SourceColumn}.", "Set unmapped: { map_to: <code> } in the spec.");
+    }
+
     /// <summary>The lookup's codes, the unmapped-values preflight per the policy, then the batch SQL on the final code list.</summary>
     Task<Backfill.PreparedBatch> Backfill.IBatchSource.PrepareAsync(Backfill.BatchPreparation p, CancellationToken ct) =>
-        NormalizationBatchPreparation.PrepareAsync(p.Sql, p.Store, p.Migration, this, p.Logger, ct);
+        NormalizationBatchPreparation.PrepareAsync(p, this, ct);
 
     public string Filled => $"{Table}.{TargetColumn}";
 
