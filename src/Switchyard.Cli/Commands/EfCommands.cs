@@ -92,27 +92,10 @@ internal static class EfCommands
     private static void Print(EfPlan plan)
     {
         CliOutput.Plain($"EF migration {plan.Migration.Id} (EF Core {plan.Migration.ProductVersion}): {plan.Migration.Up.Count} operation(s)");
-        foreach (var op in plan.Operations) CliOutput.Plain($"  {op.Kind}: {Describe(op)}");
+        foreach (var op in plan.Operations) CliOutput.Plain($"  {op.Kind}: {op.Summary}");
         foreach (var note in plan.Notes) CliOutput.Plain($"  note: {note}");
         if (!plan.Refused) return;
         CliOutput.Plain($"refused: {plan.Refusals.Count} operation(s) cannot run online:");
         foreach (var r in plan.Refusals) CliOutput.Plain($"  {r.Operation}: {r.Reason}");
     }
-
-    private static string Describe(Core.Spec.SpecOperation op) => op switch
-    {
-        Core.Operations.NormalizeColumn.NormalizeColumnOperation n => $"{n.Target.Table}.{n.Target.SourceColumn} → {n.Target.LookupTable} ({string.Join(", ", n.Target.Codes)}) + {n.Target.TargetColumn}",
-        Core.Operations.CreateTable.CreateTableOperation c => $"{c.Table} ({string.Join(", ", c.Columns.Select(x => x.Name + " " + x.Type))}){(c.Seed.Count > 0 ? $", {c.Seed.Count} seed row(s)" : "")}",
-        Core.Operations.AddColumn.AddColumnOperation a => $"{a.Table}.{a.Column.Name} {a.Column.Type}{(a.Column.Default is null ? "" : " DEFAULT " + a.Column.Default)}",
-        Core.Operations.CreateIndex.CreateIndexOperation i => $"{i.Name} ON {i.Table} ({string.Join(", ", i.Columns)}) CONCURRENTLY",
-        Core.Operations.AddForeignKey.AddForeignKeyOperation f => $"{f.Name}: {f.Table}.{f.Column} → {f.References}.{f.ReferencedColumn} (NOT VALID, then VALIDATE)",
-        Core.Operations.SetNotNull.SetNotNullOperation s => $"{s.Table}.{s.Column} (CHECK NOT VALID → VALIDATE → SET NOT NULL)",
-        Core.Operations.DropColumn.DropColumnOperation d => $"{d.Table}.{d.Column} (Contract)",
-        Core.Operations.AlterColumn.PgrollAlterColumn a => $"{a.On}.{a.Column}{(a.Type is null ? "" : $" type {a.Type} (shadow column; up {a.Up}, down {a.Down})")}"
-            + (a.Nullable is { } n ? n ? " nullable" : $" NOT NULL (up {a.Up})" : "") + (a.HasDefault ? $" default {a.Default ?? "none"}" : ""),
-        Core.Operations.CreateConstraint.PgrollCreateConstraint c => $"{c.Constraint.Type} {c.Constraint.Name} ON {c.On}"
-            + (c.Constraint.References is { } r ? $" → {r.Table} ON DELETE {r.OnDelete ?? "NO ACTION"}" : ""),
-        Core.Operations.IMigrationOperation u => $"{u.Table?.ToString() ?? "(no table)"}",
-        _ => op.ToString(),
-    };
 }

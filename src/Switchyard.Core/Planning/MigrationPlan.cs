@@ -1,7 +1,6 @@
 using System.Text.Json.Serialization;
 using Switchyard.Core.Execution;
 using Switchyard.Core.Operations;
-using Switchyard.Core.Operations.NormalizeColumn;
 
 namespace Switchyard.Core.Planning;
 
@@ -29,10 +28,6 @@ public sealed record MigrationPlan(string Name, string SpecChecksum, string? Spe
     /// <summary>The operations as units, in file order: the runbook asks each for its go/no-go checks.</summary>
     [JsonIgnore]
     public IReadOnlyList<UnitOperation> Units { get; init; } = [];
-
-    /// <summary>The normalize_column target, when the spec has one (the bench uses it).</summary>
-    [JsonIgnore]
-    public NormalizationTarget? Normalization => Steps.Select(s => s.BackfillTarget).OfType<NormalizationTarget>().FirstOrDefault();
 }
 
 /// <summary>One phase: its steps, the gate that must pass before the next phase, and whether it can be undone.</summary>

@@ -17,6 +17,9 @@ public abstract record SpecOperation
     /// <summary>The change and what it means for the application versions, for the runbook.</summary>
     public abstract OperationBrief Brief { get; }
 
+    /// <summary>The operation on one line, for plan listings (e.g. <c>ef plan</c>); the brief's change unless it says it shorter.</summary>
+    public virtual string Summary => Brief.Change;
+
     /// <summary>The table the operation works on (the migration is journaled under the first one), or null (author SQL without a declared lock).</summary>
     public abstract QualifiedName? WorksOn { get; }
 

@@ -43,7 +43,7 @@ public sealed class BenchExpand
     {
         await JournalSchema.EnsureAsync(_sql, ct).ConfigureAwait(false);
         var plan = MigrationPlanner.Build(spec, await SpecCatalogCheck.CheckAsync(spec, _sql, ct).ConfigureAwait(false));
-        var target = plan.Normalization
+        var target = plan.Units.OfType<NormalizeColumnOperation>().Select(n => n.Target).FirstOrDefault()
             ?? throw new SwitchyardException($"spec {spec.Name} has no normalize_column operation to backfill.", "Pass a spec with a normalize_column operation, e.g. the flagship 001-normalize-transaction-status.yaml.");
         await RunExpandAsync(plan, ct).ConfigureAwait(false);
         return target;

@@ -13,6 +13,9 @@ public sealed record AddColumnOperation(QualifiedName Table, ColumnDefinition Co
 
     public override QualifiedName Table { get; } = Table;
 
+    public override string Summary =>
+        $"{Table}.{Column.Name} {Column.Type}{(Column.Default is null ? "" : " DEFAULT " + Column.Default)}";
+
     public override OperationBrief Brief => new(
         $"Adds column {Table}.{Column.Name} {Column.Type} in Expand (catalog-only{(Column.Default is null ? "" : ", a constant default fills existing rows without a rewrite")}).",
         $"The old version never reads it; its inserts leave it {(Column.Default is null ? "NULL" : "at the default")}. The new version may use it once Expand is done.");

@@ -13,6 +13,9 @@ public sealed record AddForeignKeyOperation(QualifiedName Table, string Column, 
 
     public override QualifiedName Table { get; } = Table;
 
+    public override string Summary =>
+        $"{Name}: {Table}.{Column} → {References}.{ReferencedColumn} (NOT VALID, then VALIDATE)";
+
     public override OperationBrief Brief => new(
         $"Adds foreign key {Name}: {Table}.{Column} → {References}.{ReferencedColumn}, NOT VALID in Expand (no scan), validated in Validate.",
         $"From Expand every write of {Column} must name an existing {References} row, whichever version writes it.");

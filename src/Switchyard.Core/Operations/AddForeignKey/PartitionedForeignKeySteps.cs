@@ -16,11 +16,8 @@ internal static class PartitionedForeignKeySteps
 {
     public static IEnumerable<PlanStep> Build(AddForeignKeyOperation f, PartitionedTable table)
     {
-        if (table.SubPartitioned.Count > 0)
-        {
-            throw new SpecException(f.Location, $"add_foreign_key on {f.Table}: partition {table.SubPartitioned[0]} is itself partitioned, which Switchyard does not constrain online yet.",
-                "Add the foreign key on each sub-partitioned partition's leaves first, or split the operation per partition.");
-        }
+        PartitionedSteps.RefuseSubPartitioned(table, f.Location, $"add_foreign_key on {f.Table}", "constrain",
+            "Add the foreign key on each sub-partitioned partition's leaves first, or split the operation per partition.");
         var definition = $"FOREIGN KEY ({Ident.Quote(f.Column)}) REFERENCES {f.References.Sql} ({Ident.Quote(f.ReferencedColumn)})";
         var name = Ident.Quote(f.Name);
         foreach (var partition in table.Partitions)

@@ -16,6 +16,10 @@ public sealed record PgrollAlterColumn(QualifiedName On, string Column, string? 
 {
     public override string Kind => "alter_column";
 
+    public override string Summary =>
+        $"{On}.{Column}{(Type is null ? "" : $" type {Type} (shadow column; up {Up}, down {Down})")}"
+        + (Nullable is { } n ? n ? " nullable" : $" NOT NULL (up {Up})" : "") + (HasDefault ? $" default {Default ?? "none"}" : "");
+
     public override OperationBrief Brief => new(
         string.Join(" ", new[]
         {

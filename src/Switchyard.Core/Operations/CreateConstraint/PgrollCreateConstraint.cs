@@ -17,6 +17,10 @@ public sealed record PgrollCreateConstraint(QualifiedName On, TableConstraintSpe
 
     public override string Kind => "create_constraint";
 
+    public override string Summary =>
+        $"{Constraint.Type} {Constraint.Name} ON {On}"
+        + (Constraint.References is { } r ? $" → {r.Table} ON DELETE {r.OnDelete ?? "NO ACTION"}" : "");
+
     public override OperationBrief Brief => new(
         $"Adds {Constraint.Type.Replace('_', ' ')} constraint {Constraint.Name} on {On}{(Constraint.Columns.Count > 0 ? $" ({string.Join(", ", Constraint.Columns)})" : "")}: "
             + (Up.Count > 0 ? "a trigger applies up to every write and the backfill fixes existing rows, then " : "")

@@ -13,6 +13,9 @@ public sealed record CreateIndexOperation(QualifiedName Table, string Name, IRea
 
     public override QualifiedName Table { get; } = Table;
 
+    public override string Summary =>
+        $"{Name} ON {Table} ({string.Join(", ", Columns)}) CONCURRENTLY";
+
     public override OperationBrief Brief => new(
         $"Builds {(Unique ? "unique " : "")}index {Name} on {Table} ({string.Join(", ", Columns)}) CONCURRENTLY in Validate (after the backfill fills its columns): reads and writes continue.",
         Unique ? $"From Validate a write that duplicates ({string.Join(", ", Columns)}) fails, whichever version writes it." : "None: an index changes no result.");

@@ -16,11 +16,8 @@ internal static class PartitionedIndexSteps
 {
     public static IEnumerable<PlanStep> Build(CreateIndexOperation i, PartitionedTable table)
     {
-        if (table.SubPartitioned.Count > 0)
-        {
-            throw new SpecException(i.Location, $"create_index on {i.Table}: partition {table.SubPartitioned[0]} is itself partitioned, which Switchyard does not index online yet.",
-                "Index each sub-partitioned partition with its own create_index, or create the index on the leaf partitions first.");
-        }
+        PartitionedSteps.RefuseSubPartitioned(table, i.Location, $"create_index on {i.Table}", "index",
+            "Index each sub-partitioned partition with its own create_index, or create the index on the leaf partitions first.");
         // PostgreSQL enforces uniqueness per partition only, so it requires the partition key in a unique index; refuse
         // here rather than after every partition's index is built.
         if (i.Unique && table.KeyColumns.Except(i.Columns).FirstOrDefault() is { } missing)

@@ -13,6 +13,9 @@ public sealed record CreateTableOperation(QualifiedName Table, IReadOnlyList<Col
 
     public override QualifiedName Table { get; } = Table;
 
+    public override string Summary =>
+        $"{Table} ({string.Join(", ", Columns.Select(x => x.Name + " " + x.Type))}){(Seed.Count > 0 ? $", {Seed.Count} seed row(s)" : "")}";
+
     public override OperationBrief Brief => new(
         $"Creates table {Table} ({Columns.Count} column(s){(Seed.Count > 0 ? $", {Seed.Count} seed row(s)" : "")}) in Expand.",
         "None for the old version: the table is new. The new version may use it once Expand is done.");

@@ -14,6 +14,9 @@ public sealed record DropColumnOperation(QualifiedName Table, string Column, Qua
 
     public override QualifiedName Table { get; } = Table;
 
+    public override string Summary =>
+        $"{Table}.{Column} (Contract)";
+
     public override OperationBrief Brief => new(
         $"Drops column {Table}.{Column} in Contract{(CompatView is null ? "" : $"; view {CompatView} keeps the old shape for readers")}.",
         $"Until Contract both versions may still use {Column}; after it nothing may{(CompatView is null ? "" : $", except through {CompatView}")}. Contract waits for the old version to be gone.");

@@ -16,6 +16,9 @@ public sealed record NormalizeColumnOperation(NormalizationTarget Target) : Unit
 
     public override QualifiedName Table => Target.Table;
 
+    public override string Summary =>
+        $"{Target.Table}.{Target.SourceColumn} → {Target.LookupTable} ({string.Join(", ", Target.Codes)}) + {Target.TargetColumn}";
+
     public override OperationBrief Brief => new(
         $"Replaces text column {Target.Table}.{Target.SourceColumn} with lookup table {Target.LookupTable} and column {Target.TargetColumn}: a dual-write trigger in Expand, a batched backfill, validation of every row, then reads move to the new column by flag in Cutover.",
         $"The old version keeps writing {Target.SourceColumn} only; the trigger fills {Target.TargetColumn} for it. The new version writes both and reads by flag; Cutover moves its reads step by step and can move them back at once.");

@@ -13,6 +13,9 @@ public sealed record SetNotNullOperation(QualifiedName Table, string Column) : U
 
     public override QualifiedName Table { get; } = Table;
 
+    public override string Summary =>
+        $"{Table}.{Column} (CHECK NOT VALID → VALIDATE → SET NOT NULL)";
+
     public override OperationBrief Brief => new(
         $"Makes {Table}.{Column} NOT NULL in Validate: a CHECK added NOT VALID, validated while writes continue, then SET NOT NULL without a scan.",
         $"From Validate a write that leaves {Column} NULL fails: every version writing {Table} must set it before then.");
