@@ -1,6 +1,8 @@
 using Switchyard.Core.Catalog;
 using Switchyard.Core.Execution;
 using Switchyard.Core.Operations;
+using Switchyard.Core.Operations.AddForeignKey;
+using Switchyard.Core.Operations.CreateIndex;
 using Switchyard.Core.Operations.NormalizeColumn;
 using Switchyard.Core.Planning;
 using Switchyard.Core.Spec;
@@ -86,5 +88,25 @@ public sealed class OperationUnitTests
         // Then nothing of it is dropped in Contract, which holds only its gate
         plan.Phase(MigrationPhase.Contract).Steps.Select(s => s.Key).ShouldBe(["contract.transactions.state_id.gate"]);
         plan.Phase(MigrationPhase.Validate).Steps.Select(s => s.Key).ShouldBe(["validate.transactions.state_id.complete"]);
+    }
+
+    [Fact]
+    public void PartitionedSteps_SubPartitionedPartition_RefusedByIndexAndForeignKeyNamingThePartition()
+    {
+        // Given a partitioned table one of whose partitions is itself partitioned
+        var ledger = new QualifiedName("public", "ledger");
+        var nested = new QualifiedName("public", "ledger_2026");
+        var table = new PartitionedTable(ledger, [new("public", "ledger_2025"), nested], [nested], ["booked_on"]);
+
+        // When an index and a foreign key plan their per-partition steps on it
+        var index = Should.Throw<SpecException>(() => PartitionedIndexSteps.Build(new CreateIndexOperation(ledger, "ledger_state_idx", ["state_id"]), table).ToList());
+        var key = Should.Throw<SpecException>(() => PartitionedForeignKeySteps.Build(
+            new AddForeignKeyOperation(ledger, "state_id", new QualifiedName("public", "transaction_state"), "id", "ledger_state_fkey"), table).ToList());
+
+        // Then each refuses before any step, naming the nested partition and saying what to do instead
+        index.Message.ShouldContain("create_index on public.ledger: partition public.ledger_2026 is itself partitioned, which Switchyard does not index online yet.");
+        key.Message.ShouldContain("add_foreign_key on public.ledger: partition public.ledger_2026 is itself partitioned, which Switchyard does not constrain online yet.");
+        index.Hint.ShouldNotBeNullOrEmpty();
+        key.Hint.ShouldNotBeNullOrEmpty();
     }
 }
