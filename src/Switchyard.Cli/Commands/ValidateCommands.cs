@@ -39,10 +39,17 @@ internal static class ValidateCommands
             var names = ParseChecks(ctx.ParseResult.GetValue(checks));
             ValidationSuite.Select(names);
             // A named spec is read before connecting, so a bad file fails fast; otherwise the journal names it.
-            var named = ctx.ParseResult.GetValue(spec) is { } path ? TargetOf(path) : default;
+            var loaded = ctx.ParseResult.GetValue(spec) is { } path ? SpecLoader.LoadFile(path) : null;
             var target = await ctx.ConnectAsync(ct, LocalClusterOptions.DefaultDatabase).ConfigureAwait(false);
             var sql = ctx.Sql();
-            var (normalization, settings, specOptions) = named.Target is not null ? named : TargetOf(await JournaledSpec.NewestAsync(sql, target.Describe(), "validate", "with a normalize_column", HasNormalization, ct).ConfigureAwait(false));
+            loaded ??= SpecLoader.LoadFile(await JournaledSpec.NewestAsync(sql, target.Describe(), "validate", "with a normalize_column or a type change", HasProof, ct).ConfigureAwait(false));
+            if (!HasNormalization(loaded))
+            {
+                if (names is not null || ctx.ParseResult.GetValue(recordBaseline))
+                    throw new SwitchyardException($"--checks and --record-baseline belong to a normalize_column's suite, and migration '{loaded.Name}' has none.", "Drop them: validate runs the migration's row proofs.");
+                return await ProveRowsAsync(sql, loaded, ctx.ParseResult.GetValue(phase), ctx.ParseResult.GetValue(json), target.Describe(), ct).ConfigureAwait(false);
+            }
+            var (normalization, settings, specOptions) = TargetOf(loaded);
             var options = tuning.Read(ctx.ParseResult, specOptions) with { Shape = ctx.ParseResult.GetValue(phase) };
             options.Validate();
             var suite = new ValidationSuite(sql, normalization, settings, options);
@@ -64,16 +71,29 @@ internal static class ValidateCommands
     }
 
     /// <summary>The spec's normalize_column target and validation settings.</summary>
-    internal static (NormalizationTarget Target, ReconciliationSettings Settings, ValidationOptions Options) TargetOf(string specPath)
+    internal static (NormalizationTarget Target, ReconciliationSettings Settings, ValidationOptions Options) TargetOf(string specPath) => TargetOf(SpecLoader.LoadFile(specPath));
+
+    private static (NormalizationTarget Target, ReconciliationSettings Settings, ValidationOptions Options) TargetOf(MigrationSpec loaded)
     {
-        var loaded = SpecLoader.LoadFile(specPath);
         var target = loaded.Operations.OfType<NormalizeColumnOperation>().FirstOrDefault()?.Target
-            ?? throw new SwitchyardException($"{specPath}: spec '{loaded.Name}' has no normalize_column operation, so there is nothing to validate.",
+            ?? throw new SwitchyardException($"{loaded.SourcePath ?? loaded.Name}: spec '{loaded.Name}' has no normalize_column operation, so there is nothing to validate.",
                 "Name a spec with a normalize_column operation, e.g. --spec migrations/001-normalize-status.yaml.");
         return (target, ReconciliationSettings.For(loaded), ValidationOptions.For(loaded));
     }
 
     private static bool HasNormalization(MigrationSpec spec) => spec.Operations.OfType<NormalizeColumnOperation>().Any();
+
+    private static bool HasProof(MigrationSpec spec) => HasNormalization(spec) || spec.Operations.OfType<UnitOperation>().Any(u => u.ProvesRows);
+
+    /// <summary>The row proofs of a migration without a normalization, stored and printed like the suite's report.</summary>
+    private static async Task<int> ProveRowsAsync(SafeSqlRunner sql, MigrationSpec spec, MigrationShape shape, bool asJson, string database, CancellationToken ct)
+    {
+        var (report, migrationId) = await RowProofValidation.RunAsync(sql, spec, shape, ct).ConfigureAwait(false);
+        await ValidationEvidence.StoreAsync(sql, report, migrationId, ct).ConfigureAwait(false);
+        if (asJson) CliOutput.WriteJson(ToJson(report));
+        else Print(report, database);
+        return report.Passed ? 0 : ChecksFailed;
+    }
 
     internal static IReadOnlyCollection<string>? ParseChecks(string? value) =>
         string.IsNullOrWhiteSpace(value) ? null : [.. value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];

@@ -28,6 +28,9 @@ public abstract record UnitOperation : SpecOperation, IMigrationOperation
     /// <summary>The flag people flip in Cutover to move the application's reads and writes, or null when the operation has none.</summary>
     public virtual string? FlagKey => null;
 
+    /// <summary>True when a gate of this operation proves every row with a <see cref="RowProof"/>, which <c>validate</c> runs on demand.</summary>
+    public virtual bool ProvesRows => false;
+
     /// <summary>The go/no-go checks this operation adds to a phase of the runbook (none by default).</summary>
     public virtual IEnumerable<string> GoNoGo(MigrationPhase phase, Runbook.RunbookFacts facts) => [];
 

@@ -54,6 +54,9 @@ public sealed record PgrollAlterColumn(QualifiedName On, string Column, string? 
     }
 
     /// <summary>True when existing rows must change (or be proven) to meet the new definition: <c>up</c> is then required.</summary>
+    /// <summary>A type change proves its shadow against the column (<see cref="ShadowProof"/>).</summary>
+    public override bool ProvesRows => Type is not null;
+
     public bool ChangesData => Type is not null || Nullable == false || Check is not null || UniqueName is not null || References is not null;
 
     public static PgrollAlterColumn Parse(OperationFields f)
