@@ -115,8 +115,8 @@ internal static class BackfillCommands
         return backfill;
     }
 
-    /// <summary>Specs whose operations may plan a backfill: a normalize_column, or an operation unit (whose plan says).</summary>
-    private static bool MayBackfill(MigrationSpec spec) => spec.Operations.Any(o => o is NormalizeColumnOperation or IMigrationOperation);
+    /// <summary>Specs whose operations may plan a backfill: any with an operation unit (its plan over the expanded catalog says).</summary>
+    private static bool MayBackfill(MigrationSpec spec) => spec.Operations.Any(o => o is IMigrationOperation);
 
     /// <summary>
     /// What the migration's Backfill phase fills, in plan order, planned over the expanded catalog (an operation unit's
