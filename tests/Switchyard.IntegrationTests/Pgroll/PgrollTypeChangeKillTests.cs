@@ -3,33 +3,25 @@ using Switchyard.IntegrationTests.Infrastructure;
 namespace Switchyard.IntegrationTests.Pgroll;
 
 /// <summary>kill -9 in the middle of a type change's backfill (the keyset touch through the sync trigger), then apply again.</summary>
-public sealed class PgrollTypeChangeKillTests : IAsyncLifetime
+public sealed class PgrollTypeChangeKillTests() : DatabaseWithFolder("pgroll-kill-")
 {
     private const int Rows = 40_000;
     private const string Name = "cents_killed";
-    private readonly TestDatabase _db = new();
-    private readonly string _folder = Directory.CreateTempSubdirectory("pgroll-kill-").FullName;
 
-    private string SpecPath => Path.Combine(_folder, Name + ".yaml");
+    private string SpecPath => Path.Combine(Folder, Name + ".yaml");
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        await _db.InitializeAsync();
+        await base.InitializeAsync();
         await File.WriteAllTextAsync(SpecPath, "operations:\n  - alter_column: { table: pay, column: amount, type: bigint, up: amount::bigint * 100, down: (amount / 100)::text }\n");
     }
 
-    public async Task DisposeAsync()
-    {
-        await _db.DisposeAsync();
-        Directory.Delete(_folder, recursive: true);
-    }
+    private string[] ApplyArgs(params string[] extra) => ["apply", SpecPath, "-c", Db.ConnectionString, "--no-guards", "--workers", "2", .. extra];
 
-    private string[] ApplyArgs(params string[] extra) => ["apply", SpecPath, "-c", _db.ConnectionString, "--no-guards", "--workers", "2", .. extra];
-
-    private Task<long> CountAsync(string sql) => _db.ScalarAsync<long>(sql);
+    private Task<long> CountAsync(string sql) => Db.ScalarAsync<long>(sql);
 
     private async Task<long> BatchesAsync() =>
-        await _db.ScalarAsync<bool>("SELECT to_regclass('switchyard.backfill_batches') IS NOT NULL")
+        await Db.ScalarAsync<bool>("SELECT to_regclass('switchyard.backfill_batches') IS NOT NULL")
             ? await CountAsync($"SELECT count(*) FROM switchyard.backfill_batches WHERE migration LIKE '{Name}#%' AND to_key > from_key")
             : 0;
 
@@ -37,8 +29,8 @@ public sealed class PgrollTypeChangeKillTests : IAsyncLifetime
     public async Task Sigkill_MidTypeChangeBackfill_ApplyAgainResumesAndEveryCentIsProven()
     {
         // Given 40,000 text amounts changing to bigint cents, and an apply held to 2,000 rows/s
-        await _db.ExecuteAsync($"CREATE TABLE pay (id bigint PRIMARY KEY, amount text NOT NULL); INSERT INTO pay SELECT g, (g % 997)::text FROM generate_series(1, {Rows}) g");
-        var units = await _db.ScalarAsync<decimal>("SELECT sum(amount::bigint) FROM pay");
+        await Db.ExecuteAsync($"CREATE TABLE pay (id bigint PRIMARY KEY, amount text NOT NULL); INSERT INTO pay SELECT g, (g % 997)::text FROM generate_series(1, {Rows}) g");
+        var units = await Db.ScalarAsync<decimal>("SELECT sum(amount::bigint) FROM pay");
 
         // When it is SIGKILLed once a few batches committed
         await CliRunner.KillWhenAsync(ApplyArgs("--to", "validate", "--max-rows-per-second", "2000"), async () => await BatchesAsync() >= 3, "no batch committed");
@@ -61,8 +53,8 @@ public sealed class PgrollTypeChangeKillTests : IAsyncLifetime
             """)).ShouldBe(0, "no key was batched by both runs");
         (await CountAsync($"SELECT sum(to_key - from_key)::bigint FROM switchyard.backfill_batches WHERE migration LIKE '{Name}#%'")).ShouldBe(Rows);
         (await CountAsync("SELECT count(*) FROM switchyard.steps WHERE step_key LIKE '%.pay.amount.proof' AND status = 'done'")).ShouldBe(2);
-        (await _db.ScalarAsync<string>("SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = 'pay'::regclass AND attname = 'amount'")).ShouldBe("bigint");
-        (await _db.ScalarAsync<decimal>("SELECT sum(amount) FROM pay")).ShouldBe(units * 100);
+        (await Db.ScalarAsync<string>("SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = 'pay'::regclass AND attname = 'amount'")).ShouldBe("bigint");
+        (await Db.ScalarAsync<decimal>("SELECT sum(amount) FROM pay")).ShouldBe(units * 100);
         (await CountAsync("SELECT count(*) FROM pay")).ShouldBe(Rows);
     }
 }

@@ -4,36 +4,25 @@ using Switchyard.IntegrationTests.Infrastructure;
 namespace Switchyard.IntegrationTests.Validation;
 
 /// <summary>`validate` on a migration without a normalization runs the row proofs of its operations' gates (a type change here).</summary>
-public sealed class RowProofValidateTests : IAsyncLifetime
+public sealed class RowProofValidateTests() : DatabaseWithFolder("rowproof-")
 {
-    private readonly TestDatabase _db = new();
-    private readonly string _folder = Directory.CreateTempSubdirectory("rowproof-").FullName;
-
-    public Task InitializeAsync() => _db.InitializeAsync();
-
-    public async Task DisposeAsync()
-    {
-        await _db.DisposeAsync();
-        Directory.Delete(_folder, recursive: true);
-    }
-
     [Fact]
     public async Task Validate_TypeChange_RefusesBeforeExpandPassesAfterBackfillAndFailsOnADisagreeingRow()
     {
         // Given a table of text prices and a pgroll migration changing them to numeric
-        var create = Path.Combine(_folder, "01_items.yaml");
+        var create = Path.Combine(Folder, "01_items.yaml");
         await File.WriteAllTextAsync(create, "operations:\n  - create_table:\n      name: items\n      columns:\n        - { name: id, type: int, pk: true }\n        - { name: price, type: text, nullable: true }\n");
-        (await CliRunner.RunAsync(["apply", create, "-c", _db.ConnectionString, "--no-guards"])).ExitCode.ShouldBe(0);
-        await _db.ExecuteAsync("INSERT INTO items VALUES (1, '1.50'), (2, '2'), (3, NULL)");
-        var change = Path.Combine(_folder, "02_price.yaml");
+        (await CliRunner.RunAsync(["apply", create, "-c", Db.ConnectionString, "--no-guards"])).ExitCode.ShouldBe(0);
+        await Db.ExecuteAsync("INSERT INTO items VALUES (1, '1.50'), (2, '2'), (3, NULL)");
+        var change = Path.Combine(Folder, "02_price.yaml");
         await File.WriteAllTextAsync(change, "operations:\n  - alter_column: { table: items, column: price, type: numeric, up: price::numeric, down: price::text }\n");
 
         // When validate runs before Expand, after the backfill, and after one shadow value is changed behind the trigger
-        var early = await CliRunner.RunAsync(["validate", "--spec", change, "-c", _db.ConnectionString]);
-        (await CliRunner.RunAsync(["apply", change, "--to", "backfill", "-c", _db.ConnectionString, "--no-guards"])).ExitCode.ShouldBe(0);
-        var proven = await CliRunner.RunAsync(["validate", "--spec", change, "--json", "-c", _db.ConnectionString]);
-        await _db.ExecuteAsync("BEGIN; SET LOCAL session_replication_role = replica; UPDATE items SET _sy_new_price = 99 WHERE id = 2; COMMIT;");
-        var broken = await CliRunner.RunAsync(["validate", "--spec", change, "--json", "-c", _db.ConnectionString]);
+        var early = await CliRunner.RunAsync(["validate", "--spec", change, "-c", Db.ConnectionString]);
+        (await CliRunner.RunAsync(["apply", change, "--to", "backfill", "-c", Db.ConnectionString, "--no-guards"])).ExitCode.ShouldBe(0);
+        var proven = await CliRunner.RunAsync(["validate", "--spec", change, "--json", "-c", Db.ConnectionString]);
+        await Db.ExecuteAsync("BEGIN; SET LOCAL session_replication_role = replica; UPDATE items SET _sy_new_price = 99 WHERE id = 2; COMMIT;");
+        var broken = await CliRunner.RunAsync(["validate", "--spec", change, "--json", "-c", Db.ConnectionString]);
 
         // Then the early run says to apply first and changes nothing
         early.ExitCode.ShouldNotBe(0);
@@ -50,7 +39,7 @@ public sealed class RowProofValidateTests : IAsyncLifetime
         var failed = JsonDocument.Parse(broken.StdOut).RootElement.GetProperty("checks")[0];
         failed.GetProperty("failures").GetInt64().ShouldBe(1);
         failed.GetProperty("detail").GetString().ShouldStartWith("1 row(s) of public.items");
-        (await _db.ScalarAsync<long>("SELECT count(DISTINCT run_id) FROM switchyard.validation_results r JOIN switchyard.migrations m ON m.id = r.migration_id WHERE m.name = '02_price'")).ShouldBe(2);
-        (await _db.ScalarAsync<decimal>("SELECT sum(_sy_new_price) FROM items WHERE id <> 2")).ShouldBe(1.50m);
+        (await Db.ScalarAsync<long>("SELECT count(DISTINCT run_id) FROM switchyard.validation_results r JOIN switchyard.migrations m ON m.id = r.migration_id WHERE m.name = '02_price'")).ShouldBe(2);
+        (await Db.ScalarAsync<decimal>("SELECT sum(_sy_new_price) FROM items WHERE id <> 2")).ShouldBe(1.50m);
     }
 }

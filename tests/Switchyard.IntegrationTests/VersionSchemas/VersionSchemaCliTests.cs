@@ -3,31 +3,20 @@ using Switchyard.IntegrationTests.Infrastructure;
 namespace Switchyard.IntegrationTests.VersionSchemas;
 
 /// <summary>`plan` names the version schemas an app may set in Search Path; `status` lists the ones in the database.</summary>
-public sealed class VersionSchemaCliTests : IAsyncLifetime
+public sealed class VersionSchemaCliTests() : DatabaseWithFolder("versions-")
 {
-    private readonly TestDatabase _db = new();
-    private readonly string _folder = Directory.CreateTempSubdirectory("versions-").FullName;
-
-    public Task InitializeAsync() => _db.InitializeAsync();
-
-    public async Task DisposeAsync()
-    {
-        await _db.DisposeAsync();
-        Directory.Delete(_folder, recursive: true);
-    }
-
     [Fact]
     public async Task PlanAndStatus_PgrollMigrationWithVersionSchema_NameBothSchemas()
     {
         // Given a table and a rename with version_schema: app_v2
-        await _db.ExecuteAsync("CREATE TABLE accounts (id int PRIMARY KEY, holder text)");
-        var file = Path.Combine(_folder, "rename_holder.yaml");
+        await Db.ExecuteAsync("CREATE TABLE accounts (id int PRIMARY KEY, holder text)");
+        var file = Path.Combine(Folder, "rename_holder.yaml");
         await File.WriteAllTextAsync(file, "version_schema: app_v2\noperations:\n  - rename_column: { table: accounts, from: holder, to: owner_name }\n");
 
         // When it is planned, applied to Validate, and status is read
-        var plan = await CliRunner.RunAsync(["plan", file, "-c", _db.ConnectionString]);
-        var apply = await CliRunner.RunAsync(["apply", file, "--to", "validate", "-c", _db.ConnectionString, "--no-guards"]);
-        var status = await CliRunner.RunAsync(["status", "-c", _db.ConnectionString, "--no-guards"]);
+        var plan = await CliRunner.RunAsync(["plan", file, "-c", Db.ConnectionString]);
+        var apply = await CliRunner.RunAsync(["apply", file, "--to", "validate", "-c", Db.ConnectionString, "--no-guards"]);
+        var status = await CliRunner.RunAsync(["status", "-c", Db.ConnectionString, "--no-guards"]);
 
         // Then the plan names both schemas with their Search Path, and status lists them with their views
         plan.ExitCode.ShouldBe(0, plan.StdErr);
