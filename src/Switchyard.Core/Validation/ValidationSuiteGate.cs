@@ -1,14 +1,14 @@
 using Switchyard.Core.Engine;
 using Switchyard.Core.Operations;
-using Switchyard.Core.Operations.NormalizeColumn;
 using Switchyard.Core.Planning;
 
 namespace Switchyard.Core.Validation;
 
 /// <summary>
-/// The engine's gate (<see cref="IPhaseGate"/>) backed by the full validation suite for a normalization's proof: runs
-/// every check against the shape the table should be in, stores the results as evidence linked to the migration, and
-/// fails naming the failing checks. Any other proof is checked by its own scan. Wire it with <c>new MigrationEngine(sql, backfill, new ValidationSuiteGate(...))</c>.
+/// The engine's gate (<see cref="IPhaseGate"/>) backed by the validation suite a proof contributes
+/// (<see cref="ISuiteProof"/>, a normalization's): runs every check against the shape the table should be in, stores the
+/// results as evidence linked to the migration, and fails naming the failing checks. Any other proof is checked by its
+/// own scan. Wire it with <c>new MigrationEngine(sql, backfill, new ValidationSuiteGate(...))</c>.
 /// </summary>
 public sealed class ValidationSuiteGate : IPhaseGate
 {
@@ -27,10 +27,10 @@ public sealed class ValidationSuiteGate : IPhaseGate
     public async Task<GateResult> CheckAsync(MigrationRun run, IGateProof proof, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(proof);
-        if (proof is not NormalizationProof { Target: var target }) return await proof.CheckAsync(run, ct).ConfigureAwait(false);
+        if (proof is not ISuiteProof suite) return await proof.CheckAsync(run, ct).ConfigureAwait(false);
         // Before Validate's DDL the table is Backfilled; before Contract it must be validated and cut over.
         var options = run.GatePhase == MigrationPhase.Contract ? _options with { Shape = MigrationShape.CutOver } : _options;
-        var report = await new ValidationSuite(run.Sql, target, _settings, options).RunAsync(null, false, ct).ConfigureAwait(false);
+        var report = await suite.RunSuiteAsync(run, _settings, options, ct).ConfigureAwait(false);
         await ValidationEvidence.StoreAsync(run.Sql, report, run.MigrationId, ct).ConfigureAwait(false);
         var evidence = report.Results.ToDictionary(r => r.Check + "_failures", r => r.Failures);
         foreach (var r in report.Results) evidence[r.Check + "_rows"] = r.RowsExamined;

@@ -1,15 +1,23 @@
 using Switchyard.Core.Engine;
 using Switchyard.Core.Execution;
+using Switchyard.Core.Validation;
 
 namespace Switchyard.Core.Operations.NormalizeColumn;
 
 /// <summary>
 /// A normalization's gate: no row without a target value, none whose target disagrees with the mapped legacy value
-/// (through <see cref="NormalizationTarget.CodeSql(string)"/>). The validation suite's gate proves much more for it.
+/// (through <see cref="NormalizationTarget.CodeSql(string)"/>). It contributes the validation suite, which proves much
+/// more when the engine's gate is <see cref="ValidationSuiteGate"/>.
 /// </summary>
-public sealed record NormalizationProof(NormalizationTarget Target) : IGateProof
+public sealed record NormalizationProof(NormalizationTarget Target) : IGateProof, ISuiteProof
 {
     public QualifiedName Table => Target.Table;
+
+    public Task<ValidationReport> RunSuiteAsync(MigrationRun run, ReconciliationSettings settings, ValidationOptions options, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        return new ValidationSuite(run.Sql, Target, settings, options).RunAsync(null, false, ct);
+    }
 
     public async Task<GateResult> CheckAsync(MigrationRun run, CancellationToken ct)
     {
