@@ -80,11 +80,12 @@ public sealed class CanaryProbeSignal : IGuardSignal, Slo.IForegroundLatency
                 $"p99 {p99 / 1000.0:0.###} ms over the last {probes} probes; baseline p99 {BaselineP99Micros.Value / 1000.0:0.###} ms (floor {_options.BaselineFloor.TotalMilliseconds:0} ms)"))];
     }
 
-    /// <summary>The baseline p99 in ms, raised to the floor (taken now when not taken yet).</summary>
-    public async Task<double> BaselineP99MsAsync(CancellationToken ct)
+    /// <summary>The baseline p99 in ms, raised to the floor (taken now when not taken yet: probes cannot look back to before the migration).</summary>
+    public async Task<Slo.ForegroundBaseline> BaselineAsync(string? migration, CancellationToken ct)
     {
         BaselineP99Micros ??= await CaptureBaselineAsync(ct).ConfigureAwait(false);
-        return Math.Max(BaselineP99Micros.Value, (long)_options.BaselineFloor.TotalMicroseconds) / 1000.0;
+        var ms = Math.Max(BaselineP99Micros.Value, (long)_options.BaselineFloor.TotalMicroseconds) / 1000.0;
+        return new Slo.ForegroundBaseline(ms, string.Create(CultureInfo.InvariantCulture, $"{_options.BaselineProbes} probes before the first batch"));
     }
 
     public async Task<Slo.LatencySample> RecentAsync(double sloMs, CancellationToken ct)

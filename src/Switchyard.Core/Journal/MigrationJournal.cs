@@ -108,6 +108,17 @@ public sealed class MigrationJournal(SafeSqlRunner sql)
                 Kind = r.IsDBNull(9) ? null : r.GetString(9),
             }, ct, id);
 
+    /// <summary>
+    /// When the migration's earliest step last started (its first change to the database in this run); null for a name
+    /// the journal does not know, a journal that does not exist or steps that never ran.
+    /// </summary>
+    public async Task<DateTime?> FirstStepStartedAsync(string name, CancellationToken ct) =>
+        await ExistsAsync(ct).ConfigureAwait(false)
+            ? await Sql.ScalarAsync<DateTime?>("""
+                SELECT min(s.started_at) FROM switchyard.steps s JOIN switchyard.migrations m ON m.id = s.migration_id WHERE m.name = $1
+                """, ct, name).ConfigureAwait(false)
+            : null;
+
     /// <summary>Marks a step running, counts the attempt and records it as an event; returns the attempt number.</summary>
     public async Task<int> StepStartedAsync(long id, string key, CancellationToken ct) =>
         // One statement: a crash can never leave the attempt counted but not in the event log.

@@ -11,7 +11,7 @@ public sealed class LatencySloThrottleTests
     private sealed class SlowForeground : IForegroundLatency
     {
         public string Name => "scripted";
-        public Task<double> BaselineP99MsAsync(CancellationToken ct) => Task.FromResult(10.0);
+        public Task<ForegroundBaseline> BaselineAsync(string? migration, CancellationToken ct) => Task.FromResult(new ForegroundBaseline(10.0, "scripted"));
         public Task<LatencySample> RecentAsync(double sloMs, CancellationToken ct) => Task.FromResult(LatencySample.P99Only(20.0));
     }
 

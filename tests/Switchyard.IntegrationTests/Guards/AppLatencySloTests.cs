@@ -3,6 +3,7 @@ using Switchyard.Compat.Latency;
 using Switchyard.Core.Backfill;
 using Switchyard.Core.Guards;
 using Switchyard.Core.Guards.Slo;
+using Switchyard.Core.Journal;
 using Switchyard.IntegrationTests.Backfill;
 
 namespace Switchyard.IntegrationTests.Guards;
@@ -31,7 +32,7 @@ public sealed class AppLatencySloTests : IClassFixture<ExpandedLedger>
 
         // When the controller's feed takes the baseline
         (await feed.IsActiveAsync(CancellationToken.None)).ShouldBeTrue();
-        var baseline = await feed.BaselineP99MsAsync(CancellationToken.None);
+        var baseline = (await feed.BaselineAsync(null, CancellationToken.None)).P99Ms;
 
         // Then it is the p99 over both instances' operations together (percentile_disc: the value at rank ceil(0.99 n))
         baseline.ShouldBe(P99(all));
@@ -44,6 +45,36 @@ public sealed class AppLatencySloTests : IClassFixture<ExpandedLedger>
 
         // And with nothing new, it widens to the quiet window rather than report nothing, counting no operation twice
         (await feed.RecentAsync(30, CancellationToken.None)).ShouldBe(new LatencySample(P99(all), 0, 0));
+    }
+
+    [Fact]
+    public async Task AppLatencyFeed_MigrationStartedWithinTheFeed_BaselineIsTheWindowBeforeItsFirstStep()
+    {
+        // Given 5 ms payments until a migration's first step 20 s ago, and 40 ms payments since (its Expand, a deploy)
+        await ForgetPublishedAsync();
+        await JournalSchema.EnsureAsync(_db.Runner(), CancellationToken.None);
+        await PublishedAtAsync(secondsAgo: 35, ms: 5);
+        await PublishedAtAsync(secondsAgo: 25, ms: 5);
+        await MigrationWithFirstStepAsync("baseline-recent-start", secondsAgo: 20);
+        await PublishedAtAsync(secondsAgo: 12, ms: 40);
+        await PublishedAtAsync(secondsAgo: 2, ms: 40);
+        await MigrationWithFirstStepAsync("baseline-old-start", secondsAgo: 600);
+        var options = new AppLatencyOptions { BaselineWindow = TimeSpan.FromSeconds(20), MinBaselineOperations = 300 };
+
+        // When the backfill of the migration that started 20 s ago takes its baseline
+        var recent = await new AppLatencyFeed(_db.DataSource, options, TimeProvider.System).BaselineAsync("baseline-recent-start", CancellationToken.None);
+
+        // Then it is the payments before that migration touched anything, and says so
+        recent.P99Ms.ShouldBe(5);
+        recent.Window.ShouldStartWith("the 20 s before the migration's first step at ");
+
+        // When the migration started before anything the feed still holds, or the journal does not know it
+        var old = await new AppLatencyFeed(_db.DataSource, options, TimeProvider.System).BaselineAsync("baseline-old-start", CancellationToken.None);
+        var unknown = await new AppLatencyFeed(_db.DataSource, options, TimeProvider.System).BaselineAsync("baseline-not-journaled", CancellationToken.None);
+
+        // Then the baseline is the last 20 s, as before
+        old.ShouldBe(new ForegroundBaseline(40, "the last 20 s"));
+        unknown.ShouldBe(new ForegroundBaseline(40, "the last 20 s"));
     }
 
     [Fact]
@@ -129,7 +160,7 @@ public sealed class AppLatencySloTests : IClassFixture<ExpandedLedger>
         var auto = await LatencySloThrottle.CreateAsync(_db.DataSource, new LatencySloOptions { App = silent }, CancellationToken.None);
         var proceed = await auto.BeforeBatchAsync(new BatchContext("slo-app-auto", 0, 0, 0, 0), CancellationToken.None);
         proceed.Action.ShouldBe(ThrottleAction.Proceed, proceed.Reason);
-        (await GuardJournalRows.ReadAsync(_db.DataSource, firstEvent)).ShouldContain(r => r.Action == "baseline" && r.Message.Contains("(canary probe)"));
+        (await GuardJournalRows.ReadAsync(_db.DataSource, firstEvent)).ShouldContain(r => r.Action == "baseline" && r.Message.Contains("(canary probe, "));
     }
 
     /// <summary>percentile_disc(0.99): the value at rank ceil(0.99 n).</summary>
@@ -140,6 +171,23 @@ public sealed class AppLatencySloTests : IClassFixture<ExpandedLedger>
     {
         await CompatLatencyTable.EnsureAsync(_db.DataSource, CancellationToken.None);
         await _db.ExecuteAsync("TRUNCATE switchyard.compat_latency");
+    }
+
+    /// <summary>One instance's 200 operations of <paramref name="ms"/> each, published that many seconds ago.</summary>
+    private Task PublishedAtAsync(int secondsAgo, int ms) => _db.ExecuteAsync($"""
+        INSERT INTO switchyard.compat_latency (instance_id, published_at, operations, samples_us)
+        VALUES ('payments-history', clock_timestamp() - interval '{secondsAgo} seconds', 200, array_fill({ms * 1000}, ARRAY[200]))
+        """);
+
+    /// <summary>A journaled migration whose only step started that many seconds ago.</summary>
+    private async Task MigrationWithFirstStepAsync(string name, int secondsAgo)
+    {
+        await _db.ExecuteAsync($"INSERT INTO switchyard.migrations (name, target_table, spec_checksum) VALUES ('{name}', 'public.transactions', 'test')");
+        await _db.ExecuteAsync($"""
+            INSERT INTO switchyard.steps (migration_id, phase, step_key, description, sql, status, started_at)
+            SELECT id, 'expand', 'expand:1', 'a step', 'SELECT 1', 'done', clock_timestamp() - interval '{secondsAgo} seconds'
+            FROM switchyard.migrations WHERE name = '{name}'
+            """);
     }
 
     private static void Record(LatencyFeed feed, int ms, List<int> all)

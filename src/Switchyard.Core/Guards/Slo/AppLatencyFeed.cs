@@ -1,5 +1,7 @@
+using System.Globalization;
 using Npgsql;
 using Switchyard.Core.Execution;
+using Switchyard.Core.Journal;
 
 namespace Switchyard.Core.Guards.Slo;
 
@@ -14,18 +16,19 @@ public sealed class AppLatencyFeed : IForegroundLatency
     private const string ActiveSql = "SELECT to_regclass('switchyard.compat_latency') IS NOT NULL";
 
     // $1: only rows published after this; $2: and within this many seconds; $3: rows after this are new to the
-    // error budget; $4: the SLO in microseconds.
+    // error budget; $4: the SLO in microseconds; $5: and at or before this (null: up to now).
     private const string P99Sql = """
         SELECT (percentile_disc(0.99) WITHIN GROUP (ORDER BY s.us))::float8 / 1000, count(s.us), max(l.published_at),
                count(s.us) FILTER (WHERE l.published_at > $3), count(s.us) FILTER (WHERE l.published_at > $3 AND s.us > $4)
         FROM switchyard.compat_latency l, unnest(l.samples_us) AS s(us)
         WHERE l.published_at > $1 AND l.published_at > clock_timestamp() - make_interval(secs => $2)
+          AND ($5::timestamptz IS NULL OR l.published_at <= $5)
         """;
 
     private readonly SafeSqlRunner _runner;
     private readonly AppLatencyOptions _options;
     private DateTime _readUpTo = DateTime.MinValue;
-    private double? _baselineMs;
+    private ForegroundBaseline? _baseline;
     private FeedWindow? _baselineWindow;
 
     public AppLatencyFeed(NpgsqlDataSource dataSource, AppLatencyOptions options, TimeProvider time)
@@ -47,17 +50,32 @@ public sealed class AppLatencyFeed : IForegroundLatency
         return _baselineWindow.Value.Operations >= _options.MinBaselineOperations;
     }
 
-    public async Task<double> BaselineP99MsAsync(CancellationToken ct)
+    /// <summary>
+    /// The p99 over <see cref="AppLatencyOptions.BaselineWindow"/> before the migration's first step when the feed still
+    /// holds enough of it, else over the last <see cref="AppLatencyOptions.BaselineWindow"/>. The backfill starts after
+    /// Expand: a window that ends at the backfill holds Expand's own DDL and the deploy that followed it, so a baseline
+    /// taken there makes the SLO a multiple of latency the migration already raised.
+    /// </summary>
+    public async Task<ForegroundBaseline> BaselineAsync(string? migration, CancellationToken ct)
     {
-        if (_baselineMs is { } known) return known;
-        var window = _baselineWindow ?? await ReadAsync(DateTime.MinValue, _options.BaselineWindow, ct).ConfigureAwait(false);
+        if (_baseline is { } known) return known;
+        var recent = _baselineWindow ?? await ReadAsync(DateTime.MinValue, _options.BaselineWindow, ct).ConfigureAwait(false);
         _baselineWindow = null; // a retry after too few operations reads afresh
+        var seconds = _options.BaselineWindow.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture);
+        var (window, words) = (recent, $"the last {seconds} s");
+        if (migration is not null && await new MigrationJournal(_runner).FirstStepStartedAsync(migration, ct).ConfigureAwait(false) is { } started)
+        {
+            var before = await ReadAsync(started - _options.BaselineWindow, TimeSpan.FromDays(1), ct, upTo: started).ConfigureAwait(false);
+            if (before.Operations >= _options.MinBaselineOperations)
+                (window, words) = (before, $"the {seconds} s before the migration's first step at {started.ToUniversalTime():HH:mm:ss} UTC");
+        }
         if (window.Operations < _options.MinBaselineOperations)
             throw new LatencyUnavailableException(FormattableString.Invariant(
                 $"applications published {window.Operations} operations in the last {_options.BaselineWindow.TotalSeconds:0} s of switchyard.compat_latency, fewer than the {_options.MinBaselineOperations} a baseline needs"));
-        _readUpTo = window.Newest;
-        _baselineMs = Math.Max(window.P99Ms, _options.BaselineFloor.TotalMilliseconds);
-        return _baselineMs.Value;
+        // Samples read what is published from now on, whichever window the baseline came from.
+        _readUpTo = recent.Newest > window.Newest ? recent.Newest : window.Newest;
+        _baseline = new ForegroundBaseline(Math.Max(window.P99Ms, _options.BaselineFloor.TotalMilliseconds), words);
+        return _baseline;
     }
 
     public async Task<LatencySample> RecentAsync(double sloMs, CancellationToken ct)
@@ -73,12 +91,12 @@ public sealed class AppLatencyFeed : IForegroundLatency
     }
 
     /// <summary>Reads the window; <paramref name="sloMs"/> counts the operations new since the last sample over it.</summary>
-    private async Task<FeedWindow> ReadAsync(DateTime after, TimeSpan within, CancellationToken ct, double sloMs = double.MaxValue)
+    private async Task<FeedWindow> ReadAsync(DateTime after, TimeSpan within, CancellationToken ct, double sloMs = double.MaxValue, DateTime? upTo = null)
     {
         var sloMicros = (long)Math.Min(sloMs * 1000, int.MaxValue);
         var rows = await _runner.QueryAsync(P99Sql,
             r => new FeedWindow(r.IsDBNull(0) ? 0 : r.GetDouble(0), r.GetInt64(1), r.IsDBNull(2) ? after : r.GetDateTime(2), r.GetInt64(3), r.GetInt64(4)),
-            ct, Utc(after), within.TotalSeconds, Utc(_readUpTo), sloMicros).ConfigureAwait(false);
+            ct, Utc(after), within.TotalSeconds, Utc(_readUpTo), sloMicros, upTo is { } end ? Utc(end) : null).ConfigureAwait(false);
         return rows[0];
     }
 

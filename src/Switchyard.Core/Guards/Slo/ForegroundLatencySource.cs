@@ -28,7 +28,7 @@ public sealed class ForegroundLatencySource(LatencySource source, AppLatencyFeed
         _ => "application latency feed, else canary probe",
     };
 
-    public async Task<double> BaselineP99MsAsync(CancellationToken ct)
+    public async Task<ForegroundBaseline> BaselineAsync(string? migration, CancellationToken ct)
     {
         _chosen ??= source switch
         {
@@ -36,12 +36,12 @@ public sealed class ForegroundLatencySource(LatencySource source, AppLatencyFeed
             LatencySource.Canary => canary,
             _ => await app.IsActiveAsync(ct).ConfigureAwait(false) ? app : canary,
         };
-        return await _chosen.BaselineP99MsAsync(ct).ConfigureAwait(false);
+        return await _chosen.BaselineAsync(migration, ct).ConfigureAwait(false);
     }
 
     public async Task<LatencySample> RecentAsync(double sloMs, CancellationToken ct)
     {
-        if (_chosen is null) await BaselineP99MsAsync(ct).ConfigureAwait(false);
+        if (_chosen is null) await BaselineAsync(null, ct).ConfigureAwait(false);
         return await _chosen!.RecentAsync(sloMs, ct).ConfigureAwait(false);
     }
 }

@@ -133,11 +133,11 @@ public sealed partial class LatencySloThrottle : IBackfillThrottle, IBatchTimeAd
     private async Task<AimdRateController> ControllerAsync(string? migration, CancellationToken ct)
     {
         if (_controller is not null) return _controller;
-        var baseline = await _latency.BaselineP99MsAsync(ct).ConfigureAwait(false);
-        _controller = new AimdRateController(baseline, _options);
+        var baseline = await _latency.BaselineAsync(migration, ct).ConfigureAwait(false);
+        _controller = new AimdRateController(baseline.P99Ms, _options);
         var message = FormattableString.Invariant(
-            $"latency SLO {_controller.SloMs:0.0##} ms ({_options.Target}) over a baseline p99 of {baseline:0.0##} ms ({_latency.Name}): {(_controller.AllowedRowsPerSecond is { } start ? "backfill starts at " + start.ToString("N0", System.Globalization.CultureInfo.InvariantCulture) + " rows/s and doubles while p99 stays under it" : "backfill runs without a limit while p99 stays under it")}");
-        await JournalAsync(migration, "baseline", message, new SloDecision(SloState.Unlimited, SloChange.Hold, baseline, _controller.SloMs, baseline, null, message), ct).ConfigureAwait(false);
+            $"latency SLO {_controller.SloMs:0.0##} ms ({_options.Target}) over a baseline p99 of {baseline.P99Ms:0.0##} ms ({_latency.Name}, {baseline.Window}): {(_controller.AllowedRowsPerSecond is { } start ? "backfill starts at " + start.ToString("N0", System.Globalization.CultureInfo.InvariantCulture) + " rows/s and doubles while p99 stays under it" : "backfill runs without a limit while p99 stays under it")}");
+        await JournalAsync(migration, "baseline", message, new SloDecision(SloState.Unlimited, SloChange.Hold, baseline.P99Ms, _controller.SloMs, baseline.P99Ms, null, message), ct, baseline.Window).ConfigureAwait(false);
         LogBaseline(_logger, message);
         return _controller;
     }
@@ -211,7 +211,7 @@ public sealed partial class LatencySloThrottle : IBackfillThrottle, IBatchTimeAd
     }
 
     /// <summary>Writes the decision once per change of kind; returns why it could not, else null.</summary>
-    private async Task<string?> JournalAsync(string? migration, string kind, string message, SloDecision d, CancellationToken ct)
+    private async Task<string?> JournalAsync(string? migration, string kind, string message, SloDecision d, CancellationToken ct, string? baselineWindow = null)
     {
         if (_journal is null || _lastJournaled == kind) return null;
         try
@@ -229,6 +229,7 @@ public sealed partial class LatencySloThrottle : IBackfillThrottle, IBatchTimeAd
                 allowed_rows_per_second = d.AllowedRowsPerSecond,
                 error_budget_spent = d.ErrorBudgetSpent,
                 latency = _latency.Name,
+                baseline_window = baselineWindow,
             }, ct).ConfigureAwait(false);
         }
         catch (Exception e) when (e is SqlFailedException or NpgsqlException)
