@@ -66,9 +66,11 @@ internal static class BackfillBenchOutput
         {
             rows.Add([$"baseline before {s.Prefix} (after warm-up)", F(s.BaselineP99Ms), F(s.BaselineMaxMs), s.BaselineFailed.ToString(Inv)]);
             rows.Add([$"during {s.Prefix}", F(s.P99Ms), F(s.MaxMs), s.Failed.ToString(Inv)]);
+            rows.Add([$"after {s.Prefix} (no backfill)", F(s.AfterP99Ms), F(s.AfterMaxMs), s.AfterFailed.ToString(Inv)]);
         }
         CliOutput.Table($"Foreground payments traffic at {foreground.LoadTps:0.#} ops/s", ["window", "p99 ms", "max ms", "failed or rejected"], rows);
         CliOutput.Plain($"foreground p99 ratio (during / its own baseline): {string.Join(", ", foreground.Sides.Select(s => $"{s.Prefix} {F(s.P99Ratio)}"))}");
+        CliOutput.Plain($"foreground p99 ratio (during / baseline and after together): {string.Join(", ", foreground.Sides.Select(s => $"{s.Prefix} {F(s.P99RatioToReference)}"))}");
     }
 
     private static IEnumerable<(string Side, BackfillBenchSideResult Figures)> Sides(BackfillBenchResult r) =>

@@ -4,7 +4,7 @@ using Switchyard.Samples.Ledger.Bench;
 
 namespace Switchyard.Samples.Ledger.Cli.Commands;
 
-/// <summary>One side's foreground figures: its baseline window (after the warm-up) and the window during its backfill.</summary>
+/// <summary>One side's foreground figures: its baseline window (after the warm-up), the window during its backfill and the no-backfill window after it.</summary>
 internal sealed record SideLoadFigures(
     BackfillBenchSide Side,
     double BaselineP99Ms,
@@ -15,8 +15,20 @@ internal sealed record SideLoadFigures(
     long Failed,
     long Operations)
 {
+    public required double AfterP99Ms { get; init; }
+
+    public required double AfterMaxMs { get; init; }
+
+    public required long AfterFailed { get; init; }
+
+    /// <summary>p99 over the baseline and after windows together.</summary>
+    public required double ReferenceP99Ms { get; init; }
+
     /// <summary>p99 during the backfill / p99 of its own baseline.</summary>
     public double P99Ratio => BaselineP99Ms > 0 ? Math.Round(P99Ms / BaselineP99Ms, 2) : 0;
+
+    /// <summary>p99 during the backfill / p99 of the no-backfill windows before and after it together.</summary>
+    public double P99RatioToReference => ReferenceP99Ms > 0 ? Math.Round(P99Ms / ReferenceP99Ms, 2) : 0;
 
     public string Prefix => BackfillBenchOutput.Prefix(Side);
 }
@@ -30,7 +42,13 @@ internal sealed class BackfillLoadFigures
         Sides = [.. Enum.GetValues<BackfillBenchSide>().Where(load.Windows.ContainsKey).Select(side =>
         {
             var w = load.Windows[side];
-            return new SideLoadFigures(side, w.Baseline.P99Ms, w.Baseline.MaxMs, w.BaselineFailed, w.DuringBackfill.P99Ms, w.DuringBackfill.MaxMs, w.DuringBackfillFailed, w.DuringBackfill.Count);
+            return new SideLoadFigures(side, w.Baseline.P99Ms, w.Baseline.MaxMs, w.BaselineFailed, w.DuringBackfill.P99Ms, w.DuringBackfill.MaxMs, w.DuringBackfillFailed, w.DuringBackfill.Count)
+            {
+                AfterP99Ms = w.After.P99Ms,
+                AfterMaxMs = w.After.MaxMs,
+                AfterFailed = w.AfterFailed,
+                ReferenceP99Ms = w.Reference.P99Ms,
+            };
         })];
     }
 
@@ -39,8 +57,9 @@ internal sealed class BackfillLoadFigures
     public IReadOnlyList<SideLoadFigures> Sides { get; }
 
     /// <summary>
-    /// The JSON fields: <c>{side}_baseline_p99_ms</c>, <c>{side}_p99_ms</c>, … for naive, loop, switchyard and switchyard_unthrottled, each
-    /// side against its own baseline; <c>baseline_p99_ms</c> (the naive side's) is kept for older readers.
+    /// The JSON fields: <c>{side}_baseline_p99_ms</c>, <c>{side}_p99_ms</c>, <c>{side}_after_p99_ms</c>, … for naive, loop, switchyard and
+    /// switchyard_unthrottled, each side against its own baseline (<c>_p99_ratio</c>) and against its baseline and after windows
+    /// together (<c>_p99_ratio_to_reference</c>); <c>baseline_p99_ms</c> (the naive side's) is kept for older readers.
     /// </summary>
     public IEnumerable<(string Key, double Value)> Fields()
     {
@@ -56,6 +75,11 @@ internal sealed class BackfillLoadFigures
             yield return ($"{s.Prefix}_failed", s.Failed);
             yield return ($"{s.Prefix}_foreground_operations", s.Operations);
             yield return ($"{s.Prefix}_p99_ratio", s.P99Ratio);
+            yield return ($"{s.Prefix}_after_p99_ms", s.AfterP99Ms);
+            yield return ($"{s.Prefix}_after_max_ms", s.AfterMaxMs);
+            yield return ($"{s.Prefix}_after_failed", s.AfterFailed);
+            yield return ($"{s.Prefix}_reference_p99_ms", s.ReferenceP99Ms);
+            yield return ($"{s.Prefix}_p99_ratio_to_reference", s.P99RatioToReference);
         }
     }
 }

@@ -7,19 +7,34 @@ using Switchyard.Samples.Ledger.Workload;
 
 namespace Switchyard.Samples.Ledger.Bench;
 
-/// <summary>Payments latency (the regulatory report left out) of one side: its no-backfill baseline window and the window while its backfill ran.</summary>
-public sealed record ForegroundWindow(LatencySummary Baseline, long BaselineFailed, LatencySummary DuringBackfill, long DuringBackfillFailed);
+/// <summary>
+/// Payments latency (the regulatory report left out) of one side: its no-backfill baseline window, the window while its
+/// backfill ran, a no-backfill window as long as the baseline right after it, and both no-backfill windows together.
+/// </summary>
+public sealed record ForegroundWindow(LatencySummary Baseline, long BaselineFailed, LatencySummary DuringBackfill, long DuringBackfillFailed)
+{
+    public required LatencySummary After { get; init; }
+
+    public required long AfterFailed { get; init; }
+
+    /// <summary>The baseline and after windows together: what the foreground does with no backfill on either side of it.</summary>
+    public required LatencySummary Reference { get; init; }
+}
 
 /// <summary>
 /// The payments workload (app v1 instances, open loop at a fixed rate) against each benchmark ledger: a warm-up window
 /// that is discarded (connections, plans and caches of a fresh workload make its first seconds slow), a baseline window
-/// with no backfill, then the window while that side's backfill runs.
+/// with no backfill, the window while that side's backfill runs, then an after window as long as the baseline. A
+/// throttled backfill runs for minutes while the baseline is seconds long: the after window shows how far the
+/// foreground's own latency moved meanwhile (the ledger grew, autovacuum ran), which a ratio to the baseline alone
+/// charges to the backfill.
 /// </summary>
 public sealed class BackfillForegroundLoad : IBackfillBenchLoad, IAsyncDisposable
 {
     private const string WarmUpPhase = "warmup";
     private const string BaselinePhase = "baseline";
     private const string BackfillPhase = "backfill";
+    private const string AfterPhase = "after";
     private const int AppPoolSize = 64;
 
     private readonly Dictionary<BackfillBenchSide, NpgsqlDataSource> _ledgers;
@@ -76,15 +91,23 @@ public sealed class BackfillForegroundLoad : IBackfillBenchLoad, IAsyncDisposabl
     public async Task AfterAsync(BackfillBenchSide side, CancellationToken ct)
     {
         var (apps, run, publisher) = _running[side];
+        run.MarkPhase(AfterPhase);
+        await Task.Delay(_baselineWindow, ct).ConfigureAwait(false);
         _running.Remove(side);
         var report = await run.StopAsync().ConfigureAwait(false);
         await run.DisposeAsync().ConfigureAwait(false);
         await publisher.DisposeAsync().ConfigureAwait(false);
         await apps.DisposeAsync().ConfigureAwait(false);
         var baseline = report.Between(BaselinePhase, BackfillPhase);
-        var during = report.Between(BackfillPhase);
+        var during = report.Between(BackfillPhase, AfterPhase);
+        var after = report.Between(AfterPhase);
         // Payments only: the regulatory report reads the whole ledger every few seconds and has its own latency.
-        Windows[side] = new ForegroundWindow(baseline.PaymentsLatency, baseline.Failed + baseline.Rejected, during.PaymentsLatency, during.Failed + during.Rejected);
+        Windows[side] = new ForegroundWindow(baseline.PaymentsLatency, baseline.Failed + baseline.Rejected, during.PaymentsLatency, during.Failed + during.Rejected)
+        {
+            After = after.PaymentsLatency,
+            AfterFailed = after.Failed + after.Rejected,
+            Reference = report.Union("no backfill", BaselinePhase, AfterPhase).PaymentsLatency,
+        };
     }
 
     public async ValueTask DisposeAsync()

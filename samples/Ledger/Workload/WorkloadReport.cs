@@ -69,6 +69,16 @@ public sealed class WorkloadReport
         return merged.Stats(errors: null, 0);
     }
 
+    /// <summary>Operations in every phase mark named in <paramref name="phases"/>, taken together even when they are not adjacent.</summary>
+    public PhaseStats Union(string name, params string[] phases)
+    {
+        var segments = _segments.Where(s => phases.Contains(s.Name, StringComparer.Ordinal)).ToList();
+        if (segments.Count == 0)
+            throw new Core.SwitchyardException($"No phase mark named {string.Join(" or ", phases.Select(p => $"'{p}'"))} in this workload run.",
+                $"Phase marks set: {string.Join(", ", _segments.Select(s => s.Name))}.");
+        return PhaseSegment.Merge(name, segments).Stats(errors: null, 0);
+    }
+
     private int IndexOf(string name, int startAt)
     {
         for (var i = startAt; i < _segments.Count; i++)

@@ -6,7 +6,7 @@ namespace Switchyard.IntegrationTests.Bench;
 public sealed class BackfillBenchWithLoadTests(TestDatabase db) : IClassFixture<TestDatabase>
 {
     [Fact]
-    public async Task BenchBackfill_WithLoad_AddsForegroundP99WithAndWithoutEachBackfill()
+    public async Task BenchBackfill_WithLoad_AddsForegroundP99BeforeDuringAndAfterEachBackfill()
     {
         // Given the managed cluster (the bench seeds its own four ledgers)
 
@@ -29,6 +29,14 @@ public sealed class BackfillBenchWithLoadTests(TestDatabase db) : IClassFixture<
             // the traffic ran in each window, and no baseline window lost an operation
             root.GetProperty($"{side}_foreground_operations").GetInt64().ShouldBeGreaterThan(0, side);
             root.GetProperty($"{side}_baseline_failed").GetInt64().ShouldBe(0, side);
+            // and the after window ran too: the reference p99 is over both no-backfill windows, so it lies between theirs
+            root.GetProperty($"{side}_after_failed").GetInt64().ShouldBe(0, side);
+            var before = root.GetProperty($"{side}_baseline_p99_ms").GetDouble();
+            var after = root.GetProperty($"{side}_after_p99_ms").GetDouble();
+            after.ShouldBeGreaterThan(0, side);
+            var reference = root.GetProperty($"{side}_reference_p99_ms").GetDouble();
+            reference.ShouldBeInRange(Math.Min(before, after), Math.Max(before, after), side);
+            root.GetProperty($"{side}_p99_ratio_to_reference").GetDouble().ShouldBe(Math.Round(root.GetProperty($"{side}_p99_ms").GetDouble() / reference, 2), 0.001, side);
         }
         // nothing failed outside the naive UPDATE's window
         root.GetProperty("loop_failed").GetInt64().ShouldBe(0);
