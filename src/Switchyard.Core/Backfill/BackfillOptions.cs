@@ -61,10 +61,6 @@ public sealed record BackfillOptions
     /// <value>The default is 1.</value>
     public int HotLagWindows { get; init; } = 1;
 
-    /// <summary>Sample primary keys reported per unmapped value.</summary>
-    /// <value>The default is 5.</value>
-    public int UnmappedSampleKeys { get; init; } = 5;
-
     /// <summary>Run ANALYZE on the table when the backfill completes, so plans see the filled column.</summary>
     /// <value>The default is true.</value>
     public bool AnalyzeWhenDone { get; init; } = true;

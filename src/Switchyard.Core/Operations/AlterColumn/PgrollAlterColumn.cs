@@ -44,19 +44,22 @@ public sealed record PgrollAlterColumn(QualifiedName On, string Column, string? 
 
     public override IEnumerable<CatalogNeed> Creates => NewName is null ? [] : [new CatalogNeed(On, NewName) { OnlyFromContract = true }];
 
-    public override IEnumerable<CatalogNeed> AddsColumns => Type is null ? [] : [new CatalogNeed(On, AlterColumnShadow.ShadowName(this))];
+    public override IEnumerable<CatalogNeed> AddsColumns => ChangesType ? [new CatalogNeed(On, AlterColumnShadow.ShadowName(this))] : [];
 
     public override void ShapeVersions(VersionedTables tables)
     {
         if (tables.Touch(On) is not { } table) return;
-        if (Type is not null) table.ShadowColumn(Column, AlterColumnShadow.ShadowName(this));
+        if (ChangesType) table.ShadowColumn(Column, AlterColumnShadow.ShadowName(this));
         if (NewName is not null) table.RenameColumn(Column, NewName);
     }
 
-    /// <summary>True when existing rows must change (or be proven) to meet the new definition: <c>up</c> is then required.</summary>
-    /// <summary>A type change proves its shadow against the column (<see cref="ShadowProof"/>).</summary>
-    public override bool ProvesRows => Type is not null;
+    /// <summary>A type change: it runs on a shadow column (<see cref="AlterColumnShadow"/>) rather than in place.</summary>
+    public bool ChangesType => Type is not null;
 
+    /// <summary>A type change, and only it, plans a shadow proof (<see cref="ShadowProof"/>): the same test picks the plan and answers this.</summary>
+    public override bool ProvesRows => ChangesType;
+
+    /// <summary>True when existing rows must change (or be proven) to meet the new definition: <c>up</c> is then required.</summary>
     public bool ChangesData => Type is not null || Nullable == false || Check is not null || UniqueName is not null || References is not null;
 
     public static PgrollAlterColumn Parse(OperationFields f)
@@ -78,7 +81,7 @@ public sealed record PgrollAlterColumn(QualifiedName On, string Column, string? 
 
     public override IEnumerable<PlanStep> Plan(OperationPlanContext context)
     {
-        var steps = Type is not null ? AlterColumnShadow.Plan(this, context) : AlterColumnInPlace.Plan(this, context);
+        var steps = ChangesType ? AlterColumnShadow.Plan(this, context) : AlterColumnInPlace.Plan(this, context);
         foreach (var s in steps) yield return s;
         if (NewName is not null)
             yield return Step(context, MigrationPhase.Contract, $"{On.Name}.{Column}.rename", $"Rename column {On}.{Column} to {NewName} (catalog-only)",

@@ -28,15 +28,8 @@ internal static partial class NormalizationBatchPreparation
         var statements = new BackfillStatements(target, codeIds, null);
         if (target.Unmapped.Action == UnmappedAction.AddToLookup)
         {
-            // Codes first, so the batches find every value in the literal list; one read-only scan, no row locks.
-            var missing = await sql.InTransactionAsync<IReadOnlyList<string>>(async (c, tx, token) =>
-            {
-                await using var cmd = SafeSqlRunner.Command(statements.MissingCodesSql, c, tx, long.MinValue, long.MaxValue);
-                await using var r = await cmd.ExecuteReaderAsync(token).ConfigureAwait(false);
-                var list = new List<string>();
-                while (await r.ReadAsync(token).ConfigureAwait(false)) list.Add(r.GetString(0));
-                return list;
-            }, ct, new TransactionTimeouts(StatementTimeout: sql.Options.ConcurrentStatementTimeout), "find codes missing from the lookup").ConfigureAwait(false);
+            // Codes first, so the batches find every value in the literal list.
+            var missing = await codes.MissingAsync(statements, long.MinValue, long.MaxValue, ct).ConfigureAwait(false);
             var added = await codes.AddMissingAsync(missing, ct).ConfigureAwait(false);
             if (added > 0) warnings.Add($"add_to_lookup: added {added} code(s) to {target.LookupTable}: {string.Join(", ", missing)}");
         }
@@ -50,7 +43,7 @@ internal static partial class NormalizationBatchPreparation
         return new PreparedBatch(statements, warnings, preflight.Unmapped, preflight.EstimatedDistinct)
         {
             ForeignKeyChecks = foreignKeys,
-            Failures = new UnmappedBatchHandler(sql, store, migration, target, statements, p.Options.UnmappedSampleKeys),
+            Failures = new UnmappedBatchHandler(sql, store, migration, target, statements),
         };
     }
 

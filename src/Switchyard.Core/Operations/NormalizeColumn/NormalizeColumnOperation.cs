@@ -106,7 +106,7 @@ public sealed record NormalizeColumnOperation(NormalizationTarget Target) : Unit
     {
         var t = Target;
         if (t.Unmapped.Action == UnmappedAction.MapTo) return;
-        var listing = await UnmappedLegacyValues.ReadAsync(sql, t, t.Codes, SampleKeys, ct).ConfigureAwait(false);
+        var listing = await UnmappedLegacyValues.ReadAsync(sql, t, t.Codes, UnmappedPreflight.SampleKeys, ct).ConfigureAwait(false);
         if (t.Unmapped.Action == UnmappedAction.AddToLookup)
             listing = listing with { Values = [.. listing.Values.Where(v => v.Value is null)], DistinctValues = listing.HasNull ? 1 : 0, Rows = listing.Values.Where(v => v.Value is null).Sum(v => v.Rows) };
         if (listing.Values.Count == 0) return;
@@ -115,6 +115,4 @@ public sealed record NormalizeColumnOperation(NormalizationTarget Target) : Unit
             $"{t.Table}.{t.SourceColumn} has legacy values the policy unmapped: {t.Unmapped} cannot take ({why} in {t.LookupTable}) — {listing}. Nothing was created.",
             UnmappedLegacyValues.Hint(t, listing));
     }
-
-    private const int SampleKeys = 5;
 }

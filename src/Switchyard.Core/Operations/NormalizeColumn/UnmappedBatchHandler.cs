@@ -9,7 +9,7 @@ namespace Switchyard.Core.Operations.NormalizeColumn;
 /// batch again once, since the value was written after the pre-flight; otherwise it stops the run with every
 /// unmapped value of the run's keys, their row counts and sample keys.
 /// </summary>
-internal sealed class UnmappedBatchHandler(SafeSqlRunner sql, BackfillStore store, string migration, NormalizationTarget target, BackfillStatements statements, int sampleKeys)
+internal sealed class UnmappedBatchHandler(SafeSqlRunner sql, BackfillStore store, string migration, NormalizationTarget target, BackfillStatements statements)
     : IBatchFailureHandler
 {
     /// <summary>SQLSTATE of <c>switchyard.backfill_unmapped</c>; only rows whose value maps to no code reach it.</summary>
@@ -40,12 +40,13 @@ internal sealed class UnmappedBatchHandler(SafeSqlRunner sql, BackfillStore stor
     private Task<IReadOnlyList<UnmappedValue>> ValuesAsync(long from, long to, CancellationToken ct) =>
         sql.QueryAsync(statements.UnmappedReportSql,
             r => new UnmappedValue(r.IsDBNull(0) ? "<null>" : r.GetString(0), r.IsDBNull(1) ? "<null>" : r.GetString(1), r.GetInt64(2), r.GetFieldValue<long[]>(3)),
-            ct, from, to, sampleKeys);
+            ct, from, to, UnmappedPreflight.SampleKeys);
 
     private async Task AddMissingCodesAsync(long from, long to, CancellationToken ct)
     {
-        var codes = await sql.QueryAsync(statements.MissingCodesSql, r => r.GetString(0), ct, from, to).ConfigureAwait(false);
-        var added = await new LookupCodes(sql, target).AddMissingAsync(codes, ct).ConfigureAwait(false);
+        var lookup = new LookupCodes(sql, target);
+        var codes = await lookup.MissingAsync(statements, from, to, ct).ConfigureAwait(false);
+        var added = await lookup.AddMissingAsync(codes, ct).ConfigureAwait(false);
         if (added > 0)
             await store.AppendEventAsync(migration, "backfill.codes_added", $"added {added} code(s) to {target.LookupTable}: {string.Join(", ", codes)}", new { codes }, ct).ConfigureAwait(false);
     }

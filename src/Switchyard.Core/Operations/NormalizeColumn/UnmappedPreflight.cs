@@ -23,7 +23,7 @@ public sealed record PreflightReport(double? EstimatedDistinct, UnmappedListing 
 /// </summary>
 public sealed class UnmappedPreflight(SafeSqlRunner sql)
 {
-    /// <summary>Keys listed per unmapped value.</summary>
+    /// <summary>Keys listed per unmapped value, in the pre-flight, the plan's refusal and a batch's report alike.</summary>
     public const int SampleKeys = 5;
 
     public async Task<PreflightReport> RunAsync(NormalizationTarget target, IReadOnlyCollection<string> codes, CancellationToken ct)
