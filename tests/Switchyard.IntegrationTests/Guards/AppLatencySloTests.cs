@@ -174,20 +174,21 @@ public sealed class AppLatencySloTests : IClassFixture<ExpandedLedger>
     }
 
     /// <summary>One instance's 200 operations of <paramref name="ms"/> each, published that many seconds ago.</summary>
-    private Task PublishedAtAsync(int secondsAgo, int ms) => _db.ExecuteAsync($"""
+    private Task PublishedAtAsync(int secondsAgo, int ms) => _db.Runner().ExecuteAsync("""
         INSERT INTO switchyard.compat_latency (instance_id, published_at, operations, samples_us)
-        VALUES ('payments-history', clock_timestamp() - interval '{secondsAgo} seconds', 200, array_fill({ms * 1000}, ARRAY[200]))
-        """);
+        VALUES ('payments-history', clock_timestamp() - make_interval(secs => $1), 200, array_fill($2, ARRAY[200]))
+        """, CancellationToken.None, (double)secondsAgo, ms * 1000);
 
     /// <summary>A journaled migration whose only step started that many seconds ago.</summary>
     private async Task MigrationWithFirstStepAsync(string name, int secondsAgo)
     {
-        await _db.ExecuteAsync($"INSERT INTO switchyard.migrations (name, target_table, spec_checksum) VALUES ('{name}', 'public.transactions', 'test')");
-        await _db.ExecuteAsync($"""
+        await _db.Runner().ExecuteAsync("INSERT INTO switchyard.migrations (name, target_table, spec_checksum) VALUES ($1, 'public.transactions', 'test')",
+            CancellationToken.None, name);
+        await _db.Runner().ExecuteAsync("""
             INSERT INTO switchyard.steps (migration_id, phase, step_key, description, sql, status, started_at)
-            SELECT id, 'expand', 'expand:1', 'a step', 'SELECT 1', 'done', clock_timestamp() - interval '{secondsAgo} seconds'
-            FROM switchyard.migrations WHERE name = '{name}'
-            """);
+            SELECT id, 'expand', 'expand:1', 'a step', 'SELECT 1', 'done', clock_timestamp() - make_interval(secs => $2)
+            FROM switchyard.migrations WHERE name = $1
+            """, CancellationToken.None, name, (double)secondsAgo);
     }
 
     private static void Record(LatencyFeed feed, int ms, List<int> all)
