@@ -206,7 +206,7 @@ public sealed class ValidationScope
 
     /// <summary>Each chunk in its own short transaction (SET LOCAL timeouts, then <paramref name="settings"/>), <see cref="ValidationOptions.Workers"/> at a time; results in chunk order.</summary>
     private async Task<IReadOnlyList<T>> EachAsync<TChunk, T>(IReadOnlyList<TChunk> chunks, string settings, Func<TChunk, string> describe,
-        Func<NpgsqlConnection, NpgsqlTransaction, TChunk, CancellationToken, Task<T>> work, CancellationToken ct)
+        Func<NpgsqlConnection, NpgsqlTransaction, TChunk, CancellationToken, Task<T>> work, CancellationToken ct, params object?[] settingsParameters)
     {
         var results = new T[chunks.Count];
         await Parallel.ForEachAsync(Enumerable.Range(0, chunks.Count), new ParallelOptions { MaxDegreeOfParallelism = Options.Workers, CancellationToken = ct },
@@ -214,7 +214,7 @@ public sealed class ValidationScope
             {
                 results[i] = await Sql.InTransactionAsync(async (c, tx, t) =>
                 {
-                    await ApplySettingsAsync(c, tx, settings, t).ConfigureAwait(false);
+                    await ApplySettingsAsync(c, tx, settings, t, settingsParameters).ConfigureAwait(false);
                     return await work(c, tx, chunks[i], t).ConfigureAwait(false);
                 }, token, description: describe(chunks[i])).ConfigureAwait(false);
             }).ConfigureAwait(false);
@@ -256,11 +256,14 @@ public sealed class ValidationScope
     /// table (without JIT the 5M-row bench pass is ~10% slower; inlining costs more to compile than it saves there).
     /// Index paths are off so the plan cannot turn into a per-row index lookup.
     /// </summary>
-    private string SinglePassSettings => string.Create(CultureInfo.InvariantCulture, $"""
-        SELECT set_config('max_parallel_workers_per_gather', '{Options.Workers - 1}', true),
+    private const string SinglePassSettings = """
+        SELECT set_config('max_parallel_workers_per_gather', $1, true),
                set_config('enable_indexscan', 'off', true), set_config('enable_indexonlyscan', 'off', true), set_config('enable_bitmapscan', 'off', true),
                set_config('jit', 'on', true), set_config('jit_above_cost', '0', true), set_config('jit_optimize_above_cost', '0', true), set_config('jit_inline_above_cost', '-1', true)
-        """);
+        """;
+
+    /// <summary>The parallel workers a one-pass scan may add to its leader, as set_config's text value (bound, never spliced).</summary>
+    internal string ParallelWorkersSetting => (Options.Workers - 1).ToString(CultureInfo.InvariantCulture);
 
     /// <summary>
     /// Runs <paramref name="work"/> over the table given as a range condition on <c>t</c>: once over the whole table
@@ -270,14 +273,14 @@ public sealed class ValidationScope
     {
         if (!SinglePass)
             return (await EachPageChunkAsync(what, (c, tx, chunk, token) => work(c, tx, chunk.Condition("t"), token), ct).ConfigureAwait(false), "page chunks");
-        var one = await EachAsync([0], SinglePassSettings, _ => $"{what} (one parallel pass over {Target.Table})", (c, tx, _, token) => work(c, tx, "true", token), ct).ConfigureAwait(false);
+        var one = await EachAsync([0], SinglePassSettings, _ => $"{what} (one parallel pass over {Target.Table})", (c, tx, _, token) => work(c, tx, "true", token), ct, ParallelWorkersSetting).ConfigureAwait(false);
         return (one, "parallel pass");
     }
 
-    /// <summary>Runs a <c>SELECT set_config(…, true)</c> statement: planner and JIT settings for the rest of the transaction only.</summary>
-    internal static async Task ApplySettingsAsync(NpgsqlConnection c, NpgsqlTransaction tx, string settings, CancellationToken ct)
+    /// <summary>Runs a <c>SELECT set_config(…, true)</c> statement: planner and JIT settings for the rest of the transaction only; values are bound.</summary>
+    internal static async Task ApplySettingsAsync(NpgsqlConnection c, NpgsqlTransaction tx, string settings, CancellationToken ct, params object?[] parameters)
     {
-        await using var cmd = SafeSqlRunner.Command(settings, c, tx);
+        await using var cmd = SafeSqlRunner.Command(settings, c, tx, parameters);
         await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
     }
 
@@ -300,8 +303,8 @@ public sealed class ValidationScope
     public async Task<List<long>> SampleKeysAsync(NpgsqlConnection c, NpgsqlTransaction tx, string from, string range, string condition, CancellationToken ct, params object?[] parameters)
     {
         if (Options.SampleKeys == 0) return [];
-        var sql = $"SELECT t.{Key} FROM {from} WHERE {range} AND ({condition}) ORDER BY 1 LIMIT {Options.SampleKeys.ToString(CultureInfo.InvariantCulture)}";
-        return await ReadAllAsync(c, tx, sql, r => Convert.ToInt64(r.GetValue(0), CultureInfo.InvariantCulture), ct, parameters).ConfigureAwait(false);
+        var sql = $"SELECT t.{Key} FROM {from} WHERE {range} AND ({condition}) ORDER BY 1 LIMIT ${parameters.Length + 1}";
+        return await ReadAllAsync(c, tx, sql, r => Convert.ToInt64(r.GetValue(0), CultureInfo.InvariantCulture), ct, [.. parameters, Options.SampleKeys]).ConfigureAwait(false);
     }
 
     /// <summary>The first <see cref="ValidationOptions.SampleKeys"/> keys in order, as text.</summary>

@@ -40,9 +40,11 @@ public class TestDatabase : IAsyncLifetime
         await cmd.ExecuteNonQueryAsync();
     }
 
-    public async Task<T?> ScalarAsync<T>(string sql)
+    /// <summary>One value; <paramref name="parameters"/> bind as $1, $2, …</summary>
+    public async Task<T?> ScalarAsync<T>(string sql, params object[] parameters)
     {
         await using var cmd = DataSource.CreateCommand(sql);
+        foreach (var p in parameters) cmd.Parameters.Add(new NpgsqlParameter { Value = p });
         var value = await cmd.ExecuteScalarAsync();
         return value is null or DBNull ? default : (T)value;
     }

@@ -32,10 +32,10 @@ internal static class PairIndexMismatch
             // The count reads the heap in one parallel sequential scan, never an index-only scan: the planner costs
             // those with pg_class.relallvisible, which is stale between vacuums. Measured on the 5M-row bench after
             // updating every tenth row: the planner's index-only count took 1.1 s against 0.26 s for the heap.
-            await ValidationScope.ApplySettingsAsync(c, tx, $"""
+            await ValidationScope.ApplySettingsAsync(c, tx, """
                 SELECT set_config('enable_seqscan', 'on', true), set_config('enable_indexscan', 'off', true), set_config('enable_indexonlyscan', 'off', true),
-                       set_config('max_parallel_workers_per_gather', '{(scope.Options.Workers - 1).ToString(CultureInfo.InvariantCulture)}', true)
-                """, token).ConfigureAwait(false);
+                       set_config('max_parallel_workers_per_gather', $1, true)
+                """, token, scope.ParallelWorkersSetting).ConfigureAwait(false);
             var compared = (await ValidationScope.ReadAllAsync(c, tx, $"SELECT count(*) FROM {scope.Table} t WHERE {scope.BothSet}", r => r.GetInt64(0), token).ConfigureAwait(false))[0];
             var findings = new RangeFindings(compared, 0, [], []);
 
@@ -70,9 +70,9 @@ internal static class PairIndexMismatch
                     WHERE ({order}) > ({previous}) AND {both}
                     ORDER BY {order} LIMIT 1) n
             )
-            SELECT legacy::text, state::text FROM pairs LIMIT {(scope.Options.PairIndexMaxPairs + 1L).ToString(CultureInfo.InvariantCulture)}
+            SELECT legacy::text, state::text FROM pairs LIMIT $1
             """;
-        return await ValidationScope.ReadAllAsync(c, tx, sql, r => new Suspect(r.GetString(0), r.GetString(1), 0), ct).ConfigureAwait(false);
+        return await ValidationScope.ReadAllAsync(c, tx, sql, r => new Suspect(r.GetString(0), r.GetString(1), 0), ct, scope.Options.PairIndexMaxPairs + 1L).ConfigureAwait(false);
     }
 
     /// <summary>Rows with one pair ($1 legacy value, $2 id, both as text): equality on the columns' own types, so the pair index answers it.</summary>

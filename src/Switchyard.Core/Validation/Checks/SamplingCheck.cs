@@ -25,12 +25,12 @@ public sealed class SamplingCheck : IValidationCheck
         var sql = $"""
             SELECT count(*) AS sampled,
                    count(*) FILTER (WHERE l.{scope.LookupCode} IS DISTINCT FROM {scope.ExpectedCode(scope.LegacyValue)}) AS failures,
-                   (array_agg(t.{scope.Key} ORDER BY t.{scope.Key}) FILTER (WHERE l.{scope.LookupCode} IS DISTINCT FROM {scope.ExpectedCode(scope.LegacyValue)}))[1:{scope.Options.SampleKeys.ToString(CultureInfo.InvariantCulture)}]::bigint[]
-            FROM {scope.LegacyFrom($"TABLESAMPLE SYSTEM ({p})")}
+                   (array_agg(t.{scope.Key} ORDER BY t.{scope.Key}) FILTER (WHERE l.{scope.LookupCode} IS DISTINCT FROM {scope.ExpectedCode(scope.LegacyValue)}))[1:$2]::bigint[]
+            FROM {scope.LegacyFrom("TABLESAMPLE SYSTEM ($1)")}
             LEFT JOIN {scope.Lookup} l ON l.{scope.LookupId} = t.{scope.State}
             {scope.ExpectedJoins(scope.LegacyValue)}
             """;
-        var row = (await scope.Sql.QueryAsync(sql, r => (Sampled: r.GetInt64(0), Failures: r.GetInt64(1), Keys: r.IsDBNull(2) ? [] : r.GetFieldValue<long[]>(2)), ct).ConfigureAwait(false))[0];
+        var row = (await scope.Sql.QueryAsync(sql, r => (Sampled: r.GetInt64(0), Failures: r.GetInt64(1), Keys: r.IsDBNull(2) ? [] : r.GetFieldValue<long[]>(2)), ct, (float)percent, scope.Options.SampleKeys).ConfigureAwait(false))[0];
         var detail = $"sample of {row.Sampled} rows (TABLESAMPLE SYSTEM {p}% of ~{scope.Facts.EstimatedRows:0} rows): {row.Failures} differ";
         return CheckResult.Of(Name, row.Sampled, row.Failures, scope.Options.ThresholdFor(Name), scope.FirstKeys(row.Keys), watch.Elapsed, detail)
             with { Findings = [new CheckFinding("sample", row.Sampled, row.Failures, $"SYSTEM {p}%")] };
