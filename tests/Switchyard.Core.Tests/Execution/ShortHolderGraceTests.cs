@@ -31,4 +31,10 @@ public sealed class ShortHolderGraceTests
     [Fact]
     public void ZeroGrace_WaitsForEveryHolder() =>
         SafeSqlRunner.MayHoldLong(Holder("active", 0), TimeSpan.Zero).ShouldBeTrue();
+
+    [Fact]
+    public void MayHoldLong_DefaultGraceAndAReportFortyMillisecondsIntoItsScan_IsWaitedFor() =>
+        // Given the default options, When a statement has run 40 ms, Then the gate waits for it outside the lock queue
+        // (at the old 100 ms default a 300 ms report passed for short and the DDL queued behind it until lock_timeout)
+        SafeSqlRunner.MayHoldLong(Holder("active", 0.04), new SafeSqlOptions().ShortHolderGrace).ShouldBeTrue();
 }

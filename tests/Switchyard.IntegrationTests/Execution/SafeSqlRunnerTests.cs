@@ -86,8 +86,7 @@ public sealed class SafeSqlRunnerTests : IClassFixture<LedgerDatabase>
         var holderPid = holder.ProcessID;
         await using var running = new NpgsqlCommand("SELECT pg_sleep(2) FROM transactions LIMIT 1", holder);
         var holding = running.ExecuteScalarAsync();
-        while (await _db.ScalarAsync<long>($"SELECT count(*) FROM pg_locks WHERE pid = {holderPid} AND relation = 'transactions'::regclass AND granted") == 0)
-            await Task.Delay(10);
+        await WaitUntilHoldingTransactionsAsync(holderPid);
 
         // When the DDL runs with the given grace and a lock_timeout longer than the statement
         var runner = _db.Runner(new SafeSqlOptions { LockTimeout = TimeSpan.FromSeconds(20), ShortHolderGrace = TimeSpan.FromMilliseconds(graceMs) });
@@ -100,6 +99,36 @@ public sealed class SafeSqlRunnerTests : IClassFixture<LedgerDatabase>
         outcome.Attempts.ShouldBe(1);
         (await _db.ScalarAsync<long>("SELECT count(*) FROM pg_attribute WHERE attrelid = 'transactions'::regclass AND attname = 'grace_probe'")).ShouldBe(1);
         await _db.ExecuteAsync("ALTER TABLE transactions DROP COLUMN grace_probe");
+    }
+
+    [Fact]
+    public async Task Ddl_DefaultOptions_WaitsOutsideTheQueueForAStatementRunningPastTheGrace()
+    {
+        // Given a report-like statement on transactions that has been running for at least 40 ms (it runs about 2 s)
+        await using var holderSource = _db.NewDataSource("test-young-report");
+        await using var holder = await holderSource.OpenConnectionAsync();
+        var holderPid = holder.ProcessID;
+        await using var running = new NpgsqlCommand("SELECT pg_sleep(2) FROM transactions LIMIT 1", holder);
+        var holding = running.ExecuteScalarAsync();
+        await WaitUntilHoldingTransactionsAsync(holderPid);
+        await Task.Delay(40);
+
+        // When a DDL runs with the default options (a lock_timeout far shorter than the report)
+        var outcome = await _db.Runner(new SafeSqlOptions()).ExecuteDdlAsync(DdlStatement.On(Transactions, LockMode.AccessExclusive,
+            "ALTER TABLE transactions ADD COLUMN young_report_probe int"), CancellationToken.None);
+        await holding;
+
+        // Then it waited outside the queue for the report instead of queueing behind it (and every payment behind itself)
+        // until lock_timeout, and got its lock on the first attempt
+        outcome.HoldersWaitedFor.Any(h => h.Pid == holderPid).ShouldBeTrue();
+        outcome.Attempts.ShouldBe(1);
+        await _db.ExecuteAsync("ALTER TABLE transactions DROP COLUMN young_report_probe");
+    }
+
+    private async Task WaitUntilHoldingTransactionsAsync(int pid)
+    {
+        while (await _db.ScalarAsync<long>("SELECT count(*) FROM pg_locks WHERE pid = $1 AND relation = 'transactions'::regclass AND granted", pid) == 0)
+            await Task.Delay(10);
     }
 
     [Fact]
