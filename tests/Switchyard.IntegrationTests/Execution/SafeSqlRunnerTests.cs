@@ -81,18 +81,14 @@ public sealed class SafeSqlRunnerTests : IClassFixture<LedgerDatabase>
     public async Task Ddl_QueuesBehindAYoungRunningStatement_UnlessTheGraceIsZero(int graceMs, bool waitsOutside)
     {
         // Given a statement that is running (not idle) on transactions, holding ACCESS SHARE for about 2 s
-        await using var holderSource = _db.NewDataSource("test-running-holder");
-        await using var holder = await holderSource.OpenConnectionAsync();
-        var holderPid = holder.ProcessID;
-        await using var running = new NpgsqlCommand("SELECT pg_sleep(2) FROM transactions LIMIT 1", holder);
-        var holding = running.ExecuteScalarAsync();
-        await WaitUntilHoldingTransactionsAsync(holderPid);
+        await using var holder = await RunningHolder.StartAsync(_db, "test-running-holder");
+        var holderPid = holder.Pid;
 
         // When the DDL runs with the given grace and a lock_timeout longer than the statement
         var runner = _db.Runner(new SafeSqlOptions { LockTimeout = TimeSpan.FromSeconds(20), ShortHolderGrace = TimeSpan.FromMilliseconds(graceMs) });
         var outcome = await runner.ExecuteDdlAsync(DdlStatement.On(Transactions, LockMode.AccessExclusive,
             "ALTER TABLE transactions ADD COLUMN grace_probe int"), CancellationToken.None);
-        await holding;
+        await holder.Holding;
 
         // Then with a grace it queued behind the young statement instead of waiting outside; without one it waited outside
         outcome.HoldersWaitedFor.Any(h => h.Pid == holderPid).ShouldBe(waitsOutside);
@@ -105,18 +101,14 @@ public sealed class SafeSqlRunnerTests : IClassFixture<LedgerDatabase>
     public async Task Ddl_DefaultOptions_WaitsOutsideTheQueueForAStatementRunningPastTheGrace()
     {
         // Given a report-like statement on transactions that has been running for at least 40 ms (it runs about 2 s)
-        await using var holderSource = _db.NewDataSource("test-young-report");
-        await using var holder = await holderSource.OpenConnectionAsync();
-        var holderPid = holder.ProcessID;
-        await using var running = new NpgsqlCommand("SELECT pg_sleep(2) FROM transactions LIMIT 1", holder);
-        var holding = running.ExecuteScalarAsync();
-        await WaitUntilHoldingTransactionsAsync(holderPid);
+        await using var holder = await RunningHolder.StartAsync(_db, "test-young-report");
+        var holderPid = holder.Pid;
         await Task.Delay(40);
 
         // When a DDL runs with the default options (a lock_timeout far shorter than the report)
         var outcome = await _db.Runner(new SafeSqlOptions()).ExecuteDdlAsync(DdlStatement.On(Transactions, LockMode.AccessExclusive,
             "ALTER TABLE transactions ADD COLUMN young_report_probe int"), CancellationToken.None);
-        await holding;
+        await holder.Holding;
 
         // Then it waited outside the queue for the report instead of queueing behind it (and every payment behind itself)
         // until lock_timeout, and got its lock on the first attempt
@@ -125,10 +117,34 @@ public sealed class SafeSqlRunnerTests : IClassFixture<LedgerDatabase>
         await _db.ExecuteAsync("ALTER TABLE transactions DROP COLUMN young_report_probe");
     }
 
-    private async Task WaitUntilHoldingTransactionsAsync(int pid)
+    /// <summary>A session running a 2 s statement on transactions (ACCESS SHARE held), started once it holds the lock.</summary>
+    private sealed class RunningHolder : IAsyncDisposable
     {
-        while (await _db.ScalarAsync<long>("SELECT count(*) FROM pg_locks WHERE pid = $1 AND relation = 'transactions'::regclass AND granted", pid) == 0)
-            await Task.Delay(10);
+        private NpgsqlDataSource _source = null!;
+        private NpgsqlConnection _connection = null!;
+        private NpgsqlCommand _command = null!;
+
+        public int Pid => _connection.ProcessID;
+
+        public Task<object?> Holding { get; private set; } = null!;
+
+        public static async Task<RunningHolder> StartAsync(TestDatabase db, string applicationName)
+        {
+            var holder = new RunningHolder { _source = db.NewDataSource(applicationName) };
+            holder._connection = await holder._source.OpenConnectionAsync();
+            holder._command = new NpgsqlCommand("SELECT pg_sleep(2) FROM transactions LIMIT 1", holder._connection);
+            holder.Holding = holder._command.ExecuteScalarAsync();
+            while (await db.ScalarAsync<long>("SELECT count(*) FROM pg_locks WHERE pid = $1 AND relation = 'transactions'::regclass AND granted", holder.Pid) == 0)
+                await Task.Delay(10);
+            return holder;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _command.DisposeAsync();
+            await _connection.DisposeAsync();
+            await _source.DisposeAsync();
+        }
     }
 
     [Fact]
