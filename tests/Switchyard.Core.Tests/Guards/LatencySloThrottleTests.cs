@@ -60,21 +60,4 @@ public sealed class LatencySloThrottleTests
         // And the next interval starts empty
         feed.Drain().Operations.ShouldBe(0);
     }
-
-    [Fact]
-    public async Task TargetBatchTime_RateLimitedWithDefaults_DoesNotShrinkBatchesBelowTheBackfillsOwnTarget()
-    {
-        // Given a controller with default options that limits the rate at its first sample
-        var time = new ManualTime();
-        time.Advance(TimeSpan.FromSeconds(1));
-        var slo = new LatencySloThrottle(new SlowForeground(), new LatencySloOptions { StartRowsPerSecond = null, ConfirmSamplesOver = 1 }, journal: null, time);
-
-        // When the first batch asks
-        await slo.BeforeBatchAsync(Worker(0, 0), CancellationToken.None);
-
-        // Then the rate is limited, and the batches it advises are no shorter than the backfill's own: the same rows/s as
-        // many short commits cost payments more than as fewer batches of the usual size
-        slo.Last.ShouldNotBeNull().State.ShouldBe(SloState.Limited);
-        slo.TargetBatchTime.ShouldNotBeNull().ShouldBeGreaterThanOrEqualTo(new BackfillOptions().TargetBatchTime);
-    }
 }

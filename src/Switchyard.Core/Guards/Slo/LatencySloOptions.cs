@@ -83,13 +83,9 @@ public sealed record LatencySloOptions
     /// <value>The default is 1,000 (about 3 s of payments at 300 ops/s). The canary's 5 probes a sample never fill a window with that many: the budget is the application feed's.</value>
     public long ErrorBudgetMinOperations { get; init; } = 1_000;
 
-    /// <summary>The batch time batches aim at while the rate is limited (the lower of this and the backfill's own target).</summary>
-    /// <value>
-    /// The default is 200 ms, the backfill's own target. At 25 ms the same rows/s came as up to 22 commits a second, each
-    /// with its WAL flush and progress row. In single demo runs on 2 cores, the Backfill phase's authorization p99 was
-    /// 16.0-21.9 ms that way, against 14.2-15.7 ms with 200 ms batches at a similar rate, with or without the controller.
-    /// </value>
-    public TimeSpan LimitedBatchTime { get; init; } = TimeSpan.FromMilliseconds(200);
+    /// <summary>The batch time batches aim at while the rate is limited (instead of the backfill's own target).</summary>
+    /// <value>The default is 25 ms.</value>
+    public TimeSpan LimitedBatchTime { get; init; } = TimeSpan.FromMilliseconds(25);
 
     /// <summary>Additive increase per sample under the SLO, at least.</summary>
     /// <value>The default is 500 rows/s.</value>

@@ -62,8 +62,8 @@ public sealed partial class LatencySloThrottle : IBackfillThrottle, IBatchTimeAd
     public SloDecision? Last { get; private set; }
 
     /// <summary>
-    /// While the rate is limited or paused, batches aim at <see cref="LatencySloOptions.LimitedBatchTime"/> (the backfill
-    /// takes the lowest batch time any throttle advises).
+    /// While the rate is limited or paused, batches aim at <see cref="LatencySloOptions.LimitedBatchTime"/>: the same rows/s
+    /// in shorter bursts, so a payment that arrives during one waits behind less work (and less WAL to flush before its commit).
     /// </summary>
     public TimeSpan? TargetBatchTime => Last is { State: not SloState.Unlimited } ? _options.LimitedBatchTime : null;
 
