@@ -118,22 +118,18 @@ public sealed class SafeSqlRunnerTests : IClassFixture<LedgerDatabase>
     }
 
     /// <summary>A session running a 2 s statement on transactions (ACCESS SHARE held), started once it holds the lock.</summary>
-    private sealed class RunningHolder : IAsyncDisposable
+    private sealed class RunningHolder(NpgsqlDataSource source, NpgsqlConnection connection, NpgsqlCommand command, Task<object?> holding) : IAsyncDisposable
     {
-        private NpgsqlDataSource _source = null!;
-        private NpgsqlConnection _connection = null!;
-        private NpgsqlCommand _command = null!;
+        public int Pid => connection.ProcessID;
 
-        public int Pid => _connection.ProcessID;
-
-        public Task<object?> Holding { get; private set; } = null!;
+        public Task<object?> Holding => holding;
 
         public static async Task<RunningHolder> StartAsync(TestDatabase db, string applicationName)
         {
-            var holder = new RunningHolder { _source = db.NewDataSource(applicationName) };
-            holder._connection = await holder._source.OpenConnectionAsync();
-            holder._command = new NpgsqlCommand("SELECT pg_sleep(2) FROM transactions LIMIT 1", holder._connection);
-            holder.Holding = holder._command.ExecuteScalarAsync();
+            var source = db.NewDataSource(applicationName);
+            var connection = await source.OpenConnectionAsync();
+            var command = new NpgsqlCommand("SELECT pg_sleep(2) FROM transactions LIMIT 1", connection);
+            var holder = new RunningHolder(source, connection, command, command.ExecuteScalarAsync());
             while (await db.ScalarAsync<long>("SELECT count(*) FROM pg_locks WHERE pid = $1 AND relation = 'transactions'::regclass AND granted", holder.Pid) == 0)
                 await Task.Delay(10);
             return holder;
@@ -141,9 +137,9 @@ public sealed class SafeSqlRunnerTests : IClassFixture<LedgerDatabase>
 
         public async ValueTask DisposeAsync()
         {
-            await _command.DisposeAsync();
-            await _connection.DisposeAsync();
-            await _source.DisposeAsync();
+            await command.DisposeAsync();
+            await connection.DisposeAsync();
+            await source.DisposeAsync();
         }
     }
 
@@ -194,6 +190,27 @@ public sealed class SafeSqlRunnerTests : IClassFixture<LedgerDatabase>
         outcome.Attempts.ShouldBe(1);
         (await _db.ScalarAsync<bool>("SELECT indisvalid FROM pg_index WHERE indexrelid = 'runner_probe_idx'::regclass")).ShouldBeTrue();
         await _db.ExecuteAsync("DROP INDEX runner_probe_idx");
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Ddl_ParallelMaintenanceWorkersSet_RunsTheStatementWithItAndLeavesThePoolWithTheServerSetting(bool concurrently)
+    {
+        // Given a runner whose index builds may add no parallel worker
+        var runner = _db.Runner(new SafeSqlOptions { ParallelMaintenanceWorkers = 0 });
+        var server = await _db.ScalarAsync<string>("SELECT current_setting('max_parallel_maintenance_workers')");
+        var probe = concurrently ? "maintenance_probe_bare" : "maintenance_probe_in_transaction";
+
+        // When a DDL statement, outside a transaction or in one, records the setting it runs under
+        await runner.ExecuteDdlAsync(new DdlStatement(
+            $"CREATE TABLE {probe} AS SELECT current_setting('max_parallel_maintenance_workers') AS workers", [], Concurrently: concurrently), CancellationToken.None);
+
+        // Then it ran with none, and the runner's next session has the server's setting again
+        (await _db.ScalarAsync<string>($"SELECT workers FROM {probe}")).ShouldBe("0");
+        server.ShouldNotBe("0");
+        (await runner.ScalarAsync<string>("SELECT current_setting('max_parallel_maintenance_workers')", CancellationToken.None)).ShouldBe(server);
+        await _db.ExecuteAsync($"DROP TABLE {probe}");
     }
 
     [Fact]
