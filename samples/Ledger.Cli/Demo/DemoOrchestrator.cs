@@ -82,7 +82,8 @@ internal sealed partial class DemoOrchestrator
         var seededBefore = await LedgerInvariantsReader.ReadAsync(demoDb, seededMaxId, ct).ConfigureAwait(false);
         var totalBefore = await LedgerInvariantsReader.ReadAsync(demoDb, ct).ConfigureAwait(false);
         _log($"seeded in {seed.TotalElapsed.TotalSeconds:F1} s; invariants before: {seededBefore}");
-        _result.BackfillRateOption = await BackfillRateArgumentsAsync(ct).ConfigureAwait(false) is { Count: > 0 } rateArgs ? string.Join(' ', rateArgs) : "";
+        _migrator = await MigratorFeatures.ReadAsync(_options.MigratorPath, ct).ConfigureAwait(false);
+        _result.BackfillRateOption = string.Join(' ', _migrator.BackfillRate(_options.Rows, _options.BackfillTime));
 
         // 3. Traffic: the whole fleet is app v1 until v2 deploys. Its pools open before the clock starts (as `workload run`
         // does): the baseline is what the SLO multiplies, so it must not measure connection setup. v2's pool opens here too
@@ -186,7 +187,7 @@ internal sealed partial class DemoOrchestrator
         backfillRates["backfill"] = rate.Value;
 
         Mark("validate", "FK VALIDATE, index CONCURRENTLY, NOT NULL via CHECK; validation suite");
-        if (!await ApplyAsync("validate", migration.Args(conn, "--to", "validate"), ct).ConfigureAwait(false)) return false;
+        if (!await ApplyAsync("validate", migration.Args(conn, ["--to", "validate", .. _migrator!.SingleProcessStatements]), ct).ConfigureAwait(false)) return false;
         await ValidateAsync(demoDb, MigrationShape.Validated, ct).ConfigureAwait(false);
         await Task.Delay(_options.PhaseTime, ct).ConfigureAwait(false);
 
@@ -227,9 +228,8 @@ internal sealed partial class DemoOrchestrator
     private async Task<double?> BackfillAsync(NpgsqlDataSource demoDb, NpgsqlDataSource standbyDb, CancellationToken ct)
     {
         var args = new List<string>(_options.Migration.Args(_connection, "--to", "backfill"));
-        args.AddRange(await BackfillRateArgumentsAsync(ct).ConfigureAwait(false));
-        // The guards watch the standby's replay through a heartbeat when apply is told where it is.
-        if (_supportsStandbyOption) args.AddRange(["--standby", $"{_options.StandbyName}={_standbyConnection}"]);
+        args.AddRange(_migrator!.BackfillRate(_options.Rows, _options.BackfillTime));
+        args.AddRange(_migrator.Standby(_options.StandbyName, _standbyConnection));
         var start = await _sampler!.ReadProgressAsync(ct).ConfigureAwait(false);
         _sampler.TrackProgress = true;
         var watch = Stopwatch.StartNew();
@@ -322,20 +322,6 @@ internal sealed partial class DemoOrchestrator
     private static double RowsShare(BackfillProgress progress) =>
         progress.RowsEstimated > 0 ? Math.Min(1, (double)progress.RowsDone / progress.RowsEstimated) : progress.Fraction;
 
-    /// <summary>The backfill's rows/s limit when this build of apply offers one, sized so the backfill lasts about BackfillTime.</summary>
-    private async Task<IReadOnlyList<string>> BackfillRateArgumentsAsync(CancellationToken ct)
-    {
-        using var help = MigratorProcess.Start(_options.MigratorPath, ["apply", "--help"]);
-        await help.WaitAsync(ct).ConfigureAwait(false);
-        var perSecond = Math.Max(100, (long)(_options.Rows / _options.BackfillTime.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-        _supportsStandbyOption = help.Output.Contains("--standby", StringComparison.Ordinal);
-        if (help.Output.Contains("--max-rows-per-second", StringComparison.Ordinal)) return ["--max-rows-per-second", perSecond];
-        if (help.Output.Contains("--rows-per-second", StringComparison.Ordinal)) return ["--rows-per-second", perSecond];
-        // No rate limit in this build: smaller batches stretch the backfill (and each is one short transaction).
-        if (help.Output.Contains("--batch-size", StringComparison.Ordinal)) return ["--batch-size", "500"];
-        return [];
-    }
-
     private async Task<bool> CutoverAsync(string phase, string reads, int percent, string writes, CancellationToken ct) =>
         await ApplyAsync(phase, ["cutover", "-c", _connection, "-m", _options.Migration.Name, "--reads", reads, "--percent", percent.ToString(CultureInfo.InvariantCulture), "--writes", writes], ct).ConfigureAwait(false);
 
@@ -369,7 +355,7 @@ internal sealed partial class DemoOrchestrator
     }
 
     private readonly Dictionary<string, string> _notes = new(StringComparer.Ordinal);
-    private bool _supportsStandbyOption;
+    private MigratorFeatures? _migrator;
 
     private void Fault(string fault, string detail)
     {

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using System.CommandLine;
 using System.Globalization;
 using Switchyard.Cli.Options;
@@ -33,11 +34,14 @@ internal static class ApplyPlugins
     public static readonly Option<LatencySource> LatencySourceOption = CliOptions.Enum("--latency-source",
         "Which p99 the SLO holds: auto (the apps' Switchyard.Compat latency feed when they publish one, else the canary probe), app, or canary.", LatencySource.Auto);
 
+    public static readonly Option<int?> ParallelWorkers = CliOptions.OptionalNumber("--parallel-workers",
+        "PostgreSQL parallel workers each of Switchyard's own heavy statements may add beside the application: the validation gate's scans and index builds. 0 keeps each to one process (one core). Default: 1 for the gate, the server's max_parallel_maintenance_workers for index builds.", 0, 64, "0");
+
     public static readonly Option<int> MetricsPort = CliOptions.Number("--metrics-port", "Serve Prometheus metrics on 127.0.0.1:PORT while running (0 = off).", 0, 0, 65535, "9187");
 
     public static void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Workers, MaxRowsPerSecond, Standbys, NoGuards, LatencySlo, LatencySourceOption, MetricsPort }) command.Options.Add(option);
+        foreach (var option in new Option[] { Workers, MaxRowsPerSecond, Standbys, NoGuards, LatencySlo, LatencySourceOption, ParallelWorkers, MetricsPort }) command.Options.Add(option);
     }
 
     /// <summary>Builds the engine with every plug-in; dispose the result to stop the guards and the metrics endpoint.</summary>
@@ -70,8 +74,12 @@ internal static class ApplyPlugins
         }
         var options = new BackfillOptions { Workers = parse.GetValue(Workers), InitialBatchKeys = Math.Max(1, initialBatchKeys) };
         var backfill = new BackfillRunnerPhase(options, throttles, new BackfillProgressPrinter(slo, shard is null ? "" : $"[{shard.Name}] "), ctx.LoggerFactory);
-        var gate = new ValidationSuiteGate(ReconciliationSettings.For(spec), ValidationOptions.For(spec));
-        return new PluggedEngine(new MigrationEngine(sql, backfill, gate), resources);
+        var parallel = parse.GetValue(ParallelWorkers);
+        var validation = ValidationOptions.For(spec);
+        var gate = new ValidationSuiteGate(ReconciliationSettings.For(spec), parallel is { } n ? validation with { Workers = n + 1 } : validation);
+        var engineSql = parallel is null ? sql
+            : new SafeSqlRunner(sql.DataSource, sql.Options with { ParallelMaintenanceWorkers = parallel }, ctx.LoggerFactory.CreateLogger<SafeSqlRunner>());
+        return new PluggedEngine(new MigrationEngine(engineSql, backfill, gate), resources);
     }
 
     /// <summary>The latency-SLO controller on the chosen foreground latency, or null when turned off (--latency-slo off, --no-guards).</summary>

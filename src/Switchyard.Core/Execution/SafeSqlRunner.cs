@@ -46,18 +46,19 @@ public sealed partial class SafeSqlRunner
                 attempts++;
                 await using var connection = await DataSource.OpenConnectionAsync(token).ConfigureAwait(false);
                 if (attempts > 1 && statement.RepairBeforeRetry is { } repair)
-                    await RunBareAsync(connection, repair, Options.ConcurrentStatementTimeout, Options.ConcurrentStatementTimeout, token).ConfigureAwait(false);
+                    await RunBareAsync(connection, repair, Options.ConcurrentStatementTimeout, Options.ConcurrentStatementTimeout, null, token).ConfigureAwait(false);
                 var gate = await WaitForConflictingHoldersAsync(connection, statement, holdersSeen, token).ConfigureAwait(false);
                 waited += gate.Waited;
                 if (statement.Concurrently)
                 {
                     // CONCURRENTLY cannot run in a transaction block. Its lock (SHARE UPDATE EXCLUSIVE) does not block
                     // reads or writes, so it may wait as long as the build itself may run.
-                    await RunBareAsync(connection, statement.Sql, Options.ConcurrentStatementTimeout, Options.ConcurrentStatementTimeout, token).ConfigureAwait(false);
+                    await RunBareAsync(connection, statement.Sql, Options.ConcurrentStatementTimeout, Options.ConcurrentStatementTimeout, Options.ParallelMaintenanceWorkers, token).ConfigureAwait(false);
                     return;
                 }
                 await using var tx = await connection.BeginTransactionAsync(token).ConfigureAwait(false);
                 await SetLocalTimeoutsAsync(connection, tx, gate.QueueLockTimeout ?? Options.LockTimeout, Options.StatementTimeout, token).ConfigureAwait(false);
+                if (Options.ParallelMaintenanceWorkers is { } workers) await SetMaintenanceWorkersAsync(connection, tx, workers, token).ConfigureAwait(false);
                 await using (var cmd = Command(statement.Sql, connection, tx, [.. statement.Parameters ?? []]))
                     await cmd.ExecuteNonQueryAsync(token).ConfigureAwait(false);
                 foreach (var next in statement.FollowedBy ?? [])
@@ -174,10 +175,20 @@ public sealed partial class SafeSqlRunner
         await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
     }
 
+    /// <summary>Sets <c>max_parallel_maintenance_workers</c> for the transaction (with <paramref name="tx"/>) or the session (without), as a bound value.</summary>
+    private static async Task SetMaintenanceWorkersAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, int workers, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand("SELECT set_config('max_parallel_maintenance_workers', $1, $2)", connection, tx);
+        cmd.Parameters.AddWithValue(workers.ToString(CultureInfo.InvariantCulture));
+        cmd.Parameters.AddWithValue(tx is not null);
+        await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+    }
+
     private static string Millis(TimeSpan t) => ((long)Math.Ceiling(t.TotalMilliseconds)).ToString(CultureInfo.InvariantCulture) + "ms";
 
-    private static async Task RunBareAsync(NpgsqlConnection connection, string sql, TimeSpan lockTimeout, TimeSpan statementTimeout, CancellationToken ct)
+    private static async Task RunBareAsync(NpgsqlConnection connection, string sql, TimeSpan lockTimeout, TimeSpan statementTimeout, int? maintenanceWorkers, CancellationToken ct)
     {
+        if (maintenanceWorkers is { } workers) await SetMaintenanceWorkersAsync(connection, null, workers, ct).ConfigureAwait(false);
         await using (var set = new NpgsqlCommand("SELECT set_config('lock_timeout', $1, false), set_config('statement_timeout', $2, false)", connection))
         {
             set.Parameters.AddWithValue(Millis(lockTimeout));
@@ -193,7 +204,8 @@ public sealed partial class SafeSqlRunner
         {
             if (connection.State == System.Data.ConnectionState.Open)
             {
-                await using var reset = new NpgsqlCommand("RESET lock_timeout; RESET statement_timeout", connection);
+                // A pooled connection goes back as it came: the session settings above must not outlive this statement.
+                await using var reset = new NpgsqlCommand("RESET lock_timeout; RESET statement_timeout; RESET max_parallel_maintenance_workers", connection);
                 await reset.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
             }
         }

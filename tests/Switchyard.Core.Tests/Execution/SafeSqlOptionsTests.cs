@@ -1,0 +1,29 @@
+using Switchyard.Core.Execution;
+
+namespace Switchyard.Core.Tests.Execution;
+
+public sealed class SafeSqlOptionsTests
+{
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(65)]
+    public void Validate_ParallelMaintenanceWorkersOutOfRange_ThrowsNamingTheValueAndTheFix(int workers)
+    {
+        // Given options asking index builds for an impossible number of parallel workers
+        var options = new SafeSqlOptions { ParallelMaintenanceWorkers = workers };
+
+        // When they are validated
+        var error = Should.Throw<SwitchyardException>(options.Validate);
+
+        // Then the error names the value and how to fix it
+        error.Message.ShouldContain(workers.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        error.Hint.ShouldNotBeNull().ShouldContain("0");
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData(0)]
+    [InlineData(4)]
+    public void Validate_ParallelMaintenanceWorkersUnsetOrInRange_Passes(int? workers) =>
+        Should.NotThrow(new SafeSqlOptions { ParallelMaintenanceWorkers = workers }.Validate);
+}
