@@ -42,6 +42,27 @@ public sealed class LatencySloThrottleTests
     }
 
     [Fact]
+    public async Task BeforeBatch_FirstSampleKeepsTheStartRate_TheStartRateLimitsTheFirstBatches()
+    {
+        // Given a controller an hour into the clock, starting at its default 1,000 rows/s, whose first sample is over the
+        // SLO but not yet confirmed (so the rate is held, not changed)
+        var time = new ManualTime();
+        time.Advance(TimeSpan.FromHours(1));
+        var slo = new LatencySloThrottle(new SlowForeground(), new LatencySloOptions { SampleInterval = TimeSpan.FromHours(1) }, journal: null, time);
+        (await slo.BeforeBatchAsync(Worker(0, 0), CancellationToken.None)).Action.ShouldBe(ThrottleAction.Proceed);
+        slo.Last.ShouldNotBeNull().Change.ShouldBe(SloChange.Hold);
+        slo.Last.AllowedRowsPerSecond.ShouldBe(1_000);
+
+        // When the first worker has done 1,000 rows a tenth of a second later and asks for its next batch
+        time.Advance(TimeSpan.FromMilliseconds(100));
+        var next = await slo.BeforeBatchAsync(Worker(0, 1_000), CancellationToken.None);
+
+        // Then it waits until 1,000 rows/s has allowed them: 0.9 s more
+        next.Action.ShouldBe(ThrottleAction.Slow);
+        next.Delay.ShouldBe(TimeSpan.FromMilliseconds(900));
+    }
+
+    [Fact]
     public void LatencyFeed_MoreOperationsThanItKeeps_KeepsAUniformSampleAndCountsThemAll()
     {
         // Given a feed keeping 100 latencies per interval

@@ -167,9 +167,10 @@ public sealed partial class LatencySloThrottle : IBackfillThrottle, IBatchTimeAd
         var decision = controller.Observe(sample, observed);
         _sampledAt = _time.GetTimestamp();
         _rowsAtSample = batch.RowsDone;
-        if (decision.AllowedRowsPerSecond != before)
+        if (_anchorAt == 0 || decision.AllowedRowsPerSecond != before)
         {
-            // A new rate starts its own budget: rows done at the old rate do not count against it.
+            // A new rate starts its own budget: rows done at the old rate do not count against it. The first sample
+            // anchors the start rate too, or the slow start would allow all the rows since the clock's zero.
             _anchorAt = _sampledAt;
             _rowsAtAnchor = batch.RowsDone;
         }
