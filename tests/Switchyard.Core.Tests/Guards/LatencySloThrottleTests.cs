@@ -63,6 +63,31 @@ public sealed class LatencySloThrottleTests
     }
 
     [Fact]
+    public async Task BeforeBatch_AfterAStallUnderALimit_BanksOneBatchNotTheWholeStall()
+    {
+        // Given a controller held at 100 rows/s with decisions frozen, and a worker on schedule with 100-row batches
+        var time = new ManualTime();
+        time.Advance(TimeSpan.FromSeconds(1));
+        var options = new LatencySloOptions { SampleInterval = TimeSpan.FromHours(1), MinRowsPerSecond = 100, StartRowsPerSecond = null, ConfirmSamplesOver = 1 };
+        var slo = new LatencySloThrottle(new SlowForeground(), options, journal: null, time);
+        (await slo.BeforeBatchAsync(Worker(0, 0), CancellationToken.None)).Action.ShouldBe(ThrottleAction.Proceed);
+        time.Advance(TimeSpan.FromSeconds(1));
+        (await slo.BeforeBatchAsync(Worker(0, 100), CancellationToken.None)).Action.ShouldBe(ThrottleAction.Proceed);
+
+        // When its next batch took 10 s (a stall) and it then runs batches back to back
+        time.Advance(TimeSpan.FromSeconds(10));
+        var afterStall = await slo.BeforeBatchAsync(Worker(0, 200), CancellationToken.None);
+        var onCredit = await slo.BeforeBatchAsync(Worker(0, 300), CancellationToken.None);
+        var beyond = await slo.BeforeBatchAsync(Worker(0, 400), CancellationToken.None);
+
+        // Then one batch beyond schedule goes at once, and the next waits for the rate instead of spending 10 s of credit
+        afterStall.Action.ShouldBe(ThrottleAction.Proceed);
+        onCredit.Action.ShouldBe(ThrottleAction.Proceed);
+        beyond.Action.ShouldBe(ThrottleAction.Slow);
+        beyond.Delay.ShouldBe(TimeSpan.FromSeconds(1));
+    }
+
+    [Fact]
     public void LatencyFeed_MoreOperationsThanItKeeps_KeepsAUniformSampleAndCountsThemAll()
     {
         // Given a feed keeping 100 latencies per interval

@@ -206,6 +206,13 @@ public sealed partial class LatencySloThrottle : IBackfillThrottle, IBatchTimeAd
         // instead of running their batches at once: a payment then shares the machine with one batch, not with all.
         var allowed = _time.GetElapsedTime(_anchorAt).TotalSeconds * rate;
         var ahead = batch.RowsDone + _reserved.Values.Sum() - _rowsAtAnchor - allowed;
+        if (-ahead > _batchRows)
+        {
+            // Time the batches did not use (a slow batch, a checkpoint, another guard's wait) is not banked for a burst at
+            // full speed afterwards, which is what payments feel: the budget keeps at most one batch's rows of credit.
+            _rowsAtAnchor -= (long)(-ahead - _batchRows);
+            ahead = -_batchRows;
+        }
         _reserved[batch.Worker] = _batchRows;
         return ahead <= 0 ? ThrottleDecision.Proceed
             : new ThrottleDecision(ThrottleAction.Slow, TimeSpan.FromSeconds(ahead / rate), d.Reason, Source);
