@@ -36,7 +36,7 @@ public sealed class BackfillForegroundLoad : IBackfillBenchLoad, IAsyncDisposabl
     private const string BaselinePhase = "baseline";
     private const string BackfillPhase = "backfill";
     private const string AfterPhase = "after";
-    private const int AppPoolSize = 64;
+    private const int AppPoolSize = 16;
 
     /// <summary>How long the warm-up may run on, past its own length, for a cold start's backlog to drain.</summary>
     private static readonly TimeSpan MaxSettleTime = TimeSpan.FromSeconds(60);
@@ -78,9 +78,14 @@ public sealed class BackfillForegroundLoad : IBackfillBenchLoad, IAsyncDisposabl
             LatencyFeed = feed,
         };
         // A payments service's bounded, warm pool: operations beyond it queue for a connection (their latency counts the
-        // wait). A pool as large as the in-flight bound would, once the naive side blocks writers, open connections up to
-        // max_connections, each a backend fork and a SCRAM exchange on the same 2 cores: a storm later sides inherit.
-        var builder = new NpgsqlConnectionStringBuilder(ledger.ConnectionString) { ApplicationName = "ledger-app-v1", MaxPoolSize = AppPoolSize, MinPoolSize = AppPoolSize / 4 };
+        // wait, up to the operation's own timeout). A pool as large as the in-flight bound would, once the naive side
+        // blocks writers, open connections up to max_connections, each a backend fork and a SCRAM exchange on the same
+        // 2 cores: a storm later sides inherit. A pool of 64 still let a burst put 20-66 backends on the 2 cores at once,
+        // and the contention kept them there (20 s of 2-7 s payments, the backfill paused throughout).
+        var builder = new NpgsqlConnectionStringBuilder(ledger.ConnectionString)
+        {
+            ApplicationName = "ledger-app-v1", MaxPoolSize = AppPoolSize, MinPoolSize = AppPoolSize, Timeout = (int)options.OperationTimeout.TotalSeconds,
+        };
         var apps = NpgsqlDataSource.Create(builder.ConnectionString);
         var run = await PaymentsWorkload.StartAsync(options, ledger, [new FleetMember(new LedgerAppV1(apps), 1)], ct).ConfigureAwait(false);
         _running[side] = (apps, run, publisher);
