@@ -17,15 +17,22 @@ public sealed class LatencySloThrottleTests
 
     private static BatchContext Worker(int worker, long rowsDone) => new("m", worker, rowsDone, 1_000_000, 0);
 
-    [Fact]
-    public async Task BeforeBatch_UnderALimit_ASecondWorkerWaitsForTheFirstWorkersBatch()
+    /// <summary>A controller cut to 100 rows/s by its first sample (worker 0's first batch, let through), then frozen for an hour.</summary>
+    private static async Task<(LatencySloThrottle Slo, ManualTime Time)> HeldAtOneHundredRowsPerSecondAsync()
     {
-        // Given a controller held at 100 rows/s (over the SLO at the first sample), with decisions frozen
         var time = new ManualTime();
         time.Advance(TimeSpan.FromSeconds(1));
         var options = new LatencySloOptions { SampleInterval = TimeSpan.FromHours(1), MinRowsPerSecond = 100, StartRowsPerSecond = null, ConfirmSamplesOver = 1 };
         var slo = new LatencySloThrottle(new SlowForeground(), options, journal: null, time);
         (await slo.BeforeBatchAsync(Worker(0, 0), CancellationToken.None)).Action.ShouldBe(ThrottleAction.Proceed);
+        return (slo, time);
+    }
+
+    [Fact]
+    public async Task BeforeBatch_UnderALimit_ASecondWorkerWaitsForTheFirstWorkersBatch()
+    {
+        // Given a controller held at 100 rows/s (over the SLO at the first sample), with decisions frozen
+        var (slo, time) = await HeldAtOneHundredRowsPerSecondAsync();
         slo.Last.ShouldNotBeNull().AllowedRowsPerSecond.ShouldBe(100);
 
         // When worker 0's 100-row batch is done a second later and it starts its next one
@@ -66,11 +73,7 @@ public sealed class LatencySloThrottleTests
     public async Task BeforeBatch_AfterAStallUnderALimit_BanksOneBatchNotTheWholeStall()
     {
         // Given a controller held at 100 rows/s with decisions frozen, and a worker on schedule with 100-row batches
-        var time = new ManualTime();
-        time.Advance(TimeSpan.FromSeconds(1));
-        var options = new LatencySloOptions { SampleInterval = TimeSpan.FromHours(1), MinRowsPerSecond = 100, StartRowsPerSecond = null, ConfirmSamplesOver = 1 };
-        var slo = new LatencySloThrottle(new SlowForeground(), options, journal: null, time);
-        (await slo.BeforeBatchAsync(Worker(0, 0), CancellationToken.None)).Action.ShouldBe(ThrottleAction.Proceed);
+        var (slo, time) = await HeldAtOneHundredRowsPerSecondAsync();
         time.Advance(TimeSpan.FromSeconds(1));
         (await slo.BeforeBatchAsync(Worker(0, 100), CancellationToken.None)).Action.ShouldBe(ThrottleAction.Proceed);
 
