@@ -214,6 +214,27 @@ public sealed class SafeSqlRunnerTests : IClassFixture<LedgerDatabase>
     }
 
     [Fact]
+    public async Task BackgroundScan_WholeTableRead_RunsInOneProcessUnderTheFullScanTimeoutAndLeavesThePoolAsItWas()
+    {
+        // Given a runner whose ordinary statements get a short timeout, on a server that allows parallel scans
+        var runner = _db.Runner(new SafeSqlOptions { StatementTimeout = TimeSpan.FromSeconds(7) });
+        var server = await _db.ScalarAsync<string>("SELECT current_setting('max_parallel_workers_per_gather')");
+
+        // When a background scan reads the table and the settings it runs under
+        var rows = await runner.BackgroundScanAsync(
+            "SELECT current_setting('max_parallel_workers_per_gather'), current_setting('statement_timeout'), count(*) FROM transactions WHERE amount_minor > $1",
+            r => (Workers: r.GetString(0), Timeout: r.GetString(1), Count: r.GetInt64(2)), "probe scan", CancellationToken.None, 0L);
+
+        // Then it had no parallel worker and a full scan's hour, read the rows, and the next transaction has the server's settings
+        rows.Single().Workers.ShouldBe("0");
+        rows.Single().Timeout.ShouldBe("1h");
+        rows.Single().Count.ShouldBeGreaterThan(0);
+        server.ShouldNotBe("0");
+        (await runner.ScalarAsync<string>("SELECT current_setting('max_parallel_workers_per_gather') || '/' || current_setting('statement_timeout')", CancellationToken.None))
+            .ShouldBe(server + "/7s");
+    }
+
+    [Fact]
     public async Task InTransaction_SetsLocalTimeouts_ThatDoNotLeakToThePool()
     {
         var runner = _db.Runner(new SafeSqlOptions { LockTimeout = TimeSpan.FromMilliseconds(321), StatementTimeout = TimeSpan.FromSeconds(7) });

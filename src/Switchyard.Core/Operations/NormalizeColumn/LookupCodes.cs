@@ -29,17 +29,10 @@ internal sealed class LookupCodes
 
     /// <summary>
     /// The codes that legacy values of keys [<paramref name="from"/>, <paramref name="to"/>) normalize to and the lookup
-    /// lacks: one read, no row locks, under a concurrent build's statement timeout since the span may be the whole table.
+    /// lacks: one read, no row locks, as a background scan (one process, a full scan's timeout) since the span may be the whole table.
     /// </summary>
     public Task<IReadOnlyList<string>> MissingAsync(BackfillStatements statements, long from, long to, CancellationToken ct) =>
-        _sql.InTransactionAsync<IReadOnlyList<string>>(async (c, tx, token) =>
-        {
-            await using var cmd = SafeSqlRunner.Command(statements.MissingCodesSql, c, tx, from, to);
-            await using var r = await cmd.ExecuteReaderAsync(token).ConfigureAwait(false);
-            var list = new List<string>();
-            while (await r.ReadAsync(token).ConfigureAwait(false)) list.Add(r.GetString(0));
-            return list;
-        }, ct, new TransactionTimeouts(StatementTimeout: _sql.Options.ConcurrentStatementTimeout), "find codes missing from the lookup");
+        _sql.BackgroundScanAsync(statements.MissingCodesSql, r => r.GetString(0), "find codes missing from the lookup", ct, from, to);
 
     /// <summary>
     /// Inserts codes not yet present. The lookup is locked for the insert so an id chosen as max+1 cannot collide with

@@ -39,7 +39,7 @@ public static class UnmappedLegacyValues
         var key = $"t.{Ident.Quote(t.KeyColumn)}";
         // The aliases are bound ($4): before Expand the alias table does not exist yet.
         var code = t.CodeSql(source, "$4::jsonb");
-        var rows = await sql.QueryAsync($"""
+        var rows = await sql.BackgroundScanAsync($"""
             WITH v AS (
                 SELECT {source} AS value, {code} AS code, count(*) AS rows, (array_agg({key}::bigint ORDER BY {key}))[1:$2] AS keys
                 FROM {t.Table.Sql} t
@@ -54,7 +54,7 @@ public static class UnmappedLegacyValues
             """,
             r => (Value: new UnmappedLegacyValue(r.IsDBNull(0) ? null : r.GetString(0), r.IsDBNull(1) ? null : r.GetString(1), r.GetInt64(2), r.GetFieldValue<long[]>(3)),
                 Distinct: r.GetInt64(4), Rows: r.GetInt64(5)),
-            ct, codes.ToArray(), sampleKeys, MaxValues, t.AliasesJson).ConfigureAwait(false);
+            $"list the legacy values of {t.Table}.{t.SourceColumn} that map to no code", ct, codes.ToArray(), sampleKeys, MaxValues, t.AliasesJson).ConfigureAwait(false);
         return rows.Count == 0 ? new UnmappedListing([], 0, 0) : new UnmappedListing([.. rows.Select(r => r.Value)], rows[0].Distinct, rows[0].Rows);
     }
 

@@ -1,0 +1,24 @@
+using Npgsql;
+
+namespace Switchyard.Core.Execution;
+
+public sealed partial class SafeSqlRunner
+{
+    /// <summary>
+    /// Reads rows with one statement that scans a whole table while the applications run (a pre-flight before a
+    /// backfill): under <see cref="TransactionTimeouts.FullScan"/>, since a table of billions of rows takes minutes, and
+    /// in one process. With the server's parallel workers the scan takes every core for its length, and a backfill that
+    /// yields to the payments' latency must not start with a second of them waiting behind it.
+    /// </summary>
+    public Task<IReadOnlyList<T>> BackgroundScanAsync<T>(string sql, Func<NpgsqlDataReader, T> map, string description, CancellationToken ct, params object?[] parameters) =>
+        InTransactionAsync<IReadOnlyList<T>>(async (c, tx, token) =>
+        {
+            await using (var oneProcess = Command("SELECT set_config('max_parallel_workers_per_gather', $1, true)", c, tx, "0"))
+                await oneProcess.ExecuteNonQueryAsync(token).ConfigureAwait(false);
+            await using var cmd = Command(sql, c, tx, parameters);
+            await using var reader = await cmd.ExecuteReaderAsync(token).ConfigureAwait(false);
+            var rows = new List<T>();
+            while (await reader.ReadAsync(token).ConfigureAwait(false)) rows.Add(map(reader));
+            return rows;
+        }, ct, TransactionTimeouts.FullScan, description);
+}
