@@ -198,11 +198,14 @@ public sealed class ValidationScope
     /// A chunk must read only its key range: without this the planner may pick a (parallel) scan of the whole table
     /// for a wide range on a table whose key order and physical order drifted apart, reading the table once per chunk.
     /// JIT is off because compiling a chunk's query (~100–200 ms, measured at 250k-row chunks) costs more than it saves.
+    /// No parallel workers: chunks are the parallelism (<see cref="ValidationOptions.Workers"/> at a time), and a wide
+    /// range otherwise got a parallel bitmap scan, three processes where one was asked for (measured in the demo: a
+    /// 200k-key chunk, ~130 ms of both cores, payments at 70-80 ms meanwhile).
     /// </summary>
-    private const string KeyRangeSettings = "SELECT set_config('enable_seqscan', 'off', true), set_config('jit', 'off', true)";
+    private const string KeyRangeSettings = "SELECT set_config('enable_seqscan', 'off', true), set_config('jit', 'off', true), set_config('max_parallel_workers_per_gather', '0', true)";
 
-    /// <summary>A TID range is always read by a TID range scan; JIT off as for key chunks.</summary>
-    private const string PageRangeSettings = "SELECT set_config('jit', 'off', true)";
+    /// <summary>A TID range is read by a TID range scan; JIT off and no parallel workers, as for key chunks.</summary>
+    private const string PageRangeSettings = "SELECT set_config('jit', 'off', true), set_config('max_parallel_workers_per_gather', '0', true)";
 
     /// <summary>Each chunk in its own short transaction (SET LOCAL timeouts, then <paramref name="settings"/>), <see cref="ValidationOptions.Workers"/> at a time; results in chunk order.</summary>
     private async Task<IReadOnlyList<T>> EachAsync<TChunk, T>(IReadOnlyList<TChunk> chunks, string settings, Func<TChunk, string> describe,

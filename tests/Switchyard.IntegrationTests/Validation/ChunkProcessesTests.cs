@@ -1,0 +1,34 @@
+using Switchyard.Core.Validation;
+
+namespace Switchyard.IntegrationTests.Validation;
+
+/// <summary>A chunked check runs <see cref="ValidationOptions.Workers"/> processes: one per chunk, none added by the planner.</summary>
+public sealed class ChunkProcessesTests : IClassFixture<MigratedLedger>
+{
+    private const string ParallelWorkers = "SELECT current_setting('max_parallel_workers_per_gather')";
+    private readonly MigratedLedger _db;
+
+    public ChunkProcessesTests(MigratedLedger db) => _db = db;
+
+    [Fact]
+    public async Task EachChunk_KeyAndPageRanges_RunWithoutParallelWorkersOnAServerThatAllowsThem()
+    {
+        // Given a server whose queries may add parallel workers, and a suite scope over several key and page chunks
+        var server = await _db.ScalarAsync<string>(ParallelWorkers);
+        var scope = await _db.Suite().ScopeAsync(CancellationToken.None);
+
+        // When every key chunk and every page chunk reads the setting it runs under
+        var keyChunks = await scope.EachChunkAsync("probe", (c, tx, _, token) => ReadAsync(c, tx, token), CancellationToken.None);
+        var pageChunks = await scope.EachPageChunkAsync("probe", (c, tx, _, token) => ReadAsync(c, tx, token), CancellationToken.None);
+
+        // Then none of them may add a parallel worker, while the server's own setting is untouched
+        server.ShouldNotBe("0");
+        keyChunks.Count.ShouldBeGreaterThan(1);
+        pageChunks.Count.ShouldBeGreaterThan(1);
+        keyChunks.Concat(pageChunks).ShouldAllBe(w => w == "0");
+        (await _db.ScalarAsync<string>(ParallelWorkers)).ShouldBe(server);
+    }
+
+    private static async Task<string> ReadAsync(Npgsql.NpgsqlConnection c, Npgsql.NpgsqlTransaction tx, CancellationToken ct) =>
+        (await ValidationScope.ReadAllAsync(c, tx, ParallelWorkers, r => r.GetString(0), ct)).Single();
+}
