@@ -218,7 +218,7 @@ internal sealed partial class DemoOrchestrator
         await Task.Delay(_options.PhaseTime, ct).ConfigureAwait(false);
 
         Mark("contract", "confirmed: trigger and status dropped, compat view");
-        if (!await ApplyAsync("contract", migration.Args(conn, "--confirm", migration.Name), ct).ConfigureAwait(false)) return false;
+        if (!await ApplyAsync("contract", migration.Args(conn, ["--confirm", migration.Name, .. _migrator!.SingleProcessStatements]), ct).ConfigureAwait(false)) return false;
         // Held like every gate: a phase as short as the migrator's run counts ~90 authorizations, whose p99 is their slowest.
         await Task.Delay(_options.PhaseTime, ct).ConfigureAwait(false);
         return true;

@@ -31,8 +31,9 @@ internal sealed class MigratorFeatures(string applyHelp)
     }
 
     /// <summary>
-    /// The validation gate's scans and the index builds in one process each: the demo's primary shares its 2 cores with
-    /// its standby, the payments apps and the migrator, and a parallel build or scan took both of them from the payments.
+    /// The validation gates' scans (Validate's and Contract's) and the index builds in one process each: the demo's
+    /// primary shares its 2 cores with its standby, the payments apps and the migrator, and a parallel build or scan
+    /// took both of them from the payments.
     /// </summary>
     public IReadOnlyList<string> SingleProcessStatements => Offers("--parallel-workers") ? ["--parallel-workers", "0"] : [];
 }

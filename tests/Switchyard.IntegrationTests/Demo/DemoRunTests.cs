@@ -49,6 +49,8 @@ public sealed class DemoRunTests
             ["baseline", "expand", "deploy v2", "backfill", "validate", "cutover: shadow", "cutover: reads 1%", "cutover: reads 10%",
              "cutover: reads 50%", "cutover: reads 100%", "cutover: new_only", "contract", "after"]);
         result.MigratorRuns.ShouldContain(r => r.Phase == "contract" && r.ExitCode == 0);
+        // The runs with a validation gate or an index build keep each statement to one process
+        result.MigratorRuns.Where(r => r.Phase is "validate" or "contract").ShouldAllBe(r => r.CommandLine.Contains("--parallel-workers 0", StringComparison.Ordinal));
         result.Steps.ShouldNotBeEmpty();
         result.Steps.ShouldAllBe(s => s.Status == "done");
         // Money: the seeded rows unchanged; totals moved by exactly what the workload did; every row has a state
