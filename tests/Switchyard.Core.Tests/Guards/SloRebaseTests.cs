@@ -32,12 +32,71 @@ public sealed class SloRebaseTests
         resumed.State.ShouldBe(SloState.Limited);
         resumed.AllowedRowsPerSecond.ShouldBe(4_000);
         (resumed.BaselineMs, resumed.SloMs).ShouldBe((22, 33));
-        resumed.Reason.ShouldContain("p99 stayed over the SLO with the backfill paused for 3 samples, so the foreground's own latency moved: baseline re-measured as their median 22.0 ms");
+        resumed.Reason.ShouldContain("p99 over the SLO in most of the last 3 samples with the backfill paused, so the foreground's own latency moved: baseline re-measured as their median 22.0 ms");
 
-        // When p99 is back under the first SLO, Then the first baseline holds again
+        // When p99 is back under the first SLO for one sample, Then the re-measured baseline still holds
+        (controller.Observe(12, 4_000).BaselineMs, controller.Observe(26, 4_000).BaselineMs).ShouldBe((22, 22));
+
+        // When the median of three samples since is back under the first SLO, Then the first baseline holds again
         var back = controller.Observe(12, 4_000);
         (back.BaselineMs, back.SloMs).ShouldBe((10, 15));
-        back.Reason.ShouldContain("back under the first SLO, first baseline restored");
+        back.Reason.ShouldContain("back under the first SLO (the median of the samples since the re-measure too), first baseline restored");
+    }
+
+    [Fact]
+    public void Observe_ForegroundHoveringOverTheSloAcrossShortPauses_RemeasuresTheBaselineInsteadOfSittingAtTheFloor()
+    {
+        // Given a backfill paused at 2x the SLO
+        var controller = PausedAt4000(Options);
+
+        // When each pause ends with one lucky sample under the SLO, and the foreground is over it again at the floor rate
+        controller.Observe(24, 0).Change.ShouldBe(SloChange.Hold);
+        controller.Observe(12, 0).Change.ShouldBe(SloChange.Resume);
+        controller.Observe(35, 2_000).Change.ShouldBe(SloChange.Pause);
+        var again = controller.Observe(26, 0);
+
+        // Then the paused samples of both pauses count together (24, 12, 26: median 24 over the SLO): the baseline is re-measured and the backfill resumes
+        again.Change.ShouldBe(SloChange.Resume);
+        (again.BaselineMs, again.SloMs).ShouldBe((24, 36));
+        again.State.ShouldBe(SloState.Limited);
+    }
+
+    [Fact]
+    public void Observe_BackfillCausedBreachThatClearsWhilePaused_KeepsTheFirstBaseline()
+    {
+        // Given a backfill paused at 2x the SLO
+        var controller = PausedAt4000(Options);
+
+        // When p99 drops under the SLO each time it pauses and climbs over it each time it runs
+        controller.Observe(12, 0).Change.ShouldBe(SloChange.Resume);
+        controller.Observe(31, 2_000).Change.ShouldBe(SloChange.Pause);
+        controller.Observe(11, 0).Change.ShouldBe(SloChange.Resume);
+        controller.Observe(31, 1_000).Change.ShouldBe(SloChange.Pause);
+        var held = controller.Observe(16, 0);
+
+        // Then the paused samples (12, 11, 16: median 12) clear the foreground: the baseline stays the first one and the backfill stays paused
+        held.Change.ShouldBe(SloChange.Hold);
+        (held.BaselineMs, held.SloMs).ShouldBe((10, 15));
+        held.State.ShouldBe(SloState.Paused);
+    }
+
+    [Fact]
+    public void Observe_PausedSamplesOlderThanTheWindow_NoLongerCount()
+    {
+        // Given a window of four samples, and a pause whose two samples read over the SLO
+        var controller = PausedAt4000(Options with { RebaseWindowSamples = 4 });
+        controller.Observe(24, 0);
+        controller.Observe(12, 0).Change.ShouldBe(SloChange.Resume);
+
+        // When the backfill runs for three samples, pauses again and reads over the SLO once
+        controller.Observe(9, 1_000);
+        controller.Observe(9, 1_000);
+        controller.Observe(31, 1_000).Change.ShouldBe(SloChange.Pause);
+        var held = controller.Observe(26, 0);
+
+        // Then the first pause's samples left the window: one paused sample is not enough, so the backfill stays paused
+        held.Change.ShouldBe(SloChange.Hold);
+        held.BaselineMs.ShouldBe(10);
     }
 
     [Fact]
@@ -76,5 +135,6 @@ public sealed class SloRebaseTests
     {
         Should.Throw<SwitchyardException>(() => (Options with { RebaseAfterPausedSamples = -1 }).Validate()).Message.ShouldContain("got -1");
         Should.Throw<SwitchyardException>(() => (Options with { MaxBaselineRise = 0.5 }).Validate()).Message.ShouldContain("got 0.5");
+        Should.Throw<SwitchyardException>(() => (Options with { RebaseWindowSamples = 2 }).Validate()).Message.ShouldContain("(got 2)");
     }
 }

@@ -35,10 +35,12 @@ namespace Switchyard.Core.Guards.Slo;
 /// windowed budget overspent and held the backfill at its floor.
 /// </para>
 /// <para>
-/// Attribution while paused: a pause is the one time the controller sees the foreground without the backfill. When p99
-/// stays over the SLO through <see cref="LatencySloOptions.RebaseAfterPausedSamples"/> paused samples, the backfill is
-/// not what holds it there: the baseline is re-measured from those samples (up to <see cref="LatencySloOptions.MaxBaselineRise"/>
-/// times the first) and the backfill resumes, held to the same multiple of what the foreground does on its own. Without
+/// Attribution while paused: a pause is the one time the controller sees the foreground without the backfill. When the
+/// median of the last <see cref="LatencySloOptions.RebaseAfterPausedSamples"/> paused samples (of the last
+/// <see cref="LatencySloOptions.RebaseWindowSamples"/>, one pause or several) is over the SLO, the backfill is not what
+/// holds it there: the baseline is re-measured from those samples (up to <see cref="LatencySloOptions.MaxBaselineRise"/>
+/// times the first) and the backfill resumes, held to the same multiple of what the foreground does on its own. The first
+/// baseline comes back on the same kind of evidence: the median of as many samples since, under the first SLO. Without
 /// this a backfill sits paused, or at its floor rate, through every burst it did not cause.
 /// </para>
 /// </summary>
@@ -52,7 +54,11 @@ public sealed class AimdRateController
     private readonly Queue<(long Operations, long OverSlo)> _budgetWindow = new();
     private long _operations;
     private long _overSlo;
-    private readonly List<double> _pausedOver = [];
+    /// <summary>p99 of the recent samples taken while paused (sample number, p99), over or under the SLO.</summary>
+    private readonly Queue<(long Sample, double P99Ms)> _paused = new();
+    private long _samples;
+    /// <summary>p99 of the samples since the baseline was re-measured: the first one is restored on their median, not on one lucky sample.</summary>
+    private readonly Queue<double> _sinceRebase = new();
     private readonly double _firstBaselineMs;
     private readonly double _firstSloMs;
 
@@ -92,6 +98,14 @@ public sealed class AimdRateController
     /// <summary>Feeds one sample (p99 and the operations it adds to the error budget) and the rows/s the backfill ran at since the last one.</summary>
     public SloDecision Observe(LatencySample sample, double observedRowsPerSecond)
     {
+        _samples++;
+        while (_paused.TryPeek(out var oldest) && _samples - oldest.Sample >= _options.RebaseWindowSamples) _paused.Dequeue();
+        if (State == SloState.Paused) _paused.Enqueue((_samples, sample.P99Ms));
+        if (BaselineMs != _firstBaselineMs)
+        {
+            _sinceRebase.Enqueue(sample.P99Ms);
+            if (_sinceRebase.Count > Math.Max(1, _options.RebaseAfterPausedSamples)) _sinceRebase.Dequeue();
+        }
         if (State == SloState.Unlimited) CeilingRowsPerSecond = Math.Max(CeilingRowsPerSecond, observedRowsPerSecond);
         _fastestSeen = Math.Max(_fastestSeen, observedRowsPerSecond);
         CountInBudget(sample);
@@ -99,10 +113,14 @@ public sealed class AimdRateController
         if (p99Ms <= SloMs)
         {
             _samplesOver = 0;
-            _pausedOver.Clear();
-            var restored = p99Ms <= _firstSloMs && BaselineMs != _firstBaselineMs;
-            if (restored) (BaselineMs, SloMs) = (_firstBaselineMs, _firstSloMs);
-            var back = restored ? "back under the first SLO, first baseline restored; " : "";
+            var restored = p99Ms <= _firstSloMs && BaselineMs != _firstBaselineMs && _sinceRebase.Count >= Math.Max(1, _options.RebaseAfterPausedSamples)
+                && _sinceRebase.Order().ElementAt(_sinceRebase.Count / 2) <= _firstSloMs;
+            if (restored)
+            {
+                (BaselineMs, SloMs) = (_firstBaselineMs, _firstSloMs);
+                _sinceRebase.Clear();
+            }
+            var back = restored ? "back under the first SLO (the median of the samples since the re-measure too), first baseline restored; " : "";
             var spent = _options.ErrorBudgetDecides && _operations >= _options.ErrorBudgetMinOperations ? ErrorBudgetSpent ?? 0 : 0;
             var stillSpending = sample.Operations > 0 && sample.OverSlo > sample.Operations * AllowedShareOverSlo / 2;
             return State switch
@@ -134,23 +152,24 @@ public sealed class AimdRateController
         return Cut(p99Ms, observedRowsPerSecond, "over the SLO");
     }
 
-    /// <summary>Over the SLO with the backfill paused: hold, or, when it lasts, re-measure the baseline from the paused samples and resume.</summary>
+    /// <summary>Over the SLO with the backfill paused: hold, or, when the recent paused samples say so, re-measure the baseline from them and resume.</summary>
     private SloDecision WhilePaused(double p99Ms)
     {
-        _pausedOver.Add(p99Ms);
-        if (_options.RebaseAfterPausedSamples == 0 || _options.Target.BaselineMultiple is null || _pausedOver.Count < _options.RebaseAfterPausedSamples)
+        var recent = _paused.Skip(Math.Max(0, _paused.Count - _options.RebaseAfterPausedSamples)).Select(s => s.P99Ms).Order().ToList();
+        if (_options.RebaseAfterPausedSamples == 0 || _options.Target.BaselineMultiple is null || recent.Count < _options.RebaseAfterPausedSamples
+            || recent[recent.Count / 2] <= SloMs)
             return Decide(SloChange.Hold, p99Ms, "still over the SLO");
-        var ordered = _pausedOver.Order().ToList();
-        var median = ordered[ordered.Count / 2];
-        _pausedOver.Clear();
+        var median = recent[recent.Count / 2];
+        _paused.Clear();
         if (median > _options.MaxBaselineRise * _firstBaselineMs)
             return Decide(SloChange.Hold, p99Ms, string.Create(CultureInfo.InvariantCulture,
-                $"still over the SLO with the backfill paused for {_options.RebaseAfterPausedSamples} samples (median {median:0.0##} ms, over {_options.MaxBaselineRise:0.##}x the first baseline): staying paused"));
+                $"still over the SLO in the last {_options.RebaseAfterPausedSamples} samples with the backfill paused (median {median:0.0##} ms, over {_options.MaxBaselineRise:0.##}x the first baseline): staying paused"));
         BaselineMs = Math.Max(median, _firstBaselineMs);
+        _sinceRebase.Clear();
         SloMs = _options.Target.SloMs(BaselineMs);
         _samplesOver = 0;
         return Move(SloState.Limited, Math.Max(_options.MinRowsPerSecond, _resumeRate), SloChange.Resume, p99Ms, string.Create(CultureInfo.InvariantCulture,
-            $"p99 stayed over the SLO with the backfill paused for {_options.RebaseAfterPausedSamples} samples, so the foreground's own latency moved: baseline re-measured as their median {BaselineMs:0.0##} ms"));
+            $"p99 over the SLO in most of the last {_options.RebaseAfterPausedSamples} samples with the backfill paused, so the foreground's own latency moved: baseline re-measured as their median {BaselineMs:0.0##} ms"));
     }
 
     private void CountInBudget(LatencySample sample)
