@@ -40,7 +40,7 @@ namespace Switchyard.Core.Guards.Slo;
 /// <see cref="LatencySloOptions.RebaseWindowSamples"/>, one pause or several) is over the SLO, the backfill is not what
 /// holds it there: the baseline is re-measured from those samples (up to <see cref="LatencySloOptions.MaxBaselineRise"/>
 /// times the first) and the backfill resumes, held to the same multiple of what the foreground does on its own. The first
-/// baseline comes back on the same kind of evidence: the median of as many samples since, under the first SLO. Without
+/// baseline comes back on the same kind of evidence: the median of as many samples since, within the first SLO's hold band. Without
 /// this a backfill sits paused, or at its floor rate, through every burst it did not cause.
 /// </para>
 /// </summary>
@@ -57,7 +57,10 @@ public sealed class AimdRateController
     /// <summary>p99 of the recent samples taken while paused (sample number, p99), over or under the SLO.</summary>
     private readonly Queue<(long Sample, double P99Ms)> _paused = new();
     private long _samples;
-    /// <summary>p99 of the samples since the baseline was re-measured: the first one is restored on their median, not on one lucky sample.</summary>
+    /// <summary>
+    /// p99 of the samples since the baseline was re-measured: the first one is restored when their median is within the
+    /// hold band under the first SLO, not on one lucky sample (a bench run re-measured and restored within 9 s, then paused again).
+    /// </summary>
     private readonly Queue<double> _sinceRebase = new();
     private readonly double _firstBaselineMs;
     private readonly double _firstSloMs;
@@ -114,13 +117,13 @@ public sealed class AimdRateController
         {
             _samplesOver = 0;
             var restored = p99Ms <= _firstSloMs && BaselineMs != _firstBaselineMs && _sinceRebase.Count >= Math.Max(1, _options.RebaseAfterPausedSamples)
-                && _sinceRebase.Order().ElementAt(_sinceRebase.Count / 2) <= _firstSloMs;
+                && _sinceRebase.Order().ElementAt(_sinceRebase.Count / 2) <= _options.HoldAboveSloShare * _firstSloMs;
             if (restored)
             {
                 (BaselineMs, SloMs) = (_firstBaselineMs, _firstSloMs);
                 _sinceRebase.Clear();
             }
-            var back = restored ? "back under the first SLO (the median of the samples since the re-measure too), first baseline restored; " : "";
+            var back = restored ? "back under the first SLO (the median of the samples since the re-measure within its hold band), first baseline restored; " : "";
             var spent = _options.ErrorBudgetDecides && _operations >= _options.ErrorBudgetMinOperations ? ErrorBudgetSpent ?? 0 : 0;
             var stillSpending = sample.Operations > 0 && sample.OverSlo > sample.Operations * AllowedShareOverSlo / 2;
             return State switch
