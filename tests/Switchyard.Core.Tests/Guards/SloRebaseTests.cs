@@ -32,7 +32,7 @@ public sealed class SloRebaseTests
         resumed.State.ShouldBe(SloState.Limited);
         resumed.AllowedRowsPerSecond.ShouldBe(4_000);
         (resumed.BaselineMs, resumed.SloMs).ShouldBe((22, 33));
-        resumed.Reason.ShouldContain("p99 over the SLO in most of the last 3 samples with the backfill paused, so the foreground's own latency moved: baseline re-measured as their median 22.0 ms");
+        resumed.Reason.ShouldContain("p99 over the SLO in most of the last 3 samples with the backfill paused or at its floor, so the foreground's own latency moved: baseline re-measured as their median 22.0 ms");
 
         // When p99 is back under the first SLO for one sample, or for a median just under it, Then the re-measured baseline still holds
         (controller.Observe(12, 4_000).BaselineMs, controller.Observe(26, 4_000).BaselineMs, controller.Observe(14, 4_000).BaselineMs).ShouldBe((22, 22, 22));
@@ -82,6 +82,27 @@ public sealed class SloRebaseTests
     }
 
     [Fact]
+    public void Observe_OverTheSloAtTheFloorRate_RemeasuresTheBaselineAndClimbsFromTheFloor()
+    {
+        // Given a backfill cut to its floor of 100 rows/s
+        var controller = new AimdRateController(10, Options with { PauseAfterSamplesOver = 10 });
+        controller.Observe(9, 400);
+        controller.Observe(16, 400);
+        controller.Observe(16, 200);
+
+        // When the foreground stays over the SLO for three samples at that rate
+        controller.Observe(16, 100).AllowedRowsPerSecond.ShouldBe(100);
+        controller.Observe(17, 100).Change.ShouldBe(SloChange.Slow);
+        var rebased = controller.Observe(18, 100);
+
+        // Then the floor-rate samples (16, 17, 18) re-measure the baseline, and the backfill goes on from the floor under 1.5x that
+        rebased.Change.ShouldBe(SloChange.Resume);
+        (rebased.BaselineMs, rebased.SloMs, rebased.AllowedRowsPerSecond).ShouldBe((17, 25.5, 100));
+        rebased.Reason.ShouldContain("with the backfill paused or at its floor, so the foreground's own latency moved");
+        controller.Observe(18, 100).Change.ShouldBe(SloChange.SpeedUp);
+    }
+
+    [Fact]
     public void Observe_PausedSamplesOlderThanTheWindow_NoLongerCount()
     {
         // Given a window of four samples, and a pause whose two samples read over the SLO
@@ -114,7 +135,7 @@ public sealed class SloRebaseTests
         // Then it stays paused on the first baseline, saying why
         held.State.ShouldBe(SloState.Paused);
         (held.BaselineMs, held.SloMs).ShouldBe((10, 15));
-        held.Reason.ShouldContain("over 3x the first baseline): staying paused");
+        held.Reason.ShouldContain("with the backfill paused or at its floor (median 40.0 ms, over 3x the first baseline): staying paused");
     }
 
     [Fact]
