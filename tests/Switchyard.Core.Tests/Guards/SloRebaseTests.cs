@@ -16,6 +16,18 @@ public sealed class SloRebaseTests
         return controller;
     }
 
+    /// <summary>Feeds (p99, observed rows/s) samples in order, checking each decision's kind; returns the last decision.</summary>
+    private static SloDecision Replay(AimdRateController controller, params (double P99Ms, double RowsPerSecond, SloChange Expected)[] samples)
+    {
+        SloDecision? last = null;
+        foreach (var (p99, rows, expected) in samples)
+        {
+            last = controller.Observe(p99, rows);
+            last.Change.ShouldBe(expected, $"sample p99 {p99} ms at {rows} rows/s");
+        }
+        return last.ShouldNotBeNull();
+    }
+
     [Fact]
     public void Observe_OverTheSloThroughThreePausedSamples_RemeasuresTheBaselineAndResumes()
     {
@@ -51,13 +63,9 @@ public sealed class SloRebaseTests
         var controller = PausedAt4000(Options);
 
         // When each pause ends with one lucky sample under the SLO, and the foreground is over it again at the floor rate
-        controller.Observe(24, 0).Change.ShouldBe(SloChange.Hold);
-        controller.Observe(12, 0).Change.ShouldBe(SloChange.Resume);
-        controller.Observe(35, 2_000).Change.ShouldBe(SloChange.Pause);
-        var again = controller.Observe(26, 0);
+        var again = Replay(controller, (24, 0, SloChange.Hold), (12, 0, SloChange.Resume), (35, 2_000, SloChange.Pause), (26, 0, SloChange.Resume));
 
         // Then the paused samples of both pauses count together (24, 12, 26: median 24 over the SLO): the baseline is re-measured and the backfill resumes
-        again.Change.ShouldBe(SloChange.Resume);
         (again.BaselineMs, again.SloMs).ShouldBe((24, 36));
         again.State.ShouldBe(SloState.Limited);
     }
@@ -69,14 +77,9 @@ public sealed class SloRebaseTests
         var controller = PausedAt4000(Options);
 
         // When p99 drops under the SLO each time it pauses and climbs over it each time it runs
-        controller.Observe(12, 0).Change.ShouldBe(SloChange.Resume);
-        controller.Observe(31, 2_000).Change.ShouldBe(SloChange.Pause);
-        controller.Observe(11, 0).Change.ShouldBe(SloChange.Resume);
-        controller.Observe(31, 1_000).Change.ShouldBe(SloChange.Pause);
-        var held = controller.Observe(16, 0);
+        var held = Replay(controller, (12, 0, SloChange.Resume), (31, 2_000, SloChange.Pause), (11, 0, SloChange.Resume), (31, 1_000, SloChange.Pause), (16, 0, SloChange.Hold));
 
         // Then the paused samples (12, 11, 16: median 12) clear the foreground: the baseline stays the first one and the backfill stays paused
-        held.Change.ShouldBe(SloChange.Hold);
         (held.BaselineMs, held.SloMs).ShouldBe((10, 15));
         held.State.ShouldBe(SloState.Paused);
     }
