@@ -54,10 +54,9 @@ public sealed class AimdRateController
     private readonly Queue<(long Operations, long OverSlo)> _budgetWindow = new();
     private long _operations;
     private long _overSlo;
-    /// <summary>p99 of the recent samples taken while paused (sample number, p99), over or under the SLO.</summary>
+    /// <summary>p99 of the recent samples taken while paused or at the floor rate (sample number, p99), over or under the SLO.</summary>
     private readonly Queue<(long Sample, double P99Ms)> _paused = new();
     private long _samples;
-    private double? _rebaseRefusedAtMs;
     /// <summary>
     /// p99 of the samples since the baseline was re-measured: the first one is restored when their median is within the
     /// hold band under the first SLO, not on one lucky sample (a bench run re-measured and restored within 9 s, then paused again).
@@ -142,8 +141,7 @@ public sealed class AimdRateController
 
         _samplesOver++;
         if (State == SloState.Paused) return WhilePaused(p99Ms);
-        if (AtFloor && Rebase(p99Ms) is { } rebased) return rebased;
-        _rebaseRefusedAtMs = null;
+        if (AtFloor && Rebase(p99Ms, out _) is { } rebased) return rebased;
         if (_samplesOver < _options.ConfirmSamplesOver)
             return Decide(SloChange.Hold, p99Ms, string.Create(CultureInfo.InvariantCulture, $"{_samplesOver} sample(s) over the SLO, rate held until {_options.ConfirmSamplesOver} in a row confirm a breach"));
         _slowStart = false;
@@ -168,9 +166,7 @@ public sealed class AimdRateController
     /// <summary>Over the SLO with the backfill paused: hold, or, when the recent paused samples say so, re-measure the baseline from them and resume.</summary>
     private SloDecision WhilePaused(double p99Ms)
     {
-        if (Rebase(p99Ms) is { } rebased) return rebased;
-        var median = _rebaseRefusedAtMs;
-        _rebaseRefusedAtMs = null;
+        if (Rebase(p99Ms, out var median) is { } rebased) return rebased;
         return median is null ? Decide(SloChange.Hold, p99Ms, "still over the SLO")
             : Decide(SloChange.Hold, p99Ms, string.Create(CultureInfo.InvariantCulture,
                 $"still over the SLO in the last {_options.RebaseAfterPausedSamples} samples with the backfill paused or at its floor (median {median:0.0##} ms, over {_options.MaxBaselineRise:0.##}x the first baseline): staying paused"));
@@ -178,10 +174,12 @@ public sealed class AimdRateController
 
     /// <summary>
     /// Re-measures the baseline as the median of the last paused (or floor-rate) samples when it is over the SLO and within
-    /// <see cref="LatencySloOptions.MaxBaselineRise"/> of the first, and resumes under it; null otherwise.
+    /// <see cref="LatencySloOptions.MaxBaselineRise"/> of the first, and resumes under it; null otherwise, with
+    /// <paramref name="refusedMedianMs"/> set when the median was over that rise.
     /// </summary>
-    private SloDecision? Rebase(double p99Ms)
+    private SloDecision? Rebase(double p99Ms, out double? refusedMedianMs)
     {
+        refusedMedianMs = null;
         var recent = _paused.Skip(Math.Max(0, _paused.Count - _options.RebaseAfterPausedSamples)).Select(s => s.P99Ms).Order().ToList();
         if (_options.RebaseAfterPausedSamples == 0 || _options.Target.BaselineMultiple is null || recent.Count < _options.RebaseAfterPausedSamples
             || recent[recent.Count / 2] <= SloMs)
@@ -190,7 +188,7 @@ public sealed class AimdRateController
         _paused.Clear();
         if (median > _options.MaxBaselineRise * _firstBaselineMs)
         {
-            _rebaseRefusedAtMs = median;
+            refusedMedianMs = median;
             return null;
         }
         BaselineMs = Math.Max(median, _firstBaselineMs);
