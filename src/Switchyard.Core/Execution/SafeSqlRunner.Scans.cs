@@ -15,10 +15,16 @@ public sealed partial class SafeSqlRunner
         {
             await using (var oneProcess = Command("SELECT set_config('max_parallel_workers_per_gather', $1, true)", c, tx, "0"))
                 await oneProcess.ExecuteNonQueryAsync(token).ConfigureAwait(false);
-            await using var cmd = Command(sql, c, tx, parameters);
-            await using var reader = await cmd.ExecuteReaderAsync(token).ConfigureAwait(false);
-            var rows = new List<T>();
-            while (await reader.ReadAsync(token).ConfigureAwait(false)) rows.Add(map(reader));
-            return rows;
+            return await ReadAllAsync(c, tx, sql, map, token, parameters).ConfigureAwait(false);
         }, ct, TransactionTimeouts.FullScan, description);
+
+    /// <summary>Runs one parameterized query in <paramref name="tx"/> and maps every row it returns.</summary>
+    public static async Task<List<T>> ReadAllAsync<T>(NpgsqlConnection c, NpgsqlTransaction tx, string sql, Func<NpgsqlDataReader, T> map, CancellationToken ct, params object?[] parameters)
+    {
+        await using var cmd = Command(sql, c, tx, parameters);
+        await using var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        var rows = new List<T>();
+        while (await reader.ReadAsync(ct).ConfigureAwait(false)) rows.Add(map(reader));
+        return rows;
+    }
 }

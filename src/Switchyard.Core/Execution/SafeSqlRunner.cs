@@ -140,14 +140,7 @@ public sealed partial class SafeSqlRunner
 
     /// <summary>Reads rows in a safe transaction, mapping each with <paramref name="map"/>.</summary>
     public Task<IReadOnlyList<T>> QueryAsync<T>(string sql, Func<NpgsqlDataReader, T> map, CancellationToken ct, params object?[] parameters) =>
-        InTransactionAsync<IReadOnlyList<T>>(async (c, tx, token) =>
-        {
-            await using var cmd = Command(sql, c, tx, parameters);
-            await using var reader = await cmd.ExecuteReaderAsync(token).ConfigureAwait(false);
-            var rows = new List<T>();
-            while (await reader.ReadAsync(token).ConfigureAwait(false)) rows.Add(map(reader));
-            return rows;
-        }, ct, description: sql);
+        InTransactionAsync<IReadOnlyList<T>>(async (c, tx, token) => await ReadAllAsync(c, tx, sql, map, token, parameters).ConfigureAwait(false), ct, description: sql);
 
     /// <summary>A command with positional parameters ($1, $2, ...).</summary>
     public static NpgsqlCommand Command(string sql, NpgsqlConnection connection, NpgsqlTransaction? tx, params object?[] parameters)

@@ -288,14 +288,8 @@ public sealed class ValidationScope
     }
 
     /// <summary>Reads every row of a query into a list.</summary>
-    public static async Task<List<T>> ReadAllAsync<T>(NpgsqlConnection c, NpgsqlTransaction tx, string sql, Func<NpgsqlDataReader, T> map, CancellationToken ct, params object?[] parameters)
-    {
-        await using var cmd = SafeSqlRunner.Command(sql, c, tx, parameters);
-        await using var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
-        var rows = new List<T>();
-        while (await reader.ReadAsync(ct).ConfigureAwait(false)) rows.Add(map(reader));
-        return rows;
-    }
+    public static Task<List<T>> ReadAllAsync<T>(NpgsqlConnection c, NpgsqlTransaction tx, string sql, Func<NpgsqlDataReader, T> map, CancellationToken ct, params object?[] parameters) =>
+        SafeSqlRunner.ReadAllAsync(c, tx, sql, map, ct, parameters);
 
     /// <summary>The first failing keys of a chunk: a bounded, ordered read that only runs when a chunk has failures.</summary>
     /// <remarks>The key range takes parameters $1 and $2; <paramref name="condition"/>'s own start at $3.</remarks>

@@ -39,7 +39,8 @@ public sealed record LatencySloOptions
     /// Paused samples are the foreground on its own: nothing of the backfill runs (and at <see cref="MinRowsPerSecond"/>
     /// next to nothing, so samples at that floor count too). When the median of the last this many of them (within <see cref="RebaseWindowSamples"/>, over one pause or several) is over the SLO, the foreground's own
     /// latency moved (a report, a checkpoint, the day's peak). The baseline is then re-measured as that median and the
-    /// backfill resumes under the SLO over it; once p99 is back under the first SLO, the first baseline holds again.
+    /// backfill resumes under the SLO over it; once the median of as many samples since is within the first SLO's hold
+    /// band (<see cref="HoldAboveSloShare"/>), the first baseline holds again.
     /// 0 never re-measures. Only for an SLO relative to the baseline: an absolute SLO is the operator's limit and never moves.
     /// </summary>
     /// <value>The default is 5: longer than a lone burst, short enough that a backfill does not sit out a busy hour.</value>
