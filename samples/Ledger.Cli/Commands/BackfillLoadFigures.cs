@@ -57,9 +57,19 @@ internal sealed class BackfillLoadFigures
     public IReadOnlyList<SideLoadFigures> Sides { get; }
 
     /// <summary>
+    /// Switchyard's p99 during its backfill / the control's over as long a window with no backfill, each as long after
+    /// its load started; null without a control. Above 1 is what the backfill cost, net of the load's own drift.
+    /// </summary>
+    public double? SwitchyardP99RatioToControl =>
+        Side(BackfillBenchSide.Switchyard) is { } ours && Side(BackfillBenchSide.Control) is { P99Ms: > 0 } control ? Math.Round(ours.P99Ms / control.P99Ms, 2) : null;
+
+    private SideLoadFigures? Side(BackfillBenchSide side) => Sides.FirstOrDefault(s => s.Side == side);
+
+    /// <summary>
     /// The JSON fields: <c>{side}_baseline_p99_ms</c>, <c>{side}_p99_ms</c>, <c>{side}_after_p99_ms</c>, … for naive, loop, switchyard and
-    /// switchyard_unthrottled, each side against its own baseline (<c>_p99_ratio</c>) and against its baseline and after windows
-    /// together (<c>_p99_ratio_to_reference</c>); <c>baseline_p99_ms</c> (the naive side's) is kept for older readers.
+    /// switchyard_unthrottled and control, each side against its own baseline (<c>_p99_ratio</c>) and against its baseline and
+    /// after windows together (<c>_p99_ratio_to_reference</c>); <c>switchyard_p99_ratio_to_control</c> when the control ran;
+    /// <c>baseline_p99_ms</c> (the naive side's) is kept for older readers.
     /// </summary>
     public IEnumerable<(string Key, double Value)> Fields()
     {
@@ -81,5 +91,6 @@ internal sealed class BackfillLoadFigures
             yield return ($"{s.Prefix}_reference_p99_ms", s.ReferenceP99Ms);
             yield return ($"{s.Prefix}_p99_ratio_to_reference", s.P99RatioToReference);
         }
+        if (SwitchyardP99RatioToControl is { } toControl) yield return ("switchyard_p99_ratio_to_control", toControl);
     }
 }

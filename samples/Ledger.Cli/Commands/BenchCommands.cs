@@ -25,6 +25,7 @@ internal static class BenchCommands
     private const string LoopDatabase = "bench_backfill_loop";
     private const string SwitchyardDatabase = "bench_backfill_switchyard";
     private const string UnthrottledDatabase = "bench_backfill_unthrottled";
+    private const string ControlDatabase = "bench_backfill_control";
 
     /// <summary>The spec whose Expand every side runs first: the flagship, shipped next to the CLI.</summary>
     private static string FlagshipSpecPath => Path.Combine(AppContext.BaseDirectory, "specs", "001-normalize-transaction-status.yaml");
@@ -56,7 +57,9 @@ internal static class BenchCommands
             var tps = ctx.ParseResult.GetValue(withLoad);
             // Under load, Switchyard's backfill also runs with no SLO, so its rows/s shows next to what the SLO allowed.
             await using var unthrottled = tps is null ? null : await FreshLedgerAsync(server, UnthrottledDatabase, seed, !asJson, ct).ConfigureAwait(false);
-            var ledgers = new BackfillBenchLedgers(naive, loop, ours, unthrottled);
+            // And the same traffic with no backfill for as long as Switchyard's side ran: how far p99 drifts on its own.
+            await using var control = tps is null ? null : await FreshLedgerAsync(server, ControlDatabase, seed, !asJson, ct).ConfigureAwait(false);
+            var ledgers = new BackfillBenchLedgers(naive, loop, ours, unthrottled, control);
             var warmUp = TimeSpan.FromSeconds(ctx.ParseResult.GetValue(warmUpSeconds));
             var window = ctx.ParseResult.GetValue(baselineSeconds);
             await using var load = tps is { } rate ? new BackfillForegroundLoad(ledgers, rate, warmUp, TimeSpan.FromSeconds(window)) : null;

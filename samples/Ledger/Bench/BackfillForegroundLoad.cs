@@ -52,6 +52,7 @@ public sealed class BackfillForegroundLoad : IBackfillBenchLoad, IAsyncDisposabl
         if (operationsPerSecond <= 0) throw new SwitchyardException($"--with-load must be above 0 operations per second, got {operationsPerSecond}.", "Pass e.g. --with-load 100.");
         _ledgers = new() { [BackfillBenchSide.Naive] = ledgers.Naive, [BackfillBenchSide.Loop] = ledgers.Loop, [BackfillBenchSide.Switchyard] = ledgers.Switchyard };
         if (ledgers.Unthrottled is { } unthrottled) _ledgers[BackfillBenchSide.SwitchyardUnthrottled] = unthrottled;
+        if (ledgers.Control is { } control) _ledgers[BackfillBenchSide.Control] = control;
         _tps = operationsPerSecond;
         _warmUpWindow = warmUpWindow;
         _baselineWindow = baselineWindow;

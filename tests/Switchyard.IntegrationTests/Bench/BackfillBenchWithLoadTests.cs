@@ -6,9 +6,9 @@ namespace Switchyard.IntegrationTests.Bench;
 public sealed class BackfillBenchWithLoadTests(TestDatabase db) : IClassFixture<TestDatabase>
 {
     [Fact]
-    public async Task BenchBackfill_WithLoad_AddsForegroundP99BeforeDuringAndAfterEachBackfill()
+    public async Task BenchBackfill_WithLoad_AddsForegroundP99AroundEachBackfillAndANoBackfillControl()
     {
-        // Given the managed cluster (the bench seeds its own four ledgers)
+        // Given the managed cluster (the bench seeds its own five ledgers)
 
         // When the backfill benchmark runs with payments traffic against each ledger
         var result = await CliRunner.RunSampleAsync(["bench", "backfill", "--rows", "20000", "--workers", "2", "--with-load", "40", "--warmup-seconds", "1", "--baseline-seconds", "2", "--json", "-c", db.ConnectionString]);
@@ -42,6 +42,15 @@ public sealed class BackfillBenchWithLoadTests(TestDatabase db) : IClassFixture<
         root.GetProperty("loop_failed").GetInt64().ShouldBe(0);
         root.GetProperty("switchyard_failed").GetInt64().ShouldBe(0);
         root.GetProperty("switchyard_unthrottled_failed").GetInt64().ShouldBe(0);
+        // and the control ran the same load with no backfill for at least as long as Switchyard's side, against which its p99 is set
+        root.GetProperty("control_rows_updated").GetInt64().ShouldBe(0);
+        root.GetProperty("control_state_missing").GetInt64().ShouldBeGreaterThan(0);
+        root.GetProperty("control_seconds").GetDouble().ShouldBeGreaterThanOrEqualTo(root.GetProperty("switchyard_seconds").GetDouble());
+        root.GetProperty("control_foreground_operations").GetInt64().ShouldBeGreaterThan(0);
+        root.GetProperty("control_failed").GetInt64().ShouldBe(0);
+        var controlP99 = root.GetProperty("control_p99_ms").GetDouble();
+        controlP99.ShouldBeGreaterThan(0);
+        root.GetProperty("switchyard_p99_ratio_to_control").GetDouble().ShouldBe(Math.Round(root.GetProperty("switchyard_p99_ms").GetDouble() / controlP99, 2), 0.001);
         // and the SLO side's rate is set against the same backfill's with no SLO
         var share = root.GetProperty("slo_rate_share").GetDouble();
         share.ShouldBe(Math.Round(root.GetProperty("switchyard_rows_per_second").GetDouble() / root.GetProperty("switchyard_unthrottled_rows_per_second").GetDouble(), 3), 0.001);

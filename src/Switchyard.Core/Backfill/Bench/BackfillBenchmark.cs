@@ -29,7 +29,8 @@ public sealed record BackfillBenchOptions
 
 /// <summary>The ledgers, one per side; each gets the same seed before the benchmark runs.</summary>
 /// <param name="Unthrottled">For Switchyard's backfill again without a latency SLO (under load, to show what the SLO costs); null: not run.</param>
-public sealed record BackfillBenchLedgers(NpgsqlDataSource Naive, NpgsqlDataSource Loop, NpgsqlDataSource Switchyard, NpgsqlDataSource? Unthrottled = null);
+/// <param name="Control">For the load alone, no backfill, as long as Switchyard's side ran (under load); null: not run.</param>
+public sealed record BackfillBenchLedgers(NpgsqlDataSource Naive, NpgsqlDataSource Loop, NpgsqlDataSource Switchyard, NpgsqlDataSource? Unthrottled = null, NpgsqlDataSource? Control = null);
 
 /// <summary>One side's timing and footprint.</summary>
 public sealed record BackfillBenchSideResult(double Seconds, long RowsUpdated, long StateMissing, BenchFootprint Footprint)
@@ -72,6 +73,9 @@ public sealed record BackfillBenchResult(
     /// <summary>Switchyard's backfill without the SLO on its own ledger, when it ran (under load).</summary>
     public BackfillBenchSideResult? SwitchyardUnthrottled { get; init; }
 
+    /// <summary>The load with no backfill on its own ledger for as long as Switchyard's side ran, when it ran (under load).</summary>
+    public BackfillBenchSideResult? Control { get; init; }
+
     /// <summary>Switchyard's rows/s under its SLO as a share of its rows/s with none; null when the unthrottled side did not run.</summary>
     public double? SloRateShare => SwitchyardUnthrottled is { RowsPerSecond: > 0 } u ? Math.Round(Switchyard.RowsPerSecond / u.RowsPerSecond, 3) : null;
 }
@@ -94,7 +98,8 @@ public sealed class BackfillBenchmark
         var oursSql = new SafeSqlRunner(ledgers.Switchyard, LongRunning);
         NormalizationTarget? target = null;
         var unthrottledSql = ledgers.Unthrottled is { } u ? new SafeSqlRunner(u, LongRunning) : null;
-        foreach (var sql in new[] { naiveSql, loopSql, oursSql, unthrottledSql }.OfType<SafeSqlRunner>())
+        var controlSql = ledgers.Control is { } c && load is not null ? new SafeSqlRunner(c, LongRunning) : null;
+        foreach (var sql in new[] { naiveSql, loopSql, oursSql, unthrottledSql, controlSql }.OfType<SafeSqlRunner>())
         {
             target = await new BenchExpand(sql).ApplySpecAsync(options.ExpandSpec, ct).ConfigureAwait(false);
             await sql.ExecuteDdlAsync(new DdlStatement($"VACUUM (ANALYZE) {target.Table.Sql}", [], Concurrently: true), ct).ConfigureAwait(false);
@@ -124,6 +129,14 @@ public sealed class BackfillBenchmark
             : [await LatencySloThrottle.CreateAsync(ledgers.Switchyard, options.Controller with { Target = options.LatencySlo }, ct).ConfigureAwait(false)];
         var (ours, outcome) = await RunOursAsync(side, BackfillBenchSide.Switchyard, oursSql, t, options, throttles, ct).ConfigureAwait(false);
 
+        // (control) under load: the same traffic, no backfill, for as long as (c) took: the drift a free backfill would read.
+        var control = controlSql is null ? null
+            : await side.RunAsync(BackfillBenchSide.Control, controlSql, async token =>
+            {
+                await Task.Delay(TimeSpan.FromSeconds(ours.Seconds), token).ConfigureAwait(false);
+                return 0L;
+            }, ct).ConfigureAwait(false);
+
         // (d) under load: the same backfill with no SLO, for the rate and the p99 the SLO trades against each other.
         var unthrottled = unthrottledSql is null ? null
             : (await RunOursAsync(side, BackfillBenchSide.SwitchyardUnthrottled, unthrottledSql, t, options, [], ct).ConfigureAwait(false)).Result;
@@ -132,7 +145,7 @@ public sealed class BackfillBenchmark
         var foreignKey = await oursSql.ScalarAsync<bool>(
             "SELECT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = $1::regclass AND contype = 'f' AND NOT convalidated)", ct, t.Table.RegclassText).ConfigureAwait(false);
         return new BackfillBenchResult(rows, s.Workers, t.Table.ToString(), options.ExpandSpec.Name, foreignKey, naive, handWritten, ours,
-            s.BatchRowsP50, s.BatchKeysP50, s.BatchMillisP50, s.Batches, s.Retries, s.Splits) { LatencySlo = options.LatencySlo.ToString(), SwitchyardUnthrottled = unthrottled };
+            s.BatchRowsP50, s.BatchKeysP50, s.BatchMillisP50, s.Batches, s.Retries, s.Splits) { LatencySlo = options.LatencySlo.ToString(), SwitchyardUnthrottled = unthrottled, Control = control };
     }
 
     private static async Task<(BackfillBenchSideResult Result, BackfillOutcome Outcome)> RunOursAsync(SideRunner side, BackfillBenchSide which, SafeSqlRunner sql,

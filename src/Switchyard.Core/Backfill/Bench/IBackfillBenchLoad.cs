@@ -9,6 +9,13 @@ public enum BackfillBenchSide
 
     /// <summary>Switchyard's backfill with no latency SLO, under the same load: the rate the SLO side is held back from.</summary>
     SwitchyardUnthrottled,
+
+    /// <summary>
+    /// No backfill: the same load on its own fresh ledger for as long as Switchyard's side ran (under load only). The
+    /// foreground's p99 drifts over minutes on its own; this side shows how far, so the ratio a backfill that cost
+    /// nothing would read stands next to Switchyard's.
+    /// </summary>
+    Control,
 }
 
 /// <summary>
