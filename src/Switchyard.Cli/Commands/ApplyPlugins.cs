@@ -35,7 +35,7 @@ internal static class ApplyPlugins
         "Which p99 the SLO holds: auto (the apps' Switchyard.Compat latency feed when they publish one, else the canary probe), app, or canary.", LatencySource.Auto);
 
     public static readonly Option<int?> ParallelWorkers = CliOptions.OptionalNumber("--parallel-workers",
-        "PostgreSQL parallel workers each of Switchyard's own heavy statements may add beside the application: the validation gate's scans and index builds. 0 keeps each to one process (one core). Default: 1 for the gate, the server's max_parallel_maintenance_workers for index builds.", 0, 64, "0");
+        "PostgreSQL parallel workers each of Switchyard's own heavy statements may add beside the application: the validation gate's scans, the row-proof gates' counts and index builds. 0 keeps each to one process (one core). Default: 1 for the validation gate, the server's settings for the rest.", 0, 64, "0");
 
     public static readonly Option<int> MetricsPort = CliOptions.Number("--metrics-port", "Serve Prometheus metrics on 127.0.0.1:PORT while running (0 = off).", 0, 0, 65535, "9187");
 
@@ -78,7 +78,7 @@ internal static class ApplyPlugins
         var validation = ValidationOptions.For(spec);
         var gate = new ValidationSuiteGate(ReconciliationSettings.For(spec), parallel is { } n ? validation with { Workers = n + 1 } : validation);
         var engineSql = parallel is null ? sql
-            : new SafeSqlRunner(sql.DataSource, sql.Options with { ParallelMaintenanceWorkers = parallel }, ctx.LoggerFactory.CreateLogger<SafeSqlRunner>());
+            : new SafeSqlRunner(sql.DataSource, sql.Options with { ParallelWorkers = parallel }, ctx.LoggerFactory.CreateLogger<SafeSqlRunner>());
         return new PluggedEngine(new MigrationEngine(engineSql, backfill, gate), resources);
     }
 

@@ -50,19 +50,21 @@ public sealed record SafeSqlOptions
     public TimeSpan ConcurrentStatementTimeout { get; init; } = TimeSpan.FromHours(2);
 
     /// <summary>
-    /// <c>max_parallel_maintenance_workers</c> for the engine's DDL (index builds, concurrent or not): how many extra server
-    /// processes one build may add beside the application. A parallel build finishes sooner but takes that many more
-    /// cores from the payments while it runs; 0 keeps it to one. Null leaves the server's setting (2 by default).
+    /// How many extra server processes one of the engine's heavy statements may add beside the application:
+    /// <c>max_parallel_maintenance_workers</c> for its DDL (index builds, concurrent or not) and
+    /// <c>max_parallel_workers_per_gather</c> for its whole-table counts (<see cref="SafeSqlRunner.CountScanAsync"/>, the
+    /// row-proof gates). A parallel statement finishes sooner but takes that many more cores from the payments while it
+    /// runs; 0 keeps it to one. Null leaves the server's settings (2 by default).
     /// </summary>
     /// <value>The default is null.</value>
-    public int? ParallelMaintenanceWorkers { get; init; }
+    public int? ParallelWorkers { get; init; }
 
     public void Validate()
     {
         if (LockTimeout <= TimeSpan.Zero) throw new SwitchyardException("lock_timeout must be positive: a DDL statement without it can freeze the table.", "Set a lock timeout such as 200ms.");
         if (StatementTimeout <= TimeSpan.Zero) throw new SwitchyardException("statement_timeout must be positive.");
         if (ShortHolderGrace < TimeSpan.Zero) throw new SwitchyardException($"the short-holder grace must be zero or more, got {ShortHolderGrace}.", "Use 0 to wait for every conflicting holder.");
-        if (ParallelMaintenanceWorkers is < 0 or > 64) throw new SwitchyardException($"parallel maintenance workers must be between 0 and 64, got {ParallelMaintenanceWorkers}.", "Use 0 to build each index in one process.");
+        if (ParallelWorkers is < 0 or > 64) throw new SwitchyardException($"parallel maintenance workers must be between 0 and 64, got {ParallelWorkers}.", "Use 0 to build each index in one process.");
         if (MaxAttempts is < 1 or > 1000) throw new SwitchyardException($"max attempts must be between 1 and 1000, got {MaxAttempts}.");
     }
 }

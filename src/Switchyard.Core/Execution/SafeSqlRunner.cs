@@ -53,12 +53,12 @@ public sealed partial class SafeSqlRunner
                 {
                     // CONCURRENTLY cannot run in a transaction block. Its lock (SHARE UPDATE EXCLUSIVE) does not block
                     // reads or writes, so it may wait as long as the build itself may run.
-                    await RunBareAsync(connection, statement.Sql, Options.ConcurrentStatementTimeout, Options.ConcurrentStatementTimeout, Options.ParallelMaintenanceWorkers, token).ConfigureAwait(false);
+                    await RunBareAsync(connection, statement.Sql, Options.ConcurrentStatementTimeout, Options.ConcurrentStatementTimeout, Options.ParallelWorkers, token).ConfigureAwait(false);
                     return;
                 }
                 await using var tx = await connection.BeginTransactionAsync(token).ConfigureAwait(false);
                 await SetLocalTimeoutsAsync(connection, tx, gate.QueueLockTimeout ?? Options.LockTimeout, Options.StatementTimeout, token).ConfigureAwait(false);
-                if (Options.ParallelMaintenanceWorkers is { } workers) await SetMaintenanceWorkersAsync(connection, tx, workers, token).ConfigureAwait(false);
+                if (Options.ParallelWorkers is { } workers) await SetMaintenanceWorkersAsync(connection, tx, workers, token).ConfigureAwait(false);
                 await using (var cmd = Command(statement.Sql, connection, tx, [.. statement.Parameters ?? []]))
                     await cmd.ExecuteNonQueryAsync(token).ConfigureAwait(false);
                 foreach (var next in statement.FollowedBy ?? [])
@@ -130,10 +130,18 @@ public sealed partial class SafeSqlRunner
             return value is null or DBNull ? default : (T)value;
         }, ct, description: sql);
 
-    /// <summary>Counts with one statement that reads a whole table, under <see cref="TransactionTimeouts.FullScan"/>; <paramref name="description"/> names it in errors.</summary>
+    /// <summary>
+    /// Counts with one statement that reads a whole table, under <see cref="TransactionTimeouts.FullScan"/> and with at most
+    /// <see cref="SafeSqlOptions.ParallelWorkers"/> parallel workers when set; <paramref name="description"/> names it in errors.
+    /// </summary>
     public Task<long> CountScanAsync(string sql, string description, CancellationToken ct) =>
         InTransactionAsync(async (c, tx, token) =>
         {
+            if (Options.ParallelWorkers is { } workers)
+            {
+                await using var limit = Command("SELECT set_config('max_parallel_workers_per_gather', $1, true)", c, tx, workers.ToString(CultureInfo.InvariantCulture));
+                await limit.ExecuteNonQueryAsync(token).ConfigureAwait(false);
+            }
             await using var cmd = Command(sql, c, tx);
             return Convert.ToInt64(await cmd.ExecuteScalarAsync(token).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
         }, ct, TransactionTimeouts.FullScan, description);

@@ -7,10 +7,10 @@ public sealed class SafeSqlOptionsTests
     [Theory]
     [InlineData(-1)]
     [InlineData(65)]
-    public void Validate_ParallelMaintenanceWorkersOutOfRange_ThrowsNamingTheValueAndTheFix(int workers)
+    public void Validate_ParallelWorkersOutOfRange_ThrowsNamingTheValueAndTheFix(int workers)
     {
         // Given options asking index builds for an impossible number of parallel workers
-        var options = new SafeSqlOptions { ParallelMaintenanceWorkers = workers };
+        var options = new SafeSqlOptions { ParallelWorkers = workers };
 
         // When they are validated
         var error = Should.Throw<SwitchyardException>(options.Validate);
@@ -24,6 +24,6 @@ public sealed class SafeSqlOptionsTests
     [InlineData(null)]
     [InlineData(0)]
     [InlineData(4)]
-    public void Validate_ParallelMaintenanceWorkersUnsetOrInRange_Passes(int? workers) =>
-        Should.NotThrow(new SafeSqlOptions { ParallelMaintenanceWorkers = workers }.Validate);
+    public void Validate_ParallelWorkersUnsetOrInRange_Passes(int? workers) =>
+        Should.NotThrow(new SafeSqlOptions { ParallelWorkers = workers }.Validate);
 }

@@ -195,10 +195,10 @@ public sealed class SafeSqlRunnerTests : IClassFixture<LedgerDatabase>
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
-    public async Task Ddl_ParallelMaintenanceWorkersSet_RunsTheStatementWithItAndLeavesThePoolWithTheServerSetting(bool concurrently)
+    public async Task Ddl_ParallelWorkersSet_RunsTheStatementWithItAndLeavesThePoolWithTheServerSetting(bool concurrently)
     {
         // Given a runner whose index builds may add no parallel worker
-        var runner = _db.Runner(new SafeSqlOptions { ParallelMaintenanceWorkers = 0 });
+        var runner = _db.Runner(new SafeSqlOptions { ParallelWorkers = 0 });
         var server = await _db.ScalarAsync<string>("SELECT current_setting('max_parallel_maintenance_workers')");
         var probe = concurrently ? "maintenance_probe_bare" : "maintenance_probe_in_transaction";
 
@@ -211,6 +211,22 @@ public sealed class SafeSqlRunnerTests : IClassFixture<LedgerDatabase>
         server.ShouldNotBe("0");
         (await runner.ScalarAsync<string>("SELECT current_setting('max_parallel_maintenance_workers')", CancellationToken.None)).ShouldBe(server);
         await _db.ExecuteAsync($"DROP TABLE {probe}");
+    }
+
+    [Fact]
+    public async Task CountScan_ParallelWorkersSet_CountsWithNoMoreWorkersAndLeavesThePoolWithTheServerSetting()
+    {
+        // Given a runner whose heavy statements may add no parallel worker, on a server that allows parallel scans
+        var runner = _db.Runner(new SafeSqlOptions { ParallelWorkers = 0 });
+        var server = await _db.ScalarAsync<string>("SELECT current_setting('max_parallel_workers_per_gather')");
+
+        // When a whole-table count (a row-proof gate's) reads the setting it runs under
+        var workers = await runner.CountScanAsync("SELECT current_setting('max_parallel_workers_per_gather')::bigint FROM transactions LIMIT 1", "probe count", CancellationToken.None);
+
+        // Then it ran with none, and the runner's next transaction has the server's setting again
+        workers.ShouldBe(0);
+        server.ShouldNotBe("0");
+        (await runner.ScalarAsync<string>("SELECT current_setting('max_parallel_workers_per_gather')", CancellationToken.None)).ShouldBe(server);
     }
 
     [Fact]
