@@ -40,7 +40,7 @@ public sealed class SloRebaseTests
         var resumed = controller.Observe(22, 0);
 
         // Then the baseline is their median, the SLO 1.5x that, and the backfill resumes at half its pre-pause rate
-        resumed.Change.ShouldBe(SloChange.Resume);
+        resumed.Change.ShouldBe(SloChange.Rebase);
         resumed.State.ShouldBe(SloState.Limited);
         resumed.AllowedRowsPerSecond.ShouldBe(4_000);
         (resumed.BaselineMs, resumed.SloMs).ShouldBe((22, 33));
@@ -52,6 +52,7 @@ public sealed class SloRebaseTests
 
         // When the median of the last three samples is within the first SLO's hold band (80% of 15 ms), Then the first baseline holds again
         var back = controller.Observe(10, 4_000);
+        back.Change.ShouldBe(SloChange.Rebase);
         (back.BaselineMs, back.SloMs).ShouldBe((10, 15));
         back.Reason.ShouldContain("back under the first SLO (the median of the samples since the re-measure within its hold band), first baseline restored");
     }
@@ -63,7 +64,7 @@ public sealed class SloRebaseTests
         var controller = PausedAt4000(Options);
 
         // When each pause ends with one lucky sample under the SLO, and the foreground is over it again at the floor rate
-        var again = Replay(controller, (24, 0, SloChange.Hold), (12, 0, SloChange.Resume), (35, 2_000, SloChange.Pause), (26, 0, SloChange.Resume));
+        var again = Replay(controller, (24, 0, SloChange.Hold), (12, 0, SloChange.Resume), (35, 2_000, SloChange.Pause), (26, 0, SloChange.Rebase));
 
         // Then the paused samples of both pauses count together (24, 12, 26: median 24 over the SLO): the baseline is re-measured and the backfill resumes
         (again.BaselineMs, again.SloMs).ShouldBe((24, 36));
@@ -99,7 +100,7 @@ public sealed class SloRebaseTests
         var rebased = controller.Observe(18, 100);
 
         // Then the floor-rate samples (16, 17, 18) re-measure the baseline, and the backfill goes on from the floor under 1.5x that
-        rebased.Change.ShouldBe(SloChange.Resume);
+        rebased.Change.ShouldBe(SloChange.Rebase);
         (rebased.BaselineMs, rebased.SloMs, rebased.AllowedRowsPerSecond).ShouldBe((17, 25.5, 100));
         rebased.Reason.ShouldContain("with the backfill paused or at its floor, so the foreground's own latency moved");
         controller.Observe(18, 100).Change.ShouldBe(SloChange.SpeedUp);

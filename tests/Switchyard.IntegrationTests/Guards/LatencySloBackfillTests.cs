@@ -122,7 +122,7 @@ public sealed class LatencySloBackfillTests : IClassFixture<ExpandedLedger>
         // Then it paused (2x the SLO), found p99 still up with nothing running, re-measured the baseline from those samples and completed
         outcome.ShouldBeOfType<BackfillCompleted>();
         var rows = (await GuardJournalRows.ReadAsync(_db.DataSource, firstEvent)).Where(r => r.Data.Contains(LatencySloThrottle.Source)).ToList();
-        rows.Select(r => r.Action).Take(3).ShouldBe(["baseline", "pause", "resume"]);
+        rows.Select(r => r.Action).Take(3).ShouldBe(["baseline", "pause", "rebase"]);
         rows[2].Message.ShouldContain("p99 over the SLO in most of the last 3 samples with the backfill paused or at its floor, so the foreground's own latency moved");
         var resumed = JsonDocument.Parse(rows[2].Data).RootElement;
         var baseline = resumed.GetProperty("baseline_ms").GetDouble();

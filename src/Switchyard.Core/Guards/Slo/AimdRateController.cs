@@ -128,8 +128,8 @@ public sealed class AimdRateController
             var stillSpending = sample.Operations > 0 && sample.OverSlo > sample.Operations * AllowedShareOverSlo / 2;
             return State switch
             {
-                SloState.Paused => Move(SloState.Limited, Math.Max(_options.MinRowsPerSecond, _resumeRate), SloChange.Resume, p99Ms, back + "back under the SLO"),
-                _ when restored => Decide(SloChange.Hold, p99Ms, back + "rate held"),
+                SloState.Paused => Move(SloState.Limited, Math.Max(_options.MinRowsPerSecond, _resumeRate), restored ? SloChange.Rebase : SloChange.Resume, p99Ms, back + "back under the SLO"),
+                _ when restored => Decide(SloChange.Rebase, p99Ms, back + "rate held"),
                 _ when spent >= 1 && stillSpending => Cut(p99Ms, observedRowsPerSecond, "error budget spent"),
                 SloState.Limited when spent >= _options.HoldAtErrorBudgetSpent => Decide(SloChange.Hold, p99Ms, "half the error budget spent, rate held"),
                 SloState.Limited when p99Ms > _options.HoldAboveSloShare * SloMs => Decide(SloChange.Hold, p99Ms, "near the SLO, rate held"),
@@ -196,7 +196,7 @@ public sealed class AimdRateController
         SloMs = _options.Target.SloMs(BaselineMs);
         _samplesOver = 0;
         var rate = State == SloState.Paused ? Math.Max(_options.MinRowsPerSecond, _resumeRate) : AllowedRowsPerSecond;
-        return Move(SloState.Limited, rate, SloChange.Resume, p99Ms, string.Create(CultureInfo.InvariantCulture,
+        return Move(SloState.Limited, rate, SloChange.Rebase, p99Ms, string.Create(CultureInfo.InvariantCulture,
             $"p99 over the SLO in most of the last {_options.RebaseAfterPausedSamples} samples with the backfill paused or at its floor, so the foreground's own latency moved: baseline re-measured as their median {BaselineMs:0.0##} ms"));
     }
 

@@ -254,6 +254,7 @@ public sealed partial class LatencySloThrottle : IBackfillThrottle, IBatchTimeAd
         SloChange.Pause => "pause",
         SloChange.Resume => "resume",
         SloChange.SpeedUp => "speed_up",
+        SloChange.Rebase => "rebase",
         _ => "proceed",
     };
 

@@ -24,6 +24,11 @@ public enum SloChange
     Resume,
     /// <summary>Under the SLO: the rate grew (additive increase), or the limit was lifted.</summary>
     SpeedUp,
+    /// <summary>
+    /// The SLO itself moved: the foreground stayed over it with the backfill paused or at its floor, so the baseline was
+    /// re-measured from those samples; or it came back within the first SLO's hold band, so the first baseline holds again.
+    /// </summary>
+    Rebase,
 }
 
 /// <summary>One sample's outcome: the values that drove it and the rate the backfill may now run at.</summary>
