@@ -3,9 +3,17 @@ namespace Switchyard.Core.Execution;
 /// <summary>Timeouts and retry bounds for every transaction the engine opens.</summary>
 public sealed record SafeSqlOptions
 {
-    /// <summary>How long one attempt may wait in the lock queue.</summary>
+    /// <summary>How long one attempt may wait in the lock queue (a DDL statement's first attempts wait less: <see cref="DdlLockTimeout"/>).</summary>
     /// <value>The default is 200 ms.</value>
     public TimeSpan LockTimeout { get; init; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>
+    /// The lock_timeout of a DDL statement's attempt: a quarter of <see cref="LockTimeout"/> first, half on the second,
+    /// all of it from the third. While a DDL statement waits in the lock queue every payment on its table waits behind
+    /// it; a holder that started between the conflict gate's look and the lock request (a report just begun) would
+    /// otherwise stall them for the whole timeout before the retry.
+    /// </summary>
+    public TimeSpan DdlLockTimeout(int attempt) => attempt >= 3 ? LockTimeout : LockTimeout / (1 << (3 - Math.Max(1, attempt)));
 
     /// <summary>The longest a DDL statement (or a transaction's statement) may run.</summary>
     /// <value>The default is 60 s.</value>

@@ -57,7 +57,7 @@ public sealed partial class SafeSqlRunner
                     return;
                 }
                 await using var tx = await connection.BeginTransactionAsync(token).ConfigureAwait(false);
-                await SetLocalTimeoutsAsync(connection, tx, gate.QueueLockTimeout ?? Options.LockTimeout, Options.StatementTimeout, token).ConfigureAwait(false);
+                await SetLocalTimeoutsAsync(connection, tx, gate.QueueLockTimeout ?? Options.DdlLockTimeout(attempts), Options.StatementTimeout, token).ConfigureAwait(false);
                 if (Options.ParallelWorkers is { } workers) await SetMaintenanceWorkersAsync(connection, tx, workers, token).ConfigureAwait(false);
                 await using (var cmd = Command(statement.Sql, connection, tx, [.. statement.Parameters ?? []]))
                     await cmd.ExecuteNonQueryAsync(token).ConfigureAwait(false);

@@ -26,4 +26,21 @@ public sealed class SafeSqlOptionsTests
     [InlineData(4)]
     public void Validate_ParallelWorkersUnsetOrInRange_Passes(int? workers) =>
         Should.NotThrow(new SafeSqlOptions { ParallelWorkers = workers }.Validate);
+
+    [Theory]
+    [InlineData(1, 50)]
+    [InlineData(2, 100)]
+    [InlineData(3, 200)]
+    [InlineData(8, 200)]
+    public void DdlLockTimeout_Attempt_StartsAtAQuarterAndDoublesUpToTheLockTimeout(int attempt, int expectedMs)
+    {
+        // Given the default 200 ms lock_timeout
+        var options = new SafeSqlOptions();
+
+        // When a DDL statement's attempt asks how long it may queue
+        var timeout = options.DdlLockTimeout(attempt);
+
+        // Then the first attempts queue less than the configured timeout, later ones all of it
+        timeout.ShouldBe(TimeSpan.FromMilliseconds(expectedMs));
+    }
 }

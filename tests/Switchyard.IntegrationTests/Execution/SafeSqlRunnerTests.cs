@@ -214,6 +214,20 @@ public sealed class SafeSqlRunnerTests : IClassFixture<LedgerDatabase>
     }
 
     [Fact]
+    public async Task Ddl_FirstAttempt_QueuesForAQuarterOfTheLockTimeout()
+    {
+        // Given a runner with a 400 ms lock_timeout
+        var runner = _db.Runner(new SafeSqlOptions { LockTimeout = TimeSpan.FromMilliseconds(400) });
+
+        // When a DDL statement records the lock_timeout it runs under
+        await runner.ExecuteDdlAsync(new DdlStatement("CREATE TABLE ddl_lock_timeout_probe AS SELECT current_setting('lock_timeout') AS timeout", []), CancellationToken.None);
+
+        // Then its first attempt would have left the queue after 100 ms
+        (await _db.ScalarAsync<string>("SELECT timeout FROM ddl_lock_timeout_probe")).ShouldBe("100ms");
+        await _db.ExecuteAsync("DROP TABLE ddl_lock_timeout_probe");
+    }
+
+    [Fact]
     public async Task CountScan_ParallelWorkersSet_CountsWithNoMoreWorkersAndLeavesThePoolWithTheServerSetting()
     {
         // Given a runner whose heavy statements may add no parallel worker, on a server that allows parallel scans
