@@ -72,7 +72,7 @@ public sealed record SafeSqlOptions
         if (LockTimeout <= TimeSpan.Zero) throw new SwitchyardException("lock_timeout must be positive: a DDL statement without it can freeze the table.", "Set a lock timeout such as 200ms.");
         if (StatementTimeout <= TimeSpan.Zero) throw new SwitchyardException("statement_timeout must be positive.");
         if (ShortHolderGrace < TimeSpan.Zero) throw new SwitchyardException($"the short-holder grace must be zero or more, got {ShortHolderGrace}.", "Use 0 to wait for every conflicting holder.");
-        if (ParallelWorkers is < 0 or > 64) throw new SwitchyardException($"parallel maintenance workers must be between 0 and 64, got {ParallelWorkers}.", "Use 0 to build each index in one process.");
+        if (ParallelWorkers is < 0 or > 64) throw new SwitchyardException($"parallel workers must be between 0 and 64, got {ParallelWorkers}.", "Use 0 to run each index build or count in one process.");
         if (MaxAttempts is < 1 or > 1000) throw new SwitchyardException($"max attempts must be between 1 and 1000, got {MaxAttempts}.");
     }
 }

@@ -13,10 +13,16 @@ public sealed partial class SafeSqlRunner
     public Task<IReadOnlyList<T>> BackgroundScanAsync<T>(string sql, Func<NpgsqlDataReader, T> map, string description, CancellationToken ct, params object?[] parameters) =>
         InTransactionAsync<IReadOnlyList<T>>(async (c, tx, token) =>
         {
-            await using (var oneProcess = Command("SELECT set_config('max_parallel_workers_per_gather', $1, true)", c, tx, "0"))
-                await oneProcess.ExecuteNonQueryAsync(token).ConfigureAwait(false);
+            await LimitParallelWorkersAsync(c, tx, 0, token).ConfigureAwait(false);
             return await ReadAllAsync(c, tx, sql, map, token, parameters).ConfigureAwait(false);
         }, ct, TransactionTimeouts.FullScan, description);
+
+    /// <summary>Caps the parallel workers of <paramref name="tx"/>'s queries (<c>max_parallel_workers_per_gather</c>, a bound value, until it ends).</summary>
+    private static async Task LimitParallelWorkersAsync(NpgsqlConnection c, NpgsqlTransaction tx, int workers, CancellationToken ct)
+    {
+        await using var limit = Command("SELECT set_config('max_parallel_workers_per_gather', $1, true)", c, tx, workers.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await limit.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+    }
 
     /// <summary>Runs one parameterized query in <paramref name="tx"/> and maps every row it returns.</summary>
     public static async Task<List<T>> ReadAllAsync<T>(NpgsqlConnection c, NpgsqlTransaction tx, string sql, Func<NpgsqlDataReader, T> map, CancellationToken ct, params object?[] parameters)

@@ -137,11 +137,7 @@ public sealed partial class SafeSqlRunner
     public Task<long> CountScanAsync(string sql, string description, CancellationToken ct) =>
         InTransactionAsync(async (c, tx, token) =>
         {
-            if (Options.ParallelWorkers is { } workers)
-            {
-                await using var limit = Command("SELECT set_config('max_parallel_workers_per_gather', $1, true)", c, tx, workers.ToString(CultureInfo.InvariantCulture));
-                await limit.ExecuteNonQueryAsync(token).ConfigureAwait(false);
-            }
+            if (Options.ParallelWorkers is { } workers) await LimitParallelWorkersAsync(c, tx, workers, token).ConfigureAwait(false);
             await using var cmd = Command(sql, c, tx);
             return Convert.ToInt64(await cmd.ExecuteScalarAsync(token).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
         }, ct, TransactionTimeouts.FullScan, description);
