@@ -163,4 +163,24 @@ public sealed class SloRebaseTests
         Should.Throw<SwitchyardException>(() => (Options with { MaxBaselineRise = 0.5 }).Validate()).Message.ShouldContain("got 0.5");
         Should.Throw<SwitchyardException>(() => (Options with { RebaseWindowSamples = 2 }).Validate()).Message.ShouldContain("(got 2)");
     }
+
+    [Fact]
+    public void JournalKind_ReMeasureThenRestore_AreTwoEntriesWhileARunOfCutsIsOne()
+    {
+        // Given a backfill paused at 2x the SLO whose foreground stays up on its own, then comes back down
+        var controller = PausedAt4000(Options);
+        controller.Observe(20, 0);
+        controller.Observe(24, 0);
+        var remeasured = controller.Observe(22, 0);
+        foreach (var p99 in new double[] { 12, 26, 14, 11 }) controller.Observe(p99, 4_000);
+        var restored = controller.Observe(10, 4_000);
+
+        // When the journal keys both rebases and two cuts in a row
+        var cut = new SloDecision(SloState.Limited, SloChange.Slow, 20, 15, 10, 2_000, "over");
+
+        // Then each baseline the SLO moved to is its own entry, and the cuts share one
+        (remeasured.Change, restored.Change).ShouldBe((SloChange.Rebase, SloChange.Rebase));
+        LatencySloThrottle.JournalKind(remeasured).ShouldNotBe(LatencySloThrottle.JournalKind(restored));
+        LatencySloThrottle.JournalKind(cut).ShouldBe(LatencySloThrottle.JournalKind(cut with { AllowedRowsPerSecond = 1_000 }));
+    }
 }

@@ -179,8 +179,7 @@ public sealed partial class LatencySloThrottle : IBackfillThrottle, IBatchTimeAd
         if (decision.Change == SloChange.Hold && wasUnreadable)
             decision = decision with { Change = SloChange.Resume, Reason = $"{_latency.Name} readable again; {decision.Reason}" };
         if (decision.Change == SloChange.Hold) return null;
-        // Kind of decision and the state it leads to: a run of halvings or of climbs is one entry, lifting the limit another.
-        var kind = $"{decision.Change}:{decision.State}";
+        var kind = JournalKind(decision);
         var message = $"latency SLO {Action(decision.Change)}: {decision.Reason}";
         // Slowing down and speeding up is the controller doing its job (the progress line shows the rate); only a
         // pause, where the backfill stops, is a warning.
@@ -219,6 +218,15 @@ public sealed partial class LatencySloThrottle : IBackfillThrottle, IBatchTimeAd
     }
 
     /// <summary>Writes the decision once per change of kind; returns why it could not, else null.</summary>
+    /// <summary>
+    /// Decisions of one kind in a row share a journal entry: the kind of change and the state it leads to, so a run of
+    /// halvings or of climbs is one entry and lifting the limit another. A rebase moves the SLO itself: each baseline it
+    /// sets is its own kind, so a re-measure followed by the first baseline's restore is two entries.
+    /// </summary>
+    internal static string JournalKind(SloDecision decision) => decision.Change == SloChange.Rebase
+        ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{decision.Change}:{decision.BaselineMs}")
+        : $"{decision.Change}:{decision.State}";
+
     private async Task<string?> JournalAsync(string? migration, string kind, string message, SloDecision d, CancellationToken ct, string? baselineWindow = null)
     {
         if (_journal is null || _lastJournaled == kind) return null;
