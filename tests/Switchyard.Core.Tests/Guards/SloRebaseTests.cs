@@ -169,9 +169,7 @@ public sealed class SloRebaseTests
     {
         // Given a backfill paused at 2x the SLO whose foreground stays up on its own, then comes back down
         var controller = PausedAt4000(Options);
-        controller.Observe(20, 0);
-        controller.Observe(24, 0);
-        var remeasured = controller.Observe(22, 0);
+        var remeasured = Replay(controller, (20, 0, SloChange.Hold), (24, 0, SloChange.Hold), (22, 0, SloChange.Rebase));
         foreach (var p99 in new double[] { 12, 26, 14, 11 }) controller.Observe(p99, 4_000);
         var restored = controller.Observe(10, 4_000);
 
