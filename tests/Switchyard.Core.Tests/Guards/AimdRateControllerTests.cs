@@ -4,9 +4,10 @@ namespace Switchyard.Core.Tests.Guards;
 
 public sealed class AimdRateControllerTests
 {
-    // Baseline 10 ms, SLO 1.5x = 15 ms, pause at 2x SLO = 30 ms.
+    // Baseline 10 ms, SLO 1.5x = 15 ms, pause at 2x SLO = 30 ms; every sample acts (no confirmation, a raise per sample).
     internal static readonly LatencySloOptions Options = new()
     {
+        RaiseEverySamples = 1,
         StartRowsPerSecond = null,
         MinRowsPerSecond = 100,
         IncreaseRowsPerSecond = 500,
@@ -154,9 +155,13 @@ public sealed class AimdRateControllerTests
         slow.Change.ShouldBe(SloChange.Slow);
         slow.AllowedRowsPerSecond.ShouldBe(4_000);
 
-        // When a confirmed breach is far over (2x the SLO or more), Then it pauses
-        controller.Observe(9, 4_000);
-        controller.Observe(31, 4_000).Change.ShouldBe(SloChange.Hold);
+        // When a quiet sample raises the rate and the next is far over, Then the raise is undone at once, unconfirmed
+        controller.Observe(9, 4_000).AllowedRowsPerSecond.ShouldBe(4_500);
+        var undone = controller.Observe(31, 4_500);
+        undone.Change.ShouldBe(SloChange.Slow);
+        undone.AllowedRowsPerSecond.ShouldBe(4_000);
+
+        // When a second sample in a row confirms a breach far over (2x the SLO or more), Then it pauses
         controller.Observe(31, 4_000).Change.ShouldBe(SloChange.Pause);
     }
 

@@ -5,7 +5,7 @@ namespace Switchyard.Core.Tests.Guards;
 public sealed class SloErrorBudgetTests
 {
     // Baseline 10 ms, SLO 15 ms; the budget is 1% of the operations over 15 ms.
-    private static readonly LatencySloOptions Options = new() { StartRowsPerSecond = null, IncreaseRowsPerSecond = 500, IncreaseShareOfCeiling = 0, ErrorBudgetDecides = true, ConfirmSamplesOver = 1 };
+    private static readonly LatencySloOptions Options = new() { StartRowsPerSecond = null, IncreaseRowsPerSecond = 500, IncreaseShareOfCeiling = 0, ErrorBudgetDecides = true, ConfirmSamplesOver = 1, RaiseEverySamples = 1 };
 
     // One sample over the SLO cuts 10,000 rows/s to 5,000, with the given share of its 1,000 operations over the SLO.
     private static AimdRateController LimitedAt5000(int overSloOfFirst1000)
@@ -119,7 +119,7 @@ public sealed class SloErrorBudgetTests
     public void Observe_BudgetSpentByDefault_IsReportedButTheRateClimbs()
     {
         // Given the default options (the budget measured, not deciding), limited at 5,000 rows/s
-        var controller = new AimdRateController(10, new LatencySloOptions { StartRowsPerSecond = null, ConfirmSamplesOver = 1 });
+        var controller = new AimdRateController(10, new LatencySloOptions { StartRowsPerSecond = null, ConfirmSamplesOver = 1, RaiseEverySamples = 1 });
         controller.Observe(new LatencySample(20, 1_000, 30), 10_000).AllowedRowsPerSecond.ShouldBe(5_000);
 
         // When a quiet sample follows while the budget is overspent

@@ -19,6 +19,11 @@ namespace Switchyard.Core.Guards.Slo;
 /// of the SLO keeps the rate rather than raising it), so the rate rests just under the SLO instead of crossing it on every climb.
 /// </para>
 /// <para>
+/// Each raise waits for <see cref="LatencySloOptions.RaiseEverySamples"/> samples at the current rate, and is undone at
+/// once when a sample over the SLO follows it within as many: the raise is the likeliest cause, and the rate before it
+/// was just seen under the SLO. A short backfill's whole-phase p99 cannot afford the seconds a confirmed breach takes.
+/// </para>
+/// <para>
 /// A lone sample over the SLO holds the rate; only <see cref="LatencySloOptions.ConfirmSamplesOver"/> in a row slow or
 /// pause it. A second's p99 is its few slowest payments, and on a shared host those swing with everything else that
 /// runs; a breach the backfill causes lasts as long as the backfill runs, so it is answered one sample later.
@@ -51,6 +56,10 @@ public sealed class AimdRateController
     private double _resumeRate;
     private bool _slowStart;
     private double _fastestSeen;
+    /// <summary>Samples since the rate or state last moved.</summary>
+    private int _samplesAtRate;
+    /// <summary>The rate before the last move when that move was a raise: what a breach right after it goes back to.</summary>
+    private double? _rateBeforeRaise;
     private readonly Queue<(long Operations, long OverSlo)> _budgetWindow = new();
     private long _operations;
     private long _overSlo;
@@ -71,6 +80,8 @@ public sealed class AimdRateController
         _options = options;
         BaselineMs = _firstBaselineMs = baselineMs;
         SloMs = _firstSloMs = options.Target.SloMs(baselineMs);
+        // The start rate runs from the first batch, so the first sample is a full one at it.
+        _samplesAtRate = options.RaiseEverySamples - 1;
         if (options.StartRowsPerSecond is not { } start) return;
         State = SloState.Limited;
         AllowedRowsPerSecond = Math.Max(options.MinRowsPerSecond, start);
@@ -102,6 +113,7 @@ public sealed class AimdRateController
     public SloDecision Observe(LatencySample sample, double observedRowsPerSecond)
     {
         _samples++;
+        _samplesAtRate++;
         while (_paused.TryPeek(out var oldest) && _samples - oldest.Sample >= _options.RebaseWindowSamples) _paused.Dequeue();
         if (State == SloState.Paused || AtFloor) _paused.Enqueue((_samples, sample.P99Ms));
         if (BaselineMs != _firstBaselineMs)
@@ -133,6 +145,7 @@ public sealed class AimdRateController
                 _ when spent >= 1 && stillSpending => Cut(p99Ms, observedRowsPerSecond, "error budget spent"),
                 SloState.Limited when spent >= _options.HoldAtErrorBudgetSpent => Decide(SloChange.Hold, p99Ms, "half the error budget spent, rate held"),
                 SloState.Limited when p99Ms > _options.HoldAboveSloShare * SloMs => Decide(SloChange.Hold, p99Ms, "near the SLO, rate held"),
+                SloState.Limited when _samplesAtRate < _options.RaiseEverySamples => Decide(SloChange.Hold, p99Ms, "rate held until it has run a full sample"),
                 SloState.Limited when _slowStart => Double(p99Ms, observedRowsPerSecond),
                 SloState.Limited => Increase(p99Ms, observedRowsPerSecond),
                 _ => Decide(SloChange.Hold, p99Ms, "within the SLO"),
@@ -142,6 +155,8 @@ public sealed class AimdRateController
         _samplesOver++;
         if (State == SloState.Paused) return WhilePaused(p99Ms);
         if (AtFloor && Rebase(p99Ms, out _) is { } rebased) return rebased;
+        if (_samplesOver < _options.ConfirmSamplesOver && _rateBeforeRaise is { } before && _samplesAtRate <= _options.RaiseEverySamples)
+            return Undo(p99Ms, before);
         if (_samplesOver < _options.ConfirmSamplesOver)
             return Decide(SloChange.Hold, p99Ms, string.Create(CultureInfo.InvariantCulture, $"{_samplesOver} sample(s) over the SLO, rate held until {_options.ConfirmSamplesOver} in a row confirm a breach"));
         _slowStart = false;
@@ -229,9 +244,9 @@ public sealed class AimdRateController
         if (observedRowsPerSecond > 0 && observedRowsPerSecond * 2 <= current)
         {
             _slowStart = false;
-            return Move(SloState.Unlimited, null, SloChange.SpeedUp, p99Ms, "within the SLO at full speed, limit lifted");
+            return Raise(current, null, "within the SLO at full speed, limit lifted", p99Ms);
         }
-        return Move(SloState.Limited, current * 2, SloChange.SpeedUp, p99Ms, "within the SLO, slow start doubles");
+        return Raise(current, current * 2, "within the SLO, slow start doubles", p99Ms);
     }
 
     private SloDecision Increase(double p99Ms, double observedRowsPerSecond)
@@ -241,12 +256,30 @@ public sealed class AimdRateController
         var next = current + step;
         // Past the fastest unthrottled rate seen, or when the backfill cannot use half of it, the limit holds nothing back: lift it.
         if ((CeilingRowsPerSecond > 0 && next >= CeilingRowsPerSecond) || (observedRowsPerSecond > 0 && observedRowsPerSecond * 2 <= current))
-            return Move(SloState.Unlimited, null, SloChange.SpeedUp, p99Ms, "within the SLO, limit lifted");
-        return Move(SloState.Limited, next, SloChange.SpeedUp, p99Ms, "within the SLO");
+            return Raise(current, null, "within the SLO, limit lifted", p99Ms);
+        return Raise(current, next, "within the SLO", p99Ms);
+    }
+
+    /// <summary>A sample over the SLO right after a raise: back to the rate before it, which was just seen under the SLO.</summary>
+    private SloDecision Undo(double p99Ms, double before)
+    {
+        _slowStart = false;
+        return Move(SloState.Limited, before, SloChange.Slow, p99Ms, string.Create(CultureInfo.InvariantCulture,
+            $"over the SLO {_samplesAtRate} sample(s) after a raise, raise undone"));
+    }
+
+    /// <summary>A raise: remembers the rate it came from, for <see cref="Undo"/>.</summary>
+    private SloDecision Raise(double from, double? to, string why, double p99Ms)
+    {
+        var decision = Move(to is null ? SloState.Unlimited : SloState.Limited, to, SloChange.SpeedUp, p99Ms, why);
+        _rateBeforeRaise = from;
+        return decision;
     }
 
     private SloDecision Move(SloState state, double? rate, SloChange change, double p99Ms, string why)
     {
+        _samplesAtRate = 0;
+        _rateBeforeRaise = null;
         State = state;
         AllowedRowsPerSecond = state == SloState.Paused ? 0 : rate;
         return Decide(change, p99Ms, why);

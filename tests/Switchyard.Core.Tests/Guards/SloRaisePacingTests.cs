@@ -1,0 +1,67 @@
+using Switchyard.Core.Guards.Slo;
+
+namespace Switchyard.Core.Tests.Guards;
+
+/// <summary>The default pacing of raises: one per two samples at a rate, undone at once by a breach right after it.</summary>
+public sealed class SloRaisePacingTests
+{
+    // Default options: slow start at 1,000 rows/s, two samples confirm a breach, a raise every two samples.
+    // Baseline 10 ms, SLO 15 ms, hold band above 12 ms.
+    private static readonly LatencySloOptions Defaults = new();
+
+    [Fact]
+    public void Observe_DefaultSlowStart_DoublesEverySecondSampleAndABreachRightAfterUndoesIt()
+    {
+        // Given a controller with the default options
+        var controller = new AimdRateController(10, Defaults);
+
+        // When p99 stays well under the SLO, Then the first sample doubles and each later doubling waits a full sample
+        controller.Observe(9, 1_000).AllowedRowsPerSecond.ShouldBe(2_000);
+        var held = controller.Observe(9, 1_500);
+        held.Change.ShouldBe(SloChange.Hold);
+        held.AllowedRowsPerSecond.ShouldBe(2_000);
+        held.Reason.ShouldContain("rate held until it has run a full sample");
+        controller.Observe(9, 2_000).AllowedRowsPerSecond.ShouldBe(4_000);
+        controller.Observe(9, 3_000).Change.ShouldBe(SloChange.Hold);
+        controller.Observe(9, 4_000).AllowedRowsPerSecond.ShouldBe(8_000);
+
+        // When the sample right after that doubling is over the SLO, Then the doubling is undone without waiting for a second one
+        var undone = controller.Observe(20, 6_000);
+        undone.Change.ShouldBe(SloChange.Slow);
+        undone.AllowedRowsPerSecond.ShouldBe(4_000);
+        undone.Reason.ShouldContain("over the SLO 1 sample(s) after a raise, raise undone");
+
+        // And slow start is over: after a full sample at 4,000 the climb is the additive 500 rows/s
+        controller.Observe(9, 4_000).Change.ShouldBe(SloChange.Hold);
+        controller.Observe(9, 4_000).AllowedRowsPerSecond.ShouldBe(4_500);
+    }
+
+    [Fact]
+    public void Observe_BreachLongAfterTheLastRaise_WaitsForASecondSampleToConfirmIt()
+    {
+        // Given a controller doubled once to 2,000 rows/s, then held near the SLO for two samples
+        var controller = new AimdRateController(10, Defaults);
+        controller.Observe(9, 1_000).AllowedRowsPerSecond.ShouldBe(2_000);
+        controller.Observe(13, 2_000).Change.ShouldBe(SloChange.Hold);
+        controller.Observe(13, 2_000).Change.ShouldBe(SloChange.Hold);
+
+        // When a sample is over the SLO three samples after the raise
+        var lone = controller.Observe(20, 2_000);
+
+        // Then the raise is no longer the suspect: the rate holds until a second sample confirms the breach
+        lone.Change.ShouldBe(SloChange.Hold);
+        lone.AllowedRowsPerSecond.ShouldBe(2_000);
+        lone.Reason.ShouldContain("1 sample(s) over the SLO, rate held until 2 in a row confirm a breach");
+        controller.Observe(20, 2_000).AllowedRowsPerSecond.ShouldBe(1_000);
+    }
+
+    [Fact]
+    public void Validate_RaiseEveryZeroSamples_FailsNamingTheValue()
+    {
+        // Given / When
+        var error = Should.Throw<SwitchyardException>(() => new AimdRateController(10, Defaults with { RaiseEverySamples = 0 }));
+
+        // Then
+        error.Message.ShouldContain("raise interval must be at least 1 sample, got 0");
+    }
+}
