@@ -10,20 +10,21 @@ public sealed class SloRaisePacingTests
     private static readonly LatencySloOptions Defaults = new();
 
     [Fact]
-    public void Observe_DefaultSlowStart_DoublesEverySecondSampleAndABreachRightAfterUndoesIt()
+    public void Observe_DefaultSlowStartOverTheBaseline_DoublesEverySecondSampleAndABreachRightAfterUndoesIt()
     {
         // Given a controller with the default options
         var controller = new AimdRateController(10, Defaults);
 
-        // When p99 stays well under the SLO, Then the first sample doubles and each later doubling waits a full sample
+        // When p99 stays at the baseline, Then the rate doubles every sample
         controller.Observe(9, 1_000).AllowedRowsPerSecond.ShouldBe(2_000);
-        var held = controller.Observe(9, 1_500);
+        controller.Observe(10, 1_500).AllowedRowsPerSecond.ShouldBe(4_000);
+
+        // When p99 is over the baseline (still under the hold band), Then each doubling waits for a full sample at the rate
+        var held = controller.Observe(11, 3_000);
         held.Change.ShouldBe(SloChange.Hold);
-        held.AllowedRowsPerSecond.ShouldBe(2_000);
-        held.Reason.ShouldContain("rate held until it has run a full sample");
-        controller.Observe(9, 2_000).AllowedRowsPerSecond.ShouldBe(4_000);
-        controller.Observe(9, 3_000).Change.ShouldBe(SloChange.Hold);
-        controller.Observe(9, 4_000).AllowedRowsPerSecond.ShouldBe(8_000);
+        held.AllowedRowsPerSecond.ShouldBe(4_000);
+        held.Reason.ShouldContain("over the baseline, rate held until it has run a full sample");
+        controller.Observe(11, 4_000).AllowedRowsPerSecond.ShouldBe(8_000);
 
         // When the sample right after that doubling is over the SLO, Then the doubling is undone without waiting for a second one
         var undone = controller.Observe(20, 6_000);
@@ -32,8 +33,8 @@ public sealed class SloRaisePacingTests
         undone.Reason.ShouldContain("over the SLO 1 sample(s) after a raise, raise undone");
 
         // And slow start is over: after a full sample at 4,000 the climb is the additive 500 rows/s
-        controller.Observe(9, 4_000).Change.ShouldBe(SloChange.Hold);
-        controller.Observe(9, 4_000).AllowedRowsPerSecond.ShouldBe(4_500);
+        controller.Observe(11, 4_000).Change.ShouldBe(SloChange.Hold);
+        controller.Observe(11, 4_000).AllowedRowsPerSecond.ShouldBe(4_500);
     }
 
     [Fact]

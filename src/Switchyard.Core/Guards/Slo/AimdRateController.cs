@@ -19,7 +19,8 @@ namespace Switchyard.Core.Guards.Slo;
 /// of the SLO keeps the rate rather than raising it), so the rate rests just under the SLO instead of crossing it on every climb.
 /// </para>
 /// <para>
-/// Each raise waits for <see cref="LatencySloOptions.RaiseEverySamples"/> samples at the current rate, and is undone at
+/// Each raise waits for <see cref="LatencySloOptions.RaiseEverySamples"/> samples at the current rate (unless p99 is still
+/// at the baseline: then even part of a sample at it cost nothing, and an idle host ramps up as fast as before), and is undone at
 /// once when a sample over the SLO follows it within as many: the raise is the likeliest cause, and the rate before it
 /// was just seen under the SLO. A short backfill's whole-phase p99 cannot afford the seconds a confirmed breach takes.
 /// </para>
@@ -145,7 +146,7 @@ public sealed class AimdRateController
                 _ when spent >= 1 && stillSpending => Cut(p99Ms, observedRowsPerSecond, "error budget spent"),
                 SloState.Limited when spent >= _options.HoldAtErrorBudgetSpent => Decide(SloChange.Hold, p99Ms, "half the error budget spent, rate held"),
                 SloState.Limited when p99Ms > _options.HoldAboveSloShare * SloMs => Decide(SloChange.Hold, p99Ms, "near the SLO, rate held"),
-                SloState.Limited when _samplesAtRate < _options.RaiseEverySamples => Decide(SloChange.Hold, p99Ms, "rate held until it has run a full sample"),
+                SloState.Limited when _samplesAtRate < _options.RaiseEverySamples && p99Ms > BaselineMs => Decide(SloChange.Hold, p99Ms, "over the baseline, rate held until it has run a full sample"),
                 SloState.Limited when _slowStart => Double(p99Ms, observedRowsPerSecond),
                 SloState.Limited => Increase(p99Ms, observedRowsPerSecond),
                 _ => Decide(SloChange.Hold, p99Ms, "within the SLO"),

@@ -71,8 +71,9 @@ public sealed record LatencySloOptions
     public double? StartRowsPerSecond { get; init; } = 1_000;
 
     /// <summary>
-    /// A raise (a slow-start doubling or an additive step) waits for this many samples at the current rate: the sample
-    /// right after a change ran part of its second at the old rate, so it cannot yet say what the new one costs. A
+    /// A raise (a slow-start doubling or an additive step) waits for this many samples at the current rate while p99 is
+    /// over the baseline: the sample right after a change ran part of its second at the old rate, so it cannot yet say
+    /// what the new one costs (at or under the baseline, even part of a second at the new rate cost nothing). A
     /// sample over the SLO within that many samples of a raise undoes the raise at once, without waiting for
     /// <see cref="ConfirmSamplesOver"/>: the raise is the likeliest cause, and the rate before it was just seen under the SLO.
     /// </summary>
