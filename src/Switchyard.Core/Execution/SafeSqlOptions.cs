@@ -15,6 +15,13 @@ public sealed record SafeSqlOptions
     /// </summary>
     public TimeSpan DdlLockTimeout(int attempt) => attempt >= 3 ? LockTimeout : LockTimeout / (1 << (3 - Math.Max(1, attempt)));
 
+    /// <summary>The longest all of a DDL statement's attempts together may wait in the lock queue.</summary>
+    public TimeSpan DdlLockWaitBudget => TimeSpan.FromTicks(Enumerable.Range(1, MaxAttempts).Sum(a => DdlLockTimeout(a).Ticks));
+
+    /// <summary>The ramp of <see cref="DdlLockTimeout"/> for runbooks and messages, e.g. "50/100/200 ms".</summary>
+    public string DdlLockTimeoutText => string.Join("/", Enumerable.Range(1, Math.Min(3, MaxAttempts))
+        .Select(a => DdlLockTimeout(a).TotalMilliseconds.ToString("0", System.Globalization.CultureInfo.InvariantCulture))) + " ms";
+
     /// <summary>The longest a DDL statement (or a transaction's statement) may run.</summary>
     /// <value>The default is 60 s.</value>
     public TimeSpan StatementTimeout { get; init; } = TimeSpan.FromSeconds(60);

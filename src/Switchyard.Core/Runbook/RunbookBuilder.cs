@@ -137,7 +137,7 @@ public static class RunbookBuilder
                 break;
         }
         checks.AddRange(gates.Select(g => $"Gate `{g.Key}`: {g.Description} — `{OneLine(g.Sql)}`"));
-        checks.Add($"Every DDL runs with lock_timeout {sqlOptions.LockTimeout.TotalMilliseconds:F0} ms, statement_timeout {sqlOptions.StatementTimeout.TotalSeconds:F0} s, at most {sqlOptions.MaxAttempts} attempts; no-go if the conflict gate waits longer than {sqlOptions.ConflictWaitBudget.TotalSeconds:F0} s.");
+        checks.Add($"Every DDL runs with lock_timeout {sqlOptions.DdlLockTimeoutText} (first, second, later attempts), statement_timeout {sqlOptions.StatementTimeout.TotalSeconds:F0} s, at most {sqlOptions.MaxAttempts} attempts; no-go if the conflict gate waits longer than {sqlOptions.ConflictWaitBudget.TotalSeconds:F0} s.");
         return checks;
     }
 
@@ -179,7 +179,7 @@ public static class RunbookBuilder
         var undo = phase.Steps.Count(s => s.Rollback?.Sql is not null);
         if (phase.Phase == MigrationPhase.Cutover) return "instant: the flags go back to legacy reads and writes (no DDL)";
         if (undo == 0) return "nothing to undo in this phase (< 1 s)";
-        var worst = TimeSpan.FromTicks(undo * (o.ConflictWaitBudget + (o.LockTimeout * o.MaxAttempts)).Ticks);
+        var worst = TimeSpan.FromTicks(undo * (o.ConflictWaitBudget + o.DdlLockWaitBudget).Ticks);
         return $"< 1 s machine time for {undo} undo statement(s) (catalog only); at most {Duration(worst)} if each waits the full {o.ConflictWaitBudget.TotalSeconds:F0} s for conflicting holders and retries {o.MaxAttempts} times";
     }
 

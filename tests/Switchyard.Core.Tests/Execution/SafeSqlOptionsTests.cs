@@ -43,4 +43,15 @@ public sealed class SafeSqlOptionsTests
         // Then the first attempts queue less than the configured timeout, later ones all of it
         timeout.ShouldBe(TimeSpan.FromMilliseconds(expectedMs));
     }
+
+    [Fact]
+    public void DdlLockWaitBudget_DefaultOptions_SumsTheRampOverEveryAttempt()
+    {
+        // Given the default 200 ms lock_timeout and 8 attempts
+        var options = new SafeSqlOptions();
+
+        // When / Then: 50 + 100 + 6 x 200 ms queue at most, and the ramp reads as the runbook prints it
+        options.DdlLockWaitBudget.ShouldBe(TimeSpan.FromMilliseconds(1_350));
+        options.DdlLockTimeoutText.ShouldBe("50/100/200 ms");
+    }
 }

@@ -90,7 +90,7 @@ public sealed class RunbookTests(LedgerDatabase db) : IClassFixture<LedgerDataba
         markdown.ShouldContain("Contract starts only when no v1 instance is left");
         markdown.ShouldContain($"switchyard pause -m {plan.Name}");
         markdown.ShouldContain($"switchyard abort -m {plan.Name}");
-        markdown.ShouldContain("lock_timeout 200 ms");
+        markdown.ShouldContain("lock_timeout 50/100/200 ms (first, second, later attempts)");
         markdown.ShouldContain("Report equivalence");
         markdown.ShouldContain($"switchyard evidence {plan.Name}");
         markdown.ShouldContain("Expected user impact: none");
