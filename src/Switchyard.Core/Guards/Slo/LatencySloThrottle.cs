@@ -217,7 +217,6 @@ public sealed partial class LatencySloThrottle : IBackfillThrottle, IBatchTimeAd
             : new ThrottleDecision(ThrottleAction.Slow, TimeSpan.FromSeconds(ahead / rate), d.Reason, Source);
     }
 
-    /// <summary>Writes the decision once per change of kind; returns why it could not, else null.</summary>
     /// <summary>
     /// Decisions of one kind in a row share a journal entry: the kind of change and the state it leads to, so a run of
     /// halvings or of climbs is one entry and lifting the limit another. A rebase moves the SLO itself: each baseline it
@@ -227,6 +226,7 @@ public sealed partial class LatencySloThrottle : IBackfillThrottle, IBatchTimeAd
         ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{decision.Change}:{decision.BaselineMs}")
         : $"{decision.Change}:{decision.State}";
 
+    /// <summary>Writes the decision once per change of kind; returns why it could not, else null.</summary>
     private async Task<string?> JournalAsync(string? migration, string kind, string message, SloDecision d, CancellationToken ct, string? baselineWindow = null)
     {
         if (_journal is null || _lastJournaled == kind) return null;
