@@ -18,9 +18,20 @@ public sealed record SafeSqlOptions
     /// <summary>The longest all of a DDL statement's attempts together may wait in the lock queue.</summary>
     public TimeSpan DdlLockWaitBudget => TimeSpan.FromTicks(Enumerable.Range(1, MaxAttempts).Sum(a => DdlLockTimeout(a).Ticks));
 
-    /// <summary>The ramp of <see cref="DdlLockTimeout"/> for runbooks and messages, e.g. "50/100/200 ms".</summary>
-    public string DdlLockTimeoutText => string.Join("/", Enumerable.Range(1, Math.Min(3, MaxAttempts))
-        .Select(a => DdlLockTimeout(a).TotalMilliseconds.ToString("0", System.Globalization.CultureInfo.InvariantCulture))) + " ms";
+    /// <summary>
+    /// The ramp of <see cref="DdlLockTimeout"/> for runbooks and messages, with the attempts it covers, e.g.
+    /// "50/100/200 ms (first, second, later attempts)"; fewer attempts than the ramp's three name only theirs.
+    /// </summary>
+    public string DdlLockTimeoutText
+    {
+        get
+        {
+            var ms = string.Join("/", Enumerable.Range(1, Math.Min(3, MaxAttempts))
+                .Select(a => DdlLockTimeout(a).TotalMilliseconds.ToString("0", System.Globalization.CultureInfo.InvariantCulture)));
+            var attempts = MaxAttempts switch { 1 => "one attempt", 2 => "first, second attempt", 3 => "first, second, third attempt", _ => "first, second, later attempts" };
+            return $"{ms} ms ({attempts})";
+        }
+    }
 
     /// <summary>The longest a DDL statement (or a transaction's statement) may run.</summary>
     /// <value>The default is 60 s.</value>

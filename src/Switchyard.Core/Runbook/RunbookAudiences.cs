@@ -18,7 +18,7 @@ internal static class RunbookAudiences
         [
             new RunbookBullets(
             [
-                $"Lock budget: every DDL waits outside the lock queue while a conflicting holder exists (at most {o.ConflictWaitBudget.TotalSeconds:F0} s), then tries under lock_timeout {o.DdlLockTimeoutText} (first, second, later attempts), at most {o.MaxAttempts} attempts with backoff; a customer query waits at most one lock_timeout per attempt.",
+                $"Lock budget: every DDL waits outside the lock queue while a conflicting holder exists (at most {o.ConflictWaitBudget.TotalSeconds:F0} s), then tries under lock_timeout {o.DdlLockTimeoutText}, at most {o.MaxAttempts} attempts with backoff; a customer query waits at most one lock_timeout per attempt.",
                 "Lag budget: replication lag pauses the backfill at 64 MiB / 10 s and resumes below 8 MiB / 1 s; slot retention pauses at 1 GiB.",
                 $"Watch: `switchyard status` (phase, steps, guards{(flags ? ", flags" : "")}), metrics endpoint, pg_stat_activity for sessions named switchyard*.",
                 $"Pause: `switchyard pause -m {name} --reason \"...\"`; resume: `switchyard resume -m {name}` then `switchyard apply <spec>`.",

@@ -137,7 +137,7 @@ public static class RunbookBuilder
                 break;
         }
         checks.AddRange(gates.Select(g => $"Gate `{g.Key}`: {g.Description} — `{OneLine(g.Sql)}`"));
-        checks.Add($"Every DDL runs with lock_timeout {sqlOptions.DdlLockTimeoutText} (first, second, later attempts), statement_timeout {sqlOptions.StatementTimeout.TotalSeconds:F0} s, at most {sqlOptions.MaxAttempts} attempts; no-go if the conflict gate waits longer than {sqlOptions.ConflictWaitBudget.TotalSeconds:F0} s.");
+        checks.Add($"Every DDL runs with lock_timeout {sqlOptions.DdlLockTimeoutText}, statement_timeout {sqlOptions.StatementTimeout.TotalSeconds:F0} s, at most {sqlOptions.MaxAttempts} attempts; no-go if the conflict gate waits longer than {sqlOptions.ConflictWaitBudget.TotalSeconds:F0} s.");
         return checks;
     }
 

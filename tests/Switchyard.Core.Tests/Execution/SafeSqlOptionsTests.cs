@@ -52,6 +52,16 @@ public sealed class SafeSqlOptionsTests
 
         // When / Then: 50 + 100 + 6 x 200 ms queue at most, and the ramp reads as the runbook prints it
         options.DdlLockWaitBudget.ShouldBe(TimeSpan.FromMilliseconds(1_350));
-        options.DdlLockTimeoutText.ShouldBe("50/100/200 ms");
+        options.DdlLockTimeoutText.ShouldBe("50/100/200 ms (first, second, later attempts)");
+    }
+
+    [Fact]
+    public void DdlLockTimeoutText_TwoAttempts_NamesOnlyTheAttemptsThereAre()
+    {
+        // Given a lock_timeout of 200 ms and two attempts
+        var options = new SafeSqlOptions { MaxAttempts = 2 };
+
+        // When / Then: the ramp stops at the second attempt, and so does its label
+        options.DdlLockTimeoutText.ShouldBe("50/100 ms (first, second attempt)");
     }
 }
