@@ -30,11 +30,71 @@ public sealed class SloRaisePacingTests
         var undone = controller.Observe(20, 6_000);
         undone.Change.ShouldBe(SloChange.Slow);
         undone.AllowedRowsPerSecond.ShouldBe(4_000);
-        undone.Reason.ShouldContain("over the SLO 1 sample(s) after a raise, raise undone");
+        undone.Reason.ShouldContain("over the SLO 1 sample(s) after a raise, raise undone, the next one waits 4 samples");
 
-        // And slow start is over: after a full sample at 4,000 the climb is the additive 500 rows/s
-        controller.Observe(11, 4_000).Change.ShouldBe(SloChange.Hold);
+        // And slow start is over, and the next raise waits twice as long: four samples at 4,000, then the additive 500 rows/s
+        for (var i = 0; i < 3; i++) controller.Observe(11, 4_000).Change.ShouldBe(SloChange.Hold);
         controller.Observe(11, 4_000).AllowedRowsPerSecond.ShouldBe(4_500);
+    }
+
+    [Fact]
+    public void Observe_RaisesUndoneInARow_DoubleTheWaitUpToItsLongestAndARaiseThatHoldsResetsIt()
+    {
+        // Given a controller doubled to 2,000 rows/s whose raises wait 2 samples, at most 8
+        var controller = new AimdRateController(10, Defaults with { MaxRaiseWaitSamples = 8 });
+        controller.Observe(11, 1_000).AllowedRowsPerSecond.ShouldBe(2_000);
+
+        // When every raise is followed by a sample over the SLO, Then each undo doubles the wait: 4, 8, then 8 again
+        Undone(controller, 2_000, waits: 4);
+        HoldThenRaise(controller, wait: 4, at: 1_000, to: 1_500);
+        Undone(controller, 1_500, waits: 8);
+        HoldThenRaise(controller, wait: 8, at: 1_000, to: 1_500);
+        Undone(controller, 1_500, waits: 8);
+        HoldThenRaise(controller, wait: 8, at: 1_000, to: 1_500);
+
+        // When that raise holds for its wait, Then the raise after it is back on the default pace of 2 samples
+        HoldThenRaise(controller, wait: 8, at: 1_500, to: 2_000);
+        controller.Observe(11, 2_000).Reason.ShouldContain("over the baseline, rate held until it has run a full sample");
+        controller.Observe(11, 2_000).AllowedRowsPerSecond.ShouldBe(2_500);
+    }
+
+    [Fact]
+    public void Observe_ConfirmedCutAfterAnUndoneRaise_PutsRaisesBackOnTheDefaultPace()
+    {
+        // Given a controller whose raise to 2,000 rows/s was undone (the next one waiting 4 samples)
+        var controller = new AimdRateController(10, Defaults);
+        controller.Observe(11, 1_000).AllowedRowsPerSecond.ShouldBe(2_000);
+        Undone(controller, 2_000, waits: 4);
+
+        // When the next sample is over the SLO too (the second in a row)
+        var cut = controller.Observe(20, 1_000);
+
+        // Then the rate is cut, and the next raise waits the default 2 samples, not 4
+        cut.Change.ShouldBe(SloChange.Slow);
+        cut.AllowedRowsPerSecond.ShouldBe(500);
+        controller.Observe(11, 500).Reason.ShouldContain("over the baseline, rate held until it has run a full sample");
+        controller.Observe(11, 500).AllowedRowsPerSecond.ShouldBe(1_000);
+    }
+
+    private static void Undone(AimdRateController controller, double at, int waits)
+    {
+        var undone = controller.Observe(20, at);
+        undone.Change.ShouldBe(SloChange.Slow);
+        undone.Reason.ShouldContain($"raise undone, the next one waits {waits} samples");
+    }
+
+    private static void HoldThenRaise(AimdRateController controller, int wait, double at, double to)
+    {
+        for (var i = 1; i < wait; i++)
+        {
+            var held = controller.Observe(11, at);
+            held.Change.ShouldBe(SloChange.Hold);
+            held.AllowedRowsPerSecond.ShouldBe(at);
+            held.Reason.ShouldContain($"rate held {wait} samples before the next raise, since raises were undone ({i} so far)");
+        }
+        var raised = controller.Observe(11, at);
+        raised.Change.ShouldBe(SloChange.SpeedUp);
+        raised.AllowedRowsPerSecond.ShouldBe(to);
     }
 
     [Fact]
@@ -63,6 +123,6 @@ public sealed class SloRaisePacingTests
         var error = Should.Throw<SwitchyardException>(() => new AimdRateController(10, Defaults with { RaiseEverySamples = 0 }));
 
         // Then
-        error.Message.ShouldContain("raise interval must be at least 1 sample, got 0");
+        error.Message.ShouldContain("raise interval must be at least 1 sample (got 0)");
     }
 }

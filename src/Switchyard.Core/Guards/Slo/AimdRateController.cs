@@ -23,6 +23,8 @@ namespace Switchyard.Core.Guards.Slo;
 /// at the baseline: then even part of a sample at it cost nothing, and an idle host ramps up as fast as before), and is undone at
 /// once when a sample over the SLO follows it within as many: the raise is the likeliest cause, and the rate before it
 /// was just seen under the SLO. A short backfill's whole-phase p99 cannot afford the seconds a confirmed breach takes.
+/// Each undone raise doubles the wait before the next one (up to <see cref="LatencySloOptions.MaxRaiseWaitSamples"/>), so
+/// a rate that proved too fast is probed less and less often, as TCP backs off its retransmissions.
 /// </para>
 /// <para>
 /// A lone sample over the SLO holds the rate; only <see cref="LatencySloOptions.ConfirmSamplesOver"/> in a row slow or
@@ -61,6 +63,8 @@ public sealed class AimdRateController
     private int _samplesAtRate;
     /// <summary>The rate before the last move when that move was a raise: what a breach right after it goes back to.</summary>
     private double? _rateBeforeRaise;
+    /// <summary>Samples the next raise waits for over the baseline: doubled by each raise undone, back to the default once one holds.</summary>
+    private int _raiseWait;
     private readonly Queue<(long Operations, long OverSlo)> _budgetWindow = new();
     private long _operations;
     private long _overSlo;
@@ -83,6 +87,7 @@ public sealed class AimdRateController
         SloMs = _firstSloMs = options.Target.SloMs(baselineMs);
         // The start rate runs from the first batch, so the first sample is a full one at it.
         _samplesAtRate = options.RaiseEverySamples - 1;
+        _raiseWait = options.RaiseEverySamples;
         if (options.StartRowsPerSecond is not { } start) return;
         State = SloState.Limited;
         AllowedRowsPerSecond = Math.Max(options.MinRowsPerSecond, start);
@@ -146,7 +151,7 @@ public sealed class AimdRateController
                 _ when spent >= 1 && stillSpending => Cut(p99Ms, observedRowsPerSecond, "error budget spent"),
                 SloState.Limited when spent >= _options.HoldAtErrorBudgetSpent => Decide(SloChange.Hold, p99Ms, "half the error budget spent, rate held"),
                 SloState.Limited when p99Ms > _options.HoldAboveSloShare * SloMs => Decide(SloChange.Hold, p99Ms, "near the SLO, rate held"),
-                SloState.Limited when _samplesAtRate < _options.RaiseEverySamples && p99Ms > BaselineMs => Decide(SloChange.Hold, p99Ms, "over the baseline, rate held until it has run a full sample"),
+                SloState.Limited when _samplesAtRate < _raiseWait && p99Ms > BaselineMs => Decide(SloChange.Hold, p99Ms, RaiseWaitText()),
                 SloState.Limited when _slowStart => Double(p99Ms, observedRowsPerSecond),
                 SloState.Limited => Increase(p99Ms, observedRowsPerSecond),
                 _ => Decide(SloChange.Hold, p99Ms, "within the SLO"),
@@ -261,24 +266,39 @@ public sealed class AimdRateController
         return Raise(current, next, "within the SLO", p99Ms);
     }
 
-    /// <summary>A sample over the SLO right after a raise: back to the rate before it, which was just seen under the SLO.</summary>
+    /// <summary>
+    /// A sample over the SLO right after a raise: back to the rate before it, which was just seen under the SLO, and the
+    /// next raise waits twice as long (up to <see cref="LatencySloOptions.MaxRaiseWaitSamples"/>). Each probe of a rate
+    /// that proves too fast costs a second over the SLO; probing it every few seconds put a bench run over its SLO in one
+    /// second of three, and the whole backfill's p99 with it.
+    /// </summary>
     private SloDecision Undo(double p99Ms, double before)
     {
         _slowStart = false;
-        return Move(SloState.Limited, before, SloChange.Slow, p99Ms, string.Create(CultureInfo.InvariantCulture,
-            $"over the SLO {_samplesAtRate} sample(s) after a raise, raise undone"));
-    }
-
-    /// <summary>A raise: remembers the rate it came from, for <see cref="Undo"/>.</summary>
-    private SloDecision Raise(double from, double? to, string why, double p99Ms)
-    {
-        var decision = Move(to is null ? SloState.Unlimited : SloState.Limited, to, SloChange.SpeedUp, p99Ms, why);
-        _rateBeforeRaise = from;
+        var wait = Math.Min(_raiseWait * 2, _options.MaxRaiseWaitSamples);
+        var decision = Move(SloState.Limited, before, SloChange.Slow, p99Ms, string.Create(CultureInfo.InvariantCulture,
+            $"over the SLO {_samplesAtRate} sample(s) after a raise, raise undone, the next one waits {wait} samples"));
+        _raiseWait = wait;
         return decision;
     }
 
+    private string RaiseWaitText() => _raiseWait == _options.RaiseEverySamples
+        ? "over the baseline, rate held until it has run a full sample"
+        : string.Create(CultureInfo.InvariantCulture, $"over the baseline, rate held {_raiseWait} samples before the next raise, since raises were undone ({_samplesAtRate} so far)");
+
+    /// <summary>A raise: remembers the rate it came from, for <see cref="Undo"/>; one raise that held puts the next one back on the default pace.</summary>
+    private SloDecision Raise(double from, double? to, string why, double p99Ms)
+    {
+        var wait = _rateBeforeRaise is null ? _raiseWait : _options.RaiseEverySamples;
+        var decision = Move(to is null ? SloState.Unlimited : SloState.Limited, to, SloChange.SpeedUp, p99Ms, why);
+        (_rateBeforeRaise, _raiseWait) = (from, wait);
+        return decision;
+    }
+
+    /// <summary>Any move but a raise or an undo (a confirmed cut, a pause, a resume, a rebase) leaves the rate the undone raises probed far behind: raises go back to the default pace.</summary>
     private SloDecision Move(SloState state, double? rate, SloChange change, double p99Ms, string why)
     {
+        _raiseWait = _options.RaiseEverySamples;
         _samplesAtRate = 0;
         _rateBeforeRaise = null;
         State = state;
