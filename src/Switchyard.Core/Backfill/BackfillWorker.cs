@@ -65,7 +65,7 @@ internal sealed class BackfillWorker
             catch (SqlFailedException e) when (e.SqlState is { } state && _ctx.Failures is { } failures && failures.Handles(state))
             {
                 // An error the target raises on purpose: it fixes the cause and runs the batch again, or stops the run.
-                var failure = new BatchFailure(state, batch.Span.From, batch.Span.To, run.Plan.MinKey, run.Plan.MaxKey, handled++);
+                var failure = new BatchFailure(batch.Span.From, batch.Span.To, run.Plan.MinKey, run.Plan.MaxKey, handled++);
                 if (await failures.HandleAsync(failure, ct).ConfigureAwait(false) is BatchFailureAction.StopRun stop)
                 {
                     BackfillActivities.Stopped(activity, stop.Refusal.Reason);

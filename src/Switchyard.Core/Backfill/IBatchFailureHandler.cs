@@ -17,7 +17,7 @@ internal interface IBatchFailureHandler
 /// One batch that raised a handled error: its key span, the key span of the whole run, and how many times this batch
 /// was already handled (a handler that fixes the cause retries once, then stops).
 /// </summary>
-internal sealed record BatchFailure(string SqlState, long From, long To, long RunMinKey, long RunMaxKey, int TimesHandled);
+internal sealed record BatchFailure(long From, long To, long RunMinKey, long RunMaxKey, int TimesHandled);
 
 /// <summary>What the worker does after a handled error.</summary>
 internal abstract record BatchFailureAction
