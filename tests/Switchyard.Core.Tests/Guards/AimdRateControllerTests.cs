@@ -8,6 +8,7 @@ public sealed class AimdRateControllerTests
     internal static readonly LatencySloOptions Options = new()
     {
         RaiseEverySamples = 1,
+        SteerAtSloShare = 1,
         StartRowsPerSecond = null,
         MinRowsPerSecond = 100,
         IncreaseRowsPerSecond = 500,

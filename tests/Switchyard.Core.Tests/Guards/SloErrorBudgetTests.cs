@@ -5,7 +5,7 @@ namespace Switchyard.Core.Tests.Guards;
 public sealed class SloErrorBudgetTests
 {
     // Baseline 10 ms, SLO 15 ms; the budget is 1% of the operations over 15 ms.
-    private static readonly LatencySloOptions Options = new() { StartRowsPerSecond = null, IncreaseRowsPerSecond = 500, IncreaseShareOfCeiling = 0, ErrorBudgetDecides = true, ConfirmSamplesOver = 1, RaiseEverySamples = 1 };
+    private static readonly LatencySloOptions Options = new() { StartRowsPerSecond = null, IncreaseRowsPerSecond = 500, IncreaseShareOfCeiling = 0, ErrorBudgetDecides = true, ConfirmSamplesOver = 1, RaiseEverySamples = 1, SteerAtSloShare = 1 };
 
     // One sample over the SLO cuts 10,000 rows/s to 5,000, with the given share of its 1,000 operations over the SLO.
     private static AimdRateController LimitedAt5000(int overSloOfFirst1000)
@@ -60,7 +60,7 @@ public sealed class SloErrorBudgetTests
     public void Observe_BudgetHalfSpentInSlowStart_StopsDoubling()
     {
         // Given a slow start at 1,000 rows/s
-        var controller = new AimdRateController(10, new LatencySloOptions { StartRowsPerSecond = 1_000, ErrorBudgetDecides = true });
+        var controller = new AimdRateController(10, new LatencySloOptions { StartRowsPerSecond = 1_000, ErrorBudgetDecides = true, SteerAtSloShare = 1 });
 
         // When the p99 is under the SLO but 7 of 1,000 operations were over it
         var decision = controller.Observe(new LatencySample(12, 1_000, 7), 1_000);

@@ -6,7 +6,7 @@ namespace Switchyard.Core.Tests.Guards;
 public sealed class SloRaisePacingTests
 {
     // Default options: slow start at 1,000 rows/s, two samples confirm a breach, a raise every two samples.
-    // Baseline 10 ms, SLO 15 ms, hold band above 12 ms.
+    // Baseline 10 ms, SLO 15 ms, steered under 13.5 ms (90% of it), hold band above 12 ms.
     private static readonly LatencySloOptions Defaults = new();
 
     [Fact]
@@ -30,7 +30,7 @@ public sealed class SloRaisePacingTests
         var undone = controller.Observe(20, 6_000);
         undone.Change.ShouldBe(SloChange.Slow);
         undone.AllowedRowsPerSecond.ShouldBe(4_000);
-        undone.Reason.ShouldContain("over the SLO 1 sample(s) after a raise, raise undone, the next one waits 4 samples");
+        undone.Reason.ShouldContain("over 90% of the SLO 1 sample(s) after a raise, raise undone, the next one waits 4 samples");
 
         // And slow start is over, and the next raise waits twice as long: four samples at 4,000, then the additive 500 rows/s
         for (var i = 0; i < 3; i++) controller.Observe(11, 4_000).Change.ShouldBe(SloChange.Hold);
@@ -76,6 +76,42 @@ public sealed class SloRaisePacingTests
         controller.Observe(11, 500).AllowedRowsPerSecond.ShouldBe(1_000);
     }
 
+    [Fact]
+    public void Observe_DefaultSteeringSampleUnderTheSloButOverNinetyPercentOfIt_UndoesTheRaiseItFollows()
+    {
+        // Given a controller with the default options, doubled to 2,000 rows/s, and one steering at the SLO itself
+        var steered = new AimdRateController(10, Defaults);
+        var atSlo = new AimdRateController(10, Defaults with { SteerAtSloShare = 1 });
+        steered.Observe(11, 1_000).AllowedRowsPerSecond.ShouldBe(2_000);
+        atSlo.Observe(11, 1_000).AllowedRowsPerSecond.ShouldBe(2_000);
+
+        // When the next sample reads 14 ms: under the 15 ms SLO, over 90% of it
+        var undone = steered.Observe(14, 2_000);
+        var held = atSlo.Observe(14, 2_000);
+
+        // Then the default controller undoes the raise and says what it steers under; at the SLO itself the rate is only held
+        undone.Change.ShouldBe(SloChange.Slow);
+        undone.AllowedRowsPerSecond.ShouldBe(1_000);
+        undone.SloMs.ShouldBe(15);
+        undone.Reason.ShouldContain("SLO 15.0 ms (1.5x, baseline p99 10.0 ms, steered under 13.5 ms)");
+        undone.Reason.ShouldContain("over 90% of the SLO 1 sample(s) after a raise, raise undone");
+        held.Change.ShouldBe(SloChange.Hold);
+        held.AllowedRowsPerSecond.ShouldBe(2_000);
+        held.Reason.ShouldContain("near the SLO, rate held");
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1.2)]
+    public void Validate_SteeringShareOutsideZeroToOne_FailsNamingTheValue(double share)
+    {
+        // Given / When
+        var error = Should.Throw<SwitchyardException>(() => new AimdRateController(10, Defaults with { SteerAtSloShare = share }));
+
+        // Then
+        error.Message.ShouldContain($"steering share must be above 0 and at most 1, got {share.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
+    }
+
     private static void Undone(AimdRateController controller, double at, int waits)
     {
         var undone = controller.Observe(20, at);
@@ -112,7 +148,7 @@ public sealed class SloRaisePacingTests
         // Then the raise is no longer the suspect: the rate holds until a second sample confirms the breach
         lone.Change.ShouldBe(SloChange.Hold);
         lone.AllowedRowsPerSecond.ShouldBe(2_000);
-        lone.Reason.ShouldContain("1 sample(s) over the SLO, rate held until 2 in a row confirm a breach");
+        lone.Reason.ShouldContain("1 sample(s) over 90% of the SLO, rate held until 2 in a row confirm a breach");
         controller.Observe(20, 2_000).AllowedRowsPerSecond.ShouldBe(1_000);
     }
 

@@ -72,7 +72,7 @@ public sealed class LatencySloBackfillTests : IClassFixture<ExpandedLedger>
         var slow = values[1];
         slow.GetProperty("p99_ms").GetDouble().ShouldBeInRange(75.0, 150.0);
         slow.GetProperty("allowed_rows_per_second").GetDouble().ShouldBe(50);
-        rows[1].Message.ShouldContain("over the SLO");
+        rows[1].Message.ShouldContain("over 90% of the SLO");
         var pause = values[2];
         pause.GetProperty("p99_ms").GetDouble().ShouldBeGreaterThanOrEqualTo(150);
         pause.GetProperty("state").GetString().ShouldBe("paused");
@@ -123,7 +123,7 @@ public sealed class LatencySloBackfillTests : IClassFixture<ExpandedLedger>
         outcome.ShouldBeOfType<BackfillCompleted>();
         var rows = (await GuardJournalRows.ReadAsync(_db.DataSource, firstEvent)).Where(r => r.Data.Contains(LatencySloThrottle.Source)).ToList();
         rows.Select(r => r.Action).Take(3).ShouldBe(["baseline", "pause", "rebase"]);
-        rows[2].Message.ShouldContain("p99 over the SLO in most of the last 3 samples with the backfill paused or at its floor, so the foreground's own latency moved");
+        rows[2].Message.ShouldContain("p99 over 90% of the SLO in most of the last 3 samples with the backfill paused or at its floor, so the foreground's own latency moved");
         var resumed = JsonDocument.Parse(rows[2].Data).RootElement;
         var baseline = resumed.GetProperty("baseline_ms").GetDouble();
         baseline.ShouldBeInRange(160.0, 200.0);

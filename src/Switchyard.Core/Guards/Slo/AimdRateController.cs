@@ -98,6 +98,9 @@ public sealed class AimdRateController
     public double BaselineMs { get; private set; }
 
     public double SloMs { get; private set; }
+
+    /// <summary>What each sample's p99 is steered under: <see cref="LatencySloOptions.SteerAtSloShare"/> of the SLO.</summary>
+    public double SteerMs => SloMs * _options.SteerAtSloShare;
     public SloState State { get; private set; } = SloState.Unlimited;
 
     /// <summary>null without a limit.</summary>
@@ -131,7 +134,7 @@ public sealed class AimdRateController
         _fastestSeen = Math.Max(_fastestSeen, observedRowsPerSecond);
         CountInBudget(sample);
         var p99Ms = sample.P99Ms;
-        if (p99Ms <= SloMs)
+        if (p99Ms <= SteerMs)
         {
             _samplesOver = 0;
             var restored = p99Ms <= _firstSloMs && BaselineMs != _firstBaselineMs && _sinceRebase.Count >= Math.Max(1, _options.RebaseAfterPausedSamples)
@@ -164,17 +167,17 @@ public sealed class AimdRateController
         if (_samplesOver < _options.ConfirmSamplesOver && _rateBeforeRaise is { } before && _samplesAtRate <= _options.RaiseEverySamples)
             return Undo(p99Ms, before);
         if (_samplesOver < _options.ConfirmSamplesOver)
-            return Decide(SloChange.Hold, p99Ms, string.Create(CultureInfo.InvariantCulture, $"{_samplesOver} sample(s) over the SLO, rate held until {_options.ConfirmSamplesOver} in a row confirm a breach"));
+            return Decide(SloChange.Hold, p99Ms, string.Create(CultureInfo.InvariantCulture, $"{_samplesOver} sample(s) {Over}, rate held until {_options.ConfirmSamplesOver} in a row confirm a breach"));
         _slowStart = false;
         if (p99Ms >= _options.PauseAtSloMultiple * SloMs || _samplesOver >= _options.PauseAfterSamplesOver)
         {
             _resumeRate = CutRate(observedRowsPerSecond);
             var why = p99Ms >= _options.PauseAtSloMultiple * SloMs
                 ? string.Create(CultureInfo.InvariantCulture, $"at least {_options.PauseAtSloMultiple:0.##}x the SLO")
-                : string.Create(CultureInfo.InvariantCulture, $"over the SLO for {_samplesOver} samples in a row");
+                : string.Create(CultureInfo.InvariantCulture, $"{Over} for {_samplesOver} samples in a row");
             return Move(SloState.Paused, 0, SloChange.Pause, p99Ms, why);
         }
-        return Cut(p99Ms, observedRowsPerSecond, "over the SLO");
+        return Cut(p99Ms, observedRowsPerSecond, Over);
     }
 
     /// <summary>
@@ -188,9 +191,9 @@ public sealed class AimdRateController
     private SloDecision WhilePaused(double p99Ms)
     {
         if (Rebase(p99Ms, out var median) is { } rebased) return rebased;
-        return median is null ? Decide(SloChange.Hold, p99Ms, "still over the SLO")
+        return median is null ? Decide(SloChange.Hold, p99Ms, "still " + Over)
             : Decide(SloChange.Hold, p99Ms, string.Create(CultureInfo.InvariantCulture,
-                $"still over the SLO in the last {_options.RebaseAfterPausedSamples} samples with the backfill paused or at its floor (median {median:0.0##} ms, over {_options.MaxBaselineRise:0.##}x the first baseline): staying paused"));
+                $"still {Over} in the last {_options.RebaseAfterPausedSamples} samples with the backfill paused or at its floor (median {median:0.0##} ms, over {_options.MaxBaselineRise:0.##}x the first baseline): staying paused"));
     }
 
     /// <summary>
@@ -203,7 +206,7 @@ public sealed class AimdRateController
         refusedMedianMs = null;
         var recent = _paused.Skip(Math.Max(0, _paused.Count - _options.RebaseAfterPausedSamples)).Select(s => s.P99Ms).Order().ToList();
         if (_options.RebaseAfterPausedSamples == 0 || _options.Target.BaselineMultiple is null || recent.Count < _options.RebaseAfterPausedSamples
-            || recent[recent.Count / 2] <= SloMs)
+            || recent[recent.Count / 2] <= SteerMs)
             return null;
         var median = recent[recent.Count / 2];
         _paused.Clear();
@@ -218,7 +221,7 @@ public sealed class AimdRateController
         _samplesOver = 0;
         var rate = State == SloState.Paused ? Math.Max(_options.MinRowsPerSecond, _resumeRate) : AllowedRowsPerSecond;
         return Move(SloState.Limited, rate, SloChange.Rebase, p99Ms, string.Create(CultureInfo.InvariantCulture,
-            $"p99 over the SLO in most of the last {_options.RebaseAfterPausedSamples} samples with the backfill paused or at its floor, so the foreground's own latency moved: baseline re-measured as their median {BaselineMs:0.0##} ms"));
+            $"p99 {Over} in most of the last {_options.RebaseAfterPausedSamples} samples with the backfill paused or at its floor, so the foreground's own latency moved: baseline re-measured as their median {BaselineMs:0.0##} ms"));
     }
 
     private void CountInBudget(LatencySample sample)
@@ -277,7 +280,7 @@ public sealed class AimdRateController
         _slowStart = false;
         var wait = Math.Min(_raiseWait * 2, _options.MaxRaiseWaitSamples);
         var decision = Move(SloState.Limited, before, SloChange.Slow, p99Ms, string.Create(CultureInfo.InvariantCulture,
-            $"over the SLO {_samplesAtRate} sample(s) after a raise, raise undone, the next one waits {wait} samples"));
+            $"{Over} {_samplesAtRate} sample(s) after a raise, raise undone, the next one waits {wait} samples"));
         _raiseWait = wait;
         return decision;
     }
@@ -306,14 +309,19 @@ public sealed class AimdRateController
         return Decide(change, p99Ms, why);
     }
 
+    /// <summary>How a sample over <see cref="SteerMs"/> is named in the reasons.</summary>
+    private string Over => _options.SteerAtSloShare >= 1 ? "over the SLO"
+        : string.Create(CultureInfo.InvariantCulture, $"over {_options.SteerAtSloShare * 100:0.#}% of the SLO");
+
     private SloDecision Decide(SloChange change, double p99Ms, string why)
     {
         var decision = new SloDecision(State, change, p99Ms, SloMs, BaselineMs, AllowedRowsPerSecond, "") { ErrorBudgetSpent = ErrorBudgetSpent };
+        var steer = _options.SteerAtSloShare >= 1 ? "" : string.Create(CultureInfo.InvariantCulture, $", steered under {SteerMs:0.0##} ms");
         var budget = ErrorBudgetSpent is { } spent ? string.Create(CultureInfo.InvariantCulture, $", {spent * 100:0}% of the error budget spent") : "";
         return decision with
         {
             Reason = string.Create(CultureInfo.InvariantCulture,
-                $"latency SLO: p99 {p99Ms:0.0##} ms, SLO {SloMs:0.0##} ms ({_options.Target}, baseline p99 {BaselineMs:0.0##} ms){budget}, {why}: {decision.RateText}"),
+                $"latency SLO: p99 {p99Ms:0.0##} ms, SLO {SloMs:0.0##} ms ({_options.Target}, baseline p99 {BaselineMs:0.0##} ms{steer}){budget}, {why}: {decision.RateText}"),
         };
     }
 }
