@@ -27,6 +27,12 @@ namespace Switchyard.Core.Guards.Slo;
 /// a rate that proved too fast is probed less and less often, as TCP backs off its retransmissions.
 /// </para>
 /// <para>
+/// Every sample is steered under <see cref="LatencySloOptions.SteerAtSloShare"/> of the SLO (<see cref="SteerMs"/>): "over"
+/// below means over that, except that a pause at <see cref="LatencySloOptions.PauseAtSloMultiple"/> is a multiple of the
+/// SLO itself. The SLO is kept by the p99 of the whole backfill, which adds the seconds before each answer and the
+/// foreground's own bursts to the samples; steered at the SLO itself, it ended just over it.
+/// </para>
+/// <para>
 /// A lone sample over the SLO holds the rate; only <see cref="LatencySloOptions.ConfirmSamplesOver"/> in a row slow or
 /// pause it. A second's p99 is its few slowest payments, and on a shared host those swing with everything else that
 /// runs; a breach the backfill causes lasts as long as the backfill runs, so it is answered one sample later.
@@ -272,8 +278,8 @@ public sealed class AimdRateController
     /// <summary>
     /// A sample over the SLO right after a raise: back to the rate before it, which was just seen under the SLO, and the
     /// next raise waits twice as long (up to <see cref="LatencySloOptions.MaxRaiseWaitSamples"/>). Each probe of a rate
-    /// that proves too fast costs a second over the SLO; probing it every few seconds put a bench run over its SLO in one
-    /// second of three, and the whole backfill's p99 with it.
+    /// that proves too fast costs a second over the SLO; probed again every few seconds, a bench run journaled 40 cuts in
+    /// 363 s, most of them undone raises.
     /// </summary>
     private SloDecision Undo(double p99Ms, double before)
     {
